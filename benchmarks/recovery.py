@@ -1,0 +1,66 @@
+"""Parameter recovery on the embedded default cohort: a clean run, then estimated vs true ORs.
+
+    python benchmarks/recovery.py [--cores 2] [--workdir DIR] [--configfile extra.yaml]
+
+Prints the case count, estimated OR (95 % CI) beside the true OR for each term, wall time and the
+peak RSS of the largest process. Exits 1 if a true OR falls outside its CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from runrisk.project import copy_workflow, run_snakemake
+from runrisk.simulate.cohort import TRUE_EFFECT_OF_TERM
+
+
+def time_stats(path: Path) -> tuple[str, float]:
+    text = path.read_text()
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
+    peak_kb = float(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+    return wall, peak_kb / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--configfile", type=Path, help="extra config merged over config/config.yaml")
+    args = parser.parse_args()
+    workdir = copy_workflow(args.workdir or Path(tempfile.mkdtemp(prefix="runrisk-recovery-")))
+    extra = ["--configfile", str(args.configfile.resolve())] if args.configfile else []
+    timing = workdir / "time.txt"
+    result = run_snakemake(workdir, args.cores, *extra, timed=timing)
+    if result.returncode:
+        print(result.stderr[-4000:], file=sys.stderr)
+        return result.returncode
+    config = yaml.safe_load((workdir / "config/config.yaml").read_text())
+    if args.configfile:
+        config["simulate"].update(yaml.safe_load(args.configfile.read_text()).get("simulate", {}))
+    truth = config["simulate"]["true_odds_ratios"]
+    logistic = pd.read_parquet(workdir / "results/models/logistic.parquet")
+    logistic["true_or"] = logistic["term"].map(lambda t: truth[TRUE_EFFECT_OF_TERM[t]])
+    logistic["covered"] = (logistic["ci_low"] <= logistic["true_or"]) & (logistic["true_or"] <= logistic["ci_high"])
+    wall, peak_mb = time_stats(timing)
+    print(
+        f"workdir {workdir}\nseed {config['simulate']['seed']}, n = {config['simulate']['n_participants']}, "
+        f"analysed {logistic['n'].iloc[0]}, cases {logistic['events'].iloc[0]}"
+    )
+    for row in logistic.itertuples():
+        print(
+            f"  {row.label:<46} OR {row.ratio:5.2f} ({row.ci_low:4.2f}-{row.ci_high:4.2f})  true {row.true_or:4.2f}"
+            f"  {'inside' if row.covered else 'OUTSIDE'}"
+        )
+    print(f"wall time {wall} on {args.cores} cores; peak RSS of the largest process {peak_mb:.0f} MB")
+    return 0 if logistic["covered"].all() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

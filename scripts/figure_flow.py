@@ -1,0 +1,12 @@
+"""Participant-flow diagram."""
+
+from runrisk import scriptio
+from runrisk.figures import flow_diagram, save
+from runrisk.tables import read_table
+
+
+def main(snakemake):
+    save(flow_diagram(read_table(snakemake.input.flow)), snakemake.output.png, snakemake.output.svg)
+
+
+scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -1,0 +1,12 @@
+"""Kaplan-Meier curves by tertile of weekly running volume."""
+
+from runrisk import scriptio
+from runrisk.figures import km_by_tertile, save
+from runrisk.tables import read_table
+
+
+def main(snakemake):
+    save(km_by_tertile(read_table(snakemake.input.analysis)), snakemake.output.png, snakemake.output.svg)
+
+
+scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -1,0 +1,33 @@
+"""Participant pseudonyms and deterministic shards."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Sequence
+
+# The demo key is public on purpose: real studies set RUNRISK_PSEUDONYM_KEY so that
+# nobody holding the outputs can re-derive raw ids by hashing candidate ids.
+DEMO_PSEUDONYM_KEY = "runrisk-demo-key"
+PSEUDONYM_KEY_ENV = "RUNRISK_PSEUDONYM_KEY"
+
+
+def pseudonym_key() -> bytes:
+    return os.environ.get(PSEUDONYM_KEY_ENV, DEMO_PSEUDONYM_KEY).encode()
+
+
+def pseudonymise(raw_id: str, key: bytes | None = None) -> str:
+    """Keyed hash of a raw participant id: stable across runs, not reversible without the key."""
+    digest = hmac.new(key or pseudonym_key(), str(raw_id).encode(), hashlib.sha256).hexdigest()
+    return f"P{digest[:12]}"
+
+
+def shard_count(n_participants: int, shard_size: int) -> int:
+    return max(1, -(-n_participants // shard_size))
+
+
+def shard_members(raw_ids: Sequence[str], shard: int, shard_size: int) -> list[str]:
+    """Participants of one shard: a slice of the sorted raw ids, so shards never depend on job order."""
+    ordered = sorted(str(i) for i in raw_ids)
+    return ordered[shard * shard_size : (shard + 1) * shard_size]

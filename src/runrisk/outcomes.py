@@ -1,0 +1,99 @@
+"""Case, strict-control or excluded (with reason) for every enrolled participant; the flow account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from runrisk.exposure import follow_up_week
+
+
+@dataclass(frozen=True)
+class OutcomeRules:
+    follow_up_weeks: int = 52
+    case_icd10: tuple[str, ...] = ("M76.6",)
+    complaint_regions: tuple[str, ...] = ("achilles", "foot", "ankle", "lower_leg")
+    min_valid_stances: int = 1
+    min_worn_weeks: int = 4
+    strict_controls: bool = True
+
+
+# Order matters: a participant lands in the first box that applies.
+EXCLUSION_BOXES = (
+    "excluded: no valid stance on the primary limb",
+    "excluded: too few follow-up weeks with the wearable worn",
+    "excluded: control with prior Achilles problems",
+    "excluded: control with Achilles/foot/ankle/shin complaint but no diagnosis",
+)
+CASE_BOX, CONTROL_BOX = "analysed: case (physician-confirmed Achilles tendinopathy)", "analysed: strict control"
+
+
+def first_case_week(participants: pd.DataFrame, diagnoses: pd.DataFrame, rules: OutcomeRules) -> pd.Series:
+    enrol = participants.set_index("participant_id")["enrolment_date"]
+    at = diagnoses[diagnoses["icd10"].isin(rules.case_icd10)].copy()
+    at["week"] = follow_up_week(at["diagnosis_date"], at["participant_id"].map(enrol))
+    at = at[(at["week"] >= 1) & (at["week"] <= rules.follow_up_weeks)]
+    return at.groupby("participant_id")["week"].min()
+
+
+def complained_without_diagnosis(
+    participants: pd.DataFrame, reports: pd.DataFrame, diagnoses: pd.DataFrame, rules: OutcomeRules
+) -> set[str]:
+    enrol = participants.set_index("participant_id")["enrolment_date"]
+    week = follow_up_week(reports["report_date"], reports["participant_id"].map(enrol))
+    relevant = reports[
+        (reports["severity"] > 0)
+        & reports["body_region"].isin(rules.complaint_regions)
+        & (week >= 1)
+        & (week <= rules.follow_up_weeks)
+    ]
+    return set(relevant["participant_id"]) - set(diagnoses["participant_id"])
+
+
+def classify(
+    participants: pd.DataFrame,
+    biomechanics: pd.DataFrame,
+    exposure: pd.DataFrame,
+    reports: pd.DataFrame,
+    diagnoses: pd.DataFrame,
+    rules: OutcomeRules,
+) -> pd.DataFrame:
+    """One row per enrolled participant: status, the flow box, event week and follow-up weeks."""
+    ids = participants["participant_id"]
+    stances = biomechanics.set_index("participant_id")["n_stances"].reindex(ids).fillna(0)
+    worn = exposure.set_index("participant_id")["weeks_worn"].reindex(ids).fillna(0)
+    last_worn = exposure.set_index("participant_id")["last_worn_week"].reindex(ids).fillna(0)
+    case_week = first_case_week(participants, diagnoses, rules).reindex(ids)
+    complainers = complained_without_diagnosis(participants, reports, diagnoses, rules)
+    is_case = case_week.notna().to_numpy()
+    conditions = [
+        stances.to_numpy() < rules.min_valid_stances,
+        worn.to_numpy() < rules.min_worn_weeks,
+        ~is_case & participants["prior_achilles"].to_numpy() & rules.strict_controls,
+        ~is_case & ids.isin(complainers).to_numpy() & rules.strict_controls,
+        is_case,
+    ]
+    box = np.select(conditions, [*EXCLUSION_BOXES, CASE_BOX], default=CONTROL_BOX)
+    status = np.where(box == CASE_BOX, "case", np.where(box == CONTROL_BOX, "control", "excluded"))
+    follow = np.where(is_case, case_week.to_numpy(), np.minimum(last_worn.to_numpy(), rules.follow_up_weeks))
+    return pd.DataFrame(
+        {
+            "participant_id": ids.to_numpy(),
+            "status": status,
+            "box": box,
+            "diagnosed_at": is_case,
+            "event_week": case_week.astype("Int64").to_numpy(),
+            "follow_up_weeks": follow.astype(int),
+        }
+    )
+
+
+def flow_table(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Counts per box in a fixed order; the boxes after 'enrolled' sum to the enrolled count."""
+    order = [*EXCLUSION_BOXES, CASE_BOX, CONTROL_BOX]
+    counts = outcomes["box"].value_counts().reindex(order, fill_value=0)
+    rows = [{"step": 0, "box": "enrolled", "n": len(outcomes)}]
+    rows += [{"step": i + 1, "box": box, "n": int(n)} for i, (box, n) in enumerate(counts.items())]
+    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+"""The embedded default: a synthetic 4HAIE-like cohort written into real raw formats."""

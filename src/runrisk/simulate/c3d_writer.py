@@ -1,0 +1,208 @@
+"""Overground running trials as C3D: foot markers, two Type-2 force plates, Plug-in Gait outputs.
+
+Lab frame: x lateral (right +), y direction of running, z up; positions in mm.
+Model outputs follow Plug-in Gait: both sides share clinical sign, angles in degrees
+(Y + inversion, Z + internal rotation), moments in Nmm/kg.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import ezc3d
+import numpy as np
+
+from runrisk.simulate.cohort import PEAK_NAMES, STREAM_TRIALS, participant_rng
+
+POINT_RATE = 200
+ANALOG_RATE = 1000
+TRIAL_SECONDS = 0.9
+PLATE_ORIGIN_Z_MM = -40.0
+PLATE_SIZE_MM = (400.0, 600.0)
+PLATE_CENTRES_MM = ((0.0, 300.0), (0.0, 1500.0))
+FOOT_LENGTH_PER_HEIGHT = 0.152
+GRAVITY = 9.81
+MODEL_OUTPUTS = ("AnkleAngles", "KneeAngles", "HipAngles", "AnkleMoment", "KneeMoment", "HipMoment")
+
+
+@dataclass(frozen=True)
+class Stance:
+    side: str  # "R" or "L"
+    plate: int
+    t_contact: float
+    duration: float
+    heel_mm: np.ndarray  # ground position of the heel marker during stance
+    toe_mm: np.ndarray
+    peaks: dict
+
+
+def plate_corners(centre: tuple[float, float]) -> np.ndarray:
+    """Corners (3 x 4) ordered so that the plate axes coincide with the lab axes."""
+    half_x, half_y = PLATE_SIZE_MM[0] / 2, PLATE_SIZE_MM[1] / 2
+    cx, cy = centre
+    return np.array(
+        [
+            [cx + half_x, cy - half_y, 0.0],
+            [cx - half_x, cy - half_y, 0.0],
+            [cx - half_x, cy + half_y, 0.0],
+            [cx + half_x, cy + half_y, 0.0],
+        ]
+    ).T
+
+
+def grf_bw(tau: np.ndarray, strike_index: float) -> np.ndarray:
+    """Vertical GRF in body weights: active peak, plus an impact peak that fades towards forefoot."""
+    impact = 0.8 * np.clip((40.0 - strike_index) / 35.0, 0.0, 1.0)
+    inside = (tau >= 0) & (tau <= 1)
+    active = 2.5 * np.sin(np.pi * np.clip(tau, 0, 1))
+    return np.where(inside, active + impact * np.exp(-(((tau - 0.12) / 0.05) ** 2)), 0.0)
+
+
+def cop_fraction(tau: np.ndarray, strike_index: float) -> np.ndarray:
+    """COP along heel->toe: starts at the strike index, rolls to 95 % of foot length."""
+    start = strike_index / 100.0
+    t = np.clip(tau, 0, 1)
+    return start + (0.95 - start) * (t - np.sin(2 * np.pi * t) / (2 * np.pi))
+
+
+def model_waveforms(tau: np.ndarray, peaks: dict) -> dict[str, np.ndarray]:
+    """(3, n) Plug-in Gait curves whose stance peaks equal the requested peaks."""
+    s = np.sin(np.pi * tau)
+    inv, ev = peaks["ankle_inversion_angle_peak"], peaks["ankle_eversion_angle_peak"]
+    ankle_y = inv * np.exp(-(((tau - 0.04) / 0.05) ** 2)) - ev * np.clip(s, 0, None) ** 2 * (tau > 0.12)
+    knee_peak = peaks["knee_flexion_angle_peak"]
+    return {
+        "AnkleAngles": np.vstack([15 * s, ankle_y, -peaks["ankle_external_rotation_peak"] * s]),
+        "KneeAngles": np.vstack([20 + (knee_peak - 20) * s, 2 * s, -5 * s]),
+        "HipAngles": np.vstack([30 - 35 * tau, peaks["hip_adduction_angle_peak"] * s, 3 * s]),
+        "AnkleMoment": 1000
+        * np.vstack([2.6 * s, peaks["ankle_inversion_moment_peak"] * np.clip(s, 0, None) ** 2, 0.1 * s]),
+        "KneeMoment": 1000 * np.vstack([peaks["knee_flexion_moment_peak"] * s, 0.3 * s, 0.05 * s]),
+        "HipMoment": 1000 * np.vstack([1.5 * np.cos(np.pi * tau), 1.0 * s, 0.1 * s]),
+    }
+
+
+def trial_stances(person: dict, rng: np.random.Generator, trial_sd_fraction: float, biomech_cfg: dict) -> list[Stance]:
+    foot_mm = FOOT_LENGTH_PER_HEIGHT * person["height_cm"] * 10
+    stances = []
+    t_contact = 0.15 + rng.uniform(-0.02, 0.02)
+    for side, plate, heel_y in (("R", 0, 180.0), ("L", 1, 1380.0)):
+        toe_out = np.deg2rad(rng.normal(7.0, 3.0))
+        lateral = 80.0 if side == "R" else -80.0
+        heel = np.array([lateral + rng.normal(0, 15), heel_y + rng.normal(0, 25), 30.0])
+        sign = 1 if side == "R" else -1
+        toe = heel + np.array([sign * foot_mm * np.sin(toe_out), foot_mm * np.cos(toe_out), -10.0])
+        peaks = {
+            name: person[name]
+            + (0 if side == "R" else person[f"{name}_left_offset"])
+            + rng.normal(0, trial_sd_fraction * biomech_cfg[name]["sd"])
+            for name in PEAK_NAMES
+        }
+        duration = person["contact_time_s"] * rng.uniform(0.97, 1.03)
+        stances.append(Stance(side, plate, t_contact, duration, heel, toe, peaks))
+        t_contact += duration + rng.uniform(0.10, 0.13)
+    return stances
+
+
+def marker_path(ground: np.ndarray, t: np.ndarray, stance: Stance, speed_mm_s: float) -> np.ndarray:
+    before = np.clip(stance.t_contact - t, 0, None)
+    after = np.clip(t - (stance.t_contact + stance.duration), 0, None)
+    path = np.tile(ground[:, None], (1, len(t)))
+    path[1] += 2 * speed_mm_s * (after - before)
+    path[2] += 80.0 * np.clip((before + after) / 0.05, 0, 1)
+    return path
+
+
+def force_plate_analogs(stance: Stance, t: np.ndarray, person: dict, rng: np.random.Generator) -> np.ndarray:
+    """Six Type-2 channels (Fx, Fy, Fz, Mx, My, Mz) in the plate frame, N and Nmm."""
+    tau = (t - stance.t_contact) / stance.duration
+    body_weight = person["body_mass_kg"] * GRAVITY
+    gz = grf_bw(tau, person["strike_index"]) * body_weight
+    inside = (tau >= 0) & (tau <= 1)
+    gy = np.where(inside, -0.35 * np.sin(2 * np.pi * np.clip(tau, 0, 1)), 0.0) * body_weight
+    gx = np.where(inside, 0.05 * np.sin(np.pi * np.clip(tau, 0, 1)), 0.0) * body_weight
+    frac = cop_fraction(tau, person["strike_index"])
+    cop = stance.heel_mm[:2, None] + frac * (stance.toe_mm[:2] - stance.heel_mm[:2])[:, None]
+    centre = np.array(PLATE_CENTRES_MM[stance.plate])[:, None]
+    dx, dy = cop - centre
+    c = PLATE_ORIGIN_Z_MM
+    channels = np.vstack([gx, -gy, -gz, dy * gz + c * gy, c * gx + dx * gz, np.zeros_like(gz)])
+    noise = rng.normal(0, 1, channels.shape) * np.array([0.5, 0.5, 1.0, 50, 50, 20])[:, None]
+    return channels + noise
+
+
+def _set_int_parameter(c3d: ezc3d.c3d, group: str, name: str, values: np.ndarray) -> None:
+    # ezc3d's add_parameter turns Python ints into floats; force plate parameters must be INT.
+    values = np.asarray(values)
+    c3d.add_parameter(group, name, values.astype(float))
+    c3d["parameters"][group][name]["type"] = ezc3d.ezc3d.INT
+    c3d["parameters"][group][name]["value"] = values.astype(int)
+
+
+def build_trial(person: dict, rng: np.random.Generator, trial_sd_fraction: float, biomech_cfg: dict) -> ezc3d.c3d:
+    stances = trial_stances(person, rng, trial_sd_fraction, biomech_cfg)
+    n_frames = int(TRIAL_SECONDS * POINT_RATE)
+    t_point = np.arange(n_frames) / POINT_RATE
+    t_analog = np.arange(n_frames * ANALOG_RATE // POINT_RATE) / ANALOG_RATE
+    speed = 3500.0
+
+    labels, points = [], []
+    for stance in stances:
+        for marker, ground in (("HEE", stance.heel_mm), ("TOE", stance.toe_mm)):
+            labels.append(stance.side + marker)
+            path = marker_path(ground, t_point, stance, speed) + rng.normal(0, 0.3, (3, n_frames))
+            points.append(path)
+    model_labels = {"ANGLES": [], "MOMENTS": []}
+    for stance in stances:
+        waves = model_waveforms((t_point - stance.t_contact) / stance.duration, stance.peaks)
+        for output in MODEL_OUTPUTS:
+            label = stance.side + output
+            labels.append(label)
+            points.append(waves[output])
+            model_labels["MOMENTS" if output.endswith("Moment") else "ANGLES"].append(label)
+
+    c3d = ezc3d.c3d()
+    c3d["parameters"]["POINT"]["RATE"]["value"] = [POINT_RATE]
+    c3d["parameters"]["POINT"]["LABELS"]["value"] = tuple(labels)
+    c3d["parameters"]["POINT"]["UNITS"]["value"] = ["mm"]
+    data = np.ones((4, len(labels), n_frames))
+    data[:3] = np.stack(points, axis=1)
+    c3d["data"]["points"] = data
+    c3d.add_parameter("POINT", "ANGLES", model_labels["ANGLES"])
+    c3d.add_parameter("POINT", "MOMENTS", model_labels["MOMENTS"])
+    c3d.add_parameter("POINT", "ANGLE_UNITS", ["deg"])
+    c3d.add_parameter("POINT", "MOMENT_UNITS", ["Nmm/kg"])
+
+    analog_labels = [f"{ch}{p + 1}" for p in range(2) for ch in ("Fx", "Fy", "Fz", "Mx", "My", "Mz")]
+    c3d["parameters"]["ANALOG"]["RATE"]["value"] = [ANALOG_RATE]
+    c3d["parameters"]["ANALOG"]["LABELS"]["value"] = tuple(analog_labels)
+    c3d["parameters"]["ANALOG"]["UNITS"]["value"] = ["N", "N", "N", "Nmm", "Nmm", "Nmm"] * 2
+    analogs = np.vstack([force_plate_analogs(s, t_analog, person, rng) for s in stances])
+    c3d["data"]["analogs"] = analogs[None, :, :]
+
+    _set_int_parameter(c3d, "FORCE_PLATFORM", "USED", np.array([2]))
+    _set_int_parameter(c3d, "FORCE_PLATFORM", "TYPE", np.array([2, 2]))
+    _set_int_parameter(c3d, "FORCE_PLATFORM", "ZERO", np.array([1, 0]))
+    corners = np.stack([plate_corners(c) for c in PLATE_CENTRES_MM], axis=2)
+    c3d.add_parameter("FORCE_PLATFORM", "CORNERS", corners)
+    c3d.add_parameter("FORCE_PLATFORM", "ORIGIN", np.array([[0.0, 0.0], [0.0, 0.0], [PLATE_ORIGIN_Z_MM] * 2]))
+    _set_int_parameter(c3d, "FORCE_PLATFORM", "CHANNEL", np.arange(1, 13).reshape(2, 6).T)
+    c3d.add_parameter("SUBJECTS", "NAMES", ["anonymous"])
+    c3d.add_parameter("PROCESSING", "Bodymass", np.array([person["body_mass_kg"]]))
+    return c3d
+
+
+def write_trials(
+    person: dict, out_dir: Path, n_trials: int, seed: int, trial_sd_fraction: float, biomech_cfg: dict
+) -> list[Path]:
+    rng = participant_rng(seed, person["index"], STREAM_TRIALS)
+    asymmetry = {f"{n}_left_offset": rng.normal(0, 0.3 * biomech_cfg[n]["sd"]) for n in PEAK_NAMES}
+    person = {**person, **asymmetry}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for trial in range(1, n_trials + 1):
+        path = out_dir / f"run_{trial:02d}.c3d"
+        build_trial(person, rng, trial_sd_fraction, biomech_cfg).write(str(path))
+        paths.append(path)
+    return paths

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_DATA = Path(os.environ.get("RUNRISK_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    if not REAL_DATA.is_dir():
+        pytest.skip(f"public real files not found at {REAL_DATA} (set RUNRISK_REAL_DATA)")
+    return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def sim_config() -> dict:
+    """The demo simulator section, shrunk to a handful of participants."""
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    return {**config["simulate"], "n_participants": 12}

@@ -1,0 +1,92 @@
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from runrisk.biomechanics import (
+    PEAK_NAMES,
+    StanceSettings,
+    contact_segments,
+    extract_stances,
+    stance_qc,
+    summarise_participants,
+)
+from runrisk.c3d import read_trial
+from runrisk.errors import InputError
+from runrisk.simulate import c3d_writer, cohort
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory, sim_config):
+    cfg = {**sim_config, "trial_sd_fraction": 0.0}
+    person = cohort.draw_person(cfg, 3)
+    folder = tmp_path_factory.mktemp("c3d")
+    paths = c3d_writer.write_trials(person, folder, 2, cfg["seed"], 0.0, cfg["biomechanics"])
+    return person, paths
+
+
+def test_simulated_trial_reads_back_with_two_plates(simulated):
+    _, paths = simulated
+    trial = read_trial(paths[0])
+    assert trial.point_rate == 200 and trial.analog_rate == 1000
+    assert len(trial.plates) == 2
+    assert {"RHEE", "RTOE", "LHEE", "LTOE", "RAnkleAngles", "LKneeMoment"} <= set(trial.points)
+    assert "RAnkleMoment" in trial.moment_labels
+
+
+def test_extraction_recovers_the_simulated_truth(simulated):
+    person, paths = simulated
+    rows = extract_stances(read_trial(paths[0]), StanceSettings())
+    right = next(r for r in rows if r["side"] == "R")
+    assert {r["side"] for r in rows} == {"R", "L"}
+    assert right["qc_reason"] == ""
+    assert right["strike_index_pct"] == pytest.approx(person["strike_index"], abs=1.5)
+    assert right["contact_time_s"] == pytest.approx(person["contact_time_s"], rel=0.06)
+    assert right["peak_vgrf_n"] / (person["body_mass_kg"] * 9.81) == pytest.approx(2.5, abs=0.4)
+    for name in ("ankle_external_rotation_peak", "knee_flexion_angle_peak", "hip_adduction_angle_peak"):
+        assert right[name] == pytest.approx(person[name], abs=0.05 * abs(person[name]) + 0.05), name
+    # Nmm/kg in the file, Nm/kg out
+    assert right["ankle_inversion_moment_peak"] == pytest.approx(person["ankle_inversion_moment_peak"], abs=0.01)
+    assert right["knee_flexion_moment_peak"] == pytest.approx(person["knee_flexion_moment_peak"], abs=0.02)
+
+
+def test_contact_segments_and_qc_reasons():
+    fz = np.array([0, 0, 30, 40, 30, 0, 0, 50, 0], float)
+    assert contact_segments(fz, 20) == [(2, 5), (7, 8)]
+    settings = StanceSettings(min_stance_s=0.1, max_stance_s=0.5)
+    assert "partial" in stance_qc(0, 100, 500, 1000, settings, 1)
+    assert "shorter" in stance_qc(10, 60, 500, 1000, settings, 1)
+    assert "longer" in stance_qc(10, 700, 1000, 1000, settings, 1)
+    assert "double" in stance_qc(10, 260, 500, 1000, settings, 2)
+    assert stance_qc(10, 260, 500, 1000, settings, 1) == ""
+
+
+def test_summary_averages_valid_stances_only():
+    stances = pd.DataFrame(
+        {
+            "participant_id": ["a", "a", "a", "b"],
+            "side": ["R", "R", "R", "L"],
+            "qc_reason": ["", "", "partial contact", ""],
+            "strike_index_pct": [10.0, 20.0, 90.0, 50.0],
+            "contact_time_s": [0.2, 0.3, 0.1, 0.25],
+            **{name: [1.0, 3.0, 100.0, 2.0] for name in PEAK_NAMES},
+        }
+    )
+    summary = summarise_participants(stances).set_index(["participant_id", "side"])
+    assert summary.loc[("a", "R"), "n_stances"] == 2
+    assert summary.loc[("a", "R"), "strike_index_pct"] == pytest.approx(15.0)
+    assert summary.loc[("b", "L"), "ankle_external_rotation_peak"] == pytest.approx(2.0)
+
+
+def test_bad_c3d_files_name_the_file(tmp_path):
+    empty = tmp_path / "empty.c3d"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty.c3d.*shorter than one C3D header"):
+        read_trial(empty)
+    garbage = tmp_path / "garbage.c3d"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(InputError, match="garbage.c3d"):
+        read_trial(garbage)
+    with pytest.raises(InputError, match="does not exist"):
+        read_trial(Path(tmp_path / "missing.c3d"))

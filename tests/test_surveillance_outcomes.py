@@ -1,0 +1,120 @@
+import pandas as pd
+import pytest
+
+from runrisk.errors import InputError
+from runrisk.ids import pseudonymise
+from runrisk.outcomes import CASE_BOX, CONTROL_BOX, EXCLUSION_BOXES, OutcomeRules, classify, flow_table
+from runrisk.surveillance import read_diagnoses, read_participants, read_weekly_reports
+
+HEADER = "participant_id,age,sex,height_cm,body_mass_kg,runner,prior_achilles_problems,enrolment_date,name\n"
+
+
+def _participants(tmp_path, rows):
+    path = tmp_path / "participants.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+GOOD = ["A1,30,F,165,60,yes,no,2019-03-04,Jane Roe\n", "A2,41,M,180,80,no,yes,2019-04-01,John Doe\n"]
+
+
+def test_participants_are_pseudonymised_and_identifiers_dropped(tmp_path):
+    participants = read_participants(_participants(tmp_path, GOOD))
+    assert list(participants["participant_id"]) == [pseudonymise("A1"), pseudonymise("A2")]
+    assert "name" not in participants.columns
+    assert participants["height_m"].tolist() == [1.65, 1.80]
+    assert participants["prior_achilles"].tolist() == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([GOOD[0], GOOD[0]], "appears more than once"),
+        (["A1,30,X,165,60,yes,no,2019-03-04,\n"], "row 2, participant A1: sex 'X'"),
+        (["A1,30,F,165,60,maybe,no,2019-03-04,\n"], "row 2, participant A1: runner 'maybe' is not yes/no"),
+        (["A1,30,F,165,60,yes,no,04/03/2019,\n"], "enrolment_date '04/03/2019' is not a date"),
+        (["A1,300,F,165,60,yes,no,2019-03-04,\n"], "age '300'"),
+    ],
+)
+def test_bad_participant_rows_name_row_participant_and_reason(tmp_path, rows, message):
+    with pytest.raises(InputError, match=message):
+        read_participants(_participants(tmp_path, rows))
+
+
+def test_missing_column_and_non_utf8_are_clear(tmp_path):
+    path = tmp_path / "participants.csv"
+    path.write_text("participant_id,age\nA1,30\n")
+    with pytest.raises(InputError, match=r"participants.csv: missing column\(s\) \['sex'"):
+        read_participants(path)
+    path.write_bytes(HEADER.encode() + "A1,30,F,165,60,yes,no,2019-03-04,Jürgen\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_participants(path)
+
+
+def test_reports_and_diagnoses_validate_against_participants(tmp_path):
+    participants = read_participants(_participants(tmp_path, GOOD))
+    reports = tmp_path / "weekly_reports.csv"
+    reports.write_text(
+        "participant_id,report_date,q1_participation,q2_training_volume,q3_performance,q4_symptoms,body_region\n"
+        "A1,2019-03-10,8,6,0,8,Achilles\nZZ,2019-03-10,0,0,0,0,\n"
+    )
+    with pytest.raises(InputError, match="row 3, participant ZZ: participant is not in participants.csv"):
+        read_weekly_reports(reports, participants)
+    diagnoses = tmp_path / "diagnoses.csv"
+    diagnoses.write_text("participant_id,diagnosis_date,side,icd10\nA2,2019-01-02,right,M76.6\n")
+    with pytest.raises(InputError, match="participant A2: diagnosis dated 2019-01-02 is before enrolment"):
+        read_diagnoses(diagnoses, participants)
+
+
+def _frames():
+    ids = [f"p{i}" for i in range(7)]
+    enrol = pd.Timestamp("2019-01-07")
+    participants = pd.DataFrame(
+        {
+            "participant_id": ids,
+            "enrolment_date": enrol,
+            "prior_achilles": [False, False, False, True, False, True, False],
+        }
+    )
+    biomechanics = pd.DataFrame({"participant_id": ids[1:], "n_stances": 3})
+    exposure = pd.DataFrame(
+        {
+            "participant_id": ids,
+            "weeks_worn": [40, 40, 2, 40, 40, 40, 40],
+            "last_worn_week": [52, 52, 5, 52, 30, 52, 52],
+        }
+    )
+    reports = pd.DataFrame(
+        {
+            "participant_id": ["p4", "p6"],
+            "report_date": [enrol + pd.Timedelta(days=20)] * 2,
+            "severity": [30, 10],
+            "body_region": ["ankle", "knee"],
+        }
+    )
+    diagnoses = pd.DataFrame(
+        {
+            "participant_id": ["p5", "p6"],
+            "diagnosis_date": [enrol + pd.Timedelta(days=70), enrol + pd.Timedelta(days=400)],
+            "icd10": ["M76.6", "M76.6"],
+        }
+    )
+    return participants, biomechanics, exposure, reports, diagnoses
+
+
+def test_every_participant_lands_in_exactly_one_box():
+    outcomes = classify(*_frames(), OutcomeRules()).set_index("participant_id")
+    assert outcomes.loc["p0", "box"] == EXCLUSION_BOXES[0]  # no stance
+    assert outcomes.loc["p2", "box"] == EXCLUSION_BOXES[1]  # wore the device 2 weeks
+    assert outcomes.loc["p3", "box"] == EXCLUSION_BOXES[2]  # prior Achilles problems
+    assert outcomes.loc["p4", "box"] == EXCLUSION_BOXES[3]  # ankle complaint, no diagnosis
+    assert outcomes.loc["p5", "box"] == CASE_BOX  # prior problems do not remove a case
+    assert outcomes.loc["p5", "event_week"] == 11 and outcomes.loc["p5", "follow_up_weeks"] == 11
+    assert outcomes.loc["p6", "box"] == CONTROL_BOX  # knee complaint; diagnosis after 52 weeks
+    flow = flow_table(outcomes.reset_index())
+    assert flow.loc[0, "n"] == 7 and flow.loc[1:, "n"].sum() == 7
+
+
+def test_lenient_controls_keep_prior_problems_and_complaints():
+    outcomes = classify(*_frames(), OutcomeRules(strict_controls=False)).set_index("participant_id")
+    assert outcomes.loc[["p3", "p4"], "status"].tolist() == ["control", "control"]

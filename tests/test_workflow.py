@@ -1,0 +1,113 @@
+"""The whole study chain on a small synthetic cohort (config/test.yaml), plus lint checks."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from runrisk.ids import pseudonymise
+from runrisk.project import ROOT, copy_workflow, run_snakemake
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    workdir = copy_workflow(tmp_path_factory.mktemp("study"))
+    result = run_snakemake(workdir, 2, "--configfile", "config/test.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir
+
+
+def read(workdir, name):
+    return pd.read_parquet(workdir / "results" / name)
+
+
+def test_every_enrolled_participant_is_accounted_for(small_run):
+    participants = read(small_run, "tables/participants.parquet")
+    outcomes = read(small_run, "tables/outcomes.parquet")
+    flow = read(small_run, "tables/flow.parquet")
+    assert len(participants) == 150
+    assert outcomes["participant_id"].is_unique and set(outcomes["participant_id"]) == set(
+        participants["participant_id"]
+    )
+    assert flow.loc[flow["box"] == "enrolled", "n"].item() == 150
+    assert flow.loc[flow["box"] != "enrolled", "n"].sum() == 150
+    excluded = flow[flow["box"].str.startswith("excluded")]
+    assert excluded["n"].sum() > 0, "the strict control exclusion has work to do"
+
+
+def test_cases_match_the_simulated_truth(small_run):
+    truth = pd.read_parquet(small_run / "resources/synthetic/truth/participants.parquet")
+    truth["participant_id"] = truth["raw_id"].map(pseudonymise)
+    outcomes = read(small_run, "tables/outcomes.parquet").merge(truth, on="participant_id", suffixes=("", "_true"))
+    diagnosed = outcomes[outcomes["diagnosed_at"]]
+    assert len(diagnosed) > 5
+    assert set(diagnosed["participant_id"]) == set(truth.loc[truth["true_case"], "participant_id"])
+    assert (diagnosed["event_week"].astype(int) == diagnosed["event_week_true"]).all()
+
+
+def test_extracted_biomechanics_and_exposure_track_the_truth(small_run):
+    truth = pd.read_parquet(small_run / "resources/synthetic/truth/participants.parquet")
+    truth["participant_id"] = truth["raw_id"].map(pseudonymise)
+    analysis = read(small_run, "tables/analysis.parquet").merge(truth, on="participant_id", suffixes=("", "_true"))
+    assert analysis["strike_index_pct"].corr(analysis["strike_index"]) > 0.99
+    assert analysis["ankle_external_rotation_peak"].corr(analysis["ankle_external_rotation_peak_true"]) > 0.95
+    assert (analysis["mean_weekly_km"] - analysis["true_exposure_km"]).abs().max() < 1e-6
+    assert (analysis["n_stances"] == 3).all()
+
+
+def test_models_and_figures_are_written(small_run):
+    logistic = read(small_run, "models/logistic.parquet").set_index("term")
+    cox = read(small_run, "models/cox.parquet").set_index("term")
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    assert list(logistic.index) == [t["column"] for t in config["models"]["terms"]]
+    assert logistic["events"].iloc[0] == (read(small_run, "tables/analysis.parquet")["status"] == "case").sum()
+    assert (
+        logistic.loc["ankle_inversion_moment_peak", "ratio"] < 1 < logistic.loc["ankle_external_rotation_peak", "ratio"]
+    )
+    assert cox.loc["ankle_inversion_moment_peak", "ratio"] < 1
+    for name in ("forest", "km_volume_tertiles", "flow"):
+        for ext in ("png", "svg"):
+            assert (small_run / f"results/figures/{name}.{ext}").stat().st_size > 5000
+
+
+def test_activities_keep_no_raw_ids_or_gps(small_run):
+    activities = read(small_run, "tables/activities.parquet")
+    assert not activities["participant_id"].str.startswith("4H").any()
+    assert not {"latitude", "longitude", "lat", "lon"} & set(activities.columns)
+    raw_ids = set(pd.read_csv(small_run / "resources/synthetic/participants.csv")["participant_id"])
+    for table in ("participants", "outcomes", "analysis", "stances", "weekly_volume"):
+        assert not raw_ids & set(read(small_run, f"tables/{table}.parquet")["participant_id"])
+
+
+def test_real_data_mode_reads_the_same_raw_files_and_stops_on_a_corrupt_trial(small_run, tmp_path):
+    """simulate.enabled false: raw_dir is a study's own data, its files are the rules' inputs."""
+    small_run = Path(shutil.copytree(small_run, tmp_path / "study", symlinks=True))
+    (small_run / "config/own_data.yaml").write_text("simulate: {enabled: false}\n")
+    configs = ["--configfile", "config/test.yaml", "config/own_data.yaml"]
+    dry = run_snakemake(small_run, 1, "-n", "results/tables/stances.parquet", *configs)
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    victim = sorted((small_run / "resources/synthetic/c3d").glob("*/run_02.c3d"))[-1]
+    victim.write_bytes(victim.read_bytes()[:300])
+    result = run_snakemake(small_run, 1, "results/tables/stances.parquet", *configs)
+    assert result.returncode != 0
+    logs = "".join(p.read_text() for p in (small_run / "logs/biomechanics").glob("stances-*.log"))
+    assert f"file {victim.relative_to(small_run)}: not a C3D file: 300 bytes" in logs
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [str(BIN / "ruff"), "check", "."],
+        [str(BIN / "snakefmt"), "--check", "Snakefile", "workflow"],
+        [str(BIN / "snakemake"), "--lint", "--cores", "1"],
+    ],
+)
+def test_lint_is_clean(command):
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -1,0 +1,60 @@
+rule ingest_activities:
+    input:
+        participants=f"{RAW}/participants.csv",
+        raw=raw_files("fitbit", "*.json"),
+    output:
+        activities="results/shards/activities/shard-{shard}.parquet",
+    log:
+        "logs/exposure/activities-{shard}.log",
+    benchmark:
+        "benchmarks/runs/ingest_activities-{shard}.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=20,
+    params:
+        shard_size=config["shard_size"],
+        timezone=config["study"]["timezone"],
+    script:
+        "../../scripts/ingest_activities.py"
+
+
+rule gather_activities:
+    input:
+        expand("results/shards/activities/shard-{shard}.parquet", shard=SHARDS),
+    output:
+        activities="results/tables/activities.parquet",
+    log:
+        "logs/exposure/gather_activities.log",
+    benchmark:
+        "benchmarks/runs/gather_activities.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    script:
+        "../../scripts/gather_shards.py"
+
+
+rule weekly_volume:
+    input:
+        activities=rules.gather_activities.output.activities,
+        participants=rules.ingest_participants.output.participants,
+    output:
+        weekly="results/tables/weekly_volume.parquet",
+        exposure="results/tables/exposure.parquet",
+    log:
+        "logs/exposure/weekly_volume.log",
+    benchmark:
+        "benchmarks/runs/weekly_volume.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        exposure=config["exposure"],
+    script:
+        "../../scripts/weekly_volume.py"
