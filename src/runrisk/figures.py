@@ -6,12 +6,14 @@ import textwrap
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from lifelines import KaplanMeierFitter  # noqa: E402
+from lifelines.plotting import add_at_risk_counts  # noqa: E402
 
 # Fixed ids and no dates in SVG/PNG, so identical data gives identical files.
 plt.rcParams.update({"svg.hashsalt": "runrisk", "font.size": 9})
@@ -25,48 +27,74 @@ def save(fig: plt.Figure, png: str | Path, svg: str | Path) -> None:
     plt.close(fig)
 
 
+MODEL_LABELS = {"logistic": "Odds ratio (logistic)", "cox": "Hazard ratio (Cox)"}
+
+
 def forest_plot(coefficients: pd.DataFrame) -> plt.Figure:
+    """One row per term, one marker per model, ratio and CI written beside each row."""
     models = list(dict.fromkeys(coefficients["model"]))
     terms = list(dict.fromkeys(coefficients["label"]))
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(terms) + 1.2))
-    offsets = np.linspace(-0.15, 0.15, len(models)) if len(models) > 1 else [0.0]
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(terms) + 1.5))
+    offsets = np.linspace(0.15, -0.15, len(models)) if len(models) > 1 else [0.0]
+    lowest, highest = coefficients["ci_low"].min(), coefficients["ci_high"].max()
     for offset, model in zip(offsets, models, strict=True):
         rows = coefficients[coefficients["model"] == model].set_index("label").loc[terms]
         y = np.arange(len(terms))[::-1] + offset
-        ax.errorbar(
-            rows["ratio"],
-            y,
-            xerr=[rows["ratio"] - rows["ci_low"], rows["ci_high"] - rows["ratio"]],
-            fmt="o",
-            capsize=3,
-            label={"logistic": "Odds ratio (logistic)", "cox": "Hazard ratio (Cox)"}.get(model, model),
-        )
+        errors = [rows["ratio"] - rows["ci_low"], rows["ci_high"] - rows["ratio"]]
+        ax.errorbar(rows["ratio"], y, xerr=errors, fmt="o", capsize=3, label=MODEL_LABELS.get(model, model))
+        for yi, row in zip(y, rows.itertuples(), strict=True):
+            ax.text(highest * 1.6, yi, f"{row.ratio:.2f} ({row.ci_low:.2f}-{row.ci_high:.2f})", va="center", fontsize=8)
     ax.axvline(1.0, color="grey", lw=0.8, ls="--")
     ax.set_xscale("log")
+    ax.set_xlim(lowest / 1.3, highest * 4.5)
+    ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20) if lowest / 1.3 <= t <= highest * 1.3]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_yticks(np.arange(len(terms))[::-1], terms)
-    ax.set_xlabel("Ratio with 95 % CI (log scale)")
-    ax.legend(loc="lower right", frameon=False)
-    events = int(coefficients["events"].iloc[0])
-    ax.set_title(f"Achilles tendinopathy within one year: n = {int(coefficients['n'].iloc[0])}, {events} cases")
+    ax.set_xlabel("Ratio with 95 % CI (log scale); < 1 protective, > 1 risk")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.3 / len(terms)), ncol=len(models), frameon=False)
+    ax.set_title(
+        f"Achilles tendinopathy within one year: n = {int(coefficients['n'].iloc[0])}, "
+        f"{int(coefficients['events'].iloc[0])} cases"
+    )
     return fig
+
+
+def volume_groups(km: pd.Series) -> pd.Series:
+    """ "0 km/wk" for no running, then tertiles of the runners (tertiles of a 40 % zero mass are not tertiles)."""
+    groups = pd.Series("0 km/wk", index=km.index, dtype=object)
+    ran = km > 0
+    if ran.sum() >= 3:
+        tertile = pd.qcut(km[ran], 3, labels=["lower", "middle", "upper"])
+        for name in ("lower", "middle", "upper"):
+            members = km[ran][tertile == name]
+            groups[members.index] = f"{members.min():.0f}-{members.max():.0f} km/wk"
+    return groups
 
 
 def km_by_tertile(analysis: pd.DataFrame, exposure_column: str = "mean_weekly_km") -> plt.Figure:
-    fig, ax = plt.subplots(figsize=(6, 4))
-    tertile = pd.qcut(analysis[exposure_column].rank(method="first"), 3, labels=["lowest", "middle", "highest"])
-    for name in ["lowest", "middle", "highest"]:
-        group = analysis[tertile == name]
-        kmf = KaplanMeierFitter(
-            label=f"{name} tertile ({group[exposure_column].min():.0f}-"
-            f"{group[exposure_column].max():.0f} km/week, {int((group['status'] == 'case').sum())} cases)"
-        )
+    fig, ax = plt.subplots(figsize=(7, 5.2))
+    groups = volume_groups(analysis[exposure_column])
+    fitters = []
+    legend = []
+    for name in sorted(set(groups), key=lambda g: float(g.split()[0].split("-")[0])):
+        group = analysis[groups == name]
+        kmf = KaplanMeierFitter(label=name)
         kmf.fit(group["follow_up_weeks"], event_observed=group["status"] == "case")
         kmf.plot_survival_function(ax=ax, ci_show=False)
+        fitters.append(kmf)
+        legend.append(f"{name}: {int((group['status'] == 'case').sum())} cases / {len(group)}")
     ax.set_xlabel("Weeks since enrolment")
     ax.set_ylabel("Free of diagnosed Achilles tendinopathy")
     ax.set_xlim(0, max(52, int(analysis["follow_up_weeks"].max())))
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(ax.get_lines(), legend, frameon=False, fontsize=8, loc="lower left", title="Mean running volume")
+    add_at_risk_counts(*fitters, ax=ax, rows_to_show=["At risk"], fig=fig)
+    fig.tight_layout()
     return fig
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def flow_diagram(flow: pd.DataFrame) -> plt.Figure:
@@ -79,17 +107,18 @@ def flow_diagram(flow: pd.DataFrame) -> plt.Figure:
     style = {"boxstyle": "round,pad=0.4", "fc": "#eef3f8", "ec": "#345"}
 
     def box(x, y, text, **kw):
-        ax.text(x, y, textwrap.fill(text, 38), ha="center", va="center", bbox=style, **kw)
+        wrapped = "\n".join(textwrap.fill(line, 38) for line in text.split("\n"))
+        ax.text(x, y, wrapped, ha="center", va="center", bbox=style, **kw)
 
     box(0.3, 0.92, f"Enrolled\nn = {enrolled}", fontweight="bold")
     for i, row in enumerate(excluded.itertuples()):
         y = 0.75 - i * 0.13
-        box(0.76, y, f"{row.box.removeprefix('excluded: ').capitalize()}\nn = {row.n}")
+        box(0.76, y, f"{sentence(row.box.removeprefix('excluded: '))}\nn = {row.n}")
         ax.annotate("", xy=(0.52, y), xytext=(0.3, y), arrowprops={"arrowstyle": "->", "color": "#345"})
     ax.plot([0.3, 0.3], [0.88, 0.18], color="#345")
     for i, row in enumerate(analysed.itertuples()):
         x = 0.15 + 0.45 * i
-        box(x, 0.08, f"{row.box.removeprefix('analysed: ').capitalize()}\nn = {row.n}", fontweight="bold")
+        box(x, 0.08, f"{sentence(row.box.removeprefix('analysed: '))}\nn = {row.n}", fontweight="bold")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     return fig
