@@ -1,4 +1,4 @@
-"""One shard of participants: every C3D trial -> one row per force-plate stance."""
+"""One shard of participants: every trial file -> one row per force-plate stance, one row per trial."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from runrisk.tables import write_table
 
 
 def main(snakemake):
-    stances = shard_stances(
+    stances, trials = shard_stances(
         snakemake.input.participants,
         Path(snakemake.input.participants).parent,
         int(snakemake.wildcards.shard),
@@ -16,6 +16,7 @@ def main(snakemake):
         snakemake.params.settings,
     )
     write_table(stances, snakemake.output.stances, sort_by=["participant_id", "trial", "plate"])
+    write_table(trials, snakemake.output.trials, sort_by=["participant_id", "trial"])
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

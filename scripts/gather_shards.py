@@ -7,6 +7,7 @@ from runrisk.tables import read_table, write_table
 
 SORT_KEYS = {
     "stances": ["participant_id", "trial", "plate"],
+    "trials": ["participant_id", "trial"],
     "activities": ["participant_id", "start_utc", "activity", "log_id"],
 }
 

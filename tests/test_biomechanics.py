@@ -13,6 +13,7 @@ from runrisk.biomechanics import (
     summarise_participants,
 )
 from runrisk.c3d import read_trial
+from runrisk.conventions import to_documented_convention
 from runrisk.errors import InputError
 from runrisk.simulate import c3d_writer, cohort
 
@@ -37,7 +38,7 @@ def test_simulated_trial_reads_back_with_two_plates(simulated):
 
 def test_extraction_recovers_the_simulated_truth(simulated):
     person, paths = simulated
-    rows = extract_stances(read_trial(paths[0]), StanceSettings())
+    rows = extract_stances(to_documented_convention(read_trial(paths[0]), "plugin_gait"), StanceSettings())
     right = next(r for r in rows if r["side"] == "R")
     assert {r["side"] for r in rows} == {"R", "L"}
     assert right["qc_reason"] == ""

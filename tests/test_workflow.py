@@ -76,6 +76,14 @@ def test_models_and_figures_are_written(small_run):
             assert (small_run / f"results/figures/{name}.{ext}").stat().st_size > 5000
 
 
+def test_trials_table_and_qc_figure(small_run):
+    trials = read(small_run, "tables/trials.parquet")
+    assert len(trials) == 150 * 3
+    assert (trials["n_valid_stances"] == 2).all() and (trials["format"] == "c3d").all()
+    assert set(trials["plate_types"]) == {"2,2"}
+    assert (small_run / "results/figures/qc_trial.png").stat().st_size > 20000
+
+
 def test_activities_keep_no_raw_ids_or_gps(small_run):
     activities = read(small_run, "tables/activities.parquet")
     assert not activities["participant_id"].str.startswith("4H").any()

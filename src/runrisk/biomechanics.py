@@ -1,19 +1,18 @@
-"""Stance-phase biomechanics: stances from vertical GRF, strike index from COP, peaks of PiG outputs.
+"""Stance-phase biomechanics: stances from vertical GRF, strike index from COP, peaks of model outputs.
 
-Documented output convention (whatever the lab's model): angles in degrees, moments in Nm/kg,
-inversion, internal rotation, flexion and adduction positive; both limbs share clinical sign.
+Every value is in the documented convention of runrisk.conventions: degrees, Nm/kg (external
+moments), inversion, internal rotation, flexion and adduction positive, both limbs clinical sign.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from scipy.signal import butter, sosfiltfilt
 
-from runrisk.c3d import Plate, Trial
-
-MOMENT_TO_NM_PER_KG = {"Nmm/kg": 1e-3, "Nmm": 1e-3, "Nm/kg": 1.0, "Nm": 1.0}
+from runrisk.trial import Plate, Trial
 
 # peak name -> (model output, component 0=X 1=Y 2=Z, sign that makes the wanted direction positive)
 PEAK_DEFINITIONS = {
@@ -34,13 +33,73 @@ class StanceSettings:
     cop_threshold_n: float = 50.0
     min_stance_s: float = 0.10
     max_stance_s: float = 0.50
+    edge_margin_mm: float = 10.0
+    filter_order: int = 4
+    kinematics_hz: float | None = 15.0  # markers and joint angles
+    kinetics_hz: float | None = 15.0  # joint moments: the same cut-off by default (Kristianslund et al. 2012)
+    grf_hz: float | None = 50.0  # vertical GRF before stance detection
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> StanceSettings:
+        filters = cfg.get("filter", {})
+        return cls(
+            force_threshold_n=cfg["force_threshold_n"],
+            cop_threshold_n=cfg["cop_threshold_n"],
+            min_stance_s=cfg["min_stance_s"],
+            max_stance_s=cfg["max_stance_s"],
+            edge_margin_mm=cfg.get("edge_margin_mm", 10.0),
+            filter_order=filters.get("order", 4),
+            kinematics_hz=filters.get("kinematics_hz", 15.0),
+            kinetics_hz=filters.get("kinetics_hz", filters.get("kinematics_hz", 15.0)),
+            grf_hz=filters.get("grf_hz", 50.0),
+        )
+
+
+def lowpass(values: np.ndarray, rate: float, cutoff: float | None, order: int) -> np.ndarray:
+    """Zero-lag Butterworth along the last axis, run by run between gaps, so gaps stay gaps."""
+    if not cutoff or cutoff >= rate / 2:
+        return values
+    sos = butter(order // 2 or 1, cutoff, fs=rate, output="sos")  # filtfilt doubles the order
+    out = np.array(values, dtype=float, copy=True)
+    for row in out.reshape(-1, out.shape[-1]):
+        finite = np.concatenate([[False], np.isfinite(row), [False]])
+        edges = np.flatnonzero(np.diff(finite.astype(int)))
+        for start, end in zip(edges[::2], edges[1::2], strict=True):
+            if end - start > 3 * (2 * len(sos) + 1):
+                row[start:end] = sosfiltfilt(sos, row[start:end])
+    return out
+
+
+def filter_trial(trial: Trial, settings: StanceSettings) -> Trial:
+    points = {}
+    for label, values in trial.points.items():
+        cutoff = settings.kinetics_hz if label in trial.moment_labels else settings.kinematics_hz
+        points[label] = lowpass(values, trial.point_rate, cutoff, settings.filter_order)
+    return replace(trial, points=points)
 
 
 def vertical_force(plate: Plate) -> np.ndarray:
     """Vertical GRF, positive under load whatever sign convention the plate's channels use."""
-    fz = plate.force[2]
-    finite = np.nan_to_num(fz)
-    return -finite if abs(finite.min()) > abs(finite.max()) else finite
+    fz = np.nan_to_num(plate.force[2])
+    return -fz if abs(fz.min()) > abs(fz.max()) else fz
+
+
+def remove_baseline(fz: np.ndarray) -> np.ndarray:
+    """Subtract the unloaded level (offset and linear drift) estimated from samples near the minimum.
+
+    A minimum above a fifth of the peak is load, not offset (a treadmill plate under double support),
+    and is left alone.
+    """
+    if not len(fz) or fz.max() <= 0 or fz.min() > 0.2 * fz.max():
+        return fz
+    span = fz.max() - fz.min()
+    unloaded = np.flatnonzero(fz <= fz.min() + 0.05 * span)
+    if len(unloaded) < 2:
+        return fz - fz.min()
+    if np.ptp(unloaded) > len(fz) / 2:  # unloaded on both sides of the stance: drift is estimable
+        slope, intercept = np.polyfit(unloaded, fz[unloaded], 1)
+        return fz - (slope * np.arange(len(fz)) + intercept)
+    return fz - np.median(fz[unloaded])
 
 
 def contact_segments(fz: np.ndarray, threshold: float) -> list[tuple[int, int]]:
@@ -48,6 +107,23 @@ def contact_segments(fz: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     above = np.concatenate([[False], fz > threshold, [False]])
     edges = np.flatnonzero(np.diff(above.astype(int)))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def distance_to_edge(cop_xy: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """Signed distance (mm) of each COP point to the plate outline: negative outside the plate."""
+    outline = corners[:2].T
+    distances, inside = [], np.ones(cop_xy.shape[1], bool)
+    centre = outline.mean(axis=0)
+    for a, b in zip(outline, np.roll(outline, -1, axis=0), strict=True):
+        edge = b - a
+        normal = np.array([-edge[1], edge[0]]) / np.hypot(*edge)
+        if np.dot(centre - a, normal) < 0:
+            normal = -normal
+        d = (cop_xy.T - a) @ normal
+        distances.append(d)
+        inside &= d >= 0
+    nearest = np.min(np.abs(distances), axis=0)
+    return np.where(inside, nearest, -nearest)
 
 
 def stance_qc(start: int, end: int, n: int, rate: float, settings: StanceSettings, n_segments: int) -> str:
@@ -64,79 +140,103 @@ def stance_qc(start: int, end: int, n: int, rate: float, settings: StanceSetting
     return ""
 
 
-def foot_side(trial: Trial, cop_xy: np.ndarray, frame: int) -> str | None:
+def edge_qc(plate: Plate, loaded: np.ndarray, margin_mm: float) -> str:
+    if plate.corners_mm is None or not len(loaded):
+        return ""
+    cop = plate.cop_mm[:2, loaded]
+    cop = cop[:, np.isfinite(cop).all(axis=0)]
+    if not cop.shape[1]:
+        return ""
+    closest = float(distance_to_edge(cop, plate.corners_mm).min())
+    if closest < margin_mm:
+        return f"partial contact: COP comes within {closest:.0f} mm of the plate edge (margin {margin_mm:g} mm)"
+    return ""
+
+
+def analog_to_frame(trial: Trial, analog_index: int) -> int:
+    """The POINT frame that contains an analog sample (rates differ between the two)."""
+    return min(max(trial.n_frames - 1, 0), int(round(analog_index / trial.analog_rate * trial.point_rate)))
+
+
+def side_from_markers(trial: Trial, cop_xy: np.ndarray, frame: int) -> str:
     """The foot whose heel-toe midpoint is closest to the COP at mid-stance."""
-    best, best_distance = None, np.inf
+    best, best_distance = "", np.inf
     for side in ("R", "L"):
         heel, toe = trial.points.get(f"{side}HEE"), trial.points.get(f"{side}TOE")
         if heel is None or toe is None:
             continue
-        midpoint = (heel[:2, frame] + toe[:2, frame]) / 2
-        distance = float(np.hypot(*(midpoint - cop_xy)))
+        distance = float(np.hypot(*((heel[:2, frame] + toe[:2, frame]) / 2 - cop_xy)))
         if np.isfinite(distance) and distance < best_distance:
             best, best_distance = side, distance
     return best
 
 
+def side_from_events(trial: Trial, contact_s: float, tolerance_s: float = 0.05) -> str:
+    strikes = [e for e in trial.events if "strike" in e.label.lower() or e.label.upper().endswith("HS")]
+    near = [e for e in strikes if abs(e.time_s - contact_s) <= tolerance_s]
+    if not near:
+        return ""
+    event = min(near, key=lambda e: abs(e.time_s - contact_s))
+    text = (event.context or event.label).strip().upper()
+    return text[0] if text[:1] in {"R", "L"} else ""
+
+
 def strike_index(trial: Trial, side: str, cop_xy: np.ndarray, frame: int) -> float:
-    """COP at initial contact along heel->toe, in % of the heel-toe marker distance."""
-    heel = trial.points[f"{side}HEE"][:2, frame]
-    toe = trial.points[f"{side}TOE"][:2, frame]
-    axis = toe - heel
-    return float(100.0 * np.dot(cop_xy - heel, axis) / np.dot(axis, axis))
+    """COP at initial contact along heel->toe (markers at `frame`), in % of the heel-toe marker distance."""
+    heel, toe = trial.points.get(f"{side}HEE"), trial.points.get(f"{side}TOE")
+    if heel is None or toe is None:
+        return np.nan
+    axis = toe[:2, frame] - heel[:2, frame]
+    return float(100.0 * np.dot(cop_xy - heel[:2, frame], axis) / np.dot(axis, axis))
 
 
 def stance_peaks(trial: Trial, side: str, first_frame: int, last_frame: int) -> dict[str, float]:
-    moment_scale = MOMENT_TO_NM_PER_KG.get(trial.moment_units, 1e-3)
     peaks = {}
     for name, (output, component, sign) in PEAK_DEFINITIONS.items():
         series = trial.points.get(side + output)
-        if series is None:
-            peaks[name] = np.nan
-            continue
-        window = sign * series[component, first_frame : last_frame + 1]
-        scale = moment_scale if output.endswith("Moment") else 1.0
-        peaks[name] = float(np.nanmax(window)) * scale if np.isfinite(window).any() else np.nan
+        window = sign * series[component, first_frame : last_frame + 1] if series is not None else np.array([])
+        peaks[name] = float(np.nanmax(window)) if np.isfinite(window).any() else np.nan
     return peaks
 
 
-def analog_to_frame(trial: Trial, analog_index: int) -> int:
-    """The POINT frame that contains an analog sample (rates differ between the two)."""
-    return min(trial.n_frames - 1, int(round(analog_index / trial.analog_rate * trial.point_rate)))
+def plate_stance(trial: Trial, plate: Plate, settings: StanceSettings) -> dict | None:
+    """The stance on one plate (or why it is not usable); None for a plate nobody stepped on."""
+    rate = trial.analog_rate
+    fz = lowpass(remove_baseline(vertical_force(plate)), rate, settings.grf_hz, settings.filter_order)
+    segments = [s for s in contact_segments(fz, settings.force_threshold_n) if s[1] - s[0] > 1]
+    if not segments:
+        return None
+    start, end = max(segments, key=lambda s: s[1] - s[0])
+    loaded = start + np.flatnonzero(fz[start:end] > settings.cop_threshold_n)
+    qc = stance_qc(start, end, len(fz), rate, settings, len(segments)) or edge_qc(
+        plate, loaded, settings.edge_margin_mm
+    )
+    mid = (start + end) // 2
+    side = plate.side_hint or side_from_markers(trial, plate.cop_mm[:2, mid], analog_to_frame(trial, mid))
+    side = side or side_from_events(trial, start / rate)
+    row = {
+        "plate": plate.index + 1,
+        "side": side,
+        "contact_s": start / rate,
+        "toe_off_s": end / rate,
+        "contact_time_s": (end - start) / rate,
+        "peak_vgrf_n": float(fz[start:end].max()),
+        "strike_index_pct": np.nan,
+        **dict.fromkeys(PEAK_NAMES, np.nan),
+        "qc_reason": qc or ("" if side else "no heel/toe markers or events to tell which foot is on the plate"),
+    }
+    if side:
+        first = int(loaded[0]) if len(loaded) else start
+        # the foot axis comes from mid-stance, when the foot is flat; at contact it is still decelerating
+        row["strike_index_pct"] = strike_index(trial, side, plate.cop_mm[:2, first], analog_to_frame(trial, mid))
+        row.update(stance_peaks(trial, side, analog_to_frame(trial, start), analog_to_frame(trial, end - 1)))
+    return row
 
 
 def extract_stances(trial: Trial, settings: StanceSettings) -> list[dict]:
-    """One row per force plate: the stance on it (or why there is none usable)."""
-    rows = []
-    for plate in trial.plates:
-        fz = vertical_force(plate)
-        segments = [s for s in contact_segments(fz, settings.force_threshold_n) if s[1] - s[0] > 1]
-        if not segments:
-            continue  # a plate nobody stepped on is not a stance
-        start, end = max(segments, key=lambda s: s[1] - s[0])
-        rate = trial.analog_rate
-        row = {
-            "plate": plate.index + 1,
-            "contact_s": start / rate,
-            "toe_off_s": end / rate,
-            "contact_time_s": (end - start) / rate,
-            "peak_vgrf_n": float(fz[start:end].max()),
-            "qc_reason": stance_qc(start, end, len(fz), rate, settings, len(segments)),
-        }
-
-        mid = (start + end) // 2
-        side = foot_side(trial, plate.cop_mm[:2, mid], analog_to_frame(trial, mid))
-        row["side"] = side or ""
-        if side is None:
-            row["qc_reason"] = row["qc_reason"] or "no heel/toe markers to tell which foot is on the plate"
-            rows.append(row | {"strike_index_pct": np.nan} | dict.fromkeys(PEAK_NAMES, np.nan))
-            continue
-        loaded = np.flatnonzero(fz[start:end] > settings.cop_threshold_n)
-        first = start + (int(loaded[0]) if len(loaded) else 0)
-        row["strike_index_pct"] = strike_index(trial, side, plate.cop_mm[:2, first], analog_to_frame(trial, first))
-        row.update(stance_peaks(trial, side, analog_to_frame(trial, start), analog_to_frame(trial, end - 1)))
-        rows.append(row)
-    return rows
+    """One row per loaded force plate. The trial must already be in the documented convention."""
+    filtered = filter_trial(trial, settings)
+    return [row for plate in trial.plates if (row := plate_stance(filtered, plate, settings)) is not None]
 
 
 def summarise_participants(stances: pd.DataFrame) -> pd.DataFrame:

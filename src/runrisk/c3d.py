@@ -1,41 +1,17 @@
-"""Reading one C3D trial into plain arrays (ezc3d), with errors that name the file."""
+"""Reading one C3D trial (ezc3d) into a Trial, with errors that name the file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import ezc3d
 import numpy as np
 
 from runrisk.errors import InputError
+from runrisk.trial import POSITION_TO_MM, SUPPORTED_PLATE_TYPES, Event, Plate, Trial
 
-POSITION_TO_MM = {"mm": 1.0, "m": 1000.0, "cm": 10.0}
-
-
-@dataclass
-class Plate:
-    """One force plate: global force (N, vertical up), COP (mm) at the analog rate."""
-
-    index: int
-    force: np.ndarray  # (3, n)
-    cop_mm: np.ndarray  # (3, n)
-
-
-@dataclass
-class Trial:
-    path: str
-    point_rate: float
-    analog_rate: float
-    points: dict[str, np.ndarray]  # label -> (3, n_frames); markers in mm, model outputs as stored
-    angle_labels: set[str] = field(default_factory=set)
-    moment_labels: set[str] = field(default_factory=set)
-    moment_units: str = "Nmm/kg"
-    plates: list[Plate] = field(default_factory=list)
-
-    @property
-    def n_frames(self) -> int:
-        return next(iter(self.points.values())).shape[1] if self.points else 0
+# ezc3d reads Intel and DEC files; it stops at the first byte of a MIPS (SGI) file's processor flag.
+PROCESSOR_NAMES = {84: "Intel", 85: "DEC (VAX)", 86: "MIPS (SGI)"}
 
 
 def _labels(group: dict, base: str) -> list[str]:
@@ -52,19 +28,74 @@ def _first_string(group: dict, name: str, default: str) -> str:
     return str(values[0]).strip() if len(values) else default
 
 
+def processor_of(path: Path) -> str:
+    """The processor a C3D was written on, read from the parameter section header."""
+    with path.open("rb") as handle:
+        first_block = handle.read(1)
+        if not first_block or first_block[0] < 1:
+            return "unknown"
+        handle.seek(512 * (first_block[0] - 1) + 3)
+        code = handle.read(1)
+    return PROCESSOR_NAMES.get(code[0], f"unknown processor code {code[0]}") if code else "unknown"
+
+
+def _plate_types(path: Path, params: dict) -> list[int]:
+    group = params.get("FORCE_PLATFORM", {})
+    used = int(np.asarray(group.get("USED", {}).get("value", [0])).ravel()[0]) if group else 0
+    types = [int(t) for t in np.asarray(group.get("TYPE", {}).get("value", [])).ravel()[:used]]
+    unsupported = [(i + 1, t) for i, t in enumerate(types) if t not in SUPPORTED_PLATE_TYPES]
+    if unsupported:
+        plate, kind = unsupported[0]
+        raise InputError(path, f"force plate {plate} is FORCE_PLATFORM:TYPE {kind}; supported types are 1-4")
+    return types
+
+
+def _event_seconds(group: dict) -> np.ndarray:
+    """EVENT:TIMES as seconds; stored as (minutes, seconds) pairs, (2, n) or flattened."""
+    times = np.asarray(group["TIMES"]["value"], float)
+    pairs = times.T if times.ndim == 2 and times.shape[0] == 2 else times.reshape(-1, 2)
+    return pairs[:, 0] * 60 + pairs[:, 1]
+
+
+def _events(params: dict, first_frame: int, point_rate: float, n_frames: int) -> list[Event]:
+    group = params.get("EVENT", {})
+    labels = _labels(group, "LABELS") if group else []
+    if not labels:
+        return []
+    contexts = _labels(group, "CONTEXTS") or [""] * len(labels)
+    seconds = _event_seconds(group)
+    # Most writers count from frame 1 of the capture; some (Qualisys) from the trial's first frame.
+    shifted = seconds - first_frame / point_rate
+    duration = n_frames / point_rate
+    if (shifted < -1 / point_rate).any() and ((seconds >= 0) & (seconds <= duration)).all():
+        shifted = seconds
+    return [Event(c, lab, float(t)) for c, lab, t in zip(contexts, labels, shifted, strict=False)]
+
+
+def _open(path: Path, with_plates: bool) -> ezc3d.c3d:
+    try:
+        return ezc3d.c3d(str(path), extract_forceplat_data=with_plates)
+    except Exception as exc:  # ezc3d raises bare RuntimeError/ValueError with terse messages
+        processor = processor_of(path)
+        if processor.startswith("MIPS"):
+            raise InputError(
+                path,
+                f"written on a {processor} processor, which ezc3d cannot read; "
+                "re-export it from the capture software as an Intel (PC) C3D",
+            ) from exc
+        raise InputError(path, f"ezc3d could not read it: {exc}") from exc
+
+
 def read_trial(path: str | Path) -> Trial:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "C3D file does not exist")
     if path.stat().st_size < 512:
         raise InputError(path, f"not a C3D file: {path.stat().st_size} bytes, shorter than one C3D header block")
-    try:
-        c3d = ezc3d.c3d(str(path), extract_forceplat_data=True)
-    except Exception as exc:  # ezc3d raises bare RuntimeError/ValueError with terse messages
-        raise InputError(path, f"ezc3d could not read it: {exc}") from exc
-    params = c3d["parameters"]
+    params = _open(path, with_plates=False)["parameters"]
+    plate_types = _plate_types(path, params)
+    c3d = _open(path, with_plates=bool(plate_types))
     point_group = params["POINT"]
-    labels = _labels(point_group, "LABELS")
     unit = _first_string(point_group, "UNITS", "mm")
     if unit not in POSITION_TO_MM:
         raise InputError(path, f"POINT:UNITS is {unit!r}; expected one of {sorted(POSITION_TO_MM)}")
@@ -76,24 +107,30 @@ def read_trial(path: str | Path) -> Trial:
     raw = c3d["data"]["points"][:3]
     points: dict[str, np.ndarray] = {}
     # LABELS may hold more names than POINT:USED (c3d.org samples do): the data decides
-    for i, label in enumerate(labels[: raw.shape[1]]):
+    for i, label in enumerate(_labels(point_group, "LABELS")[: raw.shape[1]]):
         if label in points:  # duplicated labels exist in real files: keep the first
             continue
         scale = 1.0 if label in model_labels else POSITION_TO_MM[unit]
         points[label] = raw[:, i, :] * scale
     plates = []
     for i, platform in enumerate(c3d["data"].get("platform", [])):
-        # ezc3d reports COP in the unit of FORCE_PLATFORM:CORNERS, which labels write in POINT:UNITS
-        cop = np.asarray(platform["center_of_pressure"]) * POSITION_TO_MM[unit]
-        plates.append(Plate(i, np.asarray(platform["force"]), cop))
-    analog_rate = float(params["ANALOG"]["RATE"]["value"][0]) if "ANALOG" in params else 0.0
+        # ezc3d reports COP and corners in the unit of FORCE_PLATFORM:CORNERS, which labs write in POINT:UNITS
+        scale = POSITION_TO_MM[unit]
+        corners = np.asarray(platform["corners"]) * scale
+        cop = np.asarray(platform["center_of_pressure"]) * scale
+        plates.append(Plate(i, np.asarray(platform["force"]), cop, corners, plate_type=plate_types[i]))
+    point_rate = float(point_group["RATE"]["value"][0])
+    first_frame = int(c3d["header"]["points"]["first_frame"])
     return Trial(
         path=str(path),
-        point_rate=float(point_group["RATE"]["value"][0]),
-        analog_rate=analog_rate,
+        point_rate=point_rate,
+        analog_rate=float(params["ANALOG"]["RATE"]["value"][0]) if "ANALOG" in params else 0.0,
         points=points,
         angle_labels=angle_labels,
         moment_labels=moment_labels,
         moment_units=_first_string(point_group, "MOMENT_UNITS", "Nmm/kg"),
         plates=plates,
+        events=_events(params, first_frame, point_rate, raw.shape[2]),
+        source_format="c3d",
+        manufacturer=_first_string(params.get("MANUFACTURER", {}), "COMPANY", ""),
     )

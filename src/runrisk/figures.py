@@ -122,3 +122,73 @@ def flow_diagram(flow: pd.DataFrame) -> plt.Figure:
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     return fig
+
+
+def foot_frame(cop_xy: np.ndarray, heel: np.ndarray, toe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """COP as % of the heel-toe distance along the foot and mm across it."""
+    axis = toe - heel
+    length = float(np.hypot(*axis))
+    unit = axis / length
+    relative = cop_xy.T - heel
+    return 100 * relative @ unit / length, relative @ np.array([-unit[1], unit[0]])
+
+
+def trial_qc_figure(trial, stances: list[dict], title: str, cop_threshold_n: float = 50.0) -> plt.Figure:
+    """Vertical GRF with the stances found, COP path on the foot, and stance peaks of the ankle outputs."""
+    from runrisk.biomechanics import PEAK_DEFINITIONS, remove_baseline, vertical_force
+
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    grf, foot, curves = axes
+    t_analog = np.arange(len(trial.plates[0].force[2])) / trial.analog_rate if trial.plates else np.array([])
+    for plate in trial.plates:
+        grf.plot(t_analog, remove_baseline(vertical_force(plate)), lw=1, label=f"plate {plate.index + 1}")
+    for row in stances:
+        colour = "#2a7" if not row["qc_reason"] else "#c33"
+        grf.axvspan(row["contact_s"], row["toe_off_s"], color=colour, alpha=0.15)
+        grf.text(row["contact_s"], grf.get_ylim()[1] * 0.95, f"{row['side']} {row['qc_reason'][:28]}", fontsize=7)
+    grf.set_xlabel("Time (s)")
+    grf.set_ylabel("Vertical GRF (N)")
+    grf.legend(frameon=False, fontsize=8)
+    grf.set_title("Stances (green valid, red flagged)")
+
+    t_point = np.arange(trial.n_frames) / trial.point_rate
+    for row in stances:
+        side, plate = row["side"], trial.plates[row["plate"] - 1]
+        first, last = int(row["contact_s"] * trial.analog_rate), int(row["toe_off_s"] * trial.analog_rate)
+        frame = min(trial.n_frames - 1, int(row["contact_s"] * trial.point_rate))
+        mid_frame = min(trial.n_frames - 1, int((row["contact_s"] + row["toe_off_s"]) / 2 * trial.point_rate))
+        heel, toe = trial.points.get(f"{side}HEE"), trial.points.get(f"{side}TOE")
+        fz = remove_baseline(vertical_force(plate))[first:last]
+        cop = plate.cop_mm[:2, first:last][:, fz > cop_threshold_n]
+        if heel is not None and toe is not None and cop.shape[1]:
+            along, across = foot_frame(cop, heel[:2, mid_frame], toe[:2, mid_frame])
+            (line,) = foot.plot(along, across, lw=1.2, label=f"{side}: strike index {row['strike_index_pct']:.0f} %")
+            foot.plot(along[0], across[0], "o", ms=5, color=line.get_color())
+        for name, (output, component, sign) in PEAK_DEFINITIONS.items():
+            if output != "AnkleAngles" and output != "AnkleMoment":
+                continue
+            series = trial.points.get(side + output)
+            if series is None:
+                continue
+            window = slice(
+                min(frame, trial.n_frames - 1), min(trial.n_frames, int(row["toe_off_s"] * trial.point_rate))
+            )
+            (line,) = curves.plot(t_point[window], sign * series[component, window], lw=1, label=f"{side} {name}")
+            if np.isfinite(row[name]):
+                k = np.nanargmax(sign * series[component, window])
+                curves.plot(t_point[window][k], row[name], "v", color=line.get_color())
+    foot.axvspan(0, 100, color="grey", alpha=0.12)
+    foot.axvline(33.3, color="grey", lw=0.6, ls=":")
+    foot.axvline(66.7, color="grey", lw=0.6, ls=":")
+    foot.set_xlim(-10, 110)
+    foot.set_xlabel("Along the foot, heel (0) to toe marker (100) [%]")
+    foot.set_ylabel("Across the foot [mm]")
+    foot.legend(frameon=False, fontsize=7)
+    foot.set_title("COP on the foot (dot: initial contact)")
+    curves.set_xlabel("Time (s)")
+    curves.set_ylabel("deg / Nm/kg (documented convention)")
+    curves.legend(frameon=False, fontsize=6)
+    curves.set_title("Ankle outputs in stance, peaks marked")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -10,11 +10,29 @@ import pandas as pd
 
 from runrisk.biomechanics import PEAK_NAMES, StanceSettings, extract_stances
 from runrisk.c3d import read_trial
-from runrisk.ids import pseudonymise, shard_members
+from runrisk.conventions import to_documented_convention
+from runrisk.ids import shard_members
 from runrisk.surveillance import read_participants
+from runrisk.trial import Trial
+from runrisk.visual3d import read_visual3d
 from runrisk.wearables import ACTIVITY_COLUMNS, activities_frame, read_fitbit_exercise
 
 log = logging.getLogger(__name__)
+TRIAL_COLUMNS = [
+    "participant_id",
+    "trial",
+    "format",
+    "manufacturer",
+    "point_rate_hz",
+    "analog_rate_hz",
+    "n_frames",
+    "n_plates",
+    "plate_types",
+    "n_events",
+    "has_model_outputs",
+    "n_stances",
+    "n_valid_stances",
+]
 STANCE_COLUMNS = [
     "participant_id",
     "trial",
@@ -30,26 +48,57 @@ STANCE_COLUMNS = [
 ]
 
 
-def _members(participants_csv: str | Path, shard: int, shard_size: int) -> list[str]:
-    return shard_members(read_participants(participants_csv)["raw_id"], shard, shard_size)
+def _members(participants_csv: str | Path, shard: int, shard_size: int) -> pd.DataFrame:
+    participants = read_participants(participants_csv).set_index("raw_id")
+    return participants.loc[shard_members(participants.index, shard, shard_size)]
+
+
+def trial_files(raw_dir: str | Path, raw_id: str) -> list[Path]:
+    """A participant's C3D trials and Visual3D ASCII exports, in a fixed order."""
+    raw = Path(raw_dir)
+    return sorted((raw / "c3d" / raw_id).glob("*.c3d")) + sorted((raw / "visual3d" / raw_id).glob("*.txt"))
+
+
+def load_trial(path: Path, convention: str, body_mass_kg: float, visual3d_rate_hz: float | None) -> Trial:
+    trial = read_trial(path) if path.suffix.lower() == ".c3d" else read_visual3d(path, visual3d_rate_hz)
+    return to_documented_convention(trial, convention, body_mass_kg)
+
+
+def convention_of(participant: pd.Series, settings: dict) -> str:
+    return settings.get("lab_conventions", {}).get(
+        participant.get("lab", ""), settings.get("convention", "plugin_gait")
+    )
 
 
 def shard_stances(
     participants_csv: str | Path, raw_dir: str | Path, shard: int, shard_size: int, settings: dict
-) -> pd.DataFrame:
-    stance_settings = StanceSettings(
-        **{k: settings[k] for k in ("force_threshold_n", "cop_threshold_n", "min_stance_s", "max_stance_s")}
-    )
-    rows = []
-    for raw_id in _members(participants_csv, shard, shard_size):
-        trials = sorted((Path(raw_dir) / "c3d" / raw_id).glob("*.c3d"))
-        if not trials:
-            log.warning("participant %s: no C3D trials in %s", raw_id, Path(raw_dir) / "c3d" / raw_id)
-        pid = pseudonymise(raw_id)
-        for path in trials:
-            for stance in extract_stances(read_trial(path), stance_settings):
-                rows.append({"participant_id": pid, "trial": path.stem, **stance})
-    return pd.DataFrame(rows, columns=STANCE_COLUMNS)
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stances (one row per loaded plate) and trials (one row per file) of one shard."""
+    stance_settings = StanceSettings.from_config(settings)
+    stance_rows, trial_rows = [], []
+    for raw_id, participant in _members(participants_csv, shard, shard_size).iterrows():
+        paths = trial_files(raw_dir, raw_id)
+        if not paths:
+            log.warning("participant %s: no trial files under %s/{c3d,visual3d}/%s", raw_id, raw_dir, raw_id)
+        for path in paths:
+            trial = load_trial(
+                path,
+                convention_of(participant, settings),
+                participant["body_mass_kg"],
+                settings.get("visual3d_rate_hz"),
+            )
+            stances = extract_stances(trial, stance_settings)
+            key = {"participant_id": participant["participant_id"], "trial": path.stem}
+            trial_rows.append(
+                {
+                    **key,
+                    **trial.summary(),
+                    "n_stances": len(stances),
+                    "n_valid_stances": sum(s["qc_reason"] == "" for s in stances),
+                }
+            )
+            stance_rows += [{**key, **stance} for stance in stances]
+    return pd.DataFrame(stance_rows, columns=STANCE_COLUMNS), pd.DataFrame(trial_rows, columns=TRIAL_COLUMNS)
 
 
 def shard_activities(
@@ -57,8 +106,8 @@ def shard_activities(
 ) -> pd.DataFrame:
     tz = ZoneInfo(timezone)
     rows = []
-    for raw_id in _members(participants_csv, shard, shard_size):
-        pid = pseudonymise(raw_id)
+    for raw_id, participant in _members(participants_csv, shard, shard_size).iterrows():
+        pid = participant["participant_id"]
         for path in sorted((Path(raw_dir) / "fitbit" / raw_id).glob("*.json")):
             for record in read_fitbit_exercise(path, raw_id, tz):
                 rows.append({"participant_id": pid, "source": "fitbit_export", "source_file": path.name, **record})

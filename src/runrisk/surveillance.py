@@ -108,6 +108,8 @@ def read_participants(path: str | Path) -> pd.DataFrame:
             "runner": _parse(raw, "runner", path, _yes_no, "yes/no"),
             "prior_achilles": _parse(raw, "prior_achilles_problems", path, _yes_no, "yes/no"),
             "enrolment_date": _parse(raw, "enrolment_date", path, _date, "a date YYYY-MM-DD"),
+            # optional: which lab (and so which model-output convention) measured the participant
+            "lab": raw["lab"].str.strip() if "lab" in raw.columns else "",
         }
     )
 

@@ -1,9 +1,10 @@
 rule extract_stances:
     input:
         participants=f"{RAW}/participants.csv",
-        raw=raw_files("c3d", "*.c3d"),
+        raw=trial_inputs,
     output:
         stances="results/shards/stances/shard-{shard}.parquet",
+        trials="results/shards/trials/shard-{shard}.parquet",
     log:
         "logs/biomechanics/stances-{shard}.log",
     benchmark:
@@ -38,6 +39,24 @@ rule gather_stances:
         "../../scripts/gather_shards.py"
 
 
+rule gather_trials:
+    input:
+        expand("results/shards/trials/shard-{shard}.parquet", shard=SHARDS),
+    output:
+        trials="results/tables/trials.parquet",
+    log:
+        "logs/biomechanics/gather_trials.log",
+    benchmark:
+        "benchmarks/runs/gather_trials.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../../scripts/gather_shards.py"
+
+
 rule summarise_biomechanics:
     input:
         stances=rules.gather_stances.output.stances,
@@ -54,3 +73,30 @@ rule summarise_biomechanics:
         runtime=5,
     script:
         "../../scripts/summarise_biomechanics.py"
+
+
+rule qc_trial_figure:
+    input:
+        participants=f"{RAW}/participants.csv",
+        raw=qc_trial_inputs,
+    output:
+        png=report(
+            "results/figures/qc_trial.png",
+            caption="../report/qc_trial.rst",
+            category="Biomechanics",
+        ),
+        svg="results/figures/qc_trial.svg",
+    log:
+        "logs/figures/qc_trial.log",
+    benchmark:
+        "benchmarks/runs/figure_qc_trial.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        raw_id=QC_PARTICIPANT,
+        settings=config["biomechanics"],
+    script:
+        "../../scripts/figure_qc_trial.py"

@@ -34,27 +34,41 @@ wildcard_constraints:
     shard=r"\d{3}",
 
 
-def raw_files(kind, pattern):
-    """Input function: a shard's raw files, or the simulator's inventory that promises them."""
+def shard_raw_files(shard, kinds):
+    """A shard's raw files, or the simulator's inventory that promises them."""
+    if SIMULATED:
+        return [f"{RAW}/inventory/shard-{shard}.tsv"]
+    members = shard_members(PARTICIPANTS, int(shard), config["shard_size"])
+    return sorted(
+        path
+        for kind, pattern in kinds
+        for pid in members
+        for path in glob.glob(f"{RAW}/{kind}/{pid}/{pattern}")
+    )
 
-    def files(wildcards):
-        if SIMULATED:
-            return [f"{RAW}/inventory/shard-{wildcards.shard}.tsv"]
-        members = shard_members(
-            PARTICIPANTS, int(wildcards.shard), config["shard_size"]
-        )
-        return sorted(
-            path
-            for pid in members
-            for path in glob.glob(f"{RAW}/{kind}/{pid}/{pattern}")
-        )
 
-    return files
+TRIAL_FILES = [("c3d", "*.c3d"), ("visual3d", "*.txt")]
+WEARABLE_FILES = [("fitbit", "*.json")]
+QC_PARTICIPANT = config["biomechanics"].get("qc_participant") or sorted(PARTICIPANTS)[0]
+
+
+def trial_inputs(wildcards):
+    return shard_raw_files(wildcards.shard, TRIAL_FILES)
+
+
+def wearable_inputs(wildcards):
+    return shard_raw_files(wildcards.shard, WEARABLE_FILES)
+
+
+def qc_trial_inputs(wildcards):
+    shard = sorted(PARTICIPANTS).index(QC_PARTICIPANT) // config["shard_size"]
+    return shard_raw_files(f"{shard:03d}", TRIAL_FILES)
 
 
 def final_outputs():
     tables = [
         "participants",
+        "trials",
         "stances",
         "biomechanics",
         "activities",
@@ -66,7 +80,7 @@ def final_outputs():
         "flow",
         "analysis",
     ]
-    figures = ["forest", "km_volume_tertiles", "flow"]
+    figures = ["forest", "km_volume_tertiles", "flow", "qc_trial"]
     return (
         [f"results/tables/{t}.parquet" for t in tables]
         + [f"results/models/{m}.parquet" for m in ("logistic", "cox")]

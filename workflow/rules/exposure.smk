@@ -1,7 +1,7 @@
 rule ingest_activities:
     input:
         participants=f"{RAW}/participants.csv",
-        raw=raw_files("fitbit", "*.json"),
+        raw=wearable_inputs,
     output:
         activities="results/shards/activities/shard-{shard}.parquet",
     log:
