@@ -14,6 +14,7 @@ def main(snakemake):
         int(snakemake.wildcards.shard),
         snakemake.params.shard_size,
         snakemake.params.timezone,
+        snakemake.params.settings,
     )
     write_table(activities, snakemake.output.activities, sort_by=["participant_id", "start_utc", "activity", "log_id"])
 

@@ -11,7 +11,8 @@ def main(snakemake):
         read_table(snakemake.input.activities),
         read_table(snakemake.input.participants),
         cfg["follow_up_weeks"],
-        cfg["min_records_per_worn_week"],
+        cfg["min_worn_days_per_week"],
+        cfg["min_prior_weeks"],
     )
     write_table(weekly, snakemake.output.weekly, sort_by=["participant_id", "week"])
     write_table(exposure_summary(weekly), snakemake.output.exposure, sort_by=["participant_id"])

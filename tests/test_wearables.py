@@ -1,14 +1,25 @@
+import datetime as dt
 import json
+import shutil
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
+import yaml
 
 from runrisk.errors import InputError
 from runrisk.exposure import exposure_summary, weekly_volume
-from runrisk.wearables import activities_frame, read_fitbit_exercise
+from runrisk.fitabase import read_fitabase_daily
+from runrisk.garmin import read_fit, read_gpx, read_tcx
+from runrisk.pipeline import shard_activities
+from runrisk.project import ROOT
+from runrisk.wearables import activities_frame, flag_duplicates, flag_uncountable_runs, read_fitbit_exercise
 
 PRAGUE = ZoneInfo("Europe/Prague")
+SETTINGS = yaml.safe_load((ROOT / "config/config.yaml").read_text())["wearables"]
+
+
+# --- Fitbit -------------------------------------------------------------------------------------
 
 
 def test_real_fitbit_archive_export(real_data):
@@ -23,33 +34,48 @@ def test_real_fitbit_archive_export(real_data):
     assert first["start_utc"].hour == 4  # 06:14 in Prague summer time is 04:14 UTC
 
 
-def test_real_fitbit_web_api_response_with_offset(real_data):
+def test_real_fitbit_strava_manual_runs(real_data):
+    rows = read_fitbit_exercise(real_data / "fitbit" / "fitport_exercise-700.json", "P1", PRAGUE)
+    runs = [r for r in rows if r["is_run"]]
+    assert len(rows) == 80 and len(runs) == 8
+    assert sum(r["distance_km"] is not None and r["distance_km"] > 0 for r in runs) == 7
+    frame = activities_frame(
+        [{"participant_id": "p", "source": "fitbit", "source_file": "f", "excluded_reason": "", **r} for r in rows]
+    )
+    flagged = flag_uncountable_runs(frame, 120, 0.2)
+    assert (flagged.loc[flagged["is_run"], "excluded_reason"] == "run without a distance").sum() == 1
+
+
+def test_real_fitbit_web_api_response_keeps_its_own_offset(real_data):
     rows = read_fitbit_exercise(real_data / "fitbit" / "fitbit_webapi_activity_list_doc_example.json", "P1", PRAGUE)
     assert len(rows) == 1
-    assert rows[0]["start_utc"].isoformat().startswith("2019-01-03T20:08:29")
-    assert str(rows[0]["local_date"]) == "2019-01-03"
+    assert rows[0]["start_utc"] == dt.datetime(2019, 1, 3, 20, 8, 29)
+    assert str(rows[0]["local_date"]) == "2019-01-03"  # the -08:00 of the record, not Prague
 
 
-def _export(tmp_path, records):
-    path = tmp_path / "exercise-0.json"
+def _export(tmp_path, records, name="exercise-0.json"):
+    path = tmp_path / name
     path.write_text(json.dumps(records))
     return path
 
 
-def _run(start, distance, unit="Kilometer", name="Run"):
+def _run(start, distance, unit="Kilometer", name="Run", minutes=30, log_id=1):
     return {
-        "logId": 1,
+        "logId": log_id,
         "activityName": name,
         "startTime": start,
-        "duration": 1800000,
+        "duration": minutes * 60000,
         "distance": distance,
         "distanceUnit": unit,
     }
 
 
-def test_miles_are_converted(tmp_path):
-    rows = read_fitbit_exercise(_export(tmp_path, [_run("03/04/19 07:00:00", 2.0, "Mile")]), "P1", PRAGUE)
+def test_miles_and_localised_activity_names(tmp_path):
+    rows = read_fitbit_exercise(
+        _export(tmp_path, [_run("03/04/19 07:00:00", 2.0, "Mile", name="ランニング")]), "P1", PRAGUE
+    )
     assert rows[0]["distance_km"] == pytest.approx(3.218688)
+    assert rows[0]["is_run"]
 
 
 @pytest.mark.parametrize(
@@ -58,79 +84,213 @@ def test_miles_are_converted(tmp_path):
         (_run("03/04/19 07:00:00", 2.0, "Furlong"), "distanceUnit 'Furlong'"),
         (_run("2019-13-45", 2.0), "startTime '2019-13-45'"),
         (_run("03/04/19 07:00:00", -5.0), "negative distance"),
+        (_run("03/04/19 07:00:00", 500.0), "distance 500.0 km is outside 0-250 km"),
     ],
 )
 def test_bad_records_name_file_participant_and_reason(tmp_path, record, reason):
-    with pytest.raises(InputError, match=rf"exercise-0.json.*participant 4H9.*record 0: .*{reason}"):
+    with pytest.raises(InputError, match=rf"exercise-0.json, participant 4H9: record 0: .*{reason}"):
         read_fitbit_exercise(_export(tmp_path, [record]), "4H9", PRAGUE)
 
 
 def test_invalid_json_is_a_clear_error(tmp_path):
     path = tmp_path / "exercise-0.json"
     path.write_text("[{")
-    with pytest.raises(InputError, match="exercise-0.json.*participant 4H9.*not valid UTF-8 JSON"):
+    with pytest.raises(InputError, match="exercise-0.json, participant 4H9: not valid UTF-8 JSON"):
         read_fitbit_exercise(path, "4H9", PRAGUE)
 
 
-def test_weekly_volume_marks_unworn_weeks_missing_not_zero():
-    participants = pd.DataFrame({"participant_id": ["a"], "enrolment_date": [pd.Timestamp("2019-03-04")]})
-    rows = [
-        {
-            "participant_id": "a",
-            "source": "t",
-            "source_file": "f",
-            "log_id": "1",
-            "activity": "Run",
-            "is_run": True,
-            "start_utc": pd.Timestamp("2019-03-05 06:00"),
-            "local_date": pd.Timestamp("2019-03-05"),
-            "duration_s": 1800.0,
-            "distance_km": 5.0,
-        },
-        {
-            "participant_id": "a",
-            "source": "t",
-            "source_file": "f",
-            "log_id": "2",
-            "activity": "Run",
-            "is_run": True,
-            "start_utc": pd.Timestamp("2019-03-10 06:00"),
-            "local_date": pd.Timestamp("2019-03-10"),
-            "duration_s": 1800.0,
-            "distance_km": 7.0,
-        },
-        {
-            "participant_id": "a",
-            "source": "t",
-            "source_file": "f",
-            "log_id": "3",
-            "activity": "Walk",
-            "is_run": False,
-            "start_utc": pd.Timestamp("2019-03-19 06:00"),
-            "local_date": pd.Timestamp("2019-03-19"),
-            "duration_s": 600.0,
-            "distance_km": None,
-        },
-        # the same run synced twice counts once
-        {
-            "participant_id": "a",
-            "source": "t",
-            "source_file": "g",
-            "log_id": "4",
-            "activity": "Run",
-            "is_run": True,
-            "start_utc": pd.Timestamp("2019-03-10 06:00"),
-            "local_date": pd.Timestamp("2019-03-10"),
-            "duration_s": 1800.0,
-            "distance_km": 7.0,
-        },
+def test_empty_export_has_no_activities(tmp_path):
+    assert read_fitbit_exercise(_export(tmp_path, []), "P1", PRAGUE) == []
+
+
+# --- Garmin FIT, GPX, TCX -----------------------------------------------------------------------
+
+
+def test_real_fit_run_with_device_time_zone(real_data):
+    (row,) = read_fit(real_data / "garmin" / "fitdecode_activity-small-fenix2-run.fit", "P1", ZoneInfo("UTC"))
+    assert row["is_run"] and row["distance_km"] == pytest.approx(9.00822)
+    assert row["start_utc"] == dt.datetime(2015, 8, 15, 14, 45, 8)
+    assert row["duration_s"] == pytest.approx(2832.0)
+    assert str(row["local_date"]) == "2015-08-15"
+
+
+def test_real_fit_device_offset_moves_the_local_date(real_data):
+    (row,) = read_fit(real_data / "garmin" / "fitdecode_garmin-fenix-5-run.fit", "P1", ZoneInfo("Asia/Tokyo"))
+    # 14:34 UTC; the watch was on UTC-7 (07:34 local), so the 11th, not Tokyo's 11th 23:34
+    assert str(row["local_date"]) == "2017-06-11" and row["start_utc"].hour == 14
+
+
+def test_real_multisport_fit_keeps_only_running_sessions_as_runs(real_data):
+    rows = read_fit(real_data / "garmin" / "fitdecode_activity-large-fenix2-multisport.fit", "P1", PRAGUE)
+    assert [r["activity"] for r in rows] == [
+        "generic",
+        "transition",
+        "running",
+        "transition",
+        "running",
+        "transition",
+        "cycling",
     ]
-    weekly = weekly_volume(activities_frame(rows), participants, 4, 1).set_index("week")
-    assert weekly.loc[1, "running_km"] == pytest.approx(12.0)  # Tuesday and the Sunday that closes week 1
-    assert weekly.loc[1, "runs"] == 2
-    assert pd.isna(weekly.loc[2, "running_km"]) and not weekly.loc[2, "worn"]
-    assert weekly.loc[3, "running_km"] == 0.0 and weekly.loc[3, "worn"]
+    assert sum(r["distance_km"] for r in rows if r["is_run"]) == pytest.approx(2.24523 + 12.74037)
+
+
+def test_real_walk_is_not_a_run(real_data):
+    (row,) = read_fit(real_data / "garmin" / "fitdecode_garmin-fenix-5-walk.fit", "P1", PRAGUE)
+    assert not row["is_run"]
+
+
+def test_fit_with_relative_timestamps_is_refused_not_dated(real_data):
+    with pytest.raises(InputError, match="start_time is a device-relative counter"):
+        read_fit(real_data / "garmin" / "fitdecode_compressed-speed-distance_fr70_run.fit", "P1", PRAGUE)
+
+
+def test_corrupt_fit_is_a_clear_error(real_data, tmp_path):
+    with pytest.raises(InputError, match="unexpected-eof.fit, participant P1: corrupt or truncated FIT file"):
+        read_fit(real_data / "garmin" / "fitdecode_invalid_activity-unexpected-eof.fit", "P1", PRAGUE)
+    junk = tmp_path / "junk.fit"
+    junk.write_bytes(b"not a fit file at all" * 10)
+    with pytest.raises(InputError, match="junk.fit"):
+        read_fit(junk, "P1", PRAGUE)
+
+
+def test_real_gpx_track_totals(real_data):
+    (row,) = read_gpx(real_data / "garmin" / "slither_running_polar_m400.gpx", "P1", PRAGUE, "running")
+    assert row["start_utc"] == dt.datetime(2020, 10, 26, 17, 7, 30)
+    assert row["duration_s"] == pytest.approx(3041.0, abs=0.1)
+    assert 5.0 < row["distance_km"] < 10.0 and row["is_run"]
+    assert set(row) == {"log_id", "activity", "is_run", "start_utc", "local_date", "duration_s", "distance_km"}
+
+
+def test_real_tcx_lap_totals(real_data):
+    (row,) = read_tcx(real_data / "garmin" / "slither_running_runtastic.tcx", "P1", PRAGUE)
+    assert row["is_run"] and row["distance_km"] == pytest.approx(2.2) and row["duration_s"] == pytest.approx(750)
+    assert str(row["local_date"]) == "2016-12-11"
+
+
+# --- Fitabase -------------------------------------------------------------------------------------
+
+
+def test_real_fitabase_file_of_many_users_is_refused(real_data):
+    path = real_data / "fitbit" / "fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv"
+    with pytest.raises(InputError, match="holds 33 Fitabase Ids"):
+        read_fitabase_daily(path, "P1", PRAGUE, "VeryActiveDistance")
+
+
+def test_real_fitabase_one_user(real_data, tmp_path):
+    frame = pd.read_csv(real_data / "fitbit" / "fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv", dtype=str)
+    user = frame[frame["Id"] == frame["Id"].iloc[0]]
+    path = tmp_path / "dailyActivity.csv"
+    user.to_csv(path, index=False)
+    rows = read_fitabase_daily(path, "P1", PRAGUE, "VeryActiveDistance")
+    worn_days = int((user["TotalSteps"].astype(int) > 0).sum())
+    assert len(rows) == worn_days and 0 < worn_days <= 31
+    assert sum(r["distance_km"] for r in rows) == pytest.approx(user["VeryActiveDistance"].astype(float).sum())
+    assert str(rows[0]["local_date"]) == "2016-04-12"  # M/D/YYYY
+
+
+# --- one activities table: duplicates, short runs, weeks -----------------------------------------
+
+
+def test_same_run_from_a_watch_and_fitbit_counts_once(real_data, tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "garmin" / "A1").mkdir(parents=True)
+    (raw / "fitbit" / "A1").mkdir(parents=True)
+    shutil.copy(real_data / "garmin" / "fitdecode_activity-small-fenix2-run.fit", raw / "garmin" / "A1")
+    shutil.copy(real_data / "garmin" / "slither_running_polar_m400.gpx", raw / "garmin" / "A1")
+    # Fitbit synced the same run, starting 2 min later in its local (Prague, UTC+2) clock, and twice
+    record = _run("08/15/15 16:47:08", 9.1, minutes=47)
+    _export(raw / "fitbit" / "A1", [record])
+    _export(raw / "fitbit" / "A1", [record], name="exercise-100.json")
+    (raw / "participants.csv").write_text(
+        "participant_id,age,sex,height_cm,body_mass_kg,runner,"
+        "prior_achilles_problems,enrolment_date\nA1,30,F,165,60,yes,no,2015-08-10\n"
+    )
+    activities = shard_activities(raw / "participants.csv", raw, 0, 10, "Europe/Prague", SETTINGS)
+    counted = activities[activities["excluded_reason"] == ""]
+    assert len(activities) == 4 and len(counted) == 2  # the FIT run and the GPX run
+    assert set(counted["source"]) == {"fit", "gpx"}
+    assert activities["excluded_reason"].str.startswith("duplicate of fit").sum() == 2
+    assert not {"lat", "lon", "latitude", "longitude"} & set(activities.columns)
+
+
+def test_short_runs_stay_visible_but_uncounted(real_data):  # the 57 s fenix 5 run
+    rows = read_fit(real_data / "garmin" / "fitdecode_garmin-fenix-5-run.fit", "P1", PRAGUE)
+    frame = activities_frame(
+        [{"participant_id": "p", "source": "fit", "source_file": "f", "excluded_reason": "", **r} for r in rows]
+    )
+    flagged = flag_uncountable_runs(frame, 120, 0.2)
+    assert flagged["excluded_reason"].iloc[0] == "run shorter than 120 s or 0.2 km"
+
+
+def _activity(day, km, run=True, source="fitbit", hour=7, log_id="1"):
+    start = pd.Timestamp(f"{day} {hour:02d}:00")
+    return {
+        "participant_id": "a",
+        "source": source,
+        "source_file": "f",
+        "log_id": log_id,
+        "activity": "Run" if run else "Walk",
+        "is_run": run,
+        "start_utc": start,
+        "local_date": pd.Timestamp(day),
+        "duration_s": 1800.0,
+        "distance_km": km,
+        "excluded_reason": "",
+    }
+
+
+PARTICIPANT = pd.DataFrame({"participant_id": ["a"], "enrolment_date": [pd.Timestamp("2019-03-25")]})
+
+
+def test_weekly_volume_marks_unworn_weeks_missing_not_zero():
+    rows = [
+        _activity("2019-03-26", 5.0),
+        _activity("2019-03-31", 7.0, hour=23),  # Sunday of the DST change
+        _activity("2019-04-01", 3.0, hour=0),  # 00:30 local on Monday is still Sunday in UTC: week 2 by local date
+        _activity("2019-04-16", None, run=False),
+    ]
+    weekly = weekly_volume(activities_frame(rows), PARTICIPANT, 5, 1).set_index("week")
+    assert weekly.loc[1, "running_km"] == pytest.approx(12.0) and weekly.loc[1, "runs"] == 2
+    assert weekly.loc[2, "running_km"] == pytest.approx(3.0)
+    assert pd.isna(weekly.loc[3, "running_km"]) and not weekly.loc[3, "worn"]
+    assert weekly.loc[4, "running_km"] == 0.0 and weekly.loc[4, "worn"]
+    assert pd.isna(weekly.loc[0, "running_km"])
+    assert weekly.loc[1, "pace_s_per_km"] == pytest.approx(3600 / 12.0)
     summary = exposure_summary(weekly.reset_index()).iloc[0]
-    assert summary["weeks_worn"] == 2
-    assert summary["mean_weekly_km"] == pytest.approx(6.0)
-    assert summary["last_worn_week"] == 3
+    assert (summary["weeks_worn"], summary["last_worn_week"]) == (3, 4)
+    assert summary["mean_weekly_km"] == pytest.approx(5.0)
+
+
+def test_worn_week_rule_and_uncounted_rows():
+    rows = [
+        _activity("2019-03-26", 5.0),
+        _activity("2019-03-27", 4.0, log_id="2"),
+        {**_activity("2019-03-27", 4.0, log_id="3"), "excluded_reason": "duplicate of fitbit f 2"},
+        _activity("2019-04-02", 6.0),
+    ]
+    weekly = weekly_volume(activities_frame(rows), PARTICIPANT, 2, 2).set_index("week")
+    assert weekly.loc[1, "worn"] and weekly.loc[1, "running_km"] == pytest.approx(9.0)  # duplicate not counted
+    assert not weekly.loc[2, "worn"]  # one day of data is not a worn week under min_worn_days_per_week = 2
+
+
+def test_change_from_previous_week_and_previous_four():
+    days = {1: 10.0, 2: 20.0, 4: 10.0, 5: 40.0}
+    rows = [
+        _activity(str((pd.Timestamp("2019-03-25") + pd.Timedelta(days=7 * (w - 1) + 1)).date()), km)
+        for w, km in days.items()
+    ]
+    weekly = weekly_volume(activities_frame(rows), PARTICIPANT, 5, 1).set_index("week")
+    assert weekly.loc[2, "change_pct"] == pytest.approx(100.0)
+    assert pd.isna(weekly.loc[4, "change_pct"])  # week 3 was not worn
+    assert weekly.loc[5, "ratio_to_prior_4wk"] == pytest.approx(40.0 / ((10 + 20 + 10) / 3))
+    assert weekly.loc[5, "change_pct"] == pytest.approx(300.0)
+
+
+def test_flag_duplicates_prefers_the_configured_source():
+    rows = [
+        _activity("2019-03-26", 5.0, source="fitbit", log_id="fb"),
+        {**_activity("2019-03-26", 5.2, source="fit", log_id="g"), "start_utc": pd.Timestamp("2019-03-26 07:03")},
+    ]
+    flagged = flag_duplicates(activities_frame(rows), 300, ["fit", "fitbit"]).set_index("log_id")
+    assert flagged.loc["g", "excluded_reason"] == ""
+    assert flagged.loc["fb", "excluded_reason"] == "duplicate of fit f g"

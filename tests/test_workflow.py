@@ -84,6 +84,19 @@ def test_trials_table_and_qc_figure(small_run):
     assert (small_run / "results/figures/qc_trial.png").stat().st_size > 20000
 
 
+def test_weekly_series_flow_wear_and_figure(small_run):
+    weekly = read(small_run, "tables/weekly_volume.parquet")
+    assert len(weekly) == 150 * 53  # baseline week 0 and 52 follow-up weeks
+    assert weekly.loc[~weekly["worn"], "running_km"].isna().all()
+    assert (weekly.loc[weekly["worn"], "running_km"] >= 0).all()
+    assert weekly["ratio_to_prior_4wk"].notna().sum() > 1000
+    flow = read(small_run, "tables/flow.parquet").set_index("box")
+    wearable_box = flow.loc["excluded: too few follow-up weeks with the wearable worn"]
+    assert flow.loc["enrolled", "median_weeks_worn"] > 30
+    assert wearable_box["n"] == 0 or wearable_box["median_weeks_worn"] < 4
+    assert (small_run / "results/figures/weekly_volume.png").stat().st_size > 20000
+
+
 def test_activities_keep_no_raw_ids_or_gps(small_run):
     activities = read(small_run, "tables/activities.parquet")
     assert not activities["participant_id"].str.startswith("4H").any()

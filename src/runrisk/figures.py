@@ -192,3 +192,47 @@ def trial_qc_figure(trial, stances: list[dict], title: str, cop_threshold_n: flo
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def weekly_volume_figure(
+    weekly: pd.DataFrame, reports: pd.DataFrame, diagnoses: pd.DataFrame, relevant_regions: tuple[str, ...], title: str
+) -> plt.Figure:
+    """One participant's weekly km (hatched where the wearable was not worn), its ratio to the previous
+    four weeks, weekly complaints by severity and the physician's diagnoses."""
+    fig, (volume, ratio) = plt.subplots(2, 1, figsize=(12, 5.5), sharex=True, height_ratios=[3, 1.3])
+    worn = weekly[weekly["worn"]]
+    volume.bar(worn["week"], worn["running_km"], color="#3b7dd8", label="running km (worn week)")
+    unworn = weekly[~weekly["worn"]]
+    top = max(float(worn["running_km"].max()) if len(worn) else 0.0, 1.0) * 1.15
+    volume.bar(unworn["week"], top, color="none", edgecolor="#bbb", hatch="///", lw=0, label="not worn (missing)")
+    if len(reports):
+        relevant = reports["body_region"].isin(relevant_regions)
+        for mask, colour, label in (
+            (relevant, "#d62728", "complaint: Achilles/foot/ankle/shin"),
+            (~relevant, "#ff9f1c", "complaint: other region"),
+        ):
+            chosen = reports[mask & (reports["severity"] > 0)]
+            volume.scatter(
+                chosen["week"],
+                np.full(len(chosen), top * 0.97),
+                s=12 + chosen["severity"] / 2,
+                color=colour,
+                marker="v",
+                label=label,
+                zorder=3,
+            )
+    for row in diagnoses.itertuples():
+        volume.axvline(row.week, color="k", lw=1.2, ls="--")
+        volume.text(row.week + 0.3, top * 0.85, f"{row.icd10} {row.side}", fontsize=8, rotation=90, va="top")
+    volume.set_ylim(0, top * 1.02)
+    volume.set_ylabel("Running km per week")
+    volume.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    volume.set_title(title)
+    ratio.axhspan(0.8, 1.3, color="#2a7", alpha=0.12)
+    ratio.plot(weekly["week"], weekly["ratio_to_prior_4wk"], "o-", ms=3, color="#555")
+    ratio.axhline(1.0, color="grey", lw=0.8)
+    ratio.set_ylabel("km / previous\n4-week mean")
+    ratio.set_xlabel("Follow-up week (0 = baseline)")
+    ratio.set_xlim(-0.8, weekly["week"].max() + 0.8)
+    fig.tight_layout()
+    return fig

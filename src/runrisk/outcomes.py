@@ -86,14 +86,22 @@ def classify(
             "diagnosed_at": is_case,
             "event_week": case_week.astype("Int64").to_numpy(),
             "follow_up_weeks": follow.astype(int),
+            "weeks_worn": worn.to_numpy().astype(int),
         }
     )
 
 
 def flow_table(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Counts per box in a fixed order; the boxes after 'enrolled' sum to the enrolled count."""
+    """Counts per box in a fixed order; the boxes after 'enrolled' sum to the enrolled count.
+    Each box also states the median number of follow-up weeks its participants wore the wearable."""
     order = [*EXCLUSION_BOXES, CASE_BOX, CONTROL_BOX]
     counts = outcomes["box"].value_counts().reindex(order, fill_value=0)
-    rows = [{"step": 0, "box": "enrolled", "n": len(outcomes)}]
-    rows += [{"step": i + 1, "box": box, "n": int(n)} for i, (box, n) in enumerate(counts.items())]
+    worn = outcomes.groupby("box")["weeks_worn"].median().reindex(order)
+    rows = [
+        {"step": 0, "box": "enrolled", "n": len(outcomes), "median_weeks_worn": float(outcomes["weeks_worn"].median())}
+    ]
+    rows += [
+        {"step": i + 1, "box": box, "n": int(counts[box]), "median_weeks_worn": float(worn[box])}
+        for i, box in enumerate(order)
+    ]
     return pd.DataFrame(rows)

@@ -11,11 +11,13 @@ import pandas as pd
 from runrisk.biomechanics import PEAK_NAMES, StanceSettings, extract_stances
 from runrisk.c3d import read_trial
 from runrisk.conventions import to_documented_convention
+from runrisk.fitabase import read_fitabase_daily
+from runrisk.garmin import read_fit, read_gpx, read_tcx
 from runrisk.ids import shard_members
 from runrisk.surveillance import read_participants
 from runrisk.trial import Trial
 from runrisk.visual3d import read_visual3d
-from runrisk.wearables import ACTIVITY_COLUMNS, activities_frame, read_fitbit_exercise
+from runrisk.wearables import activities_frame, flag_duplicates, flag_uncountable_runs, read_fitbit_exercise
 
 log = logging.getLogger(__name__)
 TRIAL_COLUMNS = [
@@ -101,14 +103,38 @@ def shard_stances(
     return pd.DataFrame(stance_rows, columns=STANCE_COLUMNS), pd.DataFrame(trial_rows, columns=TRIAL_COLUMNS)
 
 
+def participant_activities(raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: dict) -> list[dict]:
+    """Every activity row of one participant from every wearable source found in raw_dir."""
+    rows = []
+    for path in sorted((raw_dir / "fitbit" / raw_id).glob("*.json")):
+        rows += [{"source": "fitbit", "source_file": path.name, **r} for r in read_fitbit_exercise(path, raw_id, tz)]
+    for path in sorted((raw_dir / "garmin" / raw_id).glob("*")):
+        suffix = path.suffix.lower()
+        if suffix == ".fit":
+            found = read_fit(path, raw_id, tz)
+        elif suffix == ".gpx":
+            found = read_gpx(path, raw_id, tz, settings["gpx_default_activity"])
+        elif suffix == ".tcx":
+            found = read_tcx(path, raw_id, tz)
+        else:
+            continue
+        rows += [{"source": suffix[1:], "source_file": path.name, **r} for r in found]
+    for path in sorted((raw_dir / "fitabase" / raw_id).glob("*.csv")):
+        found = read_fitabase_daily(path, raw_id, tz, settings["fitabase_running_column"])
+        rows += [{"source": "fitabase", "source_file": path.name, **r} for r in found]
+    return rows
+
+
 def shard_activities(
-    participants_csv: str | Path, raw_dir: str | Path, shard: int, shard_size: int, timezone: str
+    participants_csv: str | Path, raw_dir: str | Path, shard: int, shard_size: int, timezone: str, settings: dict
 ) -> pd.DataFrame:
+    """Activities of one shard: all sources, units in km and s, UTC and local dates, duplicates flagged."""
     tz = ZoneInfo(timezone)
     rows = []
     for raw_id, participant in _members(participants_csv, shard, shard_size).iterrows():
-        pid = participant["participant_id"]
-        for path in sorted((Path(raw_dir) / "fitbit" / raw_id).glob("*.json")):
-            for record in read_fitbit_exercise(path, raw_id, tz):
-                rows.append({"participant_id": pid, "source": "fitbit_export", "source_file": path.name, **record})
-    return activities_frame(rows) if rows else activities_frame([])[ACTIVITY_COLUMNS]
+        found = participant_activities(Path(raw_dir), raw_id, tz, settings)
+        if not found:
+            log.warning("participant %s: no wearable files", raw_id)
+        rows += [{"participant_id": participant["participant_id"], "excluded_reason": "", **r} for r in found]
+    activities = flag_uncountable_runs(activities_frame(rows), settings["min_run_s"], settings["min_run_km"])
+    return flag_duplicates(activities, settings["duplicate_window_s"], settings["source_priority"])

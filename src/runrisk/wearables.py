@@ -1,4 +1,8 @@
-"""Fitbit account-export exercise logs into one row per recorded activity."""
+"""Wearable exports into one row per recorded activity: the shared row builder and Fitbit JSON.
+
+Garmin FIT, GPX and TCX live in runrisk.garmin; Fitabase daily CSVs in runrisk.fitabase.
+GPS coordinates are read only to sum distances and never leave these modules.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,17 @@ KM_PER_UNIT = {
     "meter": 0.001,
     "meters": 0.001,
 }
-RUN_NAMES = {"run", "running", "treadmill", "outdoor run"}
+RUN_NAMES = {
+    "run",
+    "running",
+    "treadmill",
+    "outdoor run",
+    "trail run",
+    "trail_running",
+    "treadmill_running",
+    "track_running",
+    "ランニング",
+}
 ACTIVITY_COLUMNS = [
     "participant_id",
     "source",
@@ -32,7 +46,9 @@ ACTIVITY_COLUMNS = [
     "local_date",
     "duration_s",
     "distance_km",
+    "excluded_reason",
 ]
+MAX_ACTIVITY_KM = 250.0  # longer than any ultra a wearable logs in one activity: a unit or sync error
 FITBIT_FORMATS = ("%m/%d/%y %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z")
 
 
@@ -62,18 +78,39 @@ def distance_km(record: dict) -> float | None:
     return value * KM_PER_UNIT[unit]
 
 
+def make_activity(
+    log_id: str, activity: str, start: dt.datetime, local_tz: dt.tzinfo, duration_s: float, distance_km: float | None
+) -> dict:
+    """One activities row from an aware start time; the local date is in the participant's zone."""
+    if start.tzinfo is None:
+        raise ValueError("start time has no time zone")
+    if distance_km is not None and not 0 <= distance_km <= MAX_ACTIVITY_KM:
+        raise ValueError(f"distance {distance_km:.1f} km is outside 0-{MAX_ACTIVITY_KM:g} km for one activity")
+    if not 0 <= duration_s <= 48 * 3600:
+        raise ValueError(f"duration {duration_s:.0f} s is outside 0-48 h")
+    return {
+        "log_id": str(log_id),
+        "activity": activity,
+        "is_run": activity.strip().lower() in RUN_NAMES,
+        "start_utc": start.astimezone(dt.UTC).replace(tzinfo=None),
+        "local_date": start.astimezone(local_tz).date(),
+        "duration_s": float(duration_s),
+        "distance_km": distance_km,
+    }
+
+
 def fitbit_activity(record: dict, tz: ZoneInfo) -> dict:
     start = parse_fitbit_time(str(record["startTime"]), tz)
-    name = str(record.get("activityName", "")).strip()
-    return {
-        "log_id": str(record.get("logId", "")),
-        "activity": name,
-        "is_run": name.lower() in RUN_NAMES,
-        "start_utc": start.astimezone(dt.UTC).replace(tzinfo=None),
-        "local_date": start.astimezone(tz).date(),
-        "duration_s": float(record.get("duration", 0)) / 1000.0,
-        "distance_km": distance_km(record),
-    }
+    # the Web API writes the zone into startTime; the archive writes local time without one
+    local_tz = start.tzinfo if start.tzinfo is not tz else tz
+    return make_activity(
+        str(record.get("logId", "")),
+        str(record.get("activityName", "")).strip(),
+        start,
+        local_tz,
+        float(record.get("duration", 0)) / 1000.0,
+        distance_km(record),
+    )
 
 
 def read_fitbit_exercise(path: str | Path, participant: str, tz: ZoneInfo) -> list[dict]:
@@ -101,5 +138,61 @@ def activities_frame(rows: list[dict]) -> pd.DataFrame:
     frame["local_date"] = pd.to_datetime(frame["local_date"])
     for column in ("duration_s", "distance_km"):
         frame[column] = frame[column].astype(float)
-    # one run synced twice (same start, same type) counts once
-    return frame.drop_duplicates(["participant_id", "activity", "start_utc"], keep="first")
+    frame["excluded_reason"] = frame["excluded_reason"].fillna("").astype(str)
+    return frame
+
+
+def flag_uncountable_runs(activities: pd.DataFrame, min_run_s: float, min_run_km: float) -> pd.DataFrame:
+    """Runs that cannot count as training stay in the table with the reason: an auto-detection blip
+    (7 s, 12 m) or a run logged without a distance (its km would silently read as zero)."""
+    open_rows = activities["is_run"] & (activities["excluded_reason"] == "")
+    no_distance = open_rows & activities["distance_km"].isna()
+    activities.loc[no_distance, "excluded_reason"] = "run without a distance"
+    short = (
+        open_rows & ~no_distance & ((activities["duration_s"] < min_run_s) | (activities["distance_km"] < min_run_km))
+    )
+    activities.loc[short, "excluded_reason"] = f"run shorter than {min_run_s:g} s or {min_run_km:g} km"
+    return activities
+
+
+def flag_duplicates(activities: pd.DataFrame, tolerance_s: float, source_priority: list[str]) -> pd.DataFrame:
+    """The same activity synced from two sources (or twice) counts once.
+
+    Rows are one activity when they belong to the same participant, are both runs or both not, and
+    start within tolerance_s of the first of them. The row counted is from the source first in
+    source_priority (then the longer distance), so the choice never depends on file order; the others
+    stay in the table with excluded_reason naming the row they duplicate.
+    """
+    rank = {source: i for i, source in enumerate(source_priority)}
+    candidates = activities[activities["excluded_reason"] == ""]
+    ordered = candidates.assign(
+        _key=list(
+            zip(
+                candidates["source"].map(rank).fillna(len(rank)),
+                -candidates["distance_km"].fillna(0),
+                candidates["source_file"],
+                candidates["log_id"],
+                strict=True,
+            )
+        )
+    ).sort_values(["participant_id", "is_run", "start_utc"], kind="mergesort")
+    for _, group in ordered.groupby(["participant_id", "is_run"], sort=False):
+        cluster: list = []
+        for index, row in group.iterrows():
+            if cluster and (row["start_utc"] - group.at[cluster[0], "start_utc"]).total_seconds() > tolerance_s:
+                _mark_cluster(activities, group, cluster)
+                cluster = []
+            cluster.append(index)
+        _mark_cluster(activities, group, cluster)
+    return activities
+
+
+def _mark_cluster(activities: pd.DataFrame, group: pd.DataFrame, cluster: list) -> None:
+    if len(cluster) < 2:
+        return
+    kept = min(cluster, key=lambda i: group.at[i, "_key"])
+    kept_row = activities.loc[kept]
+    label = f"duplicate of {kept_row['source']} {kept_row['source_file']} {kept_row['log_id']}"
+    for index in cluster:
+        if index != kept:
+            activities.at[index, "excluded_reason"] = label

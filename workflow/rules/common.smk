@@ -48,7 +48,13 @@ def shard_raw_files(shard, kinds):
 
 
 TRIAL_FILES = [("c3d", "*.c3d"), ("visual3d", "*.txt")]
-WEARABLE_FILES = [("fitbit", "*.json")]
+WEARABLE_FILES = [
+    ("fitbit", "*.json"),
+    ("garmin", "*.fit"),
+    ("garmin", "*.gpx"),
+    ("garmin", "*.tcx"),
+    ("fitabase", "*.csv"),
+]
 QC_PARTICIPANT = config["biomechanics"].get("qc_participant") or sorted(PARTICIPANTS)[0]
 
 
@@ -80,7 +86,7 @@ def final_outputs():
         "flow",
         "analysis",
     ]
-    figures = ["forest", "km_volume_tertiles", "flow", "qc_trial"]
+    figures = ["forest", "km_volume_tertiles", "flow", "qc_trial", "weekly_volume"]
     return (
         [f"results/tables/{t}.parquet" for t in tables]
         + [f"results/models/{m}.parquet" for m in ("logistic", "cox")]

@@ -16,6 +16,7 @@ rule ingest_activities:
     params:
         shard_size=config["shard_size"],
         timezone=config["study"]["timezone"],
+        settings=config["wearables"],
     script:
         "../../scripts/ingest_activities.py"
 

@@ -65,3 +65,33 @@ rule flow_diagram:
         runtime=5,
     script:
         "../../scripts/figure_flow.py"
+
+
+rule weekly_volume_figure:
+    input:
+        weekly=rules.weekly_volume.output.weekly,
+        participants=rules.ingest_participants.output.participants,
+        reports=rules.ingest_surveillance.output.reports,
+        diagnoses=rules.ingest_surveillance.output.diagnoses,
+        outcomes=rules.outcomes.output.outcomes,
+    output:
+        png=report(
+            "results/figures/weekly_volume.png",
+            caption="../report/weekly_volume.rst",
+            category="Running volume",
+        ),
+        svg="results/figures/weekly_volume.svg",
+    log:
+        "logs/figures/weekly_volume.log",
+    benchmark:
+        "benchmarks/runs/figure_weekly_volume.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        raw_id=config["exposure"].get("plot_participant"),
+        regions=config["outcomes"]["complaint_regions"],
+    script:
+        "../../scripts/figure_weekly_volume.py"

@@ -1,0 +1,163 @@
+"""Garmin FIT activity files (fitdecode), GPX and TCX tracks into activities rows.
+
+Only totals leave this module: start, duration, distance and sport. Track points (GPS) are summed
+into a distance here and dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import fitdecode
+
+from runrisk.errors import InputError
+from runrisk.wearables import make_activity
+
+FIT_EPOCH_MIN = 0x10000000  # FIT date_time values below this are device-relative counters, not dates
+EARTH_RADIUS_M = 6371008.8
+
+
+def _fit_sessions(path: Path) -> tuple[list[dict], dict]:
+    sessions, activity = [], {}
+    with fitdecode.FitReader(str(path), check_crc=fitdecode.CrcCheck.ENABLED) as fit:
+        for frame in fit:
+            if frame.frame_type != fitdecode.FIT_FRAME_DATA:
+                continue
+            if frame.name == "session":
+                sessions.append({f.name: f.value for f in frame.fields})
+            elif frame.name == "activity":
+                activity = {f.name: f.value for f in frame.fields}
+    return sessions, activity
+
+
+def _fit_local_zone(activity: dict, fallback: dt.tzinfo) -> dt.tzinfo:
+    """The device's UTC offset (local_timestamp - timestamp) when the file has both as dates."""
+    utc, local = activity.get("timestamp"), activity.get("local_timestamp")
+    if isinstance(utc, dt.datetime) and isinstance(local, dt.datetime):
+        offset = local.replace(tzinfo=None) - utc.replace(tzinfo=None)
+        return dt.timezone(dt.timedelta(minutes=round(offset.total_seconds() / 60)))
+    return fallback
+
+
+def read_fit(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
+    """One row per FIT session (a multisport file has several)."""
+    path = Path(path)
+    try:
+        sessions, activity = _fit_sessions(path)
+    except fitdecode.FitError as exc:
+        raise InputError(path, f"corrupt or truncated FIT file ({type(exc).__name__}: {exc})", participant) from exc
+    if not sessions:
+        raise InputError(path, "FIT file has no session message: not an activity file", participant)
+    local = _fit_local_zone(activity, tz)
+    rows = []
+    for i, session in enumerate(sessions):
+        start = session.get("start_time")
+        if not isinstance(start, dt.datetime):
+            raise InputError(
+                path,
+                f"session {i} start_time is a device-relative counter ({start}), not a date; "
+                "the activity cannot be placed in a week",
+                participant,
+            )
+        distance = session.get("total_distance")
+        try:
+            rows.append(
+                make_activity(
+                    f"{path.stem}#{i}",
+                    str(session.get("sport") or "generic"),
+                    start,
+                    local,
+                    float(session.get("total_timer_time") or session.get("total_elapsed_time") or 0),
+                    None if distance is None else float(distance) / 1000.0,
+                )
+            )
+        except ValueError as exc:
+            raise InputError(path, f"session {i}: {exc}", participant) from exc
+    return rows
+
+
+def haversine_m(points: list[tuple[float, float]]) -> float:
+    total = 0.0
+    for (lat1, lon1), (lat2, lon2) in zip(points, points[1:], strict=False):
+        p1, p2 = math.radians(lat1), math.radians(lat2)
+        dp, dl = p2 - p1, math.radians(lon2 - lon1)
+        a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+        total += 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+    return total
+
+
+def _iso(text: str) -> dt.datetime:
+    stamp = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _parse_xml(path: Path, participant: str) -> ET.Element:
+    try:
+        return ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise InputError(path, f"not well-formed XML: {exc}", participant) from exc
+
+
+def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity: str) -> list[dict]:
+    """One row per track: start and end from point times, distance along the points."""
+    path = Path(path)
+    rows = []
+    for i, track in enumerate(e for e in _parse_xml(path, participant).iter() if _local(e.tag) == "trk"):
+        kind = next((e.text for e in track if _local(e.tag) == "type" and e.text), default_activity)
+        coords, times = [], []
+        for point in (e for e in track.iter() if _local(e.tag) == "trkpt"):
+            coords.append((float(point.get("lat")), float(point.get("lon"))))
+            stamp = next((e.text for e in point if _local(e.tag) == "time"), None)
+            if stamp:
+                times.append(_iso(stamp))
+        if not times:
+            raise InputError(path, f"track {i} has no point times; it cannot be placed in a week", participant)
+        try:
+            rows.append(
+                make_activity(
+                    f"{path.stem}#{i}",
+                    kind,
+                    min(times),
+                    tz,
+                    (max(times) - min(times)).total_seconds(),
+                    haversine_m(coords) / 1000.0,
+                )
+            )
+        except ValueError as exc:
+            raise InputError(path, f"track {i}: {exc}", participant) from exc
+    return rows
+
+
+def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
+    """One row per Activity: laps summed (TotalTimeSeconds, DistanceMeters)."""
+    path = Path(path)
+    rows = []
+    for i, activity in enumerate(e for e in _parse_xml(path, participant).iter() if _local(e.tag) == "Activity"):
+        laps = [e for e in activity if _local(e.tag) == "Lap"]
+        if not laps:
+            raise InputError(path, f"activity {i} has no laps", participant)
+
+        def total(name, laps=laps):
+            return sum(float(next((e.text for e in lap if _local(e.tag) == name), 0) or 0) for lap in laps)
+
+        try:
+            rows.append(
+                make_activity(
+                    f"{path.stem}#{i}",
+                    activity.get("Sport", "Other"),
+                    _iso(laps[0].get("StartTime")),
+                    tz,
+                    total("TotalTimeSeconds"),
+                    total("DistanceMeters") / 1000.0,
+                )
+            )
+        except (TypeError, ValueError) as exc:
+            raise InputError(path, f"activity {i}: {exc}", participant) from exc
+    return rows
