@@ -45,21 +45,24 @@ def main() -> int:
     if args.configfile:
         config["simulate"].update(yaml.safe_load(args.configfile.read_text()).get("simulate", {}))
     truth = config["simulate"]["true_odds_ratios"]
-    logistic = pd.read_parquet(workdir / "results/models/logistic.parquet")
-    logistic["true_or"] = logistic["term"].map(lambda t: truth[TRUE_EFFECT_OF_TERM[t]])
-    logistic["covered"] = (logistic["ci_low"] <= logistic["true_or"]) & (logistic["true_or"] <= logistic["ci_high"])
     wall, peak_mb = time_stats(timing)
-    print(
-        f"workdir {workdir}\nseed {config['simulate']['seed']}, n = {config['simulate']['n_participants']}, "
-        f"analysed {logistic['n'].iloc[0]}, cases {logistic['events'].iloc[0]}"
-    )
-    for row in logistic.itertuples():
+    print(f"workdir {workdir}\nseed {config['simulate']['seed']}, n = {config['simulate']['n_participants']}")
+    covered = True
+    for model in ("logistic", "firth"):
+        table = pd.read_parquet(workdir / f"results/models/{model}.parquet")
+        table["true_or"] = table["term"].map(lambda t: truth[TRUE_EFFECT_OF_TERM[t]])
+        table["covered"] = (table["ci_low"] <= table["true_or"]) & (table["true_or"] <= table["ci_high"])
+        covered &= bool(table["covered"].all())
         print(
-            f"  {row.label:<46} OR {row.ratio:5.2f} ({row.ci_low:4.2f}-{row.ci_high:4.2f})  true {row.true_or:4.2f}"
-            f"  {'inside' if row.covered else 'OUTSIDE'}"
+            f"{model} ({table['ci_method'].iloc[0]} CI): analysed {table['n'].iloc[0]}, cases {table['events'].iloc[0]}"
         )
+        for row in table.itertuples():
+            print(
+                f"  {row.label:<46} OR {row.ratio:5.2f} ({row.ci_low:4.2f}-{row.ci_high:4.2f})  true {row.true_or:4.2f}"
+                f"  {'inside' if row.covered else 'OUTSIDE'}"
+            )
     print(f"wall time {wall} on {args.cores} cores; peak RSS of the largest process {peak_mb:.0f} MB")
-    return 0 if logistic["covered"].all() else 1
+    return 0 if covered else 1
 
 
 if __name__ == "__main__":

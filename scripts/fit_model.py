@@ -1,12 +1,12 @@
-"""Fit the logistic or Cox model named by the rule's wildcard."""
+"""Fit the logistic (ML), Firth or Cox model named by the rule's wildcard."""
 
 import logging
 
 from runrisk import scriptio
-from runrisk.models import Term, fit_cox, fit_logistic
+from runrisk.models import Term, fit_cox, fit_firth, fit_logistic
 from runrisk.tables import read_table, write_table
 
-FITTERS = {"logistic": fit_logistic, "cox": fit_cox}
+FITTERS = {"logistic": fit_logistic, "firth": fit_firth, "cox": fit_cox}
 
 
 def main(snakemake):

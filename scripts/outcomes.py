@@ -1,6 +1,9 @@
-"""Cases, strict controls and exclusions; the participant flow; the analysis frame."""
+"""Cases, strict controls and exclusions; the participant flow; the analysis frames."""
 
+import dataclasses
 import logging
+
+import pandas as pd
 
 from runrisk import scriptio
 from runrisk.models import analysis_frame
@@ -18,24 +21,33 @@ def main(snakemake):
         min_worn_weeks=snakemake.params.min_worn_weeks,
         strict_controls=cfg["strict_controls"],
     )
+    side = snakemake.params.primary_limb
     participants = read_table(snakemake.input.participants)
     biomechanics = read_table(snakemake.input.biomechanics)
-    primary = biomechanics[biomechanics["side"] == snakemake.params.primary_limb]
     exposure = read_table(snakemake.input.exposure)
-    outcomes = classify(
-        participants,
-        primary,
-        exposure,
-        read_table(snakemake.input.reports),
-        read_table(snakemake.input.diagnoses),
-        rules,
-    )
+    reports, diagnoses = read_table(snakemake.input.reports), read_table(snakemake.input.diagnoses)
+
+    def frame_under(rules_variant):
+        outcomes = classify(
+            participants, biomechanics[biomechanics["side"] == side], exposure, reports, diagnoses, rules_variant
+        )
+        return outcomes, analysis_frame(participants, biomechanics, exposure, outcomes, side)
+
+    outcomes, analysis = frame_under(rules)
     flow = flow_table(outcomes)
     logging.info("flow:\n%s", flow.to_string(index=False))
     write_table(outcomes, snakemake.output.outcomes, sort_by=["participant_id"])
     write_table(flow, snakemake.output.flow, sort_by=["step"])
-    analysis = analysis_frame(participants, biomechanics, exposure, outcomes, snakemake.params.primary_limb)
     write_table(analysis, snakemake.output.analysis, sort_by=["participant_id"])
+    # Sensitivity analysis sets: no strict control exclusion; participants without biomechanics kept
+    variants = {
+        "lenient_controls": dataclasses.replace(rules, strict_controls=False),
+        "with_missing_biomechanics": dataclasses.replace(rules, min_valid_stances=0),
+    }
+    frames = [frame_under(variant)[1].assign(variant=name) for name, variant in variants.items()]
+    write_table(
+        pd.concat(frames, ignore_index=True), snakemake.output.sensitivity_frames, sort_by=["variant", "participant_id"]
+    )
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -24,14 +24,15 @@ def main(snakemake):
         person["enrolment_date"] = pd.Timestamp(person["enrolment_date"]).date()
         for kind in ("c3d", "fitbit"):  # files of an earlier simulation must not survive a rerun
             shutil.rmtree(raw / kind / raw_id, ignore_errors=True)
-        written += c3d_writer.write_trials(
-            person,
-            raw / "c3d" / raw_id,
-            cfg["trials_per_participant"],
-            cfg["seed"],
-            cfg["trial_sd_fraction"],
-            cfg["biomechanics"],
-        )
+        if person["has_trials"]:  # a missed lab session leaves no trial files
+            written += c3d_writer.write_trials(
+                person,
+                raw / "c3d" / raw_id,
+                cfg["trials_per_participant"],
+                cfg["seed"],
+                cfg["trial_sd_fraction"],
+                cfg["biomechanics"],
+            )
         weeks = weekly[weekly["raw_id"] == raw_id]
         written += fitbit_writer.write_fitbit_export(person, weeks, raw / "fitbit" / raw_id, cfg["seed"])
     pd.DataFrame(

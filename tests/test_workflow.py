@@ -78,7 +78,11 @@ def test_models_and_figures_are_written(small_run):
 
 def test_trials_table_and_qc_figure(small_run):
     trials = read(small_run, "tables/trials.parquet")
-    assert len(trials) == 150 * 3
+    truth = pd.read_parquet(small_run / "resources/synthetic/truth/participants.parquet")
+    assert 0 < (~truth["has_trials"]).sum() < 15  # missed lab sessions
+    assert len(trials) == 3 * truth["has_trials"].sum()
+    flow = read(small_run, "tables/flow.parquet").set_index("box")
+    assert flow.at["excluded: no valid stance on the primary limb", "n"] == (~truth["has_trials"]).sum()
     assert (trials["n_valid_stances"] == 2).all() and (trials["format"] == "c3d").all()
     assert set(trials["plate_types"]) == {"2,2"}
     assert (small_run / "results/figures/qc_trial.png").stat().st_size > 20000
@@ -95,6 +99,29 @@ def test_weekly_series_flow_wear_and_figure(small_run):
     assert flow.loc["enrolled", "median_weeks_worn"] > 30
     assert wearable_box["n"] == 0 or wearable_box["median_weeks_worn"] < 4
     assert (small_run / "results/figures/weekly_volume.png").stat().st_size > 20000
+
+
+def test_statistics_outputs_share_one_schema(small_run):
+    from runrisk.models import COEF_COLUMNS
+
+    for name in ("logistic", "firth", "cox", "cox_timevarying", "sensitivity"):
+        table = read(small_run, f"models/{name}.parquet")
+        assert list(table.columns[: len(COEF_COLUMNS)]) == COEF_COLUMNS, name
+        assert (table["ci_low"] <= table["ratio"]).all() and (table["ratio"] <= table["ci_high"]).all(), name
+    firth = read(small_run, "models/firth.parquet")
+    assert (firth["events_per_variable"] == firth["events"] / len(firth)).all()
+    sensitivity = read(small_run, "models/sensitivity.parquet")
+    assert set(sensitivity["analysis"]) >= {"lenient controls", "runners only", "multiple imputation (MICE, ML)"}
+    mice = sensitivity[sensitivity["model"] == "logistic_mice"]
+    assert mice["missing_rows"].iloc[0] > 0  # participants whose lab session left no trials
+    validation = read(small_run, "models/validation.parquet").set_index("metric")
+    assert 0.5 < validation.at["c_statistic", "corrected"] <= validation.at["c_statistic", "apparent"] <= 1
+    ph = read(small_run, "models/ph_test.parquet")
+    assert ph["p_value"].between(0, 1).all() and len(ph) == len(firth)
+    montecarlo = read(small_run, "models/montecarlo.parquet")
+    assert set(montecarlo["size"]) == {150, 300} and montecarlo["coverage"].between(0, 1).all()
+    for name in ("calibration", "decision_curve", "sensitivity", "power"):
+        assert (small_run / f"results/figures/{name}.png").stat().st_size > 10000
 
 
 def test_activities_keep_no_raw_ids_or_gps(small_run):

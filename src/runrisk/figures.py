@@ -27,7 +27,11 @@ def save(fig: plt.Figure, png: str | Path, svg: str | Path) -> None:
     plt.close(fig)
 
 
-MODEL_LABELS = {"logistic": "Odds ratio (logistic)", "cox": "Hazard ratio (Cox)"}
+MODEL_LABELS = {
+    "logistic": "Odds ratio (logistic, ML, Wald CI)",
+    "firth": "Odds ratio (Firth, profile-likelihood CI)",
+    "cox": "Hazard ratio (Cox, Efron ties)",
+}
 
 
 def forest_plot(coefficients: pd.DataFrame) -> plt.Figure:
@@ -235,4 +239,64 @@ def weekly_volume_figure(
     ratio.set_xlabel("Follow-up week (0 = baseline)")
     ratio.set_xlim(-0.8, weekly["week"].max() + 0.8)
     fig.tight_layout()
+    return fig
+
+
+def calibration_figure(curve: pd.DataFrame, summary: pd.DataFrame) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(5, 5))
+    top = max(curve["predicted"].max(), curve["observed"].max()) * 1.1
+    ax.plot([0, top], [0, top], color="grey", lw=0.8, ls="--", label="ideal")
+    ax.plot(curve["predicted"], curve["observed"], "o-", label="groups of predicted risk")
+    metrics = summary.set_index("metric")
+    text = "\n".join(
+        f"{name}: {metrics.at[key, 'apparent']:.2f} (optimism-corrected {metrics.at[key, 'corrected']:.2f})"
+        for key, name in (
+            ("c_statistic", "C-statistic"),
+            ("calibration_slope", "calibration slope"),
+            ("calibration_intercept", "calibration intercept"),
+        )
+    )
+    ax.text(0.02, 0.98, text, transform=ax.transAxes, va="top", fontsize=7)
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_xlabel("Predicted risk")
+    ax.set_ylabel("Observed proportion with Achilles tendinopathy")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return fig
+
+
+def decision_curve_figure(decision: pd.DataFrame) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(decision["threshold"], decision["net_benefit_model"], label="act on the model")
+    ax.plot(decision["threshold"], decision["net_benefit_all"], label="act on everyone")
+    ax.plot(decision["threshold"], decision["net_benefit_none"], label="act on no one", color="k", lw=0.8)
+    low = min(-0.01, float(decision["net_benefit_model"].min()))
+    ax.set_ylim(low, max(0.01, float(decision[["net_benefit_model", "net_benefit_all"]].max().max())) * 1.1)
+    ax.set_xlabel("Risk threshold")
+    ax.set_ylabel("Net benefit")
+    ax.legend(frameon=False, fontsize=8)
+    return fig
+
+
+def power_figure(summary: pd.DataFrame) -> plt.Figure:
+    """Power (type-I error for null effects) against enrolled cohort size, one line per term."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for _, rows in summary.groupby("term", sort=False):
+        rows = rows.sort_values("size")
+        null = bool(np.isclose(rows["true_or"].iloc[0], 1.0))
+        ax.plot(
+            rows["size"],
+            rows["power"],
+            "o--" if null else "o-",
+            ms=4,
+            label=f"{rows['label'].iloc[0]} (true OR {rows['true_or'].iloc[0]:.2f})",
+        )
+    ax.axhline(0.8, color="grey", lw=0.8, ls=":")
+    ax.axhline(0.05, color="grey", lw=0.8, ls=":")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("Enrolled participants")
+    ax.set_ylabel("Power (p < 0.05); dashed: type-I error of null effects")
+    ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    reps = int(summary["repetitions"].max())
+    ax.set_title(f"Monte-Carlo study, {reps} simulated cohorts per size")
     return fig

@@ -1,4 +1,9 @@
-"""Risk models: logistic regression (statsmodels) and Cox proportional hazards (lifelines)."""
+"""Risk models: logistic regression by maximum likelihood (statsmodels) and by Firth's penalised
+likelihood, Cox proportional hazards (lifelines, Efron ties), time-varying Cox, and Schoenfeld tests.
+
+Every coefficient table has COEF_COLUMNS: one row per term, the scaling stated, the ratio (OR or HR)
+with its 95 % CI and how the CI was computed, n, events and events per variable.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from lifelines import CoxPHFitter
+from lifelines import CoxPHFitter, CoxTimeVaryingFitter
+from lifelines.statistics import proportional_hazard_test
+
+from runrisk.firth import firth_fit, lr_p_value, profile_interval
 
 COEF_COLUMNS = [
     "model",
@@ -19,9 +27,11 @@ COEF_COLUMNS = [
     "ratio",
     "ci_low",
     "ci_high",
+    "ci_method",
     "p_value",
     "n",
     "events",
+    "events_per_variable",
 ]
 
 
@@ -52,55 +62,156 @@ def design_matrix(frame: pd.DataFrame, terms: list[Term]) -> tuple[pd.DataFrame,
     return pd.DataFrame(columns, index=frame.index), scalings
 
 
-def fit_logistic(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
-    """Maximum-likelihood logistic regression, ORs with Wald 95 % CIs."""
-    x, scalings = design_matrix(analysis, terms)
-    y = (analysis["status"] == "case").astype(float)
-    result = sm.Logit(y, sm.add_constant(x, has_constant="add")).fit(disp=False, maxiter=200)
-    ci = result.conf_int()
+def coefficient_table(
+    model: str,
+    terms: list[Term],
+    scalings: list[str],
+    estimate,
+    std_error,
+    ci_low,
+    ci_high,
+    ci_method: str,
+    p_value,
+    n: int,
+    events: int,
+) -> pd.DataFrame:
+    """The one schema of every coefficient table; CI bounds are on the log scale when passed in."""
     return pd.DataFrame(
         {
-            "model": "logistic",
+            "model": model,
             "term": [t.column for t in terms],
             "label": [t.label for t in terms],
             "scaling": scalings,
-            "estimate": result.params[x.columns].to_numpy(),
-            "std_error": result.bse[x.columns].to_numpy(),
-            "ratio": np.exp(result.params[x.columns].to_numpy()),
-            "ci_low": np.exp(ci.loc[x.columns, 0].to_numpy()),
-            "ci_high": np.exp(ci.loc[x.columns, 1].to_numpy()),
-            "p_value": result.pvalues[x.columns].to_numpy(),
-            "n": int(len(y)),
-            "events": int(y.sum()),
+            "estimate": np.asarray(estimate, float),
+            "std_error": np.asarray(std_error, float),
+            "ratio": np.exp(np.asarray(estimate, float)),
+            "ci_low": np.exp(np.asarray(ci_low, float)),
+            "ci_high": np.exp(np.asarray(ci_high, float)),
+            "ci_method": ci_method,
+            "p_value": np.asarray(p_value, float),
+            "n": int(n),
+            "events": int(events),
+            "events_per_variable": events / len(terms),
         }
     )[COEF_COLUMNS]
 
 
-def fit_cox(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
-    """Cox model on weeks to diagnosis (Efron ties), censored at the end of follow-up or last worn week."""
+def outcome(analysis: pd.DataFrame) -> pd.Series:
+    return (analysis["status"] == "case").astype(float)
+
+
+def fit_logistic(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
+    """Maximum-likelihood logistic regression, ORs with Wald 95 % CIs."""
+    x, scalings = design_matrix(analysis, terms)
+    y = outcome(analysis)
+    result = sm.Logit(y, sm.add_constant(x, has_constant="add")).fit(disp=False, maxiter=200)
+    ci = result.conf_int()
+    return coefficient_table(
+        "logistic",
+        terms,
+        scalings,
+        result.params[x.columns],
+        result.bse[x.columns],
+        ci.loc[x.columns, 0],
+        ci.loc[x.columns, 1],
+        "Wald",
+        result.pvalues[x.columns],
+        len(y),
+        y.sum(),
+    )
+
+
+def fit_firth(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
+    """Firth logistic regression: profile penalised-likelihood CIs and penalised LR-test p-values."""
+    x, scalings = design_matrix(analysis, terms)
+    y = outcome(analysis).to_numpy()
+    X = np.column_stack([np.ones(len(x)), x.to_numpy()])
+    fit = firth_fit(X, y)
+    bounds = [profile_interval(X, y, fit, j) for j in range(1, X.shape[1])]
+    return coefficient_table(
+        "firth",
+        terms,
+        scalings,
+        fit.beta[1:],
+        np.sqrt(np.diag(fit.cov))[1:],
+        [b[0] for b in bounds],
+        [b[1] for b in bounds],
+        "profile penalised likelihood",
+        [lr_p_value(X, y, fit, j) for j in range(1, X.shape[1])],
+        len(y),
+        y.sum(),
+    )
+
+
+def survival_frame(analysis: pd.DataFrame, terms: list[Term]) -> tuple[pd.DataFrame, list[str]]:
     x, scalings = design_matrix(analysis, terms)
     data = x.assign(
         weeks=analysis["follow_up_weeks"].astype(float).clip(lower=0.5),
         event=(analysis["status"] == "case").astype(int),
     )
+    return data, scalings
+
+
+def fit_cox(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
+    """Cox model on weeks to diagnosis (Efron ties), censored at the end of follow-up or last worn week."""
+    data, scalings = survival_frame(analysis, terms)
     fitter = CoxPHFitter().fit(data, duration_col="weeks", event_col="event")
-    s = fitter.summary.loc[x.columns]
+    s = fitter.summary.loc[[t.column for t in terms]]
+    return coefficient_table(
+        "cox",
+        terms,
+        scalings,
+        s["coef"],
+        s["se(coef)"],
+        s["coef lower 95%"],
+        s["coef upper 95%"],
+        "Wald",
+        s["p"],
+        len(data),
+        data["event"].sum(),
+    )
+
+
+def schoenfeld_tests(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
+    """Proportional-hazards check per term: scaled Schoenfeld residuals against rank of time."""
+    data, _ = survival_frame(analysis, terms)
+    fitter = CoxPHFitter().fit(data, duration_col="weeks", event_col="event")
+    test = proportional_hazard_test(fitter, data, time_transform="rank").summary
     return pd.DataFrame(
         {
-            "model": "cox",
             "term": [t.column for t in terms],
             "label": [t.label for t in terms],
-            "scaling": scalings,
-            "estimate": s["coef"].to_numpy(),
-            "std_error": s["se(coef)"].to_numpy(),
-            "ratio": s["exp(coef)"].to_numpy(),
-            "ci_low": s["exp(coef) lower 95%"].to_numpy(),
-            "ci_high": s["exp(coef) upper 95%"].to_numpy(),
-            "p_value": s["p"].to_numpy(),
-            "n": int(len(data)),
-            "events": int(data["event"].sum()),
+            "time_transform": "rank",
+            "statistic": test.loc[[t.column for t in terms], "test_statistic"].to_numpy(),
+            "p_value": test.loc[[t.column for t in terms], "p"].to_numpy(),
         }
-    )[COEF_COLUMNS]
+    )
+
+
+def fit_cox_timevarying(intervals: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
+    """Cox model on (start, stop] weekly intervals with time-varying exposure columns."""
+    x, scalings = design_matrix(intervals, terms)
+    data = x.assign(
+        id=intervals["participant_id"].to_numpy(),
+        start=intervals["start"].to_numpy(),
+        stop=intervals["stop"].to_numpy(),
+        event=intervals["event"].astype(int).to_numpy(),
+    )
+    fitter = CoxTimeVaryingFitter().fit(data, id_col="id", event_col="event", start_col="start", stop_col="stop")
+    s = fitter.summary.loc[[t.column for t in terms]]
+    return coefficient_table(
+        "cox_timevarying",
+        terms,
+        scalings,
+        s["coef"],
+        s["se(coef)"],
+        s["coef lower 95%"],
+        s["coef upper 95%"],
+        "Wald",
+        s["p"],
+        data["id"].nunique(),
+        data["event"].sum(),
+    )
 
 
 def analysis_frame(
@@ -109,14 +220,15 @@ def analysis_frame(
     exposure: pd.DataFrame,
     outcomes: pd.DataFrame,
     primary_side: str,
+    statuses=("case", "control"),
 ) -> pd.DataFrame:
-    """Analysed participants (cases and controls) with covariates of the primary limb."""
+    """Participants of the given statuses with covariates of the primary limb (NaN where none)."""
     limb = biomechanics[biomechanics["side"] == primary_side].drop(columns=["side"])
     frame = (
-        outcomes[outcomes["status"].isin(["case", "control"])]
+        outcomes[outcomes["status"].isin(statuses)]
         .merge(participants[["participant_id", "age", "sex", "runner"]], on="participant_id")
-        .merge(limb, on="participant_id")
-        .merge(exposure, on="participant_id")
+        .merge(limb, on="participant_id", how="left")
+        .merge(exposure.drop(columns=["weeks_worn"]), on="participant_id", how="left")
     )
     frame["female"] = (frame["sex"] == "F").astype(int)
     return frame.sort_values("participant_id").reset_index(drop=True)

@@ -86,9 +86,33 @@ def final_outputs():
         "flow",
         "analysis",
     ]
-    figures = ["forest", "km_volume_tertiles", "flow", "qc_trial", "weekly_volume"]
+    figures = [
+        "forest",
+        "km_volume_tertiles",
+        "flow",
+        "qc_trial",
+        "weekly_volume",
+        "calibration",
+        "decision_curve",
+        "sensitivity",
+        "power",
+    ]
     return (
         [f"results/tables/{t}.parquet" for t in tables]
-        + [f"results/models/{m}.parquet" for m in ("logistic", "cox")]
+        + [
+            f"results/models/{m}.parquet"
+            for m in (
+                "logistic",
+                "firth",
+                "cox",
+                "cox_timevarying",
+                "ph_test",
+                "validation",
+                "calibration_curve",
+                "decision_curve",
+                "sensitivity",
+                "montecarlo",
+            )
+        ]
         + [f"results/figures/{f}.{ext}" for f in figures for ext in ("png", "svg")]
     )

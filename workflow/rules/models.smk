@@ -8,7 +8,7 @@ rule fit_model:
     benchmark:
         "benchmarks/runs/fit_{model}.tsv"
     wildcard_constraints:
-        model="logistic|cox",
+        model="logistic|firth|cox",
     conda:
         ENV
     resources:
@@ -18,3 +18,160 @@ rule fit_model:
         terms=config["models"]["terms"],
     script:
         "../../scripts/fit_model.py"
+
+
+rule fit_timevarying:
+    input:
+        analysis=rules.outcomes.output.analysis,
+        weekly=rules.weekly_volume.output.weekly,
+    output:
+        coefficients="results/models/cox_timevarying.parquet",
+    log:
+        "logs/models/cox_timevarying.log",
+    benchmark:
+        "benchmarks/runs/fit_cox_timevarying.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        timevarying=config["models"]["timevarying"],
+    script:
+        "../../scripts/fit_timevarying.py"
+
+
+rule ph_test:
+    input:
+        analysis=rules.outcomes.output.analysis,
+    output:
+        tests="results/models/ph_test.parquet",
+    log:
+        "logs/models/ph_test.log",
+    benchmark:
+        "benchmarks/runs/ph_test.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        terms=config["models"]["terms"],
+    script:
+        "../../scripts/ph_test.py"
+
+
+rule validate_model:
+    input:
+        analysis=rules.outcomes.output.analysis,
+    output:
+        summary="results/models/validation.parquet",
+        calibration="results/models/calibration_curve.parquet",
+        decision="results/models/decision_curve.parquet",
+        calibration_png=report(
+            "results/figures/calibration.png",
+            caption="../report/calibration.rst",
+            category="Prediction performance",
+        ),
+        calibration_svg="results/figures/calibration.svg",
+        decision_png=report(
+            "results/figures/decision_curve.png",
+            caption="../report/decision_curve.rst",
+            category="Prediction performance",
+        ),
+        decision_svg="results/figures/decision_curve.svg",
+    log:
+        "logs/models/validation.log",
+    benchmark:
+        "benchmarks/runs/validate_model.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    params:
+        terms=config["models"]["terms"],
+        validation=config["validation"],
+    script:
+        "../../scripts/validate_model.py"
+
+
+rule sensitivity:
+    input:
+        analysis=rules.outcomes.output.analysis,
+        frames=rules.outcomes.output.sensitivity_frames,
+    output:
+        table="results/models/sensitivity.parquet",
+        png=report(
+            "results/figures/sensitivity.png",
+            caption="../report/sensitivity.rst",
+            category="Models",
+        ),
+        svg="results/figures/sensitivity.svg",
+    log:
+        "logs/models/sensitivity.log",
+    benchmark:
+        "benchmarks/runs/sensitivity.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        terms=config["models"]["terms"],
+        sensitivity=config["sensitivity"],
+    script:
+        "../../scripts/sensitivity.py"
+
+
+rule montecarlo_size:
+    output:
+        replicates="results/montecarlo/size-{size}.parquet",
+    log:
+        "logs/montecarlo/size-{size}.log",
+    benchmark:
+        "benchmarks/runs/montecarlo_size-{size}.tsv"
+    wildcard_constraints:
+        size=r"\d+",
+    conda:
+        ENV
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    params:
+        simulate=config["simulate"],
+        terms=config["models"]["terms"],
+        montecarlo=config["montecarlo"],
+        min_worn_weeks=config["exposure"]["min_worn_weeks"],
+    script:
+        "../../scripts/montecarlo_size.py"
+
+
+rule montecarlo_summary:
+    input:
+        expand(
+            "results/montecarlo/size-{size}.parquet",
+            size=config["montecarlo"]["sizes"],
+        ),
+    output:
+        summary="results/models/montecarlo.parquet",
+        png=report(
+            "results/figures/power.png",
+            caption="../report/power.rst",
+            category="Study planning",
+        ),
+        svg="results/figures/power.svg",
+    log:
+        "logs/montecarlo/summary.log",
+    benchmark:
+        "benchmarks/runs/montecarlo_summary.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        terms=config["models"]["terms"],
+        true_odds_ratios=config["simulate"]["true_odds_ratios"],
+    script:
+        "../../scripts/montecarlo_summary.py"

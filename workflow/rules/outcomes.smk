@@ -9,6 +9,7 @@ rule outcomes:
         outcomes="results/tables/outcomes.parquet",
         flow="results/tables/flow.parquet",
         analysis="results/tables/analysis.parquet",
+        sensitivity_frames="results/tables/analysis_sensitivity.parquet",
     log:
         "logs/outcomes/outcomes.log",
     benchmark:

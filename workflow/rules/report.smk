@@ -1,6 +1,6 @@
 rule forest_plot:
     input:
-        expand("results/models/{model}.parquet", model=["logistic", "cox"]),
+        expand("results/models/{model}.parquet", model=["logistic", "firth", "cox"]),
     output:
         png=report(
             "results/figures/forest.png",

@@ -106,10 +106,11 @@ def draw_person(cfg: dict, index: int) -> dict:
         pop = cfg["biomechanics"][name]
         person[name] = float(rng.normal(pop["mean"], pop["sd"]))
     person["contact_time_s"] = float(rng.uniform(0.22, 0.29))
+    person["has_trials"] = bool(rng.random() >= cfg.get("missing_biomechanics_fraction", 0.0))
     return person
 
 
-def draw_weeks(cfg: dict, person: dict) -> pd.DataFrame:
+def draw_weeks(cfg: dict, person: dict) -> dict[str, np.ndarray]:
     """Baseline week 0 and follow-up weeks 1..W: whether the device was worn and km run."""
     rng = participant_rng(cfg["seed"], person["index"], STREAM_WEEKS)
     weeks = np.arange(0, cfg["follow_up_weeks"] + 1)
@@ -128,12 +129,12 @@ def draw_weeks(cfg: dict, person: dict) -> pd.DataFrame:
     km = typical * rng.gamma(shape, 1 / shape, len(weeks)) if typical > 0 else np.zeros(len(weeks))
     km = np.where(rng.random(len(weeks)) < volume["rest_week_fraction"], 0.0, km)
     km = np.round(np.where(worn, km, 0.0), 3)
-    return pd.DataFrame({"week": weeks, "worn": worn, "km": km})
+    return {"week": weeks, "worn": worn, "km": km}
 
 
-def mean_worn_km(weeks: pd.DataFrame) -> float:
-    follow = weeks[(weeks["week"] >= 1) & weeks["worn"]]
-    return float(follow["km"].mean()) if len(follow) else 0.0
+def mean_worn_km(weeks: dict) -> float:
+    follow = (weeks["week"] >= 1) & weeks["worn"]
+    return float(weeks["km"][follow].mean()) if follow.any() else 0.0
 
 
 def true_linear_predictor(cfg: dict, person: dict, exposure_km: float) -> float:
@@ -155,7 +156,7 @@ def true_linear_predictor(cfg: dict, person: dict, exposure_km: float) -> float:
     )
 
 
-def draw_outcome(cfg: dict, person: dict, weeks: pd.DataFrame) -> dict:
+def draw_outcome(cfg: dict, person: dict, weeks: dict) -> dict:
     rng = participant_rng(cfg["seed"], person["index"], STREAM_OUTCOME)
     exposure = mean_worn_km(weeks)
     eta = true_linear_predictor(cfg, person, exposure)
@@ -172,15 +173,20 @@ def draw_outcome(cfg: dict, person: dict, weeks: pd.DataFrame) -> dict:
 
 def simulate_truth(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Participant-level truth and the week-level wear/km truth for the whole cohort."""
-    people, week_frames = [], []
+    people, weeks_of = [], []
     for index in range(cfg["n_participants"]):
         person = draw_person(cfg, index)
         weeks = draw_weeks(cfg, person)
         person.update(draw_outcome(cfg, person, weeks))
         people.append(person)
-        week_frames.append(weeks.assign(raw_id=person["raw_id"]))
+        weeks_of.append(weeks)
     truth = pd.DataFrame(people)
-    weekly = pd.concat(week_frames, ignore_index=True)[["raw_id", "week", "worn", "km"]]
+    weekly = pd.DataFrame(
+        {
+            "raw_id": np.repeat(truth["raw_id"].to_numpy(), [len(w["week"]) for w in weeks_of]),
+            **{key: np.concatenate([w[key] for w in weeks_of]) for key in ("week", "worn", "km")},
+        }
+    )
     return truth, weekly
 
 

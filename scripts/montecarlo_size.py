@@ -1,0 +1,23 @@
+"""Monte-Carlo replicates of the study at one cohort size."""
+
+from runrisk import scriptio
+from runrisk.models import Term
+from runrisk.montecarlo import run_size
+from runrisk.tables import write_table
+
+
+def main(snakemake):
+    cfg = snakemake.params.montecarlo
+    terms = [Term.from_config(t) for t in snakemake.params.terms]
+    replicates = run_size(
+        snakemake.params.simulate,
+        terms,
+        int(snakemake.wildcards.size),
+        cfg["repetitions"],
+        snakemake.params.min_worn_weeks,
+        cfg["alpha"],
+    )
+    write_table(replicates, snakemake.output.replicates, sort_by=["replicate", "term"])
+
+
+scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -1,0 +1,39 @@
+"""Sensitivity analyses of the Firth logistic model: lenient controls, runners only, and complete case
+against multiple imputation of missing biomechanics."""
+
+import pandas as pd
+
+from runrisk import scriptio
+from runrisk.figures import forest_plot, save
+from runrisk.models import Term, fit_firth, fit_logistic
+from runrisk.sensitivity import fit_mice_logistic
+from runrisk.tables import read_table, write_table
+
+
+def main(snakemake):
+    cfg = snakemake.params.sensitivity
+    terms = [Term.from_config(t) for t in snakemake.params.terms]
+    analysis = read_table(snakemake.input.analysis)
+    variants = read_table(snakemake.input.frames)
+    tables = [fit_firth(analysis, terms).assign(analysis="primary (strict controls, complete case)")]
+    if cfg.get("lenient_controls"):
+        lenient = variants[variants["variant"] == "lenient_controls"]
+        tables.append(fit_firth(lenient, terms).assign(analysis="lenient controls"))
+    if cfg.get("runners_only"):
+        runner_terms = [t for t in terms if t.column != "runner"]
+        tables.append(fit_firth(analysis[analysis["runner"]], runner_terms).assign(analysis="runners only"))
+    if cfg.get("multiple_imputation"):
+        mi = cfg["multiple_imputation"]
+        tables.append(fit_logistic(analysis, terms).assign(analysis="complete case (ML)"))
+        with_missing = variants[variants["variant"] == "with_missing_biomechanics"]
+        tables.append(
+            fit_mice_logistic(with_missing, terms, mi["imputations"], mi["burn_in"], mi["seed"]).assign(
+                analysis="multiple imputation (MICE, ML)"
+            )
+        )
+    table = pd.concat(tables, ignore_index=True)
+    write_table(table, snakemake.output.table)
+    save(forest_plot(table.assign(model=table["analysis"])), snakemake.output.png, snakemake.output.svg)
+
+
+scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

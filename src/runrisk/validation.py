@@ -1,0 +1,113 @@
+"""Prediction performance as TRIPOD asks: discrimination, calibration, Harrell's bootstrap optimism
+correction, calibration curve and decision curve."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy.stats import rankdata
+
+from runrisk.firth import firth_fit
+
+
+def c_statistic(y: np.ndarray, risk: np.ndarray) -> float:
+    """Area under the ROC curve (Mann-Whitney), ties counted half."""
+    y = np.asarray(y, bool)
+    ranks = rankdata(risk)
+    n_case, n_control = y.sum(), (~y).sum()
+    return float((ranks[y].sum() - n_case * (n_case + 1) / 2) / (n_case * n_control))
+
+
+def calibration(y: np.ndarray, linear_predictor: np.ndarray) -> tuple[float, float]:
+    """Calibration slope (logit of y on the linear predictor) and intercept (calibration-in-the-large,
+    the intercept with the linear predictor as offset)."""
+    slope = sm.GLM(y, sm.add_constant(linear_predictor), family=sm.families.Binomial()).fit().params[1]
+    intercept = sm.GLM(y, np.ones((len(y), 1)), family=sm.families.Binomial(), offset=linear_predictor).fit().params[0]
+    return float(slope), float(intercept)
+
+
+def fit_coefficients(X: np.ndarray, y: np.ndarray, method: str) -> np.ndarray:
+    if method == "firth":
+        return firth_fit(X, y).beta
+    return sm.Logit(y, X).fit(disp=False, maxiter=200).params
+
+
+def performance(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> dict[str, float]:
+    lp = X @ beta
+    slope, intercept = calibration(y, lp)
+    brier = float(np.mean((1 / (1 + np.exp(-lp)) - y) ** 2))
+    return {
+        "c_statistic": c_statistic(y, lp),
+        "calibration_slope": slope,
+        "calibration_intercept": intercept,
+        "brier": brier,
+    }
+
+
+def bootstrap_validation(X: np.ndarray, y: np.ndarray, method: str, repetitions: int, seed: int) -> pd.DataFrame:
+    """Apparent performance, Harrell's optimism (mean of bootstrap-sample minus original-sample
+    performance of models refitted in each bootstrap sample) and the optimism-corrected value."""
+    apparent = performance(X, y, fit_coefficients(X, y, method))
+    rng = np.random.default_rng(seed)
+    optimism = {k: [] for k in apparent}
+    for _ in range(repetitions):
+        sample = rng.integers(0, len(y), len(y))
+        if y[sample].sum() < 2:
+            continue
+        try:
+            beta = fit_coefficients(X[sample], y[sample], method)
+            boot, test = performance(X[sample], y[sample], beta), performance(X, y, beta)
+        except (np.linalg.LinAlgError, ValueError):
+            continue  # ML fit under separation in a resample: that resample says nothing
+        for k in apparent:
+            optimism[k].append(boot[k] - test[k])
+    rows = []
+    for metric, value in apparent.items():
+        mean_optimism = float(np.mean(optimism[metric]))
+        rows.append(
+            {
+                "method": method,
+                "metric": metric,
+                "apparent": value,
+                "optimism": mean_optimism,
+                "corrected": value - mean_optimism,
+                "bootstrap_samples": len(optimism[metric]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def calibration_curve(y: np.ndarray, risk: np.ndarray, groups: int = 10) -> pd.DataFrame:
+    """Observed vs predicted risk by group of predicted risk (groups of equal size)."""
+    order = np.argsort(risk, kind="mergesort")
+    rows = []
+    for g, members in enumerate(np.array_split(order, groups)):
+        rows.append(
+            {
+                "group": g + 1,
+                "n": len(members),
+                "predicted": float(risk[members].mean()),
+                "observed": float(y[members].mean()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def decision_curve(y: np.ndarray, risk: np.ndarray, thresholds: np.ndarray) -> pd.DataFrame:
+    """Net benefit of acting on the model, on everyone, and on no one (Vickers & Elkin 2006)."""
+    n, prevalence = len(y), float(np.mean(y))
+    rows = []
+    for t in thresholds:
+        treat = risk >= t
+        tp, fp = np.sum(treat & (y == 1)), np.sum(treat & (y == 0))
+        odds = t / (1 - t)
+        rows.append(
+            {
+                "threshold": float(t),
+                "net_benefit_model": tp / n - fp / n * odds,
+                "net_benefit_all": prevalence - (1 - prevalence) * odds,
+                "net_benefit_none": 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
