@@ -1,9 +1,21 @@
+import sys
+
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
+sys.path.insert(0, f"{workflow.basedir}/src")
+from runrisk.config import validate_config
+
 
 configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+# Our validator lists every problem by key with what is allowed; Snakemake's then fills defaults.
+validate_config(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml")
 
 
 validate(config, "workflow/schemas/config.schema.yaml")
@@ -17,9 +29,11 @@ include: "workflow/rules/exposure.smk"
 include: "workflow/rules/outcomes.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/provenance.smk"
 
 
 rule all:
     default_target: True
     input:
         final_outputs(),
+        "results/provenance/manifest.json",

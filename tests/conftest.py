@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from runrisk.project import copy_workflow, run_snakemake
+
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = Path(os.environ.get("RUNRISK_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
 
@@ -22,3 +24,12 @@ def sim_config() -> dict:
     """The demo simulator section, shrunk to a handful of participants."""
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     return {**config["simulate"], "n_participants": 12}
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory) -> Path:
+    """The whole study on the 150-participant cohort of config/test.yaml, run once per test session."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("study"))
+    result = run_snakemake(workdir, 2, "--configfile", "config/test.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir

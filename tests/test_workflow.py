@@ -10,17 +10,9 @@ import pytest
 import yaml
 
 from runrisk.ids import pseudonymise
-from runrisk.project import ROOT, copy_workflow, run_snakemake
+from runrisk.project import ROOT, run_snakemake
 
 BIN = Path(sys.executable).parent
-
-
-@pytest.fixture(scope="module")
-def small_run(tmp_path_factory):
-    workdir = copy_workflow(tmp_path_factory.mktemp("study"))
-    result = run_snakemake(workdir, 2, "--configfile", "config/test.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return workdir
 
 
 def read(workdir, name):

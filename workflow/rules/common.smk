@@ -3,7 +3,6 @@ import glob
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
 from runrisk.ids import shard_count, shard_members
 
@@ -71,6 +70,18 @@ def qc_trial_inputs(wildcards):
     return shard_raw_files(f"{shard:03d}", TRIAL_FILES)
 
 
+REPORT_TABLES = [
+    "flow",
+    "firth",
+    "cox",
+    "cox_timevarying",
+    "ph_test",
+    "validation",
+    "sensitivity",
+    "montecarlo",
+]
+
+
 def final_outputs():
     tables = [
         "participants",
@@ -85,6 +96,7 @@ def final_outputs():
         "outcomes",
         "flow",
         "analysis",
+        "analysis_sensitivity",
     ]
     figures = [
         "forest",
@@ -115,4 +127,5 @@ def final_outputs():
             )
         ]
         + [f"results/figures/{f}.{ext}" for f in figures for ext in ("png", "svg")]
+        + [f"results/report/{t}.csv" for t in REPORT_TABLES]
     )

@@ -95,3 +95,67 @@ rule weekly_volume_figure:
         regions=config["outcomes"]["complaint_regions"],
     script:
         "../../scripts/figure_weekly_volume.py"
+
+
+rule report_tables:
+    input:
+        flow=rules.outcomes.output.flow,
+        firth="results/models/firth.parquet",
+        cox="results/models/cox.parquet",
+        cox_timevarying=rules.fit_timevarying.output.coefficients,
+        ph_test=rules.ph_test.output.tests,
+        validation=rules.validate_model.output.summary,
+        sensitivity=rules.sensitivity.output.table,
+        montecarlo=rules.montecarlo_summary.output.summary,
+    output:
+        flow=report(
+            "results/report/flow.csv",
+            caption="../report/table_flow.rst",
+            category="Participant flow",
+        ),
+        firth=report(
+            "results/report/firth.csv",
+            caption="../report/table_firth.rst",
+            category="Models",
+        ),
+        cox=report(
+            "results/report/cox.csv",
+            caption="../report/table_cox.rst",
+            category="Models",
+        ),
+        cox_timevarying=report(
+            "results/report/cox_timevarying.csv",
+            caption="../report/table_cox_timevarying.rst",
+            category="Models",
+        ),
+        ph_test=report(
+            "results/report/ph_test.csv",
+            caption="../report/table_ph_test.rst",
+            category="Models",
+        ),
+        validation=report(
+            "results/report/validation.csv",
+            caption="../report/table_validation.rst",
+            category="Prediction performance",
+        ),
+        sensitivity=report(
+            "results/report/sensitivity.csv",
+            caption="../report/sensitivity.rst",
+            category="Models",
+        ),
+        montecarlo=report(
+            "results/report/montecarlo.csv",
+            caption="../report/power.rst",
+            category="Study planning",
+        ),
+    log:
+        "logs/figures/report_tables.log",
+    benchmark:
+        "benchmarks/runs/report_tables.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../../scripts/report_tables.py"

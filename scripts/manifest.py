@@ -1,0 +1,19 @@
+"""Write results/provenance/manifest.json for the run that produced the results."""
+
+import json
+from pathlib import Path
+
+from runrisk import scriptio
+from runrisk.provenance import build_manifest
+
+
+def main(snakemake):
+    raw = Path(snakemake.input.participants).parent
+    inputs = sorted(p for p in raw.rglob("*") if p.is_file())
+    manifest = build_manifest(
+        dict(snakemake.config), inputs, list(snakemake.input.outputs), Path(snakemake.params.code_root), Path.cwd()
+    )
+    Path(snakemake.output.manifest).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -1,0 +1,138 @@
+"""The provenance manifest: SHA-256 of every input, code and output file, the canonical config hash,
+software versions and platform; and the audit that re-hashes and reports what differs."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+LIBRARIES = (
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "ezc3d",
+    "statsmodels",
+    "lifelines",
+    "matplotlib",
+    "fitdecode",
+    "snakemake",
+    "PyYAML",
+    "jsonschema",
+)
+WORKFLOW_PARTS = ("Snakefile", "workflow", "scripts", "config", "envs")
+LIBRARY = Path(__file__).resolve().parent  # the runrisk package that ran, recorded as src/runrisk/...
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def canonical_config_hash(config: dict) -> str:
+    text = json.dumps(config, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def files_under(root: Path, parts) -> list[Path]:
+    found = []
+    for part in parts:
+        path = root / part
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found += [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return sorted(found)
+
+
+def hashes(paths, root: Path) -> dict[str, str]:
+    return {
+        str(Path(p).relative_to(root) if Path(p).is_absolute() else p): sha256(Path(p)) for p in sorted(map(str, paths))
+    }
+
+
+def software_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def build_manifest(config: dict, inputs: list, outputs: list, code_root: Path, workdir: Path) -> dict:
+    """Everything an auditor needs to re-derive and verify the results (no times, no host names)."""
+    return {
+        "config_sha256": canonical_config_hash(config),
+        "config": config,
+        "software": software_versions(),
+        "platform": {
+            "system": platform.system(),
+            "machine": platform.machine(),
+            "implementation": platform.python_implementation(),
+        },
+        "inputs": hashes(inputs, workdir),
+        "code": {
+            **{str(p.relative_to(code_root)): sha256(p) for p in files_under(code_root, WORKFLOW_PARTS)},
+            **{f"src/runrisk/{p.relative_to(LIBRARY)}": sha256(p) for p in files_under(LIBRARY, ["."])},
+        },
+        "outputs": hashes(outputs, workdir),
+    }
+
+
+def audit(manifest_path: Path, workdir: Path, code_root: Path | None = None) -> list[str]:
+    """Differences between the manifest and the files as they are now, one line each."""
+    manifest = json.loads(manifest_path.read_text())
+    problems = []
+    sections = [("inputs", workdir), ("outputs", workdir)] + ([("code", code_root)] if code_root else [])
+    for section, root in sections:
+        for name, expected in manifest[section].items():
+            path = root / name
+            if not path.is_file():
+                problems.append(f"{section}: {name} is missing")
+            elif (actual := sha256(path)) != expected:
+                problems.append(f"{section}: {name} differs (manifest {expected[:12]}, now {actual[:12]})")
+    results = workdir / "results"
+    listed = {name for name in manifest["outputs"]} | {
+        str(manifest_path.relative_to(workdir)) if manifest_path.is_relative_to(workdir) else ""
+    }
+    for path in sorted(
+        p
+        for p in results.rglob("*")
+        if p.is_file() and "provenance" not in p.parts and "shards" not in p.parts and "montecarlo" not in p.parts
+    ):
+        name = str(path.relative_to(workdir))
+        if name not in listed:
+            problems.append(f"outputs: {name} is not in the manifest")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="runrisk-audit", description="Re-hash a study's files against its manifest.")
+    parser.add_argument("manifest", nargs="?", default="results/provenance/manifest.json", type=Path)
+    parser.add_argument("--workdir", default=Path("."), type=Path, help="the study's working directory")
+    parser.add_argument("--code", type=Path, help="also check the workflow code at this checkout")
+    args = parser.parse_args(argv)
+    problems = audit(args.manifest.resolve(), args.workdir.resolve(), args.code.resolve() if args.code else None)
+    manifest = json.loads(args.manifest.read_text())
+    checked = len(manifest["inputs"]) + len(manifest["outputs"]) + (len(manifest["code"]) if args.code else 0)
+    for line in problems:
+        print(line)
+    print(
+        f"{checked} files checked against {args.manifest}: "
+        f"{'all match' if not problems else f'{len(problems)} difference(s)'}"
+    )
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Auditors reproduce every number from the config alone: validation, determinism, manifest, audit,
+report, pinned environments."""
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runrisk.config import ConfigError, undocumented_keys, validate_config
+from runrisk.project import ROOT, copy_workflow, run_snakemake
+from runrisk.provenance import audit
+
+SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((root / "results").rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_every_config_parameter_is_documented_in_the_schema():
+    assert (
+        undocumented_keys(yaml.safe_load((ROOT / "config/config.yaml").read_text()), yaml.safe_load(SCHEMA.read_text()))
+        == []
+    )
+
+
+def test_bad_config_names_the_key_and_what_is_allowed():
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    config["biomechanics"]["primary_limb"] = "X"
+    config["shard_size"] = 0
+    config["exposure"].pop("min_worn_weeks")
+    config["shard_sise"] = 10
+    with pytest.raises(ConfigError) as error:
+        validate_config(config, SCHEMA)
+    message = str(error.value)
+    assert "biomechanics.primary_limb: 'X' is not one of ['R', 'L']; allowed: R, L" in message
+    assert "shard_size: 0 is less than the minimum of 1; allowed: type integer, minimum 1" in message
+    assert "exposure.min_worn_weeks: missing (required)" in message
+    assert "'shard_sise' was unexpected" in message
+
+
+def test_snakemake_refuses_a_bad_config_with_that_message(tmp_path):
+    workdir = copy_workflow(tmp_path / "study")
+    result = run_snakemake(workdir, 1, "-n", "--config", "shard_size=0")
+    assert result.returncode != 0
+    assert "shard_size: 0 is less than the minimum of 1" in result.stdout + result.stderr
+
+
+def test_runs_are_byte_identical_across_runs_and_core_counts(small_run, tmp_path):
+    again = copy_workflow(tmp_path / "again")
+    result = run_snakemake(again, 1, "--configfile", "config/test.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    first, second = digests(small_run), digests(again)
+    assert len(first) > 60 and first.keys() == second.keys()
+    differing = [name for name in first if first[name] != second[name]]
+    assert differing == []
+    for path in (small_run / "results").rglob("*.svg"):
+        assert not re.search(rb"<dc:date>|\d{4}-\d\d-\d\dT\d\d:\d\d", path.read_bytes()), path
+
+
+def test_manifest_records_inputs_outputs_code_and_versions(small_run):
+    manifest = json.loads((small_run / "results/provenance/manifest.json").read_text())
+    assert manifest["config"]["simulate"]["n_participants"] == 150
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["config_sha256"])
+    assert "resources/synthetic/participants.csv" in manifest["inputs"]
+    assert any(name.endswith(".c3d") for name in manifest["inputs"])
+    assert "results/models/firth.parquet" in manifest["outputs"]
+    assert "Snakefile" in manifest["code"] and "src/runrisk/firth.py" in manifest["code"]
+    assert {"python", "snakemake", "ezc3d", "lifelines", "statsmodels"} <= set(manifest["software"])
+    assert "node" not in json.dumps(manifest["platform"]).lower()  # no host name
+
+
+def test_audit_reports_exactly_what_was_tampered_with(small_run, tmp_path):
+    study = Path(shutil.copytree(small_run, tmp_path / "study"))
+    manifest = study / "results/provenance/manifest.json"
+    assert audit(manifest, study, ROOT) == []
+    victim = study / "results/tables/flow.parquet"
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    victim.write_bytes(bytes(data))
+    raw = study / "resources/synthetic/diagnoses.csv"
+    raw.write_text(raw.read_text().replace("M76.6", "M76.7", 1))
+    (study / "results/tables/extra.parquet").write_bytes(b"x")
+    problems = audit(manifest, study)
+    assert len(problems) == 3
+    assert problems[0].startswith("inputs: resources/synthetic/diagnoses.csv differs")
+    assert problems[1].startswith("outputs: results/tables/flow.parquet differs")
+    assert problems[2] == "outputs: results/tables/extra.parquet is not in the manifest"
+    cli = subprocess.run(
+        [
+            str(Path(shutil.which("runrisk-audit") or ROOT / ".venv/bin/runrisk-audit")),
+            str(manifest),
+            "--workdir",
+            str(study),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert cli.returncode == 1 and "3 difference(s)" in cli.stdout
+
+
+def test_envs_mirror_the_pyproject_pins():
+    pins = {}
+    for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
+        name, version = requirement.split("==")
+        pins[name.lower()] = version
+    for env in (ROOT / "envs").glob("*.yaml"):
+        spec = yaml.safe_load(env.read_text())
+        listed = dict(
+            d.split("=", 1) for d in spec["dependencies"] if isinstance(d, str) and not d.startswith("python=")
+        )
+        assert {k.lower(): v for k, v in listed.items()} == pins, env.name
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
+def test_report_renders_every_figure_in_headless_chromium(small_run):
+    from playwright.sync_api import sync_playwright
+
+    result = run_snakemake(small_run, 1, "--configfile", "config/test.yaml", "--report", "report.html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = sorted(p.name for p in (small_run / "results/figures").glob("*.png"))
+    rendered = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page()
+        page.goto((small_run / "report.html").as_uri())
+        categories = [
+            c
+            for c in (
+                "Biomechanics",
+                "Models",
+                "Participant flow",
+                "Prediction performance",
+                "Running volume",
+                "Study planning",
+            )
+        ]
+        for category in categories:
+            page.goto((small_run / "report.html").as_uri())
+            page.get_by_text(category, exact=True).click()
+            rows = page.locator("tr", has_text=".png")
+            for i in range(rows.count()):
+                name = Path(rows.nth(i).locator("td").first.inner_text().strip()).name
+                rows.nth(i).locator("a[iconname=eye]").click()
+                page.wait_for_function(
+                    f"[...document.images].some(i => i.src.includes('{name}') && i.naturalWidth > 100)", timeout=10000
+                )
+                rendered[name] = True
+        browser.close()
+    assert sorted(rendered) == figures
