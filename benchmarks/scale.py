@@ -1,0 +1,60 @@
+"""Scale: the default cohort against a cohort ten times larger, and a no-op rerun (run on demand).
+
+    python benchmarks/scale.py [--sizes 911 9110] [--cores 2] [--root DIR]
+
+For each size: a clean run in its own folder under --root (wall time, peak RSS of the largest process,
+jobs), then a rerun with everything up to date (wall time). Prints ratios against the first size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from runrisk.project import copy_workflow, run_snakemake
+
+
+def timed_run(workdir: Path, cores: int, size: int) -> tuple[float, float, str]:
+    stats = workdir / f"time-{time.monotonic_ns()}.txt"
+    result = run_snakemake(workdir, cores, "--config", f"simulate={{'n_participants': {size}}}", timed=stats)
+    if result.returncode:
+        sys.exit(result.stderr[-3000:])
+    text = stats.read_text()
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
+    seconds = sum(float(part) * 60**i for i, part in enumerate(reversed(wall.split(":"))))
+    peak_mb = float(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
+    jobs = re.search(r"(\d+) of \d+ steps \(100%\) done", result.stdout + result.stderr)
+    return seconds, peak_mb, jobs.group(1) if jobs else "0"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[911, 9110])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--root", type=Path)
+    args = parser.parse_args()
+    root = args.root or Path(tempfile.mkdtemp(prefix="runrisk-scale-"))
+    rows = []
+    for size in args.sizes:
+        workdir = copy_workflow(root / f"n{size}")
+        seconds, peak_mb, jobs = timed_run(workdir, args.cores, size)
+        noop, _, _ = timed_run(workdir, args.cores, size)
+        rows.append((size, seconds, peak_mb, jobs, noop))
+        print(
+            f"n = {size}: {seconds:.0f} s wall, peak RSS {peak_mb:.0f} MB, {jobs} jobs; no-op rerun {noop:.1f} s",
+            flush=True,
+        )
+    base = rows[0]
+    for size, seconds, peak_mb, _, _ in rows[1:]:
+        print(
+            f"n = {size} vs {base[0]}: time x{seconds / base[1]:.2f} (size x{size / base[0]:.1f}), "
+            f"peak RSS x{peak_mb / base[2]:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
