@@ -22,7 +22,14 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/simulate.smk"
+
+
+# Only the embedded default writes raw data: a study's own raw files are never generated over.
+if SIMULATED:
+
+    include: "workflow/rules/simulate.smk"
+
+
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/biomechanics.smk"
 include: "workflow/rules/exposure.smk"

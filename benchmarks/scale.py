@@ -20,7 +20,9 @@ from runrisk.project import copy_workflow, run_snakemake
 
 def timed_run(workdir: Path, cores: int, size: int) -> tuple[float, float, str]:
     stats = workdir / f"time-{time.monotonic_ns()}.txt"
-    result = run_snakemake(workdir, cores, "--config", f"simulate={{'n_participants': {size}}}", timed=stats)
+    override = workdir / "config" / "scale.yaml"
+    override.write_text(f"simulate:\n  n_participants: {size}\n")
+    result = run_snakemake(workdir, cores, "--configfile", str(override.relative_to(workdir)), timed=stats)
     if result.returncode:
         sys.exit(result.stderr[-3000:])
     text = stats.read_text()

@@ -6,25 +6,43 @@ from runrisk import scriptio
 from runrisk.biomechanics import StanceSettings, extract_stances, filter_trial
 from runrisk.figures import save, trial_qc_figure
 from runrisk.pipeline import convention_of, load_trial, trial_files
+from runrisk.quarantine import attempt, quarantine_for
 from runrisk.surveillance import read_participants
+
+
+def first_readable_trial(raw_dir, participants, preferred, settings, quarantine):
+    """The configured participant's first trial, else the first participant whose trial can be read
+    (with on_bad_input: quarantine a quarantined participant's trial may not be)."""
+    for raw_id in dict.fromkeys([preferred, *participants.index]):
+        if raw_id not in participants.index or not trial_files(raw_dir, raw_id):
+            continue
+        participant = participants.loc[raw_id]
+        path = trial_files(raw_dir, raw_id)[0]
+        trial = attempt(
+            quarantine,
+            "qc",
+            lambda p=path, q=participant: load_trial(
+                p, convention_of(q, settings), q["body_mass_kg"], settings.get("visual3d_rate_hz")
+            ),
+        )
+        if trial is not None:
+            return participant, path, trial
+    raise SystemExit("no participant has a readable trial for the QC figure")
 
 
 def main(snakemake):
     settings = snakemake.params.settings
-    participants = read_participants(snakemake.input.participants).set_index("raw_id")
-    participant = participants.loc[snakemake.params.raw_id]
-    path = trial_files(Path(snakemake.input.participants).parent, snakemake.params.raw_id)[0]
-    trial = load_trial(
-        path, convention_of(participant, settings), participant["body_mass_kg"], settings.get("visual3d_rate_hz")
+    quarantine = quarantine_for(snakemake.params.on_bad_input)
+    participants = read_participants(snakemake.input.participants, quarantine).set_index("raw_id")
+    raw_dir = Path(snakemake.input.participants).parent
+    participant, path, trial = first_readable_trial(
+        raw_dir, participants, snakemake.params.raw_id, settings, quarantine
     )
     stance_settings = StanceSettings.from_config(settings)
     stances = extract_stances(trial, stance_settings)
     title = f"participant {participant['participant_id']}, trial {path.stem}"
-    save(
-        trial_qc_figure(filter_trial(trial, stance_settings), stances, title, stance_settings.cop_threshold_n),
-        snakemake.output.png,
-        snakemake.output.svg,
-    )
+    figure = trial_qc_figure(filter_trial(trial, stance_settings), stances, title, stance_settings.cop_threshold_n)
+    save(figure, snakemake.output.png, snakemake.output.svg)
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -8,6 +8,7 @@ from runrisk.tables import read_table, write_table
 SORT_KEYS = {
     "stances": ["participant_id", "trial", "plate"],
     "trials": ["participant_id", "trial"],
+    "quarantine": ["stage", "participant_id", "file", "row"],
     "activities": ["participant_id", "start_utc", "activity", "log_id"],
 }
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from runrisk import scriptio
 from runrisk.models import analysis_frame
-from runrisk.outcomes import OutcomeRules, classify, flow_table
+from runrisk.outcomes import OutcomeRules, classify, enrolled_with_quarantined, flow_table
 from runrisk.tables import read_table, write_table
 
 
@@ -22,19 +22,27 @@ def main(snakemake):
         strict_controls=cfg["strict_controls"],
     )
     side = snakemake.params.primary_limb
-    participants = read_table(snakemake.input.participants)
+    quarantine = read_table(snakemake.input.quarantine)
+    participants = enrolled_with_quarantined(read_table(snakemake.input.participants), quarantine)
+    quarantined = frozenset(quarantine.loc[quarantine["enrolled"], "participant_id"])
     biomechanics = read_table(snakemake.input.biomechanics)
     exposure = read_table(snakemake.input.exposure)
     reports, diagnoses = read_table(snakemake.input.reports), read_table(snakemake.input.diagnoses)
 
     def frame_under(rules_variant):
         outcomes = classify(
-            participants, biomechanics[biomechanics["side"] == side], exposure, reports, diagnoses, rules_variant
+            participants,
+            biomechanics[biomechanics["side"] == side],
+            exposure,
+            reports,
+            diagnoses,
+            rules_variant,
+            quarantined,
         )
         return outcomes, analysis_frame(participants, biomechanics, exposure, outcomes, side)
 
     outcomes, analysis = frame_under(rules)
-    flow = flow_table(outcomes)
+    flow = flow_table(outcomes, unknown_records=int((~quarantine["enrolled"]).sum()))
     logging.info("flow:\n%s", flow.to_string(index=False))
     write_table(outcomes, snakemake.output.outcomes, sort_by=["participant_id"])
     write_table(flow, snakemake.output.flow, sort_by=["step"])

@@ -3,7 +3,7 @@ import pytest
 
 from runrisk.errors import InputError
 from runrisk.ids import pseudonymise
-from runrisk.outcomes import CASE_BOX, CONTROL_BOX, EXCLUSION_BOXES, OutcomeRules, classify, flow_table
+from runrisk.outcomes import CASE_BOX, CONTROL_BOX, EXCLUSION_BOXES, QUARANTINE_BOX, OutcomeRules, classify, flow_table
 from runrisk.surveillance import read_diagnoses, read_participants, read_weekly_reports
 
 HEADER = "participant_id,age,sex,height_cm,body_mass_kg,runner,prior_achilles_problems,enrolment_date,name\n"
@@ -103,11 +103,12 @@ def _frames():
 
 
 def test_every_participant_lands_in_exactly_one_box():
-    outcomes = classify(*_frames(), OutcomeRules()).set_index("participant_id")
-    assert outcomes.loc["p0", "box"] == EXCLUSION_BOXES[0]  # no stance
-    assert outcomes.loc["p2", "box"] == EXCLUSION_BOXES[1]  # wore the device 2 weeks
-    assert outcomes.loc["p3", "box"] == EXCLUSION_BOXES[2]  # prior Achilles problems
-    assert outcomes.loc["p4", "box"] == EXCLUSION_BOXES[3]  # ankle complaint, no diagnosis
+    outcomes = classify(*_frames(), OutcomeRules(), quarantined=frozenset({"p1"})).set_index("participant_id")
+    assert outcomes.loc["p1", "box"] == EXCLUSION_BOXES[0] == QUARANTINE_BOX
+    assert outcomes.loc["p0", "box"] == EXCLUSION_BOXES[1]  # no stance
+    assert outcomes.loc["p2", "box"] == EXCLUSION_BOXES[2]  # wore the device 2 weeks
+    assert outcomes.loc["p3", "box"] == EXCLUSION_BOXES[3]  # prior Achilles problems
+    assert outcomes.loc["p4", "box"] == EXCLUSION_BOXES[4]  # ankle complaint, no diagnosis
     assert outcomes.loc["p5", "box"] == CASE_BOX  # prior problems do not remove a case
     assert outcomes.loc["p5", "event_week"] == 11 and outcomes.loc["p5", "follow_up_weeks"] == 11
     assert outcomes.loc["p6", "box"] == CONTROL_BOX  # knee complaint; diagnosis after 52 weeks

@@ -137,7 +137,8 @@ def test_real_data_mode_reads_the_same_raw_files_and_stops_on_a_corrupt_trial(sm
     result = run_snakemake(small_run, 1, "results/tables/stances.parquet", *configs)
     assert result.returncode != 0
     logs = "".join(p.read_text() for p in (small_run / "logs/biomechanics").glob("stances-*.log"))
-    assert f"file {victim.relative_to(small_run)}: not a C3D file: 300 bytes" in logs
+    owner = victim.parent.name
+    assert f"file {victim.relative_to(small_run)}, participant {owner}: not a C3D file: 300 bytes" in logs
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import ezc3d
@@ -72,6 +73,27 @@ def _events(params: dict, first_frame: int, point_rate: float, n_frames: int) ->
     return [Event(c, lab, float(t)) for c, lab, t in zip(contexts, labels, shifted, strict=False)]
 
 
+def expected_size(path: Path) -> int | None:
+    """Bytes the file's own header promises (data start plus every frame of points and analogs).
+
+    Read before ezc3d, which pads a truncated file's missing frames or stops with a terse message.
+    None when the header cannot say: a MIPS file, or a 16-bit last frame that overflowed.
+    """
+    with path.open("rb") as handle:
+        header = handle.read(20)
+    processor = processor_of(path)
+    if len(header) < 20 or processor not in ("Intel", "DEC (VAX)"):
+        return None
+    points, analog_per_frame, first, last = struct.unpack_from("<HHHH", header, 2)
+    data_start = struct.unpack_from("<H", header, 16)[0]
+    if last == 0xFFFF or last < first or data_start < 2:
+        return None
+    # the sign of the scale factor says float (negative) or integer storage; VAX floats keep it in byte 13
+    negative = header[13 if processor.startswith("DEC") else 15] & 0x80
+    bytes_per_value = 4 if negative else 2
+    return 512 * (data_start - 1) + (last - first + 1) * (4 * points + analog_per_frame) * bytes_per_value
+
+
 def _open(path: Path, with_plates: bool) -> ezc3d.c3d:
     try:
         return ezc3d.c3d(str(path), extract_forceplat_data=with_plates)
@@ -92,6 +114,9 @@ def read_trial(path: str | Path) -> Trial:
         raise InputError(path, "C3D file does not exist")
     if path.stat().st_size < 512:
         raise InputError(path, f"not a C3D file: {path.stat().st_size} bytes, shorter than one C3D header block")
+    promised = expected_size(path)
+    if promised is not None and path.stat().st_size < promised:
+        raise InputError(path, f"truncated: {path.stat().st_size} bytes where the header promises {promised}")
     params = _open(path, with_plates=False)["parameters"]
     plate_types = _plate_types(path, params)
     c3d = _open(path, with_plates=bool(plate_types))

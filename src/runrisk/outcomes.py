@@ -21,7 +21,10 @@ class OutcomeRules:
 
 
 # Order matters: a participant lands in the first box that applies.
+QUARANTINE_BOX = "excluded: quarantined (bad input; see the quarantine table)"
+UNKNOWN_RECORDS_BOX = "not enrolled: records quarantined for participants missing from participants.csv"
 EXCLUSION_BOXES = (
+    QUARANTINE_BOX,
     "excluded: no valid stance on the primary limb",
     "excluded: too few follow-up weeks with the wearable worn",
     "excluded: control with prior Achilles problems",
@@ -59,6 +62,7 @@ def classify(
     reports: pd.DataFrame,
     diagnoses: pd.DataFrame,
     rules: OutcomeRules,
+    quarantined: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """One row per enrolled participant: status, the flow box, event week and follow-up weeks."""
     ids = participants["participant_id"]
@@ -69,6 +73,7 @@ def classify(
     complainers = complained_without_diagnosis(participants, reports, diagnoses, rules)
     is_case = case_week.notna().to_numpy()
     conditions = [
+        ids.isin(quarantined).to_numpy(),
         stances.to_numpy() < rules.min_valid_stances,
         worn.to_numpy() < rules.min_worn_weeks,
         ~is_case & participants["prior_achilles"].to_numpy() & rules.strict_controls,
@@ -91,9 +96,10 @@ def classify(
     )
 
 
-def flow_table(outcomes: pd.DataFrame) -> pd.DataFrame:
+def flow_table(outcomes: pd.DataFrame, unknown_records: int = 0) -> pd.DataFrame:
     """Counts per box in a fixed order; the boxes after 'enrolled' sum to the enrolled count.
-    Each box also states the median number of follow-up weeks its participants wore the wearable."""
+    Each box also states the median number of follow-up weeks its participants wore the wearable.
+    Quarantined records of people not in participants.csv get a last row outside that sum."""
     order = [*EXCLUSION_BOXES, CASE_BOX, CONTROL_BOX]
     counts = outcomes["box"].value_counts().reindex(order, fill_value=0)
     worn = outcomes.groupby("box")["weeks_worn"].median().reindex(order)
@@ -104,4 +110,20 @@ def flow_table(outcomes: pd.DataFrame) -> pd.DataFrame:
         {"step": i + 1, "box": box, "n": int(counts[box]), "median_weeks_worn": float(worn[box])}
         for i, box in enumerate(order)
     ]
+    if unknown_records:
+        rows.append(
+            {
+                "step": len(order) + 1,
+                "box": UNKNOWN_RECORDS_BOX,
+                "n": int(unknown_records),
+                "median_weeks_worn": float("nan"),
+            }
+        )
     return pd.DataFrame(rows)
+
+
+def enrolled_with_quarantined(participants: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Participants plus those whose participants.csv row itself was quarantined, so flow counts them."""
+    enrolled_ids = set(quarantine.loc[quarantine["enrolled"], "participant_id"]) - set(participants["participant_id"])
+    stubs = pd.DataFrame({"participant_id": sorted(enrolled_ids), "prior_achilles": False, "enrolment_date": pd.NaT})
+    return pd.concat([participants, stubs], ignore_index=True).sort_values("participant_id", kind="mergesort")

@@ -11,10 +11,12 @@ import pandas as pd
 from runrisk.biomechanics import PEAK_NAMES, StanceSettings, extract_stances
 from runrisk.c3d import read_trial
 from runrisk.conventions import to_documented_convention
+from runrisk.errors import InputError
 from runrisk.fitabase import read_fitabase_daily
 from runrisk.garmin import read_fit, read_gpx, read_tcx
 from runrisk.ids import shard_members
-from runrisk.surveillance import read_participants
+from runrisk.quarantine import Quarantine, attempt
+from runrisk.surveillance import read_csv, read_participants
 from runrisk.trial import Trial
 from runrisk.visual3d import read_visual3d
 from runrisk.wearables import activities_frame, flag_duplicates, flag_uncountable_runs, read_fitbit_exercise
@@ -50,9 +52,15 @@ STANCE_COLUMNS = [
 ]
 
 
-def _members(participants_csv: str | Path, shard: int, shard_size: int) -> pd.DataFrame:
-    participants = read_participants(participants_csv).set_index("raw_id")
-    return participants.loc[shard_members(participants.index, shard, shard_size)]
+def shard_participants(
+    participants_csv: str | Path, shard: int, shard_size: int, quarantine: Quarantine | None
+) -> pd.DataFrame:
+    """Valid participants of one shard. Shards slice every raw id in the file, as the DAG does, so a
+    quarantined participant leaves a gap rather than moving others between shards."""
+    valid = read_participants(participants_csv, Quarantine() if quarantine is not None else None)
+    every_id = read_csv(participants_csv, ["participant_id"])["participant_id"].str.strip()
+    members = [m for m in shard_members(every_id, shard, shard_size) if m in set(valid["raw_id"])]
+    return valid.set_index("raw_id").loc[members]
 
 
 def trial_files(raw_dir: str | Path, raw_id: str) -> list[Path]:
@@ -72,34 +80,64 @@ def convention_of(participant: pd.Series, settings: dict) -> str:
     )
 
 
-def shard_stances(
-    participants_csv: str | Path, raw_dir: str | Path, shard: int, shard_size: int, settings: dict
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stances (one row per loaded plate) and trials (one row per file) of one shard."""
-    stance_settings = StanceSettings.from_config(settings)
+def participant_stances(
+    raw_dir: str | Path, raw_id: str, participant: pd.Series, settings: dict, stance_settings: StanceSettings
+) -> tuple[list[dict], list[dict]]:
     stance_rows, trial_rows = [], []
-    for raw_id, participant in _members(participants_csv, shard, shard_size).iterrows():
-        paths = trial_files(raw_dir, raw_id)
-        if not paths:
-            log.warning("participant %s: no trial files under %s/{c3d,visual3d}/%s", raw_id, raw_dir, raw_id)
-        for path in paths:
+    paths = trial_files(raw_dir, raw_id)
+    if not paths:
+        log.warning("participant %s: no trial files under %s/{c3d,visual3d}/%s", raw_id, raw_dir, raw_id)
+    for path in paths:
+        try:
             trial = load_trial(
                 path,
                 convention_of(participant, settings),
                 participant["body_mass_kg"],
                 settings.get("visual3d_rate_hz"),
             )
+        except InputError as error:  # file readers know the file; the participant is known here
+            raise InputError(error.path, error.reason, participant=raw_id, row=error.row) from error
+        try:
             stances = extract_stances(trial, stance_settings)
-            key = {"participant_id": participant["participant_id"], "trial": path.stem}
-            trial_rows.append(
-                {
-                    **key,
-                    **trial.summary(),
-                    "n_stances": len(stances),
-                    "n_valid_stances": sum(s["qc_reason"] == "" for s in stances),
-                }
-            )
-            stance_rows += [{**key, **stance} for stance in stances]
+        except InputError:
+            raise
+        except Exception as exc:  # a file ezc3d reads but whose content no stance survives
+            raise InputError(
+                path, f"stance extraction failed: {type(exc).__name__}: {exc}", participant=raw_id
+            ) from exc
+        key = {"participant_id": participant["participant_id"], "trial": path.stem}
+        trial_rows.append(
+            {
+                **key,
+                **trial.summary(),
+                "n_stances": len(stances),
+                "n_valid_stances": sum(s["qc_reason"] == "" for s in stances),
+            }
+        )
+        stance_rows += [{**key, **stance} for stance in stances]
+    return stance_rows, trial_rows
+
+
+def shard_stances(
+    participants_csv: str | Path,
+    raw_dir: str | Path,
+    shard: int,
+    shard_size: int,
+    settings: dict,
+    quarantine: Quarantine | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stances (one row per loaded plate) and trials (one row per file) of one shard."""
+    stance_settings = StanceSettings.from_config(settings)
+    stance_rows, trial_rows = [], []
+    for raw_id, participant in shard_participants(participants_csv, shard, shard_size, quarantine).iterrows():
+        found = attempt(
+            quarantine,
+            "trials",
+            lambda r=raw_id, p=participant: participant_stances(raw_dir, r, p, settings, stance_settings),
+        )
+        if found is not None:
+            stance_rows += found[0]
+            trial_rows += found[1]
     return pd.DataFrame(stance_rows, columns=STANCE_COLUMNS), pd.DataFrame(trial_rows, columns=TRIAL_COLUMNS)
 
 
@@ -125,16 +163,54 @@ def participant_activities(raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: d
     return rows
 
 
+def check_daily_volume(activities: pd.DataFrame, raw_id: str, max_daily_km: float) -> None:
+    """More counted running in one local day than anyone runs is a unit or sync error, not training."""
+    counted = activities[activities["is_run"] & (activities["excluded_reason"] == "")]
+    daily = counted.groupby("local_date")["distance_km"].sum()
+    if len(daily) and daily.max() > max_daily_km:
+        day = daily.idxmax()
+        files = sorted(set(counted.loc[counted["local_date"] == day, "source_file"]))
+        raise InputError(
+            ", ".join(files),
+            f"{daily.max():.1f} km of running on {day.date()} is more than "
+            f"wearables.max_daily_run_km ({max_daily_km:g} km)",
+            participant=raw_id,
+        )
+
+
+def participant_activity_table(
+    raw_dir: Path, raw_id: str, pseudonym: str, tz: ZoneInfo, settings: dict
+) -> pd.DataFrame:
+    found = participant_activities(raw_dir, raw_id, tz, settings)
+    if not found:
+        log.warning("participant %s: no wearable files", raw_id)
+    rows = [{"participant_id": pseudonym, "excluded_reason": "", **r} for r in found]
+    activities = flag_uncountable_runs(activities_frame(rows), settings["min_run_s"], settings["min_run_km"])
+    activities = flag_duplicates(activities, settings["duplicate_window_s"], settings["source_priority"])
+    check_daily_volume(activities, raw_id, settings["max_daily_run_km"])
+    return activities
+
+
 def shard_activities(
-    participants_csv: str | Path, raw_dir: str | Path, shard: int, shard_size: int, timezone: str, settings: dict
+    participants_csv: str | Path,
+    raw_dir: str | Path,
+    shard: int,
+    shard_size: int,
+    timezone: str,
+    settings: dict,
+    quarantine: Quarantine | None = None,
 ) -> pd.DataFrame:
     """Activities of one shard: all sources, units in km and s, UTC and local dates, duplicates flagged."""
     tz = ZoneInfo(timezone)
-    rows = []
-    for raw_id, participant in _members(participants_csv, shard, shard_size).iterrows():
-        found = participant_activities(Path(raw_dir), raw_id, tz, settings)
-        if not found:
-            log.warning("participant %s: no wearable files", raw_id)
-        rows += [{"participant_id": participant["participant_id"], "excluded_reason": "", **r} for r in found]
-    activities = flag_uncountable_runs(activities_frame(rows), settings["min_run_s"], settings["min_run_km"])
-    return flag_duplicates(activities, settings["duplicate_window_s"], settings["source_priority"])
+    tables = []
+    for raw_id, participant in shard_participants(participants_csv, shard, shard_size, quarantine).iterrows():
+        table = attempt(
+            quarantine,
+            "wearables",
+            lambda r=raw_id, p=participant["participant_id"]: participant_activity_table(
+                Path(raw_dir), r, p, tz, settings
+            ),
+        )
+        if table is not None and len(table):
+            tables.append(table)
+    return pd.concat(tables, ignore_index=True) if tables else activities_frame([])

@@ -5,6 +5,7 @@ rule extract_stances:
     output:
         stances="results/shards/stances/shard-{shard}.parquet",
         trials="results/shards/trials/shard-{shard}.parquet",
+        quarantine="results/shards/quarantine/trials-{shard}.parquet",
     log:
         "logs/biomechanics/stances-{shard}.log",
     benchmark:
@@ -17,6 +18,7 @@ rule extract_stances:
     params:
         shard_size=config["shard_size"],
         settings=config["biomechanics"],
+        on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/extract_stances.py"
 
@@ -98,5 +100,6 @@ rule qc_trial_figure:
     params:
         raw_id=QC_PARTICIPANT,
         settings=config["biomechanics"],
+        on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/figure_qc_trial.py"

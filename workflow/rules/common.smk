@@ -97,6 +97,7 @@ def final_outputs():
         "flow",
         "analysis",
         "analysis_sensitivity",
+        "quarantine",
     ]
     figures = [
         "forest",

@@ -4,6 +4,7 @@ rule ingest_activities:
         raw=wearable_inputs,
     output:
         activities="results/shards/activities/shard-{shard}.parquet",
+        quarantine="results/shards/quarantine/wearables-{shard}.parquet",
     log:
         "logs/exposure/activities-{shard}.log",
     benchmark:
@@ -17,6 +18,7 @@ rule ingest_activities:
         shard_size=config["shard_size"],
         timezone=config["study"]["timezone"],
         settings=config["wearables"],
+        on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/ingest_activities.py"
 

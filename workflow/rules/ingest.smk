@@ -3,6 +3,7 @@ rule ingest_participants:
         participants=f"{RAW}/participants.csv",
     output:
         participants="results/tables/participants.parquet",
+        quarantine="results/shards/quarantine/participants.parquet",
     log:
         "logs/ingest/participants.log",
     benchmark:
@@ -12,6 +13,8 @@ rule ingest_participants:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/ingest_participants.py"
 
@@ -24,6 +27,7 @@ rule ingest_surveillance:
     output:
         reports="results/tables/weekly_reports.parquet",
         diagnoses="results/tables/diagnoses.parquet",
+        quarantine="results/shards/quarantine/surveillance.parquet",
     log:
         "logs/ingest/surveillance.log",
     benchmark:
@@ -33,5 +37,28 @@ rule ingest_surveillance:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/ingest_surveillance.py"
+
+
+rule gather_quarantine:
+    input:
+        rules.ingest_participants.output.quarantine,
+        rules.ingest_surveillance.output.quarantine,
+        expand("results/shards/quarantine/trials-{shard}.parquet", shard=SHARDS),
+        expand("results/shards/quarantine/wearables-{shard}.parquet", shard=SHARDS),
+    output:
+        quarantine="results/tables/quarantine.parquet",
+    log:
+        "logs/ingest/gather_quarantine.log",
+    benchmark:
+        "benchmarks/runs/gather_quarantine.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../../scripts/gather_shards.py"

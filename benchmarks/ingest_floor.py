@@ -1,0 +1,65 @@
+"""Ingestion throughput against its floor: merely reading the same raw files with the same parsers.
+
+    python benchmarks/ingest_floor.py STUDY_DIR [--shards 0 1] [--shard-size 100]
+
+STUDY_DIR is a finished run's working directory (raw files under resources/synthetic or raw_dir).
+For each shard: the C3D stage (read, convert, filter, find stances) against ezc3d reading the same
+files with force-plate extraction, and the wearable stage against json.load of the same exports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import ezc3d
+import yaml
+
+from runrisk.pipeline import shard_activities, shard_participants, shard_stances, trial_files
+
+
+def seconds(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("study", type=Path)
+    parser.add_argument("--shards", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--shard-size", type=int, default=100)
+    args = parser.parse_args()
+    config = yaml.safe_load((args.study / "config/config.yaml").read_text())
+    raw = args.study / config["raw_dir"]
+    csv = raw / "participants.csv"
+    totals = {"c3d": [0.0, 0.0, 0], "wearables": [0.0, 0.0, 0]}
+    for shard in args.shards:
+        members = shard_participants(csv, shard, args.shard_size, None).index
+        c3d_files = [p for m in members for p in trial_files(raw, m)]
+        json_files = [p for m in members for p in sorted((raw / "fitbit" / m).glob("*.json"))]
+        full = seconds(lambda s=shard: shard_stances(csv, raw, s, args.shard_size, config["biomechanics"]))
+        floor = seconds(lambda f=c3d_files: [ezc3d.c3d(str(p), extract_forceplat_data=True) for p in f])
+        totals["c3d"] = [totals["c3d"][0] + full, totals["c3d"][1] + floor, totals["c3d"][2] + len(c3d_files)]
+        full = seconds(
+            lambda s=shard: shard_activities(
+                csv, raw, s, args.shard_size, config["study"]["timezone"], config["wearables"]
+            )
+        )
+        floor = seconds(lambda f=json_files: [json.loads(p.read_text()) for p in f])
+        totals["wearables"] = [
+            totals["wearables"][0] + full,
+            totals["wearables"][1] + floor,
+            totals["wearables"][2] + len(json_files),
+        ]
+    for stage, (full, floor, files) in totals.items():
+        print(
+            f"{stage:<10} {files:5d} files: ingestion {full:6.2f} s ({files / full:6.1f} files/s), "
+            f"reading alone {floor:6.2f} s: x{full / floor:.2f} the floor"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,387 @@
+"""The bad-input corpus: each case mutates one thing of a small valid raw study and states what the
+platform must say (stop mode) and whether the damage belongs to one participant (quarantine mode)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from runrisk.project import ROOT
+from runrisk.simulate import c3d_writer, cohort, fitbit_writer
+from runrisk.simulate.c3d_writer import _set_int_parameter
+
+REAL = ROOT.parent / "shared" / "data" / "real"
+CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+
+
+def build_study(root: Path, n: int = 4) -> list[str]:
+    """A valid raw study of n participants in the real formats; returns the raw ids."""
+    cfg = {
+        **CONFIG["simulate"],
+        "n_participants": n,
+        "missing_biomechanics_fraction": 0.0,
+        "no_wearable_fraction": 0.0,
+        "runner_fraction": 1.0,
+    }  # every participant has runs to damage
+    truth, weekly = cohort.simulate_truth(cfg)
+    root.mkdir(parents=True, exist_ok=True)
+    cohort.participants_csv(truth).to_csv(root / "participants.csv", index=False)
+    reports, diagnoses = cohort.surveillance_csvs(cfg, truth)
+    reports.to_csv(root / "weekly_reports.csv", index=False)
+    diagnoses.to_csv(root / "diagnoses.csv", index=False)
+    for _, row in truth.iterrows():
+        person = row.to_dict()
+        c3d_writer.write_trials(
+            person, root / "c3d" / person["raw_id"], 2, cfg["seed"], cfg["trial_sd_fraction"], cfg["biomechanics"]
+        )
+        fitbit_writer.write_fitbit_export(
+            person, weekly[weekly["raw_id"] == person["raw_id"]], root / "fitbit" / person["raw_id"], cfg["seed"]
+        )
+    return list(truth["raw_id"])
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    mutate: Callable[[Path, list[str]], None]
+    message: str  # regex the stop-mode error must match (file, participant/row, reason)
+    participant: int | str | None  # the participant it belongs to (index or raw id): quarantinable; None: stops
+    enrolled: bool = True  # False: the record names someone not in participants.csv
+    needs_real_data: bool = False
+
+
+def _c3d(raw, ids, i=0, name="run_01.c3d") -> Path:
+    return raw / "c3d" / ids[i] / name
+
+
+def _rewrite_c3d(raw, ids, change) -> None:
+    path = _c3d(raw, ids)
+    c3d = __import__("ezc3d").c3d(str(path))
+    change(c3d)
+    c3d.write(str(path))
+
+
+def _csv(raw, name, change) -> None:
+    frame = pd.read_csv(raw / name, dtype=str, keep_default_na=False)
+    change(frame)
+    frame.to_csv(raw / name, index=False)
+
+
+def _fitbit(raw, ids, change, i=0) -> None:
+    path = raw / "fitbit" / ids[i] / "exercise-0.json"
+    records = json.loads(path.read_text())
+    change(records)
+    path.write_text(json.dumps(records))
+
+
+def _first_run(records) -> dict:
+    return next(r for r in records if r["activityName"] == "Run")
+
+
+def _append(frame, values):
+    frame.loc[len(frame)] = values
+
+
+def _set(frame, row, column, value):
+    frame.loc[row, column] = value
+
+
+def _processor(raw, ids, code):
+    path = _c3d(raw, ids)
+    data = bytearray(path.read_bytes())
+    data[512 * (data[0] - 1) + 3] = code
+    path.write_bytes(bytes(data))
+
+
+def _garmin(raw, ids, source: str | None = None, text: str | None = None, name="activity.fit"):
+    folder = raw / "garmin" / ids[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    if source:
+        shutil.copy(REAL / source, folder / Path(source).name)
+    else:
+        (folder / name).write_text(text)
+
+
+def _daily_excess(records):
+    """Four 60 km runs an hour apart on one day: each plausible alone, 240 km together is not."""
+    run = _first_run(records)
+    start = dt.datetime.strptime(run["startTime"], "%m/%d/%y %H:%M:%S").replace(hour=8)
+    records.extend(
+        {
+            **run,
+            "logId": run["logId"] + k,
+            "distance": 60.0,
+            "distanceUnit": "Kilometer",
+            "startTime": (start + dt.timedelta(hours=k)).strftime("%m/%d/%y %H:%M:%S"),
+        }
+        for k in (1, 2, 3, 4)
+    )
+
+
+def _v3d_without_time(raw, ids):
+    folder = raw / "visual3d" / ids[0]
+    folder.mkdir(parents=True)
+    rows = ["\tx.c3d", "\tFP1", "\tFORCE", "\tORIGINAL", "ITEM\tZ"] + [
+        f"{i}\t{v}" for i, v in enumerate([0, 50, 900, 0])
+    ]
+    (folder / "trial.txt").write_text("\n".join(rows))
+
+
+CASES = [
+    # --- C3D and Visual3D trials -----------------------------------------------------------------
+    Case(
+        "zero_byte_c3d",
+        lambda r, i: _c3d(r, i).write_bytes(b""),
+        r"run_01\.c3d, participant {p}: not a C3D file: 0 bytes",
+        0,
+    ),
+    Case(
+        "truncated_c3d",
+        lambda r, i: _c3d(r, i).write_bytes(_c3d(r, i).read_bytes()[:3000]),
+        r"run_01\.c3d, participant {p}: truncated: 3000 bytes where the header promises \d+",
+        0,
+    ),
+    Case(
+        "garbage_c3d",
+        lambda r, i: _c3d(r, i).write_bytes(np.random.default_rng(1).bytes(4096)),
+        r"run_01\.c3d, participant {p}: ",
+        0,
+    ),
+    Case(
+        "mips_processor_c3d", lambda r, i: _processor(r, i, 86), r"run_01\.c3d, participant {p}: written on a MIPS", 0
+    ),
+    Case(
+        "unknown_processor_c3d",
+        lambda r, i: _processor(r, i, 99),
+        r"run_01\.c3d, participant {p}: ezc3d could not read it",
+        0,
+    ),
+    Case(
+        "unsupported_plate_type",
+        lambda r, i: _rewrite_c3d(r, i, lambda c: _set_int_parameter(c, "FORCE_PLATFORM", "TYPE", np.array([2, 6]))),
+        r"participant {p}: force plate 2 is FORCE_PLATFORM:TYPE 6",
+        0,
+    ),
+    Case(
+        "point_units_inches",
+        lambda r, i: _rewrite_c3d(r, i, lambda c: c["parameters"]["POINT"]["UNITS"].update(value=["in"])),
+        r"participant {p}: POINT:UNITS is 'in'",
+        0,
+    ),
+    Case("visual3d_without_time", _v3d_without_time, r"trial\.txt, participant {p}: no time column", 0),
+    # --- participants.csv ------------------------------------------------------------------------
+    Case(
+        "duplicate_participant_id",
+        lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 1, "participant_id", i[0])),
+        r"row 2, participant {p}: participant id appears more than once",
+        0,
+    ),
+    Case(
+        "id_with_path_characters",
+        lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 1, "participant_id", "../x")),
+        r"row 3, participant \.\./x: participant id '\.\./x' may hold only letters",
+        "../x",
+    ),
+    Case(
+        "participants_missing_column",
+        lambda r, i: _csv(r, "participants.csv", lambda f: f.drop(columns=["sex"], inplace=True)),
+        r"participants\.csv: missing column\(s\) \['sex'\]",
+        None,
+    ),
+    Case(
+        "participants_not_utf8",
+        lambda r, i: (r / "participants.csv").write_bytes(
+            (r / "participants.csv").read_bytes().replace(b"yes", "j\u00e4".encode("latin-1"), 1)
+        ),
+        r"participants\.csv: not UTF-8",
+        None,
+    ),
+    Case(
+        "participants_header_only",
+        lambda r, i: (r / "participants.csv").write_text((r / "participants.csv").read_text().splitlines()[0] + "\n"),
+        r"participants\.csv: no participants",
+        None,
+    ),
+    Case(
+        "enrolment_date_out_of_range",
+        lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 0, "enrolment_date", "1899-01-01")),
+        r"row 2, participant {p}: enrolment_date '1899-01-01' is not a date",
+        0,
+    ),
+    Case(
+        "absurd_age",
+        lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 0, "age", "300")),
+        r"row 2, participant {p}: age '300' is not an age",
+        0,
+    ),
+    Case(
+        "invalid_sex",
+        lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 0, "sex", "X")),
+        r"row 2, participant {p}: sex 'X' is not F or M",
+        0,
+    ),
+    Case(
+        "height_in_metres",
+        lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 0, "height_cm", "1.75")),
+        r"row 2, participant {p}: height_cm '1\.75' is not a height in cm",
+        0,
+    ),
+    # --- weekly reports and diagnoses --------------------------------------------------------------
+    Case(
+        "report_for_unknown_participant",
+        lambda r, i: _csv(r, "weekly_reports.csv", lambda f: _set(f, 0, "participant_id", "NOBODY")),
+        r"weekly_reports\.csv, row 2, participant NOBODY: participant is not in participants\.csv",
+        "NOBODY",
+        enrolled=False,
+    ),
+    Case(
+        "report_before_enrolment",
+        lambda r, i: _csv(
+            r,
+            "weekly_reports.csv",
+            lambda f: (_set(f, 0, "report_date", "2000-01-01"), _set(f, 0, "participant_id", i[0])),
+        ),
+        r"weekly_reports\.csv, row 2, participant {p}: weekly report dated 2000-01-01 is before enrolment",
+        0,
+    ),
+    Case(
+        "report_answer_out_of_range",
+        lambda r, i: _csv(
+            r,
+            "weekly_reports.csv",
+            lambda f: (_set(f, 0, "q1_participation", "99"), _set(f, 0, "participant_id", i[0])),
+        ),
+        r"row 2, participant {p}: q1_participation '99' is not an OSTRC-O2 answer",
+        0,
+    ),
+    Case(
+        "report_date_not_iso",
+        lambda r, i: _csv(
+            r,
+            "weekly_reports.csv",
+            lambda f: (_set(f, 0, "report_date", "31/12/2019"), _set(f, 0, "participant_id", i[0])),
+        ),
+        r"row 2, participant {p}: report_date '31/12/2019' is not a date",
+        0,
+    ),
+    Case(
+        "reports_missing_column",
+        lambda r, i: _csv(r, "weekly_reports.csv", lambda f: f.drop(columns=["q4_symptoms"], inplace=True)),
+        r"weekly_reports\.csv: missing column\(s\) \['q4_symptoms'\]",
+        None,
+    ),
+    Case(
+        "diagnosis_before_enrolment",
+        lambda r, i: _csv(r, "diagnoses.csv", lambda f: _append(f, [i[0], "2001-05-05", "right", "M76.6", ""])),
+        r"diagnoses\.csv, row \d+, participant {p}: diagnosis dated 2001-05-05 is before enrolment",
+        0,
+    ),
+    Case(
+        "diagnosis_for_unknown_participant",
+        lambda r, i: _csv(r, "diagnoses.csv", lambda f: _append(f, ["GHOST", "2019-05-05", "left", "M76.6", ""])),
+        r"diagnoses\.csv, row \d+, participant GHOST: participant is not in participants\.csv",
+        "GHOST",
+        enrolled=False,
+    ),
+    Case(
+        "diagnosis_not_icd10",
+        lambda r, i: _csv(r, "diagnoses.csv", lambda f: _append(f, [i[0], "2021-05-05", "left", "Achilles", ""])),
+        r"participant {p}: icd10 'Achilles' is not an ICD-10 code",
+        0,
+    ),
+    Case(
+        "diagnosis_date_out_of_range",
+        lambda r, i: _csv(r, "diagnoses.csv", lambda f: _append(f, [i[0], "2150-01-01", "left", "M76.6", ""])),
+        r"participant {p}: diagnosis_date '2150-01-01' is not a date",
+        0,
+    ),
+    # --- wearables ---------------------------------------------------------------------------------
+    Case(
+        "miles_without_unit",
+        lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).pop("distanceUnit")),
+        r"exercise-0\.json, participant {p}: record \d+: distance [\d.]+ has distanceUnit None",
+        0,
+    ),
+    Case(
+        "negative_distance",
+        lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(distance=-3.0)),
+        r"exercise-0\.json, participant {p}: record \d+: negative distance",
+        0,
+    ),
+    Case(
+        "absurd_distance_one_run",
+        lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(distance=500.0)),
+        r"exercise-0\.json, participant {p}: record \d+: distance 500\.0 km is outside",
+        0,
+    ),
+    Case(
+        "absurd_distance_one_day",
+        lambda r, i: _fitbit(r, i, _daily_excess),
+        r"exercise-0\.json, participant {p}: [\d.]+ km of running on \d{{4}}-\d\d-\d\d is more than",
+        0,
+    ),
+    Case(
+        "fitbit_not_utf8",
+        lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_bytes(b"[\xff\xfe]"),
+        r"exercise-0\.json, participant {p}: not valid UTF-8 JSON",
+        0,
+    ),
+    Case(
+        "fitbit_invalid_json",
+        lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_text('[{"logId": 1,'),
+        r"exercise-0\.json, participant {p}: not valid UTF-8 JSON",
+        0,
+    ),
+    Case(
+        "fitbit_start_time_unreadable",
+        lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(startTime="yesterday")),
+        r"exercise-0\.json, participant {p}: record \d+: startTime 'yesterday'",
+        0,
+    ),
+    Case(
+        "fitbit_not_a_list",
+        lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_text('{"summary": 1}'),
+        r"exercise-0\.json, participant {p}: expected a JSON list",
+        0,
+    ),
+    Case(
+        "corrupt_fit",
+        lambda r, i: _garmin(r, i, "garmin/fitdecode_invalid_activity-unexpected-eof.fit"),
+        r"unexpected-eof\.fit, participant {p}: corrupt or truncated FIT file",
+        0,
+        needs_real_data=True,
+    ),
+    Case(
+        "fit_without_dates",
+        lambda r, i: _garmin(r, i, "garmin/fitdecode_compressed-speed-distance_fr70_run.fit"),
+        r"fr70_run\.fit, participant {p}: session 0 start_time is a device-relative counter",
+        0,
+        needs_real_data=True,
+    ),
+    Case(
+        "gpx_malformed",
+        lambda r, i: _garmin(r, i, text="<gpx><trk><trkseg><trkpt lat='1'", name="run.gpx"),
+        r"run\.gpx, participant {p}: not well-formed XML",
+        0,
+    ),
+    Case(
+        "fitabase_many_users",
+        lambda r, i: (
+            lambda d: (
+                d.mkdir(parents=True),
+                shutil.copy(REAL / "fitbit/fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv", d),
+            )
+        )(r / "fitabase" / i[0]),
+        r"dailyActivity_merged.*participant {p}: holds 33 Fitabase Ids",
+        0,
+        needs_real_data=True,
+    ),
+]

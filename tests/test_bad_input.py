@@ -1,0 +1,76 @@
+"""Every case of the bad-input corpus: a clear error naming file, row or participant and reason; or,
+with on_bad_input: quarantine, the participant set aside with that reason. Never a silent drop."""
+
+import re
+import shutil
+
+import pytest
+from bad_input.corpus import CASES, CONFIG, REAL, build_study
+
+from runrisk.errors import InputError
+from runrisk.ids import pseudonymise
+from runrisk.pipeline import shard_activities, shard_stances
+from runrisk.quarantine import quarantine_for
+from runrisk.surveillance import read_diagnoses, read_participants, read_weekly_reports
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    root = tmp_path_factory.mktemp("valid") / "raw"
+    return root, build_study(root)
+
+
+def ingest(raw, mode):
+    """Every ingestion step of the workflow on one raw folder, as its rules run them."""
+    quarantine = quarantine_for(mode)
+    participants = read_participants(raw / "participants.csv", quarantine)
+    read_weekly_reports(raw / "weekly_reports.csv", participants, quarantine)
+    read_diagnoses(raw / "diagnoses.csv", participants, quarantine)
+    shard_stances(raw / "participants.csv", raw, 0, 100, CONFIG["biomechanics"], quarantine)
+    shard_activities(
+        raw / "participants.csv", raw, 0, 100, CONFIG["study"]["timezone"], CONFIG["wearables"], quarantine
+    )
+    return quarantine
+
+
+def prepared(case, study, tmp_path):
+    if case.needs_real_data and not REAL.is_dir():
+        pytest.skip(f"public real files not found at {REAL}")
+    source, ids = study
+    raw = shutil.copytree(source, tmp_path / "raw")
+    case.mutate(raw, ids)
+    owner = ids[case.participant] if isinstance(case.participant, int) else case.participant
+    return raw, owner
+
+
+def test_corpus_has_thirty_or_more_cases():
+    assert len(CASES) >= 30 and len({c.name for c in CASES}) == len(CASES)
+
+
+def test_the_valid_study_ingests_cleanly(study):
+    quarantine = ingest(study[0], "quarantine")
+    assert quarantine.records == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_stop_mode_names_file_participant_and_reason(case, study, tmp_path):
+    raw, owner = prepared(case, study, tmp_path)
+    with pytest.raises(InputError, match=case.message.format(p=re.escape(owner or ""))) as error:
+        ingest(raw, "stop")
+    assert str(raw) in str(error.value) or "file " in str(error.value)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_quarantine_mode_sets_the_participant_aside_or_stops(case, study, tmp_path):
+    raw, owner = prepared(case, study, tmp_path)
+    if owner is None:  # damage to a whole file: no one to set aside, so it still stops
+        with pytest.raises(InputError):
+            ingest(raw, "quarantine")
+        return
+    quarantine = ingest(raw, "quarantine")
+    mine = [r for r in quarantine.records if r["participant_id"] == pseudonymise(owner)]
+    assert mine, quarantine.records
+    reason = case.message.split(": ", 1)[-1].split(":", 1)[-1].strip()
+    assert any(re.search(reason.format(p=re.escape(owner)), r["reason"]) for r in mine), (reason, mine)
+    assert all(r["enrolled"] == case.enrolled for r in mine)
+    assert owner not in {r["participant_id"] for r in quarantine.records}  # pseudonyms only

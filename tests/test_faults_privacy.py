@@ -1,0 +1,153 @@
+"""Nothing lost, nothing leaked: quarantine end to end, resuming after kills, and no identifiers in
+any output, log or report."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import ezc3d
+import pandas as pd
+import pytest
+from bad_input.corpus import REAL
+from test_reproducibility import digests
+
+from runrisk.ids import pseudonymise
+from runrisk.outcomes import QUARANTINE_BOX, UNKNOWN_RECORDS_BOX
+from runrisk.project import copy_workflow, run_snakemake, snakemake_command
+
+OWN_DATA = "simulate: {enabled: false}\n"
+
+
+def own_data_study(small_run: Path, destination: Path, extra: str = "") -> tuple[Path, list[str]]:
+    """A copy of the small study run as a study team's own data (the simulator switched off)."""
+    study = Path(shutil.copytree(small_run, destination, symlinks=True))
+    (study / "config" / "own.yaml").write_text(OWN_DATA + extra)
+    ids = sorted(pd.read_csv(study / "resources/synthetic/participants.csv")["participant_id"])
+    return study, ids
+
+
+def test_quarantine_mode_end_to_end(small_run, tmp_path):
+    study, ids = own_data_study(small_run, tmp_path / "study", "on_bad_input: quarantine\n")
+    raw = study / "resources/synthetic"
+    trial = sorted((raw / "c3d" / ids[5]).glob("*.c3d"))[0]
+    trial.write_bytes(trial.read_bytes()[:2000])
+    participants = pd.read_csv(raw / "participants.csv", dtype=str)
+    participants.loc[participants["participant_id"] == ids[9], "age"] = "300"
+    participants.to_csv(raw / "participants.csv", index=False)
+    with (raw / "weekly_reports.csv").open("a") as handle:
+        handle.write("GHOST,2019-06-03,0,0,0,0,\n")
+    result = run_snakemake(study, 2, "--configfile", "config/test.yaml", "config/own.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    flow = pd.read_parquet(study / "results/tables/flow.parquet").set_index("box")
+    assert flow.at["enrolled", "n"] == 150
+    assert flow.at[QUARANTINE_BOX, "n"] == 2
+    assert flow.at[UNKNOWN_RECORDS_BOX, "n"] == 1
+    enrolled_boxes = flow.drop(index=["enrolled", UNKNOWN_RECORDS_BOX])
+    assert enrolled_boxes["n"].sum() == 150
+    quarantine = pd.read_parquet(study / "results/tables/quarantine.parquet").set_index("participant_id")
+    assert quarantine.at[pseudonymise(ids[5]), "reason"].startswith("truncated: 2000 bytes")
+    assert quarantine.at[pseudonymise(ids[5]), "file"] == trial.name
+    assert quarantine.at[pseudonymise(ids[9]), "reason"] == "age '300' is not an age in years between 10 and 100"
+    assert not quarantine.at[pseudonymise("GHOST"), "enrolled"]
+    outcomes = pd.read_parquet(study / "results/tables/outcomes.parquet").set_index("participant_id")
+    assert outcomes.at[pseudonymise(ids[9]), "box"] == QUARANTINE_BOX
+    analysis = pd.read_parquet(study / "results/tables/analysis.parquet")
+    assert not {pseudonymise(ids[5]), pseudonymise(ids[9])} & set(analysis["participant_id"])
+
+
+def _wait_for(condition, process, timeout=600):
+    start = time.monotonic()
+    while not condition():
+        assert process.poll() is None, "the run ended before the kill point"
+        assert time.monotonic() - start < timeout
+        time.sleep(0.2)
+
+
+def test_killed_runs_resume_to_byte_identical_results(small_run, tmp_path):
+    workdir = copy_workflow(tmp_path / "killed")
+    command = snakemake_command(2, "--configfile", "config/test.yaml", "--rerun-incomplete")
+    kill_points = [
+        lambda: any((workdir / "resources/synthetic/inventory").glob("*.tsv")),  # while writing raw files
+        lambda: len(list((workdir / "results/shards/stances").glob("*.parquet"))) >= 1,  # mid-extraction
+        lambda: (workdir / "results/tables/analysis.parquet").exists(),  # while models and figures run
+    ]
+    for reached in kill_points:
+        process = subprocess.Popen(
+            command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        _wait_for(reached, process)
+        os.killpg(process.pid, signal.SIGKILL)  # the scheduler and every job it started
+        process.wait()
+        unlocked = subprocess.run(snakemake_command(1, "--unlock"), cwd=workdir, capture_output=True, text=True)
+        assert unlocked.returncode == 0, unlocked.stderr[-2000:]
+    final = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
+    assert final.returncode == 0, final.stderr[-3000:]
+    first, resumed = digests(small_run), digests(workdir)
+    assert first.keys() == resumed.keys()
+    assert [name for name in first if first[name] != resumed[name]] == []
+
+
+PLANTED = {
+    "name": "Kateřina Zelenková-Vrbová",
+    "email": "katerina.zelenkova@posta-example.cz",
+    "date_of_birth": "1963-07-19",
+    "phone": "+420 777 123 456",
+}
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="public GPX track not found")
+def test_no_identifier_planted_in_raw_files_reaches_any_output(small_run, tmp_path):
+    study, ids = own_data_study(small_run, tmp_path / "study")
+    raw = study / "resources/synthetic"
+    participants = pd.read_csv(raw / "participants.csv", dtype=str)
+    for column, value in PLANTED.items():
+        participants[column] = [f"{value} {i}" if column == "name" else value for i in range(len(participants))]
+    participants.to_csv(raw / "participants.csv", index=False)
+    reports = pd.read_csv(raw / "weekly_reports.csv", dtype=str, keep_default_na=False)
+    reports["comment"] = f"mail {PLANTED['email']} or call {PLANTED['phone']}"
+    reports.to_csv(raw / "weekly_reports.csv", index=False)
+    export = sorted((raw / "fitbit" / ids[0]).glob("*.json"))[0]
+    records = json.loads(export.read_text())
+    for record in records:
+        record["source"] = {"name": PLANTED["name"], "type": "tracker"}
+    export.write_text(json.dumps(records))
+    for pid in ids[:3]:
+        trial = sorted((raw / "c3d" / pid).glob("*.c3d"))[0]
+        c3d = ezc3d.c3d(str(trial))
+        c3d["parameters"]["SUBJECTS"]["NAMES"]["value"] = [PLANTED["name"]]
+        c3d.write(str(trial))
+    gpx = REAL / "garmin" / "slither_running_polar_m400.gpx"
+    (raw / "garmin" / ids[1]).mkdir(parents=True)
+    shutil.copy(gpx, raw / "garmin" / ids[1] / "morning-run.gpx")
+    first_point = gpx.read_text().split("<trkpt", 1)[1]
+    lat, lon = (first_point.split(f'{k}="', 1)[1].split('"', 1)[0] for k in ("lat", "lon"))
+
+    result = run_snakemake(study, 2, "--configfile", "config/test.yaml", "config/own.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = run_snakemake(study, 1, "--configfile", "config/test.yaml", "config/own.yaml", "--report", "report.html")
+    assert report.returncode == 0, report.stderr[-3000:]
+    activities = pd.read_parquet(study / "results/tables/activities.parquet")
+    assert (activities["source"] == "gpx").sum() == 1  # the track was read...
+
+    needles = [v.encode() for v in PLANTED.values()] + [lat[:7].encode(), lon[:7].encode()]
+    scanned = [
+        p
+        for p in [
+            *(study / "results").rglob("*"),
+            *(study / "logs").rglob("*"),
+            *(study / ".snakemake" / "log").rglob("*"),
+            study / "report.html",
+        ]
+        if p.is_file()
+    ]
+    assert len(scanned) > 80
+    leaks = [(str(p.relative_to(study)), n.decode()) for p in scanned for n in needles if n in p.read_bytes()]
+    assert leaks == []
+    for table in (study / "results/tables").glob("*.parquet"):  # ...and no coordinate left as a number
+        numbers = pd.read_parquet(table).select_dtypes("number")
+        for target in (float(lat), float(lon)):
+            assert not ((numbers - target).abs() < 1e-4).any().any(), table.name
