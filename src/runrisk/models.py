@@ -152,13 +152,11 @@ def survival_frame(analysis: pd.DataFrame, terms: list[Term]) -> tuple[pd.DataFr
     return data, scalings
 
 
-def fit_cox(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
-    """Cox model on weeks to diagnosis (Efron ties), censored at the end of follow-up or last worn week."""
-    data, scalings = survival_frame(analysis, terms)
-    fitter = CoxPHFitter().fit(data, duration_col="weeks", event_col="event")
+def lifelines_table(model: str, fitter, terms: list[Term], scalings: list[str], n: int, events: int) -> pd.DataFrame:
+    """A fitted lifelines Cox model's summary in the coefficient-table schema (Wald CIs)."""
     s = fitter.summary.loc[[t.column for t in terms]]
     return coefficient_table(
-        "cox",
+        model,
         terms,
         scalings,
         s["coef"],
@@ -167,9 +165,16 @@ def fit_cox(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
         s["coef upper 95%"],
         "Wald",
         s["p"],
-        len(data),
-        data["event"].sum(),
+        n,
+        events,
     )
+
+
+def fit_cox(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
+    """Cox model on weeks to diagnosis (Efron ties), censored at the end of follow-up or last worn week."""
+    data, scalings = survival_frame(analysis, terms)
+    fitter = CoxPHFitter().fit(data, duration_col="weeks", event_col="event")
+    return lifelines_table("cox", fitter, terms, scalings, len(data), data["event"].sum())
 
 
 def schoenfeld_tests(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
@@ -198,20 +203,7 @@ def fit_cox_timevarying(intervals: pd.DataFrame, terms: list[Term]) -> pd.DataFr
         event=intervals["event"].astype(int).to_numpy(),
     )
     fitter = CoxTimeVaryingFitter().fit(data, id_col="id", event_col="event", start_col="start", stop_col="stop")
-    s = fitter.summary.loc[[t.column for t in terms]]
-    return coefficient_table(
-        "cox_timevarying",
-        terms,
-        scalings,
-        s["coef"],
-        s["se(coef)"],
-        s["coef lower 95%"],
-        s["coef upper 95%"],
-        "Wald",
-        s["p"],
-        data["id"].nunique(),
-        data["event"].sum(),
-    )
+    return lifelines_table("cox_timevarying", fitter, terms, scalings, data["id"].nunique(), data["event"].sum())
 
 
 def analysis_frame(
