@@ -1,9 +1,7 @@
 """Concatenate shard tables into one table, in a fixed row order."""
 
-import pandas as pd
-
 from runrisk import scriptio
-from runrisk.tables import read_table, write_table
+from runrisk.tables import gather_tables
 
 SORT_KEYS = {
     "stances": ["participant_id", "trial", "plate"],
@@ -15,8 +13,7 @@ SORT_KEYS = {
 
 def main(snakemake):
     (name,) = snakemake.output.keys()
-    frames = [read_table(path) for path in snakemake.input]
-    write_table(pd.concat(frames, ignore_index=True), snakemake.output[0], sort_by=SORT_KEYS[name])
+    gather_tables(list(snakemake.input), snakemake.output[0], SORT_KEYS[name])
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -23,9 +23,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return pq.read_table(path).to_pandas()
 
 
-def concat_tables(paths: list[str | Path], sort_by: list[str]) -> pd.DataFrame:
-    frames = [read_table(p) for p in paths]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return read_table(paths[0])
-    return pd.concat(frames, ignore_index=True).sort_values(sort_by, kind="mergesort")
+def gather_tables(paths: list[str | Path], out: str | Path, sort_by: list[str]) -> None:
+    """Concatenate shard tables into one sorted table in Arrow, without a pandas copy of every row
+    (the gathered activities of 9,110 participants are millions of rows)."""
+    tables = [pq.read_table(p) for p in paths]
+    table = pa.concat_tables(tables, promote_options="default").sort_by([(key, "ascending") for key in sort_by])
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table.combine_chunks(), out, compression="zstd")

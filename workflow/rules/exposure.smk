@@ -5,6 +5,7 @@ rule ingest_activities:
     output:
         activities="results/shards/activities/shard-{shard}.parquet",
         quarantine="results/shards/quarantine/wearables-{shard}.parquet",
+        weekly="results/shards/weekly/shard-{shard}.parquet",
     log:
         "logs/exposure/activities-{shard}.log",
     benchmark:
@@ -19,6 +20,7 @@ rule ingest_activities:
         timezone=config["study"]["timezone"],
         settings=config["wearables"],
         on_bad_input=config["on_bad_input"],
+        exposure=config["exposure"],
     script:
         "../../scripts/ingest_activities.py"
 
@@ -43,8 +45,7 @@ rule gather_activities:
 
 rule weekly_volume:
     input:
-        activities=rules.gather_activities.output.activities,
-        participants=rules.ingest_participants.output.participants,
+        expand("results/shards/weekly/shard-{shard}.parquet", shard=SHARDS),
     output:
         weekly="results/tables/weekly_volume.parquet",
         exposure="results/tables/exposure.parquet",
