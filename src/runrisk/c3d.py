@@ -117,9 +117,13 @@ def read_trial(path: str | Path) -> Trial:
     promised = expected_size(path)
     if promised is not None and path.stat().st_size < promised:
         raise InputError(path, f"truncated: {path.stat().st_size} bytes where the header promises {promised}")
-    params = _open(path, with_plates=False)["parameters"]
+    try:  # one read in the common case; a second only to explain an unsupported plate type
+        c3d = _open(path, with_plates=True)
+    except InputError:
+        _plate_types(path, _open(path, with_plates=False)["parameters"])
+        raise
+    params = c3d["parameters"]
     plate_types = _plate_types(path, params)
-    c3d = _open(path, with_plates=bool(plate_types))
     point_group = params["POINT"]
     unit = _first_string(point_group, "UNITS", "mm")
     if unit not in POSITION_TO_MM:

@@ -163,32 +163,23 @@ def participant_activities(raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: d
     return rows
 
 
-def check_daily_volume(activities: pd.DataFrame, raw_id: str, max_daily_km: float) -> None:
-    """More counted running in one local day than anyone runs is a unit or sync error, not training."""
+def daily_volume_errors(activities: pd.DataFrame, raw_ids: dict[str, str], max_daily_km: float) -> list[InputError]:
+    """More counted running in one local day than anyone runs is a unit or sync error, not training:
+    one error per participant, for their largest such day."""
     counted = activities[activities["is_run"] & (activities["excluded_reason"] == "")]
-    daily = counted.groupby("local_date")["distance_km"].sum()
-    if len(daily) and daily.max() > max_daily_km:
-        day = daily.idxmax()
-        files = sorted(set(counted.loc[counted["local_date"] == day, "source_file"]))
-        raise InputError(
-            ", ".join(files),
-            f"{daily.max():.1f} km of running on {day.date()} is more than "
-            f"wearables.max_daily_run_km ({max_daily_km:g} km)",
-            participant=raw_id,
+    daily = counted.groupby(["participant_id", "local_date"])["distance_km"].sum()
+    errors = []
+    for pseudonym, days in daily[daily > max_daily_km].groupby(level=0):
+        (_, day), km = days.idxmax(), days.max()
+        mine = counted[(counted["participant_id"] == pseudonym) & (counted["local_date"] == day)]
+        errors.append(
+            InputError(
+                ", ".join(sorted(set(mine["source_file"]))),
+                f"{km:.1f} km of running on {day.date()} is more than wearables.max_daily_run_km ({max_daily_km:g} km)",
+                participant=raw_ids[pseudonym],
+            )
         )
-
-
-def participant_activity_table(
-    raw_dir: Path, raw_id: str, pseudonym: str, tz: ZoneInfo, settings: dict
-) -> pd.DataFrame:
-    found = participant_activities(raw_dir, raw_id, tz, settings)
-    if not found:
-        log.warning("participant %s: no wearable files", raw_id)
-    rows = [{"participant_id": pseudonym, "excluded_reason": "", **r} for r in found]
-    activities = flag_uncountable_runs(activities_frame(rows), settings["min_run_s"], settings["min_run_km"])
-    activities = flag_duplicates(activities, settings["duplicate_window_s"], settings["source_priority"])
-    check_daily_volume(activities, raw_id, settings["max_daily_run_km"])
-    return activities
+    return errors
 
 
 def shard_activities(
@@ -200,17 +191,26 @@ def shard_activities(
     settings: dict,
     quarantine: Quarantine | None = None,
 ) -> pd.DataFrame:
-    """Activities of one shard: all sources, units in km and s, UTC and local dates, duplicates flagged."""
+    """Activities of one shard: all sources, units in km and s, UTC and local dates, duplicates flagged.
+    Flags and checks run once over the shard, not per participant (small pandas frames are slow)."""
     tz = ZoneInfo(timezone)
-    tables = []
-    for raw_id, participant in shard_participants(participants_csv, shard, shard_size, quarantine).iterrows():
-        table = attempt(
-            quarantine,
-            "wearables",
-            lambda r=raw_id, p=participant["participant_id"]: participant_activity_table(
-                Path(raw_dir), r, p, tz, settings
-            ),
+    members = shard_participants(participants_csv, shard, shard_size, quarantine)
+    rows = []
+    for raw_id, participant in members.iterrows():
+        found = attempt(
+            quarantine, "wearables", lambda r=raw_id: participant_activities(Path(raw_dir), r, tz, settings)
         )
-        if table is not None and len(table):
-            tables.append(table)
-    return pd.concat(tables, ignore_index=True) if tables else activities_frame([])
+        if found is None:
+            continue
+        if not found:
+            log.warning("participant %s: no wearable files", raw_id)
+        rows += [{"participant_id": participant["participant_id"], "excluded_reason": "", **r} for r in found]
+    activities = flag_uncountable_runs(activities_frame(rows), settings["min_run_s"], settings["min_run_km"])
+    activities = flag_duplicates(activities, settings["duplicate_window_s"], settings["source_priority"])
+    raw_ids = dict(zip(members["participant_id"], members.index, strict=True))
+    for error in daily_volume_errors(activities, raw_ids, settings["max_daily_run_km"]):
+        if quarantine is None:
+            raise error
+        quarantine.add(error, "wearables")
+        activities = activities[activities["participant_id"] != members.at[error.participant, "participant_id"]]
+    return activities.reset_index(drop=True)

@@ -158,41 +158,26 @@ def flag_uncountable_runs(activities: pd.DataFrame, min_run_s: float, min_run_km
 def flag_duplicates(activities: pd.DataFrame, tolerance_s: float, source_priority: list[str]) -> pd.DataFrame:
     """The same activity synced from two sources (or twice) counts once.
 
-    Rows are one activity when they belong to the same participant, are both runs or both not, and
-    start within tolerance_s of the first of them. The row counted is from the source first in
-    source_priority (then the longer distance), so the choice never depends on file order; the others
-    stay in the table with excluded_reason naming the row they duplicate.
+    Rows are one activity when they belong to the same participant, are both runs or both not, and each
+    starts within tolerance_s of the one before it. The row counted is from the source first in
+    source_priority (then the longer distance, then file and log id), so the choice never depends on
+    file order; the others stay in the table with excluded_reason naming the row they duplicate.
     """
-    rank = {source: i for i, source in enumerate(source_priority)}
     candidates = activities[activities["excluded_reason"] == ""]
+    if candidates.empty:
+        return activities
+    rank = {source: i for i, source in enumerate(source_priority)}
     ordered = candidates.assign(
-        _key=list(
-            zip(
-                candidates["source"].map(rank).fillna(len(rank)),
-                -candidates["distance_km"].fillna(0),
-                candidates["source_file"],
-                candidates["log_id"],
-                strict=True,
-            )
-        )
-    ).sort_values(["participant_id", "is_run", "start_utc"], kind="mergesort")
-    for _, group in ordered.groupby(["participant_id", "is_run"], sort=False):
-        cluster: list = []
-        for index, row in group.iterrows():
-            if cluster and (row["start_utc"] - group.at[cluster[0], "start_utc"]).total_seconds() > tolerance_s:
-                _mark_cluster(activities, group, cluster)
-                cluster = []
-            cluster.append(index)
-        _mark_cluster(activities, group, cluster)
+        _rank=candidates["source"].map(rank).fillna(len(rank)), _km=-candidates["distance_km"].fillna(0)
+    )
+    ordered = ordered.sort_values(["participant_id", "is_run", "start_utc"], kind="mergesort")
+    same_kind = ordered[["participant_id", "is_run"]].eq(ordered[["participant_id", "is_run"]].shift()).all(axis=1)
+    gap = ordered["start_utc"].diff().dt.total_seconds()
+    ordered["_cluster"] = (~(same_kind & (gap <= tolerance_s))).cumsum()
+    ranked = ordered.sort_values(["_cluster", "_rank", "_km", "source_file", "log_id"], kind="mergesort")
+    counted = ranked.groupby("_cluster").head(1)
+    duplicates = ranked.drop(index=counted.index)
+    kept = counted.set_index("_cluster")
+    labels = ("duplicate of " + kept["source"] + " " + kept["source_file"] + " " + kept["log_id"]).to_dict()
+    activities.loc[duplicates.index, "excluded_reason"] = duplicates["_cluster"].map(labels)
     return activities
-
-
-def _mark_cluster(activities: pd.DataFrame, group: pd.DataFrame, cluster: list) -> None:
-    if len(cluster) < 2:
-        return
-    kept = min(cluster, key=lambda i: group.at[i, "_key"])
-    kept_row = activities.loc[kept]
-    label = f"duplicate of {kept_row['source']} {kept_row['source_file']} {kept_row['log_id']}"
-    for index in cluster:
-        if index != kept:
-            activities.at[index, "excluded_reason"] = label
