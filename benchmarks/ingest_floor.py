@@ -4,7 +4,9 @@
 
 STUDY_DIR is a finished run's working directory (raw files under resources/synthetic or raw_dir).
 For each shard: the C3D stage (read, convert, filter, find stances) against ezc3d reading the same
-files with force-plate extraction, and the wearable stage against json.load of the same exports.
+files with force-plate extraction, and the wearable stage against json.loads of the same exports.
+Each is timed --repeat times after one warm-up pass, alternating, and the best time is kept, so the
+page cache favours neither side.
 """
 
 from __future__ import annotations
@@ -26,11 +28,19 @@ def seconds(action) -> float:
     return time.perf_counter() - start
 
 
+def best_of(repeat: int, full, floor) -> tuple[float, float]:
+    """Best wall time of each after a warm-up of both, timed alternately."""
+    full(), floor()
+    times = [(seconds(full), seconds(floor)) for _ in range(repeat)]
+    return min(t[0] for t in times), min(t[1] for t in times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("study", type=Path)
     parser.add_argument("--shards", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--shard-size", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     config = yaml.safe_load((args.study / "config/config.yaml").read_text())
     raw = args.study / config["raw_dir"]
@@ -40,15 +50,19 @@ def main() -> None:
         members = shard_participants(csv, shard, args.shard_size, None).index
         c3d_files = [p for m in members for p in trial_files(raw, m)]
         json_files = [p for m in members for p in sorted((raw / "fitbit" / m).glob("*.json"))]
-        full = seconds(lambda s=shard: shard_stances(csv, raw, s, args.shard_size, config["biomechanics"]))
-        floor = seconds(lambda f=c3d_files: [ezc3d.c3d(str(p), extract_forceplat_data=True) for p in f])
+        full, floor = best_of(
+            args.repeat,
+            lambda s=shard: shard_stances(csv, raw, s, args.shard_size, config["biomechanics"]),
+            lambda f=c3d_files: [ezc3d.c3d(str(p), extract_forceplat_data=True) for p in f],
+        )
         totals["c3d"] = [totals["c3d"][0] + full, totals["c3d"][1] + floor, totals["c3d"][2] + len(c3d_files)]
-        full = seconds(
+        full, floor = best_of(
+            args.repeat,
             lambda s=shard: shard_activities(
                 csv, raw, s, args.shard_size, config["study"]["timezone"], config["wearables"]
-            )
+            ),
+            lambda f=json_files: [json.loads(p.read_text()) for p in f],
         )
-        floor = seconds(lambda f=json_files: [json.loads(p.read_text()) for p in f])
         totals["wearables"] = [
             totals["wearables"][0] + full,
             totals["wearables"][1] + floor,

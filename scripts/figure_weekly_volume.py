@@ -20,12 +20,13 @@ def main(snakemake):
     pid = chosen_participant(outcomes, snakemake.params.raw_id)
     participants = read_table(snakemake.input.participants).set_index("participant_id")
     enrolment = participants.at[pid, "enrolment_date"]
-    weekly = read_table(snakemake.input.weekly).query("participant_id == @pid")
-    reports = read_table(snakemake.input.reports).query("participant_id == @pid")
+    mine = [("participant_id", "==", pid)]  # one participant's rows, not the cohort's
+    weekly = read_table(snakemake.input.weekly, filters=mine)
+    reports = read_table(snakemake.input.reports, filters=mine)
     reports = reports.assign(
         week=follow_up_week(reports["report_date"], reports["participant_id"].map(lambda _: enrolment))
     )
-    diagnoses = read_table(snakemake.input.diagnoses).query("participant_id == @pid")
+    diagnoses = read_table(snakemake.input.diagnoses, filters=mine)
     diagnoses = diagnoses.assign(
         week=follow_up_week(diagnoses["diagnosis_date"], diagnoses["participant_id"].map(lambda _: enrolment))
     )

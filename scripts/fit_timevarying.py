@@ -5,15 +5,21 @@ import logging
 from runrisk import scriptio
 from runrisk.models import Term, fit_cox_timevarying
 from runrisk.tables import read_table, write_table
-from runrisk.timevarying import weekly_intervals
+from runrisk.timevarying import WEEKLY_COLUMNS, weekly_intervals
 
 
 def main(snakemake):
     cfg = snakemake.params.timevarying
-    intervals = weekly_intervals(
-        read_table(snakemake.input.analysis), read_table(snakemake.input.weekly), cfg["lag_weeks"]
+    terms = [Term.from_config(t) for t in cfg["terms"]]
+    analysis = read_table(snakemake.input.analysis)
+    weekly = read_table(
+        snakemake.input.weekly,
+        columns=WEEKLY_COLUMNS,
+        filters=[("participant_id", "in", analysis["participant_id"].tolist())],
+        categorical=["participant_id"],
     )
-    coefficients = fit_cox_timevarying(intervals, [Term.from_config(t) for t in cfg["terms"]])
+    intervals = weekly_intervals(analysis, weekly, cfg["lag_weeks"], covariates=[t.column for t in terms])
+    coefficients = fit_cox_timevarying(intervals, terms)
     coefficients["lag_weeks"] = cfg["lag_weeks"]
     logging.info("%d intervals\n%s", len(intervals), coefficients.to_string(index=False))
     write_table(coefficients, snakemake.output.coefficients)

@@ -27,7 +27,9 @@ def main(snakemake):
     quarantined = frozenset(quarantine.loc[quarantine["enrolled"], "participant_id"])
     biomechanics = read_table(snakemake.input.biomechanics)
     exposure = read_table(snakemake.input.exposure)
-    reports, diagnoses = read_table(snakemake.input.reports), read_table(snakemake.input.diagnoses)
+    # only reported complaints bear on the outcome: weeks without one are most of a large cohort's rows
+    reports = read_table(snakemake.input.reports, filters=[("severity", ">", 0)])
+    diagnoses = read_table(snakemake.input.diagnoses)
 
     def frame_under(rules_variant):
         outcomes = classify(

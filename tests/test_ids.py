@@ -1,4 +1,4 @@
-from runrisk.ids import pseudonymise, shard_count, shard_members
+from runrisk.ids import pseudonymise, shard_count, shard_members, shard_of
 
 
 def test_pseudonym_is_stable_and_depends_on_the_key():
@@ -15,10 +15,13 @@ def test_pseudonym_key_comes_from_the_environment(monkeypatch):
     assert pseudonymise("x") != a
 
 
-def test_shards_partition_the_sorted_ids_whatever_their_input_order():
+def test_shards_partition_the_ids_in_pseudonym_order_whatever_their_input_order():
     ids = [f"id{i:03d}" for i in range(23)]
     shuffled = ids[::-1]
     shards = [shard_members(shuffled, k, 5) for k in range(shard_count(len(ids), 5))]
     assert len(shards) == 5
-    assert sum(shards, []) == sorted(ids)
+    assert sorted(sum(shards, [])) == sorted(ids)
     assert [len(s) for s in shards] == [5, 5, 5, 5, 3]
+    # concatenating shards in order gives ids sorted by pseudonym: gathering needs no global sort
+    assert [pseudonymise(i) for i in sum(shards, [])] == sorted(pseudonymise(i) for i in ids)
+    assert all(shard_of(ids, i, 5) == k for k, shard in enumerate(shards) for i in shard)

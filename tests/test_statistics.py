@@ -2,12 +2,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from lifelines import CoxTimeVaryingFitter
 
-from runrisk.models import COEF_COLUMNS, Term
+from runrisk.models import COEF_COLUMNS, Term, design_matrix, fit_cox_timevarying
 from runrisk.montecarlo import run_size, summarise
 from runrisk.project import ROOT
 from runrisk.sensitivity import fit_mice_logistic
-from runrisk.timevarying import MAX_RATIO, weekly_intervals
+from runrisk.timevarying import MAX_RATIO, efron_cox, weekly_intervals
 from runrisk.validation import bootstrap_validation, c_statistic, calibration, decision_curve
 
 
@@ -112,3 +113,53 @@ def test_monte_carlo_is_reproducible_and_summarises_coverage():
     summary = summarise(crafted, {"t": 0.7}).iloc[0]
     assert summary["coverage"] == 0.5 and summary["power"] == 1.0
     assert summary["ml_bias"] == pytest.approx(0.3) and summary["firth_bias"] == pytest.approx(0.2)
+
+
+def _interval_data(seed: int) -> pd.DataFrame:
+    """Counting-process data with tied event times, gaps between intervals and unequal lengths."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for person in range(250):
+        start, level = 0, rng.normal()
+        for _ in range(rng.integers(1, 7)):
+            stop = start + rng.integers(1, 4)
+            rows.append([person, start, stop, level, rng.normal(), 0])
+            start = stop + rng.integers(0, 2)
+        rows[-1][-1] = int(rng.random() < 0.2 + 0.2 * (level > 0))
+    return pd.DataFrame(rows, columns=["id", "start", "stop", "x1", "x2", "event"])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_efron_cox_equals_lifelines_time_varying_fitter(seed):
+    data = _interval_data(seed)
+    reference = CoxTimeVaryingFitter().fit(data, id_col="id", event_col="event", start_col="start", stop_col="stop")
+    fit = efron_cox(data[["x1", "x2"]].to_numpy(), data["start"].to_numpy(), data["stop"].to_numpy(), data["event"])
+    assert fit.beta == pytest.approx(reference.params_.to_numpy(), rel=1e-6, abs=1e-9)
+    assert np.sqrt(np.diag(fit.cov)) == pytest.approx(reference.standard_errors_.to_numpy(), rel=1e-6)
+    assert fit.loglik == pytest.approx(reference.log_likelihood_, rel=1e-9)
+
+
+def test_time_varying_table_of_the_study_equals_lifelines(small_run):
+    """The study's own weekly intervals through runrisk's fit and through lifelines give one table."""
+    config = yaml.safe_load((small_run / "config/config.yaml").read_text())["models"]["timevarying"]
+    terms = [Term.from_config(t) for t in config["terms"]]
+    analysis = pd.read_parquet(small_run / "results/tables/analysis.parquet")
+    weekly = pd.read_parquet(small_run / "results/tables/weekly_volume.parquet")
+    intervals = weekly_intervals(analysis, weekly, config["lag_weeks"], [t.column for t in terms])
+    ours = fit_cox_timevarying(intervals, terms)
+    x, _ = design_matrix(intervals, terms)
+    data = x.assign(
+        id=intervals["participant_id"].cat.codes,
+        start=intervals["start"],
+        stop=intervals["stop"],
+        event=intervals["event"],
+    )
+    reference = CoxTimeVaryingFitter().fit(data, id_col="id", event_col="event", start_col="start", stop_col="stop")
+    summary = reference.summary.loc[[t.column for t in terms]]
+    assert ours["estimate"].to_numpy() == pytest.approx(summary["coef"].to_numpy(), rel=1e-6)
+    assert ours["std_error"].to_numpy() == pytest.approx(summary["se(coef)"].to_numpy(), rel=1e-6)
+    assert np.log(ours["ci_low"]).to_numpy() == pytest.approx(summary["coef lower 95%"].to_numpy(), rel=1e-6)
+    assert ours["p_value"].to_numpy() == pytest.approx(summary["p"].to_numpy(), rel=1e-5, abs=1e-12)
+    saved = pd.read_parquet(small_run / "results/models/cox_timevarying.parquet")
+    assert saved["estimate"].to_numpy() == pytest.approx(ours["estimate"].to_numpy(), rel=1e-9)
+    assert saved["n"].iloc[0] == analysis["participant_id"].isin(intervals["participant_id"]).sum()

@@ -1,8 +1,10 @@
 import datetime as dt
 import json
+import random
 import shutil
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -13,7 +15,14 @@ from runrisk.fitabase import read_fitabase_daily
 from runrisk.garmin import read_fit, read_gpx, read_tcx
 from runrisk.pipeline import shard_activities
 from runrisk.project import ROOT
-from runrisk.wearables import activities_frame, flag_duplicates, flag_uncountable_runs, read_fitbit_exercise
+from runrisk.wearables import (
+    _fitbit_start_times,
+    activities_frame,
+    flag_duplicates,
+    flag_uncountable_runs,
+    parse_fitbit_time,
+    read_fitbit_exercise,
+)
 
 PRAGUE = ZoneInfo("Europe/Prague")
 SETTINGS = yaml.safe_load((ROOT / "config/config.yaml").read_text())["wearables"]
@@ -294,3 +303,32 @@ def test_flag_duplicates_prefers_the_configured_source():
     flagged = flag_duplicates(activities_frame(rows), 300, ["fit", "fitbit"]).set_index("log_id")
     assert flagged.loc["g", "excluded_reason"] == ""
     assert flagged.loc["fb", "excluded_reason"] == "duplicate of fit f g"
+
+
+@pytest.mark.parametrize("zone", ["Europe/Prague", "America/New_York", "Australia/Lord_Howe"])
+def test_batch_start_times_equal_the_per_record_parser(zone):
+    """The vectorised archive-time path (numpy, pandas zone tables) must give exactly what strptime and
+    zoneinfo give record by record, including invalid dates, seconds of 60 and DST gaps and overlaps."""
+    rng = random.Random(7)
+    texts = [
+        f"{rng.randint(0, 13):02d}/{rng.randint(0, 32):02d}/{rng.randint(0, 99):02d} "
+        f"{rng.randint(0, 25):02d}:{rng.randint(0, 61):02d}:{rng.randint(0, 61):02d}"
+        for _ in range(5000)
+    ]
+    texts += ["3/4/19 07:00:00", "2019-01-03T12:08:29.000-08:00", "02/29/00 00:00:00", "02/29/00 00:00:00 "]
+    texts += ["03/31/19 02:30:00", "10/27/19 02:30:00", "03/10/19 02:30:00", "11/03/19 01:30:00", "04/07/19 01:45:00"]
+    texts += ["", "None", "é2/29/00 00:00:00", "ab/cd/ef 00:00:00"]
+    tz = ZoneInfo(zone)
+    utc, local_date, errors = _fitbit_start_times(texts, tz)
+    parsed = 0
+    for text, u, day, error in zip(texts, utc, local_date, errors, strict=True):
+        try:
+            start = parse_fitbit_time(text, tz)
+        except ValueError:
+            assert error is not None, text
+            continue
+        parsed += 1
+        assert error is None, text
+        assert u == np.datetime64(start.astimezone(dt.UTC).replace(tzinfo=None), "ns"), text
+        assert day == np.datetime64(start.date(), "ns"), text
+    assert 3000 < parsed < len(texts)  # both paths were exercised

@@ -7,6 +7,7 @@ moments), inversion, internal rotation, flexion and adduction positive, both lim
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -55,27 +56,46 @@ class StanceSettings:
         )
 
 
+@lru_cache(maxsize=32)
+def butterworth(order: int, cutoff: float, rate: float) -> np.ndarray:
+    return butter(order // 2 or 1, cutoff, fs=rate, output="sos")  # filtfilt doubles the order
+
+
 def lowpass(values: np.ndarray, rate: float, cutoff: float | None, order: int) -> np.ndarray:
     """Zero-lag Butterworth along the last axis, run by run between gaps, so gaps stay gaps."""
     if not cutoff or cutoff >= rate / 2:
         return values
-    sos = butter(order // 2 or 1, cutoff, fs=rate, output="sos")  # filtfilt doubles the order
+    sos = butterworth(order, cutoff, rate)
+    min_run = 3 * (2 * len(sos) + 1)
     out = np.array(values, dtype=float, copy=True)
-    for row in out.reshape(-1, out.shape[-1]):
+    rows = out.reshape(-1, out.shape[-1])
+    if rows.shape[1] <= min_run:
+        return out
+    whole = np.isfinite(rows).all(axis=1)
+    if whole.any():  # gap-free signals in one call: most of a trial
+        rows[whole] = sosfiltfilt(sos, rows[whole], axis=-1)
+    for row in (rows[i] for i in np.flatnonzero(~whole)):
         finite = np.concatenate([[False], np.isfinite(row), [False]])
         edges = np.flatnonzero(np.diff(finite.astype(int)))
         for start, end in zip(edges[::2], edges[1::2], strict=True):
-            if end - start > 3 * (2 * len(sos) + 1):
+            if end - start > min_run:
                 row[start:end] = sosfiltfilt(sos, row[start:end])
     return out
 
 
 def filter_trial(trial: Trial, settings: StanceSettings) -> Trial:
+    """Kinematics and kinetics filtered, each family stacked into one lowpass call."""
+    cutoff_of = {
+        label: settings.kinetics_hz if label in trial.moment_labels else settings.kinematics_hz
+        for label in trial.points
+    }
     points = {}
-    for label, values in trial.points.items():
-        cutoff = settings.kinetics_hz if label in trial.moment_labels else settings.kinematics_hz
-        points[label] = lowpass(values, trial.point_rate, cutoff, settings.filter_order)
-    return replace(trial, points=points)
+    for cutoff in dict.fromkeys(cutoff_of.values()):
+        labels = [label for label, c in cutoff_of.items() if c == cutoff]
+        stacked = np.stack([np.asarray(trial.points[label], dtype=float) for label in labels])
+        filtered = lowpass(stacked, trial.point_rate, cutoff, settings.filter_order)
+        points.update(zip(labels, filtered, strict=True))
+    return replace(trial, points={label: points[label] for label in trial.points})
 
 
 def vertical_force(plate: Plate) -> np.ndarray:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
 
 class InputError(ValueError):
     """Bad raw input. The message always names the file, and the participant or row when known."""
@@ -17,3 +21,16 @@ class InputError(ValueError):
         if participant is not None:
             where.append(f"participant {participant}")
         super().__init__(f"{', '.join(where)}: {reason}")
+
+
+def first_reasons(checks: Sequence[tuple[np.ndarray, Callable[[int], str]]], n: int) -> dict[int, str]:
+    """Row -> the reason of the first check it fails, in the order the checks are listed, for column-wise
+    validation that reports what a row-by-row reader would have reported."""
+    failed = np.zeros(n, dtype=bool)
+    reasons: dict[int, str] = {}
+    for mask, describe in checks:
+        new = np.asarray(mask, dtype=bool) & ~failed
+        for i in np.flatnonzero(new):
+            reasons[int(i)] = describe(int(i))
+        failed |= new
+    return dict(sorted(reasons.items()))

@@ -27,7 +27,16 @@ def shard_count(n_participants: int, shard_size: int) -> int:
     return max(1, -(-n_participants // shard_size))
 
 
+def shard_order(raw_ids: Sequence[str]) -> list[str]:
+    """Raw ids in the order of their pseudonyms: shards cut in this order and concatenated in shard order
+    give tables sorted by participant_id, so gathering them never needs a cohort-wide sort."""
+    return sorted((str(i) for i in raw_ids), key=lambda i: (pseudonymise(i), i))
+
+
 def shard_members(raw_ids: Sequence[str], shard: int, shard_size: int) -> list[str]:
-    """Participants of one shard: a slice of the sorted raw ids, so shards never depend on job order."""
-    ordered = sorted(str(i) for i in raw_ids)
-    return ordered[shard * shard_size : (shard + 1) * shard_size]
+    """Participants of one shard: a slice of the ids in pseudonym order, never dependent on job order."""
+    return shard_order(raw_ids)[shard * shard_size : (shard + 1) * shard_size]
+
+
+def shard_of(raw_ids: Sequence[str], raw_id: str, shard_size: int) -> int:
+    return shard_order(raw_ids).index(str(raw_id)) // shard_size

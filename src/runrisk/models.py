@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from lifelines import CoxPHFitter, CoxTimeVaryingFitter
+from lifelines import CoxPHFitter
 from lifelines.statistics import proportional_hazard_test
+from scipy.stats import norm
 
 from runrisk.firth import firth_fit, lr_p_value, profile_interval
+from runrisk.timevarying import efron_cox
 
 COEF_COLUMNS = [
     "model",
@@ -194,16 +196,25 @@ def schoenfeld_tests(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
 
 
 def fit_cox_timevarying(intervals: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
-    """Cox model on (start, stop] weekly intervals with time-varying exposure columns."""
+    """Cox model (Efron ties) on (start, stop] weekly intervals with time-varying exposure columns,
+    fitted by runrisk.timevarying.efron_cox (tested equal to lifelines' CoxTimeVaryingFitter)."""
     x, scalings = design_matrix(intervals, terms)
-    data = x.assign(
-        id=intervals["participant_id"].to_numpy(),
-        start=intervals["start"].to_numpy(),
-        stop=intervals["stop"].to_numpy(),
-        event=intervals["event"].astype(int).to_numpy(),
+    fit = efron_cox(x.to_numpy(), intervals["start"].to_numpy(), intervals["stop"].to_numpy(), intervals["event"])
+    se = np.sqrt(np.diag(fit.cov))
+    z = norm.ppf(0.975)
+    return coefficient_table(
+        "cox_timevarying",
+        terms,
+        scalings,
+        fit.beta,
+        se,
+        fit.beta - z * se,
+        fit.beta + z * se,
+        "Wald",
+        2 * norm.sf(np.abs(fit.beta / se)),
+        intervals["participant_id"].nunique(),
+        int(intervals["event"].sum()),
     )
-    fitter = CoxTimeVaryingFitter().fit(data, id_col="id", event_col="event", start_col="start", stop_col="stop")
-    return lifelines_table("cox_timevarying", fitter, terms, scalings, data["id"].nunique(), data["event"].sum())
 
 
 def analysis_frame(

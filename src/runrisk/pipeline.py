@@ -19,7 +19,13 @@ from runrisk.quarantine import Quarantine, attempt
 from runrisk.surveillance import read_csv, read_participants
 from runrisk.trial import Trial
 from runrisk.visual3d import read_visual3d
-from runrisk.wearables import activities_frame, flag_duplicates, flag_uncountable_runs, read_fitbit_exercise
+from runrisk.wearables import (
+    FitbitBatch,
+    activities_frame,
+    flag_duplicates,
+    flag_uncountable_runs,
+    load_fitbit_records,
+)
 
 log = logging.getLogger(__name__)
 TRIAL_COLUMNS = [
@@ -57,9 +63,10 @@ def shard_participants(
 ) -> pd.DataFrame:
     """Valid participants of one shard. Shards slice every raw id in the file, as the DAG does, so a
     quarantined participant leaves a gap rather than moving others between shards."""
-    valid = read_participants(participants_csv, Quarantine() if quarantine is not None else None)
     every_id = read_csv(participants_csv, ["participant_id"])["participant_id"].str.strip()
-    members = [m for m in shard_members(every_id, shard, shard_size) if m in set(valid["raw_id"])]
+    members = shard_members(every_id, shard, shard_size)
+    valid = read_participants(participants_csv, Quarantine() if quarantine is not None else None, only=set(members))
+    members = [m for m in members if m in set(valid["raw_id"])]
     return valid.set_index("raw_id").loc[members]
 
 
@@ -141,11 +148,20 @@ def shard_stances(
     return pd.DataFrame(stance_rows, columns=STANCE_COLUMNS), pd.DataFrame(trial_rows, columns=TRIAL_COLUMNS)
 
 
-def participant_activities(raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: dict) -> list[dict]:
-    """Every activity row of one participant from every wearable source found in raw_dir."""
+def participant_activities(
+    raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: dict, fitbit: FitbitBatch | None = None
+) -> list[dict]:
+    """Every activity row of one participant from every wearable source found in raw_dir. Fitbit
+    exports go into the batch when one is given (converted later with the shard's), else into the rows."""
     rows = []
+    own_batch = FitbitBatch() if fitbit is None else None
     for path in sorted((raw_dir / "fitbit" / raw_id).glob("*.json")):
-        rows += [{"source": "fitbit", "source_file": path.name, **r} for r in read_fitbit_exercise(path, raw_id, tz)]
+        (fitbit or own_batch).add(path, raw_id, load_fitbit_records(path, raw_id))
+    if own_batch is not None:
+        frame, errors = own_batch.activities(tz)
+        if errors:
+            raise next(iter(errors.values()))
+        rows += frame.drop(columns=["raw_id"]).to_dict("records")
     for path in sorted((raw_dir / "garmin" / raw_id).glob("*")):
         suffix = path.suffix.lower()
         if suffix == ".fit":
@@ -195,17 +211,28 @@ def shard_activities(
     Flags and checks run once over the shard, not per participant (small pandas frames are slow)."""
     tz = ZoneInfo(timezone)
     members = shard_participants(participants_csv, shard, shard_size, quarantine)
-    rows = []
-    for raw_id, participant in members.iterrows():
+    fitbit, rows = FitbitBatch(), []
+    for raw_id in members.index:
         found = attempt(
-            quarantine, "wearables", lambda r=raw_id: participant_activities(Path(raw_dir), r, tz, settings)
+            quarantine, "wearables", lambda r=raw_id: participant_activities(Path(raw_dir), r, tz, settings, fitbit)
         )
-        if found is None:
-            continue
-        if not found:
-            log.warning("participant %s: no wearable files", raw_id)
-        rows += [{"participant_id": participant["participant_id"], "excluded_reason": "", **r} for r in found]
-    activities = flag_uncountable_runs(activities_frame(rows), settings["min_run_s"], settings["min_run_km"])
+        if found is not None:
+            rows += [{"raw_id": raw_id, "excluded_reason": "", **r} for r in found]
+    fitbit_rows, fitbit_errors = fitbit.activities(tz)
+    activities = pd.concat([fitbit_rows, activities_frame(rows, "raw_id")], ignore_index=True)
+    set_aside = set(quarantine.raw_ids) if quarantine is not None else set()
+    for raw_id in members.index:  # in participant order, as if each had been read alone
+        if raw_id in fitbit_errors and raw_id not in set_aside:
+            if quarantine is None:
+                raise fitbit_errors[raw_id]
+            quarantine.add(fitbit_errors[raw_id], "wearables")
+            set_aside.add(raw_id)
+    for raw_id in members.index.difference(activities["raw_id"]).difference(set_aside):
+        log.warning("participant %s: no wearable files", raw_id)
+    activities = activities[~activities["raw_id"].isin(set_aside)]
+    activities.insert(0, "participant_id", activities["raw_id"].map(members["participant_id"]))
+    activities = activities.drop(columns=["raw_id"]).reset_index(drop=True)
+    activities = flag_uncountable_runs(activities, settings["min_run_s"], settings["min_run_km"])
     activities = flag_duplicates(activities, settings["duplicate_window_s"], settings["source_priority"])
     raw_ids = dict(zip(members["participant_id"], members.index, strict=True))
     for error in daily_volume_errors(activities, raw_ids, settings["max_daily_run_km"]):

@@ -5,12 +5,14 @@ Only contract columns leave this module: names, e-mails or birth dates in a raw 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from runrisk.errors import InputError
+from runrisk.errors import InputError, first_reasons
 from runrisk.ids import pseudonymise
 from runrisk.quarantine import Quarantine, attempt
 
@@ -38,10 +40,12 @@ REPORT_COLUMNS = [
 DIAGNOSIS_COLUMNS = ["participant_id", "diagnosis_date", "side", "icd10"]
 
 
-def read_csv(path: str | Path, required: list[str]) -> pd.DataFrame:
+def read_csv(path: str | Path, required: list[str], categorical: bool = False) -> pd.DataFrame:
+    """Every column as text ("" where empty). categorical=True stores each distinct text once: a weekly
+    file of a large cohort has millions of cells but few distinct values."""
     path = Path(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = pd.read_csv(path, dtype="category" if categorical else str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
@@ -62,7 +66,7 @@ def _yes_no(text: str) -> bool:
 
 
 def _date(text: str) -> pd.Timestamp:
-    stamp = pd.Timestamp(pd.to_datetime(text.strip(), format="%Y-%m-%d"))
+    stamp = pd.Timestamp(dt.datetime.strptime(text.strip(), "%Y-%m-%d"))
     if not EARLIEST_DATE <= stamp < LATEST_DATE:
         raise ValueError(text)
     return stamp
@@ -116,8 +120,11 @@ def _participant_row(path: Path, row: int, record: dict) -> dict:
     return parsed
 
 
-def read_participants(path: str | Path, quarantine: Quarantine | None = None) -> pd.DataFrame:
-    """Validated participants with raw ids kept beside pseudonyms (raw ids never leave ingestion).
+def read_participants(
+    path: str | Path, quarantine: Quarantine | None = None, only: set[str] | None = None
+) -> pd.DataFrame:
+    """Validated participants with raw ids kept beside pseudonyms (raw ids never leave ingestion);
+    with `only`, just those raw ids are validated (a shard's members), so shards cost O(shard), not O(N).
 
     Only the contract columns are read: names, e-mails or birth dates in the file are never touched.
     """
@@ -130,6 +137,8 @@ def read_participants(path: str | Path, quarantine: Quarantine | None = None) ->
     rows = []
     for index, record in enumerate(raw.to_dict("records")):
         row = index + 2
+        if only is not None and ids[index] not in only:
+            continue
         if record["participant_id"].strip() in duplicated:
             error = InputError(path, "participant id appears more than once", participant=ids[index], row=row)
             if quarantine is None:
@@ -146,62 +155,110 @@ ICD10 = re.compile(r"[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?")
 OSTRC_ANSWER = ("an OSTRC-O2 answer 0-25", lambda t: int(_in_range(0, 25)(t)))
 
 
-def _records(
-    path: Path, raw: pd.DataFrame, participants: pd.DataFrame, quarantine: Quarantine | None, stage: str, parse_row
-) -> list[dict]:
-    """Rows of a per-participant CSV, each parsed by parse_row(row, record, participant), or quarantined."""
+def _parsed(column: pd.Series, convert) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Text, converted value and failure per row of a categorical column, each distinct text converted
+    once (by the same converters the row-wise participant reader uses)."""
+    texts = np.asarray(column.cat.categories.astype(str).tolist() + [""], dtype=object)
+    values, failed = [], []
+    for text in texts:
+        try:
+            values.append(convert(text))
+            failed.append(False)
+        except (ValueError, TypeError, KeyError):
+            values.append(None)
+            failed.append(True)
+    codes = column.cat.codes.to_numpy()  # -1 (missing) points at the trailing ""
+    return texts[codes], np.asarray(values + [None], dtype=object)[codes], np.asarray(failed + [True])[codes]
+
+
+def _set_aside_or_raise(
+    path: Path,
+    raw_ids: np.ndarray,
+    reasons: dict[int, str],
+    unknown: np.ndarray,
+    quarantine: Quarantine | None,
+    stage: str,
+) -> set[str]:
+    """Raise the first bad row's error (stop mode), or quarantine every bad row's participant; returns
+    the raw ids set aside."""
+    for i, reason in reasons.items():
+        error = InputError(path, reason, participant=raw_ids[i], row=i + 2)
+        if quarantine is None:
+            raise error
+        quarantine.add(error, stage, enrolled=not unknown[i])
+    return {raw_ids[i] for i in reasons if not unknown[i]}
+
+
+def _participant_rows(
+    path: Path,
+    raw: pd.DataFrame,
+    participants: pd.DataFrame,
+    quarantine: Quarantine | None,
+    stage: str,
+    checks,
+) -> pd.DataFrame:
+    """Validated rows of a per-participant CSV, checked column-wise. checks(raw_ids, enrolment) gives
+    (failed rows, reason of a row) pairs in the order a row is checked; rows of participants already set
+    aside are skipped, and a participant with any bad row loses every row (quarantine mode)."""
     known = participants.set_index("raw_id")
-    skipped = quarantine.raw_ids if quarantine is not None else set()
-    rows = []
-    for index, record in enumerate(raw.to_dict("records")):
-        row, pid = index + 2, record["participant_id"].strip()
-        if pid in skipped:
-            continue  # already set aside: its other records say nothing more
-        if pid not in known.index:
-            error = InputError(path, "participant is not in participants.csv", participant=pid, row=row)
-            if quarantine is None:
-                raise error
-            quarantine.add(error, stage, enrolled=False)
-            continue
-        parsed = attempt(quarantine, stage, lambda r=record, n=row, p=pid: parse_row(n, r, known.loc[p]))
-        if parsed is not None:
-            rows.append({"participant_id": known.at[pid, "participant_id"], **parsed})
+    _, raw_ids, _ = _parsed(raw["participant_id"], str.strip)
+    ids = pd.Series(raw_ids, dtype=object)
+    unknown = ~ids.isin(known.index).to_numpy()
+    skipped = ids.isin(quarantine.raw_ids if quarantine is not None else set()).to_numpy()
+    enrolment = ids.map(known["enrolment_date"]).to_numpy("datetime64[ns]")
+    reasons = first_reasons(
+        [(unknown, lambda i: "participant is not in participants.csv"), *checks(raw_ids, enrolment)], len(raw)
+    )
+    reasons = {i: reason for i, reason in reasons.items() if not skipped[i]}
+    dropped = _set_aside_or_raise(path, raw_ids, reasons, unknown, quarantine, stage)
     if quarantine is not None:  # a participant quarantined half-way through loses every row
-        dropped = {known.at[p, "participant_id"] for p in quarantine.raw_ids if p in known.index}
-        rows = [r for r in rows if r["participant_id"] not in dropped]
-    return rows
+        dropped |= {p for p in quarantine.raw_ids if p in known.index}
+    keep = ~unknown & ~skipped & ~ids.isin(dropped).to_numpy()
+    return pd.DataFrame({"participant_id": ids[keep].map(known["participant_id"]).to_numpy(object)}).assign(
+        _row=np.flatnonzero(keep)
+    )
 
 
-def _not_before_enrolment(path: Path, row: int, pid: str, what: str, date: pd.Timestamp, participant, days: int):
-    earliest = participant["enrolment_date"] - pd.Timedelta(days=days)
-    if date < earliest:
-        raise InputError(
-            path,
-            f"{what} dated {date.date()} is before enrolment ({participant['enrolment_date'].date()})"
-            + ("; record prior problems in participants.csv instead" if what == "diagnosis" else ""),
-            participant=pid,
-            row=row,
-        )
+def _before_enrolment(
+    what: str, date: np.ndarray, failed: np.ndarray, enrolment: np.ndarray, days: int, hint: str = ""
+) -> tuple[np.ndarray, object]:
+    earliest = enrolment - np.timedelta64(days, "D")
+    stamps = pd.to_datetime(pd.Series(np.where(failed, None, date)), errors="coerce").to_numpy("datetime64[ns]")
+    early = ~failed & (stamps < earliest)
+    return (
+        early,
+        lambda i: (
+            f"{what} dated {pd.Timestamp(stamps[i]).date()} is before enrolment ({pd.Timestamp(enrolment[i]).date()})"
+            + hint
+        ),
+    )
 
 
 def read_weekly_reports(
     path: str | Path, participants: pd.DataFrame, quarantine: Quarantine | None = None
 ) -> pd.DataFrame:
     path = Path(path)
-    raw = read_csv(path, REPORT_COLUMNS)
+    raw = read_csv(path, REPORT_COLUMNS, categorical=True)
+    date_text, date, bad_date = _parsed(raw["report_date"], _date)
+    answers = {c: _parsed(raw[c], OSTRC_ANSWER[1]) for c in REPORT_COLUMNS[2:6]}
 
-    def parse_row(row, record, participant):
-        pid = participant.name
-        date = _field(path, row, pid, "report_date", record["report_date"], _date, "a date YYYY-MM-DD")
-        _not_before_enrolment(path, row, pid, "weekly report", date, participant, days=7)
-        answers = {
-            c: _field(path, row, pid, c, record[c], OSTRC_ANSWER[1], OSTRC_ANSWER[0]) for c in REPORT_COLUMNS[2:6]
-        }
-        return {"report_date": date, **answers, "body_region": record["body_region"].strip().lower()}
+    def checks(raw_ids, enrolment):
+        early, early_reason = _before_enrolment("weekly report", date, bad_date, enrolment, days=7)
+        return [
+            (bad_date, lambda i: f"report_date {date_text[i]!r} is not a date YYYY-MM-DD"),
+            (early, early_reason),
+            *[
+                (failed, lambda i, c=c, t=text: f"{c} {t[i]!r} is not {OSTRC_ANSWER[0]}")
+                for c, (text, _, failed) in answers.items()
+            ],
+        ]
 
-    reports = pd.DataFrame(
-        _records(path, raw, participants, quarantine, "weekly_reports", parse_row),
-        columns=["participant_id", "report_date", *REPORT_COLUMNS[2:6], "body_region"],
+    rows = _participant_rows(path, raw, participants, quarantine, "weekly_reports", checks)
+    kept = rows.pop("_row").to_numpy()
+    reports = rows.assign(
+        report_date=pd.to_datetime(pd.Series(date[kept], dtype=object)).astype("datetime64[ns]"),
+        **{c: values[kept].astype(int) for c, (_, values, _) in answers.items()},
+        body_region=_parsed(raw["body_region"], lambda t: t.strip().lower())[1][kept],
     )
     reports["severity"] = reports[REPORT_COLUMNS[2:6]].sum(axis=1).astype(int)
     return reports
@@ -209,20 +266,30 @@ def read_weekly_reports(
 
 def read_diagnoses(path: str | Path, participants: pd.DataFrame, quarantine: Quarantine | None = None) -> pd.DataFrame:
     path = Path(path)
-    raw = read_csv(path, DIAGNOSIS_COLUMNS)
+    raw = read_csv(path, DIAGNOSIS_COLUMNS, categorical=True)
+    date_text, date, bad_date = _parsed(raw["diagnosis_date"], _date)
+    code_text, code, bad_code = _parsed(raw["icd10"], _icd10)
 
-    def parse_row(row, record, participant):
-        pid = participant.name
-        date = _field(path, row, pid, "diagnosis_date", record["diagnosis_date"], _date, "a date YYYY-MM-DD")
-        _not_before_enrolment(path, row, pid, "diagnosis", date, participant, days=0)
-        code = record["icd10"].strip().upper()
-        if not ICD10.fullmatch(code):
-            raise InputError(
-                path, f"icd10 {record['icd10']!r} is not an ICD-10 code such as M76.6", participant=pid, row=row
-            )
-        return {"diagnosis_date": date, "side": record["side"].strip().lower(), "icd10": code}
+    def checks(raw_ids, enrolment):
+        hint = "; record prior problems in participants.csv instead"
+        early, early_reason = _before_enrolment("diagnosis", date, bad_date, enrolment, days=0, hint=hint)
+        return [
+            (bad_date, lambda i: f"diagnosis_date {date_text[i]!r} is not a date YYYY-MM-DD"),
+            (early, early_reason),
+            (bad_code, lambda i: f"icd10 {code_text[i]!r} is not an ICD-10 code such as M76.6"),
+        ]
 
-    return pd.DataFrame(
-        _records(path, raw, participants, quarantine, "diagnoses", parse_row),
-        columns=["participant_id", "diagnosis_date", "side", "icd10"],
+    rows = _participant_rows(path, raw, participants, quarantine, "diagnoses", checks)
+    kept = rows.pop("_row").to_numpy()
+    return rows.assign(
+        diagnosis_date=pd.to_datetime(pd.Series(date[kept], dtype=object)).astype("datetime64[ns]"),
+        side=_parsed(raw["side"], lambda t: t.strip().lower())[1][kept],
+        icd10=code[kept],
     )
+
+
+def _icd10(text: str) -> str:
+    code = text.strip().upper()
+    if not ICD10.fullmatch(code):
+        raise ValueError(text)
+    return code

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+
+# Arrow's default allocator keeps freed buffers for reuse; the system one returns them, so a step that
+# reads a large table column by column does not hold every buffer it ever read at its peak.
+pa.set_memory_pool(pa.system_memory_pool())
 
 
 def write_table(df: pd.DataFrame, path: str | Path, sort_by: list[str] | None = None) -> None:
@@ -19,14 +24,55 @@ def write_table(df: pd.DataFrame, path: str | Path, sort_by: list[str] | None = 
     pq.write_table(table, path, compression="zstd")
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    return pq.read_table(path).to_pandas()
+def read_table(
+    path: str | Path, columns: list[str] | None = None, filters: list | None = None, categorical: list[str] = ()
+) -> pd.DataFrame:
+    """A table, or only the columns and rows a step needs (pyarrow filters, e.g. [("week", ">=", 1)]).
+
+    A selective read scans row group by row group (gathered tables have one per shard), so a step that
+    needs a few of a large table's rows never decodes the whole table at once. Columns in categorical
+    (participant ids of a weekly table) come as pandas categoricals: a few bytes a row, not a string.
+    """
+    if filters is None and not categorical:
+        return pq.read_table(path, columns=columns).to_pandas()
+    options = ds.ParquetReadOptions(dictionary_columns=list(categorical))
+    dataset = ds.dataset(path, format=ds.ParquetFileFormat(read_options=options))
+    table = dataset.to_table(
+        columns=columns,
+        filter=pq.filters_to_expression(filters) if filters else None,
+        batch_readahead=1,
+        fragment_readahead=1,
+    )
+    return table.to_pandas()
 
 
 def gather_tables(paths: list[str | Path], out: str | Path, sort_by: list[str]) -> None:
-    """Concatenate shard tables into one sorted table in Arrow, without a pandas copy of every row
-    (the gathered activities of 9,110 participants are millions of rows)."""
-    tables = [pq.read_table(p) for p in paths]
-    table = pa.concat_tables(tables, promote_options="default").sort_by([(key, "ascending") for key in sort_by])
+    """Concatenate shard tables into one table sorted by sort_by.
+
+    Tables sorted by participant first are streamed, one shard in memory at a time (the activities of
+    9,110 participants are millions of rows): shards hold participants in pseudonym order
+    (runrisk.ids.shard_order), so sorting each shard is enough, and a shard that would break the order
+    is an error rather than a silently unsorted table. Other tables (the quarantine, a few rows from
+    several stages) are sorted whole.
+    """
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table.combine_chunks(), out, compression="zstd")
+    order = [(key, "ascending") for key in sort_by]
+    schema = pa.unify_schemas([pq.read_schema(p) for p in paths], promote_options="default")
+    if sort_by[0] != "participant_id":
+        table = pa.concat_tables([pq.read_table(p) for p in paths], promote_options="default")
+        pq.write_table(table.sort_by(order).combine_chunks(), out, compression="zstd")
+        return
+    previous_last = None
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        for path in paths:
+            table = pq.read_table(path).cast(schema).sort_by(order)
+            if table.num_rows == 0:
+                continue
+            first, last = table.column(sort_by[0])[0].as_py(), table.column(sort_by[0])[-1].as_py()
+            if previous_last is not None and first <= previous_last:
+                raise ValueError(
+                    f"{path}: participants start at {first}, not after the previous shard's last ({previous_last}); "
+                    "shards must follow runrisk.ids.shard_order"
+                )
+            previous_last = last
+            writer.write_table(table, row_group_size=1 << 20)

@@ -1,39 +1,148 @@
-"""Weekly (start, stop] intervals for a time-varying Cox model of running volume and its change."""
+"""Weekly (start, stop] intervals for a time-varying Cox model of running volume and its change, and the
+Cox fit on them."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 MAX_RATIO = 3.0  # a first run after weeks of none has no finite ratio; 3 means "tripled or more"
+WEEKLY_COLUMNS = ["participant_id", "week", "running_km", "ratio_to_prior_4wk", "worn"]  # all it reads
 
 
-def weekly_intervals(analysis: pd.DataFrame, weekly: pd.DataFrame, lag_weeks: int) -> pd.DataFrame:
+def weekly_intervals(
+    analysis: pd.DataFrame, weekly: pd.DataFrame, lag_weeks: int, covariates: list[str] | None = None
+) -> pd.DataFrame:
     """One row per analysed participant and follow-up week at risk, with exposures lagged by lag_weeks.
 
-    Week w is the interval (w-1, w]; the event falls in the diagnosis week. Exposure of week w is the
+    Week w is the interval (w-1, w]; the event falls in the diagnosis week. Rows are sorted by participant
+    (a categorical of the analysed ids) and week. Exposure of week w is the
     running km of week w - lag_weeks and its ratio to the four worn weeks before that (0/0 counts as
     unchanged, 1; growth from nothing is capped at MAX_RATIO). A lagged week that was not worn carries
     the last worn week's exposure forward (dropping it would drop events too); weeks before any worn
-    week are left out.
+    week are left out. Baseline covariates are the analysis columns named in covariates (default all):
+    a cohort of thousands has hundreds of thousands of intervals, so only what the model uses is copied.
     """
-    lagged = weekly[["participant_id", "week", "running_km", "ratio_to_prior_4wk", "worn"]].copy()
-    lagged["week"] = lagged["week"] + lag_weeks
-    prior_zero = lagged["worn"] & lagged["ratio_to_prior_4wk"].isna()
-    lagged["ratio_to_prior_4wk"] = np.where(
-        prior_zero & (lagged["running_km"] == 0), 1.0, np.where(prior_zero, MAX_RATIO, lagged["ratio_to_prior_4wk"])
-    )
-    lagged["ratio_to_prior_4wk"] = lagged["ratio_to_prior_4wk"].clip(upper=MAX_RATIO)
-    base = analysis[["participant_id", "status", "follow_up_weeks"]]
-    grid = base.loc[base.index.repeat(base["follow_up_weeks"].clip(lower=1))].copy()
-    grid["week"] = grid.groupby("participant_id").cumcount() + 1
-    grid = grid.merge(lagged.drop(columns=["worn"]), on=["participant_id", "week"], how="left")
-    exposures = ["running_km", "ratio_to_prior_4wk"]
-    grid[exposures] = grid.groupby("participant_id")[exposures].ffill()
-    grid["start"], grid["stop"] = grid["week"] - 1, grid["week"]
-    grid["event"] = ((grid["status"] == "case") & (grid["week"] == grid["follow_up_weeks"])).astype(int)
-    covariates = analysis.drop(
-        columns=["status", "follow_up_weeks", "running_km", "ratio_to_prior_4wk"], errors="ignore"
-    )
-    intervals = grid.dropna(subset=["running_km"]).merge(covariates, on="participant_id", how="left")
-    return intervals.sort_values(["participant_id", "week"]).reset_index(drop=True)
+    people = pd.Index(analysis["participant_id"])
+    weeks = analysis["follow_up_weeks"].clip(lower=1).to_numpy(int)
+    person = np.repeat(np.arange(len(people)), weeks)
+    week = np.arange(len(person)) - np.repeat(np.cumsum(weeks) - weeks, weeks) + 1
+    grids = lagged_exposure_grids(weekly, people, lag_weeks, int(weeks.max(initial=1)))
+    exposure = {name: carried_forward(grid)[person, week - 1] for name, grid in grids.items()}
+    if people.is_monotonic_increasing:  # the analysis frame is sorted: rows already are
+        order = np.flatnonzero(~np.isnan(exposure["running_km"]))
+    else:
+        order = np.lexsort((week, people.argsort().argsort()[person]))
+        order = order[~np.isnan(exposure["running_km"][order])]
+    person, week = person[order], week[order]
+    case = (analysis["status"] == "case").to_numpy()[person] & (week == analysis["follow_up_weeks"].to_numpy()[person])
+    baseline = analysis.drop(columns=["participant_id", "status", "follow_up_weeks", *exposure], errors="ignore")
+    if covariates is not None:
+        baseline = baseline[[c for c in covariates if c in baseline.columns]]
+    columns = {
+        "participant_id": pd.Categorical.from_codes(person, categories=people),
+        "week": week,
+        **{name: values[order] for name, values in exposure.items()},
+        "start": week - 1,
+        "stop": week,
+        "event": case.astype(int),
+        **{name: baseline[name].to_numpy()[person] for name in baseline.columns},
+    }
+    return pd.DataFrame(columns, copy=False)
+
+
+def lagged_exposure_grids(
+    weekly: pd.DataFrame, people: pd.Index, lag_weeks: int, n_weeks: int
+) -> dict[str, np.ndarray]:
+    """Participant x follow-up week (1..n_weeks) arrays of each week's exposure lagged by lag_weeks:
+    NaN where that week was not worn or not recorded. Rows of people not analysed are ignored."""
+    person = people.get_indexer(weekly["participant_id"])
+    column = weekly["week"].to_numpy(int) + lag_weeks - 1
+    keep = (person >= 0) & (column >= 0) & (column < n_weeks)
+    km = weekly["running_km"].to_numpy(float)
+    ratio = weekly["ratio_to_prior_4wk"].to_numpy(float)
+    prior_zero = weekly["worn"].to_numpy(bool) & np.isnan(ratio)
+    ratio = np.minimum(np.where(prior_zero, np.where(km == 0, 1.0, MAX_RATIO), ratio), MAX_RATIO)
+    grids = {}
+    for name, values in (("running_km", km), ("ratio_to_prior_4wk", ratio)):
+        grid = np.full((len(people), n_weeks), np.nan)
+        grid[person[keep], column[keep]] = values[keep]
+        grids[name] = grid
+    return grids
+
+
+def carried_forward(grid: np.ndarray) -> np.ndarray:
+    """Each row's last non-NaN value carried forward along the weeks (NaN before the first)."""
+    index = np.where(np.isnan(grid), 0, np.arange(grid.shape[1]))
+    np.maximum.accumulate(index, axis=1, out=index)
+    filled = grid[np.arange(grid.shape[0])[:, None], index]
+    return filled
+
+
+@dataclass(frozen=True)
+class CoxFit:
+    beta: np.ndarray
+    cov: np.ndarray  # inverse observed information at beta
+    loglik: float
+    iterations: int
+
+
+def efron_cox(
+    X: np.ndarray, start: np.ndarray, stop: np.ndarray, event: np.ndarray, max_iter: int = 50, tol: float = 1e-9
+) -> CoxFit:
+    """Cox partial likelihood on (start, stop] intervals with Efron's ties, by Newton-Raphson.
+
+    The same estimator as lifelines' CoxTimeVaryingFitter and R's coxph(Surv(start, stop, event)), kept
+    to numpy arrays: a cohort of thousands followed weekly has hundreds of thousands of intervals, and
+    here they cost one float matrix instead of several DataFrame copies. A row is at risk at an event
+    time t when start < t <= stop.
+    """
+    X = np.asarray(X, float)
+    X = X - X.mean(axis=0)  # the partial likelihood is unchanged; exp() stays in range
+    event = np.asarray(event, bool)
+    times = np.unique(stop[event])
+    risk_sets = [np.flatnonzero((start < t) & (stop >= t)) for t in times]
+    deaths = [np.flatnonzero(event & (stop == t)) for t in times]
+    beta = np.zeros(X.shape[1])
+    loglik, grad, info = _efron_terms(X, beta, risk_sets, deaths)
+    iterations = 0
+    while iterations < max_iter:
+        iterations += 1
+        step = np.linalg.solve(info, grad)
+        for _ in range(30):  # step halving keeps the partial likelihood rising
+            candidate = beta + step
+            new = _efron_terms(X, candidate, risk_sets, deaths)
+            if new[0] >= loglik - 1e-12:
+                break
+            step /= 2
+        beta, (loglik, grad, info) = candidate, new
+        if np.abs(step).max() < tol:
+            break
+    return CoxFit(beta, np.linalg.inv(info), loglik, iterations)
+
+
+def _efron_terms(
+    X: np.ndarray, beta: np.ndarray, risk_sets: list[np.ndarray], deaths: list[np.ndarray]
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Log partial likelihood, its gradient and the observed information at beta."""
+    eta = X @ beta
+    shift = eta.max()
+    weight = np.exp(eta - shift)
+    p = X.shape[1]
+    loglik, grad, info = 0.0, np.zeros(p), np.zeros((p, p))
+    for at_risk, dead in zip(risk_sets, deaths, strict=True):
+        xr, wr = X[at_risk], weight[at_risk]
+        xd, wd = X[dead], weight[dead]
+        s0, s1, s2 = wr.sum(), wr @ xr, (xr * wr[:, None]).T @ xr
+        e0, e1, e2 = wd.sum(), wd @ xd, (xd * wd[:, None]).T @ xd
+        d = len(dead)
+        loglik += eta[dead].sum()
+        grad += xd.sum(axis=0)
+        for fraction in np.arange(d) / d:
+            phi, a = s0 - fraction * e0, s1 - fraction * e1
+            loglik -= np.log(phi) + shift
+            grad -= a / phi
+            info += (s2 - fraction * e2) / phi - np.outer(a, a) / phi**2
+    return loglik, grad, info

@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
-from runrisk.errors import InputError
+from runrisk.errors import InputError, first_reasons
 
 KM_PER_UNIT = {
     "kilometer": 1.0,
@@ -99,40 +100,201 @@ def make_activity(
     }
 
 
-def fitbit_activity(record: dict, tz: ZoneInfo) -> dict:
-    start = parse_fitbit_time(str(record["startTime"]), tz)
-    # the Web API writes the zone into startTime; the archive writes local time without one
-    local_tz = start.tzinfo if start.tzinfo is not tz else tz
-    return make_activity(
-        str(record.get("logId", "")),
-        str(record.get("activityName", "")).strip(),
-        start,
-        local_tz,
-        float(record.get("duration", 0)) / 1000.0,
-        distance_km(record),
-    )
+FITBIT_FIELDS = {  # field of an exercise record, and its value when the record lacks it
+    "logId": "",
+    "activityName": "",
+    "startTime": None,
+    "duration": 0,
+    "distance": None,
+    "distanceUnit": None,
+}
+FITBIT_ARCHIVE_FORMAT = FITBIT_FORMATS[0]
 
 
-def read_fitbit_exercise(path: str | Path, participant: str, tz: ZoneInfo) -> list[dict]:
+def load_fitbit_records(path: str | Path, participant: str) -> list[dict]:
+    """The exercise records of one Fitbit archive file (a list) or Web API response ({"activities": [...]})."""
     path = Path(path)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        payload = json.loads(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(path, f"not valid UTF-8 JSON: {exc}", participant=participant) from exc
     records = payload.get("activities", payload) if isinstance(payload, dict) else payload
     if not isinstance(records, list):
         raise InputError(path, "expected a JSON list of exercise records", participant=participant)
-    rows = []
     for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise InputError(path, f"record {i}: not a JSON object", participant=participant)
+    return records
+
+
+class FitbitBatch:
+    """Fitbit exports of many participants, converted together: per-record Python stops at pulling
+    fields out of the parsed JSON, and dates, units and checks run once over the batch in pandas.
+    The few records the vectorised path cannot place (Web API offsets, times at a DST change) go
+    through the per-record parser, so both paths give the same rows."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list] = {field: [] for field in FITBIT_FIELDS}
+        self.files: list[tuple[Path, str, int]] = []  # path, participant, number of records
+
+    def add(self, path: Path, participant: str, records: list[dict]) -> None:
+        for field, default in FITBIT_FIELDS.items():
+            self.values[field] += [r.get(field, default) for r in records]
+        self.files.append((path, participant, len(records)))
+
+    def activities(self, tz: ZoneInfo) -> tuple[pd.DataFrame, dict[str, InputError]]:
+        """Activity rows with raw_id and source_file, and the first bad record of each participant."""
+        v, n = self.values, len(self.values["startTime"])
+        counts = [count for _, _, count in self.files]
+        file_of_row = np.repeat(np.arange(len(self.files)), counts)
+        start_utc, local_date, start_error = _fitbit_start_times([str(t) for t in v["startTime"]], tz)
+        duration = _numbers(v["duration"]) / 1000.0
+        distance = _numbers(v["distance"])
+        given = np.fromiter((d is not None for d in v["distance"]), bool, n)
+        units = {u: KM_PER_UNIT.get(str(u).strip().lower(), np.nan) for u in set(map(str, v["distanceUnit"]))}
+        per_unit = np.fromiter((units[str(u)] for u in v["distanceUnit"]), float, n)
+        km = np.where(given, distance * per_unit, np.nan)
+        reasons = first_reasons(
+            [
+                (start_error != None, lambda i: start_error[i]),  # noqa: E711 (element-wise)
+                (np.isnan(duration), lambda i: f"duration {v['duration'][i]!r} is not a number"),
+                (
+                    given & np.isnan(per_unit),
+                    lambda i: (
+                        f"distance {v['distance'][i]} has distanceUnit {v['distanceUnit'][i]!r}; "
+                        "expected one of Kilometer, Mile, Meter"
+                    ),
+                ),
+                (given & np.isnan(distance), lambda i: f"distance {v['distance'][i]!r} is not a number"),
+                (given & (distance < 0), lambda i: f"negative distance {float(distance[i])}"),
+                (
+                    km > MAX_ACTIVITY_KM,
+                    lambda i: f"distance {km[i]:.1f} km is outside 0-{MAX_ACTIVITY_KM:g} km for one activity",
+                ),
+                ((duration < 0) | (duration > 48 * 3600), lambda i: f"duration {duration[i]:.0f} s is outside 0-48 h"),
+            ],
+            n,
+        )
+        first_row = np.concatenate([[0], np.cumsum(counts)])
+        errors: dict[str, InputError] = {}
+        for i, reason in reasons.items():
+            path, participant, _ = self.files[file_of_row[i]]
+            record = i - first_row[file_of_row[i]]
+            errors.setdefault(participant, InputError(path, f"record {record}: {reason}", participant=participant))
+        activity = [str(a).strip() for a in v["activityName"]]
+        frame = pd.DataFrame(
+            {
+                "raw_id": np.array([p for _, p, _ in self.files], dtype=object)[file_of_row],
+                "source": "fitbit",
+                "source_file": np.array([path.name for path, _, _ in self.files], dtype=object)[file_of_row],
+                "log_id": np.array([str(i) for i in v["logId"]], dtype=object),
+                "activity": np.array(activity, dtype=object),
+                "is_run": np.fromiter((a.lower() in RUN_NAMES for a in activity), bool, n),
+                "start_utc": start_utc,
+                "local_date": local_date,
+                "duration_s": duration,
+                "distance_km": km,
+                "excluded_reason": "",
+            }
+        )
+        return frame, errors
+
+
+def _numbers(values: list) -> np.ndarray:
+    """Floats, NaN where a value is missing or not a number."""
+    try:
+        return np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+
+
+def _fitbit_start_times(texts: list[str], tz: ZoneInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UTC start, local date and a parse error per record. Archive times (local, no zone) are placed in
+    tz at once; the rest (Web API offsets, ambiguous or missing local times) record by record."""
+    local = pd.DatetimeIndex(_archive_local_times(texts))
+    # pandas places times in a named zone from its transition table, far faster than per-record zoneinfo
+    utc = local.tz_localize(tz.key, ambiguous="NaT", nonexistent="NaT").tz_convert("UTC").tz_localize(None)
+    utc, local_date = utc.to_numpy("datetime64[ns]").copy(), local.normalize().to_numpy("datetime64[ns]").copy()
+    error = np.full(len(texts), None, dtype=object)
+    for i in np.flatnonzero(np.isnat(utc)):
         try:
-            rows.append(fitbit_activity(record, tz))
-        except (KeyError, ValueError, TypeError) as exc:
-            raise InputError(path, f"record {i}: {exc}", participant=participant) from exc
-    return rows
+            start = parse_fitbit_time(texts[i], tz)
+        except ValueError as exc:
+            error[i] = str(exc)
+            continue
+        # the Web API writes the zone into startTime; the archive writes local time without one
+        utc[i] = np.datetime64(start.astimezone(dt.UTC).replace(tzinfo=None), "ns")
+        local_date[i] = np.datetime64(start.date(), "ns")
+    return utc, local_date, error
 
 
-def activities_frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
+ARCHIVE_LAYOUT = "00/00/00 00:00:00"  # FITBIT_ARCHIVE_FORMAT zero-padded: 0 marks a digit
+
+
+def _archive_local_times(texts: list[str]) -> np.ndarray:
+    """Zero-padded archive times ("MM/DD/YY HH:MM:SS") read from their bytes in numpy; anything else is
+    NaT here and left to the per-record parser. Two-digit years follow strptime's %y (69-99 are 19xx)."""
+    n, width = len(texts), len(ARCHIVE_LAYOUT)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    valid = np.zeros(n, dtype=bool)
+    try:
+        chars = np.array(texts, dtype=bytes) if n else np.zeros(0, dtype=f"S{width}")
+    except UnicodeEncodeError:  # not ASCII: not an archive time
+        chars = np.zeros(0, dtype=f"S{width}")
+    if len(chars) and chars.dtype.itemsize >= width:
+        code = chars.view(np.uint8).reshape(n, chars.dtype.itemsize).astype(np.int32)
+        digit_at = np.array([c == "0" for c in ARCHIVE_LAYOUT])
+        separators = np.array([ord(c) for c in ARCHIVE_LAYOUT])[~digit_at]
+        digits = code[:, :width][:, digit_at] - ord("0")
+        month, day, yy, hour, minute, second = (10 * digits[:, k] + digits[:, k + 1] for k in range(0, 12, 2))
+        year = np.where(yy < 69, 2000 + yy, 1900 + yy)
+        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+        days_in_month = DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+        valid = (
+            (code[:, width:] == 0).all(axis=1)
+            & ((digits >= 0) & (digits <= 9)).all(axis=1)
+            & (code[:, :width][:, ~digit_at] == separators).all(axis=1)
+            & (month >= 1)
+            & (month <= 12)
+            & (day >= 1)
+            & (day <= days_in_month)
+            & (hour < 24)
+            & (minute < 60)
+            & (second < 60)
+        )
+        seconds = 86400 * _days_since_epoch(year, month, day) + 3600 * hour + 60 * minute + second
+        out[valid] = (seconds[valid].astype(np.int64) * 10**9).view("datetime64[ns]")
+    return out
+
+
+DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days from 1970-01-01 of proleptic Gregorian dates (H. Hinnant's days_from_civil)."""
+    year = year.astype(np.int64) - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
+def read_fitbit_exercise(path: str | Path, participant: str, tz: ZoneInfo) -> list[dict]:
+    """One Fitbit export as activity rows (the single-file form of FitbitBatch)."""
+    batch = FitbitBatch()
+    batch.add(Path(path), participant, load_fitbit_records(path, participant))
+    frame, errors = batch.activities(tz)
+    if errors:
+        raise next(iter(errors.values()))
+    frame = frame.drop(columns=["raw_id", "source", "source_file", "excluded_reason"])
+    frame["local_date"] = frame["local_date"].dt.date
+    frame["distance_km"] = frame["distance_km"].astype(object).where(frame["distance_km"].notna(), None)
+    return frame.to_dict("records")
+
+
+def activities_frame(rows: list[dict], id_column: str = "participant_id") -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=[id_column, *ACTIVITY_COLUMNS[1:]])
     frame["is_run"] = frame["is_run"].astype(bool)
     frame["start_utc"] = pd.to_datetime(frame["start_utc"])
     frame["local_date"] = pd.to_datetime(frame["local_date"])
@@ -155,6 +317,19 @@ def flag_uncountable_runs(activities: pd.DataFrame, min_run_s: float, min_run_km
     return activities
 
 
+def _start_clusters(activities: pd.DataFrame, tolerance_s: float) -> pd.Series:
+    """Cluster number per row: same participant, same run-or-not, each start within tolerance_s of the last."""
+    person = pd.factorize(activities["participant_id"])[0]
+    is_run = activities["is_run"].to_numpy(bool)
+    start = activities["start_utc"].to_numpy("datetime64[ns]").astype(np.int64)
+    order = np.lexsort((start, is_run, person))
+    same_kind = (person[order][1:] == person[order][:-1]) & (is_run[order][1:] == is_run[order][:-1])
+    close = np.diff(start[order]) <= tolerance_s * 1e9
+    cluster = np.empty(len(order), dtype=np.int64)
+    cluster[order] = np.cumsum(np.concatenate([[True], ~(same_kind & close)]))
+    return pd.Series(cluster, index=activities.index)
+
+
 def flag_duplicates(activities: pd.DataFrame, tolerance_s: float, source_priority: list[str]) -> pd.DataFrame:
     """The same activity synced from two sources (or twice) counts once.
 
@@ -166,6 +341,21 @@ def flag_duplicates(activities: pd.DataFrame, tolerance_s: float, source_priorit
     candidates = activities[activities["excluded_reason"] == ""]
     if candidates.empty:
         return activities
+    cluster = _start_clusters(candidates, tolerance_s)
+    shared = cluster.duplicated(keep=False)  # most activities are alone in their cluster: rank only the rest
+    rank = {source: i for i, source in enumerate(source_priority)}
+    contested = candidates[shared].assign(
+        _cluster=cluster[shared],
+        _rank=candidates.loc[shared, "source"].map(rank).fillna(len(rank)),
+        _km=-candidates.loc[shared, "distance_km"].fillna(0),
+    )
+    ranked = contested.sort_values(["_cluster", "_rank", "_km", "source_file", "log_id"], kind="mergesort")
+    counted = ranked.groupby("_cluster").head(1)
+    duplicates = ranked.drop(index=counted.index)
+    kept = counted.set_index("_cluster")
+    labels = "duplicate of " + kept["source"] + " " + kept["source_file"] + " " + kept["log_id"]
+    activities.loc[duplicates.index, "excluded_reason"] = duplicates["_cluster"].map(labels)
+    return activities
     rank = {source: i for i, source in enumerate(source_priority)}
     ordered = candidates.assign(
         _rank=candidates["source"].map(rank).fillna(len(rank)), _km=-candidates["distance_km"].fillna(0)

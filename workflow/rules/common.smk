@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 
-from runrisk.ids import shard_count, shard_members
+from runrisk.ids import shard_count, shard_members, shard_of
 
 RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]
@@ -66,7 +66,7 @@ def wearable_inputs(wildcards):
 
 
 def qc_trial_inputs(wildcards):
-    shard = sorted(PARTICIPANTS).index(QC_PARTICIPANT) // config["shard_size"]
+    shard = shard_of(PARTICIPANTS, QC_PARTICIPANT, config["shard_size"])
     return shard_raw_files(f"{shard:03d}", TRIAL_FILES)
 
 
