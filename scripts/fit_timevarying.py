@@ -3,9 +3,9 @@
 import logging
 
 from runrisk import scriptio
-from runrisk.models import Term, fit_cox_timevarying
 from runrisk.tables import read_table, write_table
-from runrisk.timevarying import WEEKLY_COLUMNS, weekly_intervals
+from runrisk.terms import Term
+from runrisk.timevarying import WEEKLY_COLUMNS, fit_cox_timevarying, weekly_intervals
 
 
 def main(snakemake):

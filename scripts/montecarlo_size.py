@@ -1,9 +1,9 @@
 """Monte-Carlo replicates of the study at one cohort size."""
 
 from runrisk import scriptio
-from runrisk.models import Term
 from runrisk.montecarlo import run_size
 from runrisk.tables import write_table
+from runrisk.terms import Term
 
 
 def main(snakemake):

@@ -6,8 +6,7 @@ import logging
 import pandas as pd
 
 from runrisk import scriptio
-from runrisk.models import analysis_frame
-from runrisk.outcomes import OutcomeRules, classify, enrolled_with_quarantined, flow_table
+from runrisk.outcomes import OutcomeRules, analysis_frame, classify, enrolled_with_quarantined, flow_table
 from runrisk.tables import read_table, write_table
 
 

@@ -1,8 +1,9 @@
 """Proportional-hazards check of the Cox model (scaled Schoenfeld residuals)."""
 
 from runrisk import scriptio
-from runrisk.models import Term, schoenfeld_tests
+from runrisk.models import schoenfeld_tests
 from runrisk.tables import read_table, write_table
+from runrisk.terms import Term
 
 
 def main(snakemake):

@@ -5,9 +5,10 @@ import pandas as pd
 
 from runrisk import scriptio
 from runrisk.figures import forest_plot, save
-from runrisk.models import Term, fit_firth, fit_logistic
+from runrisk.models import fit_firth, fit_logistic
 from runrisk.sensitivity import fit_mice_logistic
 from runrisk.tables import read_table, write_table
+from runrisk.terms import Term
 
 
 def main(snakemake):

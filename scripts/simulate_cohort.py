@@ -11,9 +11,7 @@ def main(snakemake):
     cfg = snakemake.params.simulate
     truth, weekly = cohort.simulate_truth(cfg)
     cohort.participants_csv(truth).to_csv(snakemake.output.participants, index=False)
-    reports, diagnoses = cohort.surveillance_csvs(cfg, truth)
-    reports.to_csv(snakemake.output.reports, index=False)
-    diagnoses.to_csv(snakemake.output.diagnoses, index=False)
+    cohort.write_surveillance_csvs(cfg, truth, snakemake.output.reports, snakemake.output.diagnoses)
     write_table(truth, snakemake.output.truth, sort_by=["index"])
     write_table(weekly, snakemake.output.weekly, sort_by=["raw_id", "week"])
     logging.info("%d participants, %d true cases", len(truth), int(truth["true_case"].sum()))

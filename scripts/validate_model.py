@@ -4,8 +4,8 @@ import numpy as np
 
 from runrisk import scriptio
 from runrisk.figures import calibration_figure, decision_curve_figure, save
-from runrisk.models import Term, design_matrix, outcome
 from runrisk.tables import read_table, write_table
+from runrisk.terms import Term, design_matrix, outcome
 from runrisk.validation import bootstrap_validation, calibration_curve, decision_curve, fit_coefficients
 
 

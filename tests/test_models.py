@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from runrisk.models import Term, design_matrix, fit_cox, fit_logistic
+from runrisk.models import fit_cox, fit_logistic
+from runrisk.terms import Term, design_matrix
 
 
 @pytest.fixture(scope="module")

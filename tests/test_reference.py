@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from runrisk.firth import firth_fit, profile_interval
-from runrisk.models import Term, fit_cox, fit_firth, fit_logistic
+from runrisk.models import fit_cox, fit_firth, fit_logistic
+from runrisk.terms import Term
 
 REFERENCE = Path(__file__).parent / "reference"
 TERMS = [

@@ -4,11 +4,11 @@ import pytest
 import yaml
 from lifelines import CoxTimeVaryingFitter
 
-from runrisk.models import COEF_COLUMNS, Term, design_matrix, fit_cox_timevarying
 from runrisk.montecarlo import run_size, summarise
 from runrisk.project import ROOT
 from runrisk.sensitivity import fit_mice_logistic
-from runrisk.timevarying import MAX_RATIO, efron_cox, weekly_intervals
+from runrisk.terms import COEF_COLUMNS, Term, design_matrix
+from runrisk.timevarying import MAX_RATIO, efron_cox, fit_cox_timevarying, weekly_intervals
 from runrisk.validation import bootstrap_validation, c_statistic, calibration, decision_curve
 
 

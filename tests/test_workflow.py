@@ -94,7 +94,7 @@ def test_weekly_series_flow_wear_and_figure(small_run):
 
 
 def test_statistics_outputs_share_one_schema(small_run):
-    from runrisk.models import COEF_COLUMNS
+    from runrisk.terms import COEF_COLUMNS
 
     for name in ("logistic", "firth", "cox", "cox_timevarying", "sensitivity"):
         table = read(small_run, f"models/{name}.parquet")

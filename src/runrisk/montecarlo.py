@@ -14,8 +14,8 @@ import pandas as pd
 import statsmodels.api as sm
 
 from runrisk.firth import firth_fit
-from runrisk.models import Term, design_matrix
 from runrisk.simulate import cohort
+from runrisk.terms import Term, design_matrix
 
 
 def replicate_seed(base: int, size: int, replicate: int) -> int:

@@ -127,3 +127,23 @@ def enrolled_with_quarantined(participants: pd.DataFrame, quarantine: pd.DataFra
     enrolled_ids = set(quarantine.loc[quarantine["enrolled"], "participant_id"]) - set(participants["participant_id"])
     stubs = pd.DataFrame({"participant_id": sorted(enrolled_ids), "prior_achilles": False, "enrolment_date": pd.NaT})
     return pd.concat([participants, stubs], ignore_index=True).sort_values("participant_id", kind="mergesort")
+
+
+def analysis_frame(
+    participants: pd.DataFrame,
+    biomechanics: pd.DataFrame,
+    exposure: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    primary_side: str,
+    statuses=("case", "control"),
+) -> pd.DataFrame:
+    """Participants of the given statuses with covariates of the primary limb (NaN where none)."""
+    limb = biomechanics[biomechanics["side"] == primary_side].drop(columns=["side"])
+    frame = (
+        outcomes[outcomes["status"].isin(statuses)]
+        .merge(participants[["participant_id", "age", "sex", "runner"]], on="participant_id")
+        .merge(limb, on="participant_id", how="left")
+        .merge(exposure.drop(columns=["weeks_worn"]), on="participant_id", how="left")
+    )
+    frame["female"] = (frame["sex"] == "F").astype(int)
+    return frame.sort_values("participant_id").reset_index(drop=True)

@@ -16,7 +16,7 @@ from runrisk.fitabase import read_fitabase_daily
 from runrisk.garmin import read_fit, read_gpx, read_tcx
 from runrisk.ids import shard_members
 from runrisk.quarantine import Quarantine, attempt
-from runrisk.surveillance import read_csv, read_participants
+from runrisk.surveillance import PARTICIPANT_COLUMNS, read_csv, read_participants
 from runrisk.trial import Trial
 from runrisk.visual3d import read_visual3d
 from runrisk.wearables import (
@@ -63,9 +63,11 @@ def shard_participants(
 ) -> pd.DataFrame:
     """Valid participants of one shard. Shards slice every raw id in the file, as the DAG does, so a
     quarantined participant leaves a gap rather than moving others between shards."""
-    every_id = read_csv(participants_csv, ["participant_id"])["participant_id"].str.strip()
-    members = shard_members(every_id, shard, shard_size)
-    valid = read_participants(participants_csv, Quarantine() if quarantine is not None else None, only=set(members))
+    raw = read_csv(participants_csv, PARTICIPANT_COLUMNS)
+    members = shard_members(raw["participant_id"].str.strip(), shard, shard_size)
+    valid = read_participants(
+        participants_csv, Quarantine() if quarantine is not None else None, only=set(members), raw=raw
+    )
     members = [m for m in members if m in set(valid["raw_id"])]
     return valid.set_index("raw_id").loc[members]
 

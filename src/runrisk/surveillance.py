@@ -121,26 +121,26 @@ def _participant_row(path: Path, row: int, record: dict) -> dict:
 
 
 def read_participants(
-    path: str | Path, quarantine: Quarantine | None = None, only: set[str] | None = None
+    path: str | Path, quarantine: Quarantine | None = None, only: set[str] | None = None, raw: pd.DataFrame = None
 ) -> pd.DataFrame:
     """Validated participants with raw ids kept beside pseudonyms (raw ids never leave ingestion);
-    with `only`, just those raw ids are validated (a shard's members), so shards cost O(shard), not O(N).
+    with `only`, just those raw ids are validated (a shard's members), so a shard costs O(shard) rows of
+    Python, not O(N). `raw` is the file already read with read_csv, when the caller has it.
 
     Only the contract columns are read: names, e-mails or birth dates in the file are never touched.
     """
     path = Path(path)
-    raw = read_csv(path, PARTICIPANT_COLUMNS)
+    raw = read_csv(path, PARTICIPANT_COLUMNS) if raw is None else raw
     if raw.empty:
         raise InputError(path, "no participants: the file has a header and no rows")
     ids = raw["participant_id"].str.strip()
     duplicated = set(ids[ids.duplicated()])
+    wanted = np.flatnonzero(ids.isin(only)) if only is not None else np.arange(len(raw))
     rows = []
-    for index, record in enumerate(raw.to_dict("records")):
-        row = index + 2
-        if only is not None and ids[index] not in only:
-            continue
-        if record["participant_id"].strip() in duplicated:
-            error = InputError(path, "participant id appears more than once", participant=ids[index], row=row)
+    for index, record in zip(wanted, raw.iloc[wanted].to_dict("records"), strict=True):
+        row = int(index) + 2
+        if ids.iat[index] in duplicated:
+            error = InputError(path, "participant id appears more than once", participant=ids.iat[index], row=row)
             if quarantine is None:
                 raise error
             quarantine.add(error, "participants")

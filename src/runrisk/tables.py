@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 # Arrow's default allocator keeps freed buffers for reuse; the system one returns them, so a step that
@@ -35,15 +34,15 @@ def read_table(
     """
     if filters is None and not categorical:
         return pq.read_table(path, columns=columns).to_pandas()
-    options = ds.ParquetReadOptions(dictionary_columns=list(categorical))
-    dataset = ds.dataset(path, format=ds.ParquetFileFormat(read_options=options))
-    table = dataset.to_table(
-        columns=columns,
-        filter=pq.filters_to_expression(filters) if filters else None,
-        batch_readahead=1,
-        fragment_readahead=1,
-    )
-    return table.to_pandas()
+    file = pq.ParquetFile(path, read_dictionary=list(categorical) or None)
+    keep = pq.filters_to_expression(filters) if filters else None
+    parts = []
+    for group in range(file.metadata.num_row_groups):
+        part = file.read_row_group(group, columns=columns)
+        parts.append(part.filter(keep) if keep is not None else part)
+    if not parts:
+        parts = [file.schema_arrow.empty_table().select(columns or file.schema_arrow.names)]
+    return pa.concat_tables(parts).to_pandas()
 
 
 def gather_tables(paths: list[str | Path], out: str | Path, sort_by: list[str]) -> None:

@@ -53,20 +53,25 @@ def bootstrap_validation(X: np.ndarray, y: np.ndarray, method: str, repetitions:
     apparent = performance(X, y, fit_coefficients(X, y, method))
     rng = np.random.default_rng(seed)
     optimism = {k: [] for k in apparent}
-    for _ in range(repetitions):
-        sample = rng.integers(0, len(y), len(y))
-        if y[sample].sum() < 2:
-            continue
-        try:
-            beta = fit_coefficients(X[sample], y[sample], method)
-            boot, test = performance(X[sample], y[sample], beta), performance(X, y, beta)
-        except (np.linalg.LinAlgError, ValueError):
-            continue  # ML fit under separation in a resample: that resample says nothing
-        for k in apparent:
-            optimism[k].append(boot[k] - test[k])
-        # statsmodels results are reference cycles that hold n-sized arrays; left to the cyclic collector
-        # they pile up over the replicates (+130 MB at 7,000 participants), so collect each replicate's
-        gc.collect()
+    # statsmodels results are reference cycles that hold n-sized arrays; left to the cyclic collector they
+    # pile up over the replicates (+130 MB at 7,000 participants), so each replicate's are collected. What
+    # exists before the loop is frozen, so those collections stay ~1 ms instead of ~40.
+    gc.freeze()
+    try:
+        for _ in range(repetitions):
+            gc.collect()
+            sample = rng.integers(0, len(y), len(y))
+            if y[sample].sum() < 2:
+                continue
+            try:
+                beta = fit_coefficients(X[sample], y[sample], method)
+                boot, test = performance(X[sample], y[sample], beta), performance(X, y, beta)
+            except (np.linalg.LinAlgError, ValueError):
+                continue  # ML fit under separation in a resample: that resample says nothing
+            for k in apparent:
+                optimism[k].append(boot[k] - test[k])
+    finally:
+        gc.unfreeze()
     rows = []
     for metric, value in apparent.items():
         mean_optimism = float(np.mean(optimism[metric]))

@@ -64,21 +64,6 @@ def parse_fitbit_time(text: str, tz: ZoneInfo) -> dt.datetime:
     raise ValueError(f"startTime {text!r} matches none of {FITBIT_FORMATS}")
 
 
-def distance_km(record: dict) -> float | None:
-    if record.get("distance") is None:
-        return None
-    unit = str(record.get("distanceUnit", "")).strip().lower()
-    if unit not in KM_PER_UNIT:
-        raise ValueError(
-            f"distance {record['distance']} has distanceUnit {record.get('distanceUnit')!r}; "
-            f"expected one of Kilometer, Mile, Meter"
-        )
-    value = float(record["distance"])
-    if value < 0:
-        raise ValueError(f"negative distance {value}")
-    return value * KM_PER_UNIT[unit]
-
-
 def make_activity(
     log_id: str, activity: str, start: dt.datetime, local_tz: dt.tzinfo, duration_s: float, distance_km: float | None
 ) -> dict:

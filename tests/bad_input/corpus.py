@@ -34,9 +34,7 @@ def build_study(root: Path, n: int = 4) -> list[str]:
     truth, weekly = cohort.simulate_truth(cfg)
     root.mkdir(parents=True, exist_ok=True)
     cohort.participants_csv(truth).to_csv(root / "participants.csv", index=False)
-    reports, diagnoses = cohort.surveillance_csvs(cfg, truth)
-    reports.to_csv(root / "weekly_reports.csv", index=False)
-    diagnoses.to_csv(root / "diagnoses.csv", index=False)
+    cohort.write_surveillance_csvs(cfg, truth, root / "weekly_reports.csv", root / "diagnoses.csv")
     for _, row in truth.iterrows():
         person = row.to_dict()
         c3d_writer.write_trials(

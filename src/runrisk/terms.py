@@ -1,0 +1,96 @@
+"""Model terms and the one coefficient-table schema, kept free of the model libraries: steps that only
+build a design matrix or a table (the time-varying Cox on hundreds of thousands of intervals) need not
+import statsmodels or lifelines.
+
+Every coefficient table has COEF_COLUMNS: one row per term, the scaling stated, the ratio (OR or HR)
+with its 95 % CI and how the CI was computed, n, events and events per variable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+COEF_COLUMNS = [
+    "model",
+    "term",
+    "label",
+    "scaling",
+    "estimate",
+    "std_error",
+    "ratio",
+    "ci_low",
+    "ci_high",
+    "ci_method",
+    "p_value",
+    "n",
+    "events",
+    "events_per_variable",
+]
+
+
+@dataclass(frozen=True)
+class Term:
+    column: str
+    label: str
+    scale: float | str = 1.0  # a number (per that many units) or "sd" (per sample SD)
+    sign: int = 1  # -1 reports the effect of a *lower* value
+
+    @classmethod
+    def from_config(cls, entry: dict) -> Term:
+        return cls(entry["column"], entry["label"], entry.get("scale", 1.0), int(entry.get("sign", 1)))
+
+
+def design_matrix(frame: pd.DataFrame, terms: list[Term]) -> tuple[pd.DataFrame, list[str]]:
+    """Scaled covariates (named by term column) and a description of each scaling."""
+    columns, scalings = {}, []
+    for term in terms:
+        values = frame[term.column].astype(float)
+        if term.scale == "sd":
+            sd = float(values.std(ddof=1))
+            columns[term.column] = term.sign * (values - values.mean()) / sd
+            scalings.append(f"per SD ({sd:.4g}){' lower' if term.sign < 0 else ''}")
+        else:
+            columns[term.column] = term.sign * values / float(term.scale)
+            scalings.append(f"per {term.scale:g}{' lower' if term.sign < 0 else ''}")
+    return pd.DataFrame(columns, index=frame.index), scalings
+
+
+def coefficient_table(
+    model: str,
+    terms: list[Term],
+    scalings: list[str],
+    estimate,
+    std_error,
+    ci_low,
+    ci_high,
+    ci_method: str,
+    p_value,
+    n: int,
+    events: int,
+) -> pd.DataFrame:
+    """The one schema of every coefficient table; CI bounds are on the log scale when passed in."""
+    return pd.DataFrame(
+        {
+            "model": model,
+            "term": [t.column for t in terms],
+            "label": [t.label for t in terms],
+            "scaling": scalings,
+            "estimate": np.asarray(estimate, float),
+            "std_error": np.asarray(std_error, float),
+            "ratio": np.exp(np.asarray(estimate, float)),
+            "ci_low": np.exp(np.asarray(ci_low, float)),
+            "ci_high": np.exp(np.asarray(ci_high, float)),
+            "ci_method": ci_method,
+            "p_value": np.asarray(p_value, float),
+            "n": int(n),
+            "events": int(events),
+            "events_per_variable": events / len(terms),
+        }
+    )[COEF_COLUMNS]
+
+
+def outcome(analysis: pd.DataFrame) -> pd.Series:
+    return (analysis["status"] == "case").astype(float)
