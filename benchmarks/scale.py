@@ -3,19 +3,44 @@
     python benchmarks/scale.py [--sizes 911 9110] [--cores 2] [--root DIR]
 
 For each size: a clean run in its own folder under --root (wall time, peak RSS of the largest process,
-jobs), then a rerun with everything up to date (wall time). Prints ratios against the first size.
+jobs), then a rerun with everything up to date (wall time). Prints ratios against the first size, and
+the steps with the highest peak RSS, sampled from ps every 0.2 s (Snakemake's own benchmark files poll
+too rarely to catch a step that lasts a second or two).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from runrisk.project import copy_workflow, run_snakemake
+
+
+class StepSampler(threading.Thread):
+    """Highest RSS (MB) seen per workflow step script, and for the scheduler, while a run lasts."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peaks: dict[str, float] = defaultdict(float)
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            listing = subprocess.run(["ps", "-eo", "rss=,args="], capture_output=True, text=True).stdout
+            for line in listing.splitlines():
+                rss, _, args = line.strip().partition(" ")
+                step = re.search(r"\.snakemake/scripts/tmp[^.]+\.(\w+)\.py", args)
+                name = step.group(1) if step else "snakemake (scheduler)" if "bin/snakemake" in args else None
+                if name:
+                    self.peaks[name] = max(self.peaks[name], int(rss) / 1024)
+            time.sleep(0.2)
 
 
 def timed_run(workdir: Path, cores: int, size: int) -> tuple[float, float, str]:
@@ -43,11 +68,16 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         workdir = copy_workflow(root / f"n{size}")
+        sampler = StepSampler()
+        sampler.start()
         seconds, peak_mb, jobs = timed_run(workdir, args.cores, size)
+        sampler.done.set()
+        top = sorted(sampler.peaks.items(), key=lambda item: -item[1])[:6]
         noop, _, _ = timed_run(workdir, args.cores, size)
         rows.append((size, seconds, peak_mb, jobs, noop))
         print(
-            f"n = {size}: {seconds:.0f} s wall, peak RSS {peak_mb:.0f} MB, {jobs} jobs; no-op rerun {noop:.1f} s",
+            f"n = {size}: {seconds:.0f} s wall, peak RSS {peak_mb:.0f} MB, {jobs} jobs; no-op rerun {noop:.1f} s\n"
+            f"  highest steps: {', '.join(f'{name} {mb:.0f} MB' for name, mb in top)}",
             flush=True,
         )
     base = rows[0]
