@@ -25,6 +25,7 @@ from runrisk.wearables import (
     flag_duplicates,
     flag_uncountable_runs,
     load_fitbit_records,
+    per_distinct,
 )
 
 log = logging.getLogger(__name__)
@@ -220,8 +221,9 @@ def shard_activities(
         )
         if found is not None:
             rows += [{"raw_id": raw_id, "excluded_reason": "", **r} for r in found]
-    fitbit_rows, fitbit_errors = fitbit.activities(tz)
-    activities = pd.concat([fitbit_rows, activities_frame(rows, "raw_id")], ignore_index=True)
+    activities, fitbit_errors = fitbit.activities(tz)
+    if rows:  # other sources than Fitbit exports
+        activities = pd.concat([activities, activities_frame(rows, "raw_id")], ignore_index=True)
     set_aside = set(quarantine.raw_ids) if quarantine is not None else set()
     for raw_id in members.index:  # in participant order, as if each had been read alone
         if raw_id in fitbit_errors and raw_id not in set_aside:
@@ -229,11 +231,14 @@ def shard_activities(
                 raise fitbit_errors[raw_id]
             quarantine.add(fitbit_errors[raw_id], "wearables")
             set_aside.add(raw_id)
-    for raw_id in members.index.difference(activities["raw_id"]).difference(set_aside):
-        log.warning("participant %s: no wearable files", raw_id)
-    activities = activities[~activities["raw_id"].isin(set_aside)]
-    activities.insert(0, "participant_id", activities["raw_id"].map(members["participant_id"]))
-    activities = activities.drop(columns=["raw_id"]).reset_index(drop=True)
+    with_files = {raw_id for _, raw_id, _ in fitbit.files} | {row["raw_id"] for row in rows}
+    for raw_id in members.index:
+        if raw_id not in with_files | set_aside:
+            log.warning("participant %s: no wearable files", raw_id)
+    if set_aside:
+        activities = activities[~activities["raw_id"].isin(set_aside)].reset_index(drop=True)
+    pseudonyms = members["participant_id"].to_dict()
+    activities.insert(0, "participant_id", per_distinct(activities.pop("raw_id").to_numpy(), pseudonyms.get))
     activities = flag_uncountable_runs(activities, settings["min_run_s"], settings["min_run_km"])
     activities = flag_duplicates(activities, settings["duplicate_window_s"], settings["source_priority"])
     raw_ids = dict(zip(members["participant_id"], members.index, strict=True))

@@ -106,9 +106,6 @@ def load_fitbit_records(path: str | Path, participant: str) -> list[dict]:
     records = payload.get("activities", payload) if isinstance(payload, dict) else payload
     if not isinstance(records, list):
         raise InputError(path, "expected a JSON list of exercise records", participant=participant)
-    for i, record in enumerate(records):
-        if not isinstance(record, dict):
-            raise InputError(path, f"record {i}: not a JSON object", participant=participant)
     return records
 
 
@@ -123,8 +120,13 @@ class FitbitBatch:
         self.files: list[tuple[Path, str, int]] = []  # path, participant, number of records
 
     def add(self, path: Path, participant: str, records: list[dict]) -> None:
-        for field, default in FITBIT_FIELDS.items():
-            self.values[field] += [r.get(field, default) for r in records]
+        try:
+            columns = {field: [r.get(field, default) for r in records] for field, default in FITBIT_FIELDS.items()}
+        except AttributeError:  # checked only on failure: a type check per record costs more than the pulling
+            i = next(i for i, r in enumerate(records) if not isinstance(r, dict))
+            raise InputError(path, f"record {i}: not a JSON object", participant=participant) from None
+        for field, values in columns.items():
+            self.values[field] += values
         self.files.append((path, participant, len(records)))
 
     def activities(self, tz: ZoneInfo) -> tuple[pd.DataFrame, dict[str, InputError]]:
@@ -135,9 +137,9 @@ class FitbitBatch:
         start_utc, local_date, start_error = _fitbit_start_times([str(t) for t in v["startTime"]], tz)
         duration = _numbers(v["duration"]) / 1000.0
         distance = _numbers(v["distance"])
-        given = np.fromiter((d is not None for d in v["distance"]), bool, n)
-        units = {u: KM_PER_UNIT.get(str(u).strip().lower(), np.nan) for u in set(map(str, v["distanceUnit"]))}
-        per_unit = np.fromiter((units[str(u)] for u in v["distanceUnit"]), float, n)
+        given = np.not_equal(np.array(v["distance"], dtype=object), None)
+        per_unit = per_distinct(v["distanceUnit"], lambda u: KM_PER_UNIT.get(str(u).strip().lower(), np.nan))
+        per_unit = per_unit.astype(float)
         km = np.where(given, distance * per_unit, np.nan)
         reasons = first_reasons(
             [
@@ -166,15 +168,15 @@ class FitbitBatch:
             path, participant, _ = self.files[file_of_row[i]]
             record = i - first_row[file_of_row[i]]
             errors.setdefault(participant, InputError(path, f"record {record}: {reason}", participant=participant))
-        activity = [str(a).strip() for a in v["activityName"]]
+        activity = per_distinct(v["activityName"], lambda a: str(a).strip())
         frame = pd.DataFrame(
             {
                 "raw_id": np.array([p for _, p, _ in self.files], dtype=object)[file_of_row],
                 "source": "fitbit",
                 "source_file": np.array([path.name for path, _, _ in self.files], dtype=object)[file_of_row],
                 "log_id": np.array([str(i) for i in v["logId"]], dtype=object),
-                "activity": np.array(activity, dtype=object),
-                "is_run": np.fromiter((a.lower() in RUN_NAMES for a in activity), bool, n),
+                "activity": activity,
+                "is_run": per_distinct(activity, lambda a: a.lower() in RUN_NAMES).astype(bool),
                 "start_utc": start_utc,
                 "local_date": local_date,
                 "duration_s": duration,
@@ -183,6 +185,23 @@ class FitbitBatch:
             }
         )
         return frame, errors
+
+
+def per_distinct(values, convert) -> np.ndarray:
+    """convert(value) per element, computed once per distinct text: an export has 20,000 records but a
+    handful of activity names and units. Missing and non-text values go element by element (1, 1.0 and
+    True hash alike; None and NaN factorize alike)."""
+    values = np.asarray(values, dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return np.array([convert(x) for x in values] or [], dtype=object)
+    codes, distinct = pd.factorize(values)
+    out = np.array([convert(x) for x in distinct] + [None], dtype=object)[codes]
+    missing = np.flatnonzero(codes < 0)
+    is_none = np.equal(values[missing], None)
+    if is_none.any():
+        out[missing[is_none]] = convert(None)
+    out[missing[~is_none]] = [convert(x) for x in values[missing[~is_none]]]
+    return out
 
 
 def _numbers(values: list) -> np.ndarray:
