@@ -201,6 +201,21 @@ def daily_volume_errors(activities: pd.DataFrame, raw_ids: dict[str, str], max_d
     return errors
 
 
+def set_aside_for_bad_records(
+    raw_ids: pd.Index, errors: dict[str, InputError], quarantine: Quarantine | None
+) -> set[str]:
+    """Raw ids to drop: those already quarantined, and those with a bad record (quarantine mode; in stop
+    mode the first, in participant order, is raised, as if each participant had been read alone)."""
+    set_aside = set(quarantine.raw_ids) if quarantine is not None else set()
+    for raw_id in raw_ids:
+        if raw_id in errors and raw_id not in set_aside:
+            if quarantine is None:
+                raise errors[raw_id]
+            quarantine.add(errors[raw_id], "wearables")
+            set_aside.add(raw_id)
+    return set_aside
+
+
 def shard_activities(
     participants_csv: str | Path,
     raw_dir: str | Path,
@@ -224,17 +239,10 @@ def shard_activities(
     activities, fitbit_errors = fitbit.activities(tz)
     if rows:  # other sources than Fitbit exports
         activities = pd.concat([activities, activities_frame(rows, "raw_id")], ignore_index=True)
-    set_aside = set(quarantine.raw_ids) if quarantine is not None else set()
-    for raw_id in members.index:  # in participant order, as if each had been read alone
-        if raw_id in fitbit_errors and raw_id not in set_aside:
-            if quarantine is None:
-                raise fitbit_errors[raw_id]
-            quarantine.add(fitbit_errors[raw_id], "wearables")
-            set_aside.add(raw_id)
-    with_files = {raw_id for _, raw_id, _ in fitbit.files} | {row["raw_id"] for row in rows}
-    for raw_id in members.index:
-        if raw_id not in with_files | set_aside:
-            log.warning("participant %s: no wearable files", raw_id)
+    set_aside = set_aside_for_bad_records(members.index, fitbit_errors, quarantine)
+    without_files = set(members.index) - {raw_id for _, raw_id, _ in fitbit.files} - {r["raw_id"] for r in rows}
+    for raw_id in sorted(without_files - set_aside):
+        log.warning("participant %s: no wearable files", raw_id)
     if set_aside:
         activities = activities[~activities["raw_id"].isin(set_aside)].reset_index(drop=True)
     pseudonyms = members["participant_id"].to_dict()
