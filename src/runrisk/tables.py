@@ -36,13 +36,22 @@ def read_table(
         return pq.read_table(path, columns=columns).to_pandas()
     file = pq.ParquetFile(path, read_dictionary=list(categorical) or None)
     keep = pq.filters_to_expression(filters) if filters else None
+    wanted = columns or file.schema_arrow.names
+    needed = list(dict.fromkeys([*wanted, *_filter_columns(filters or [])]))  # a filter may use other columns
     parts = []
     for group in range(file.metadata.num_row_groups):
-        part = file.read_row_group(group, columns=columns)
-        parts.append(part.filter(keep) if keep is not None else part)
+        part = file.read_row_group(group, columns=needed)
+        parts.append((part.filter(keep) if keep is not None else part).select(wanted))
     if not parts:
-        parts = [file.schema_arrow.empty_table().select(columns or file.schema_arrow.names)]
+        parts = [file.schema_arrow.empty_table().select(wanted)]
     return pa.concat_tables(parts).to_pandas()
+
+
+def _filter_columns(filters: list) -> list[str]:
+    """Column names in pyarrow DNF filters: [(col, op, value), ...] or [[(col, op, value), ...], ...]."""
+    if filters and isinstance(filters[0], tuple):
+        return [f[0] for f in filters]
+    return [name for conjunction in filters for name in _filter_columns(conjunction)]
 
 
 def gather_tables(paths: list[str | Path], out: str | Path, sort_by: list[str]) -> None:
