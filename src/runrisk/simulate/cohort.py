@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from runrisk.surveillance import DIAGNOSIS_COLUMNS, REPORT_COLUMNS
+
 PEAK_NAMES = (
     "ankle_inversion_angle_peak",
     "ankle_eversion_angle_peak",
@@ -282,16 +284,8 @@ def diagnoses_rows(cfg: dict, person: pd.Series) -> list[dict]:
     return rows
 
 
-REPORT_CSV_COLUMNS = [
-    "participant_id",
-    "report_date",
-    "q1_participation",
-    "q2_training_volume",
-    "q3_performance",
-    "q4_symptoms",
-    "body_region",
-]
-DIAGNOSIS_CSV_COLUMNS = ["participant_id", "diagnosis_date", "side", "icd10", "description"]
+# the readers' column contracts, and a free-text description as clinics' exports carry
+DIAGNOSIS_CSV_COLUMNS = [*DIAGNOSIS_COLUMNS, "description"]
 
 
 def write_surveillance_csvs(cfg: dict, truth: pd.DataFrame, reports_csv: str | Path, diagnoses_csv: str | Path) -> None:
@@ -305,8 +299,8 @@ def write_surveillance_csvs(cfg: dict, truth: pd.DataFrame, reports_csv: str | P
             csv.writer(reports_file, lineterminator="\n"),
             csv.writer(diagnoses_file, lineterminator="\n"),
         )
-        reports.writerow(REPORT_CSV_COLUMNS)
+        reports.writerow(REPORT_COLUMNS)
         diagnoses.writerow(DIAGNOSIS_CSV_COLUMNS)
         for _, person in truth.iterrows():
-            reports.writerows([row[c] for c in REPORT_CSV_COLUMNS] for row in weekly_reports_rows(cfg, person))
+            reports.writerows([row[c] for c in REPORT_COLUMNS] for row in weekly_reports_rows(cfg, person))
             diagnoses.writerows([row[c] for c in DIAGNOSIS_CSV_COLUMNS] for row in diagnoses_rows(cfg, person))
