@@ -171,6 +171,12 @@ def _parsed(column: pd.Series, convert) -> tuple[np.ndarray, np.ndarray, np.ndar
     return texts[codes], np.asarray(values + [None], dtype=object)[codes], np.asarray(failed + [True])[codes]
 
 
+def _parsed_dates(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Text, datetime64 (NaT where invalid) and failure per row of a categorical date column."""
+    text, value, failed = _parsed(column, _date)
+    return text, value.astype("datetime64[ns]"), failed
+
+
 def _set_aside_or_raise(
     path: Path,
     raw_ids: np.ndarray,
@@ -222,13 +228,11 @@ def _participant_rows(
 def _before_enrolment(
     what: str, date: np.ndarray, failed: np.ndarray, enrolment: np.ndarray, days: int, hint: str = ""
 ) -> tuple[np.ndarray, object]:
-    earliest = enrolment - np.timedelta64(days, "D")
-    stamps = pd.to_datetime(pd.Series(np.where(failed, None, date)), errors="coerce").to_numpy("datetime64[ns]")
-    early = ~failed & (stamps < earliest)
+    early = ~failed & (date < enrolment - np.timedelta64(days, "D"))
     return (
         early,
         lambda i: (
-            f"{what} dated {pd.Timestamp(stamps[i]).date()} is before enrolment ({pd.Timestamp(enrolment[i]).date()})"
+            f"{what} dated {pd.Timestamp(date[i]).date()} is before enrolment ({pd.Timestamp(enrolment[i]).date()})"
             + hint
         ),
     )
@@ -239,7 +243,7 @@ def read_weekly_reports(
 ) -> pd.DataFrame:
     path = Path(path)
     raw = read_csv(path, REPORT_COLUMNS, categorical=True)
-    date_text, date, bad_date = _parsed(raw["report_date"], _date)
+    date_text, date, bad_date = _parsed_dates(raw["report_date"])
     answers = {c: _parsed(raw[c], OSTRC_ANSWER[1]) for c in REPORT_COLUMNS[2:6]}
 
     def checks(raw_ids, enrolment):
@@ -256,7 +260,7 @@ def read_weekly_reports(
     rows = _participant_rows(path, raw, participants, quarantine, "weekly_reports", checks)
     kept = rows.pop("_row").to_numpy()
     reports = rows.assign(
-        report_date=pd.to_datetime(pd.Series(date[kept], dtype=object)).astype("datetime64[ns]"),
+        report_date=date[kept],
         **{c: values[kept].astype(int) for c, (_, values, _) in answers.items()},
         body_region=_parsed(raw["body_region"], lambda t: t.strip().lower())[1][kept],
     )
@@ -267,7 +271,7 @@ def read_weekly_reports(
 def read_diagnoses(path: str | Path, participants: pd.DataFrame, quarantine: Quarantine | None = None) -> pd.DataFrame:
     path = Path(path)
     raw = read_csv(path, DIAGNOSIS_COLUMNS, categorical=True)
-    date_text, date, bad_date = _parsed(raw["diagnosis_date"], _date)
+    date_text, date, bad_date = _parsed_dates(raw["diagnosis_date"])
     code_text, code, bad_code = _parsed(raw["icd10"], _icd10)
 
     def checks(raw_ids, enrolment):
@@ -282,7 +286,7 @@ def read_diagnoses(path: str | Path, participants: pd.DataFrame, quarantine: Qua
     rows = _participant_rows(path, raw, participants, quarantine, "diagnoses", checks)
     kept = rows.pop("_row").to_numpy()
     return rows.assign(
-        diagnosis_date=pd.to_datetime(pd.Series(date[kept], dtype=object)).astype("datetime64[ns]"),
+        diagnosis_date=date[kept],
         side=_parsed(raw["side"], lambda t: t.strip().lower())[1][kept],
         icd10=code[kept],
     )
