@@ -93,7 +93,6 @@ FITBIT_FIELDS = {  # field of an exercise record, and its value when the record 
     "distance": None,
     "distanceUnit": None,
 }
-FITBIT_ARCHIVE_FORMAT = FITBIT_FORMATS[0]
 
 
 def load_fitbit_records(path: str | Path, participant: str) -> list[dict]:
@@ -232,7 +231,7 @@ def _fitbit_start_times(texts: list[str], tz: ZoneInfo) -> tuple[np.ndarray, np.
     return utc, local_date, error
 
 
-ARCHIVE_LAYOUT = "00/00/00 00:00:00"  # FITBIT_ARCHIVE_FORMAT zero-padded: 0 marks a digit
+ARCHIVE_LAYOUT = "00/00/00 00:00:00"  # FITBIT_FORMATS[0] zero-padded: 0 marks a digit
 
 
 def _archive_local_times(texts: list[str]) -> np.ndarray:
