@@ -12,16 +12,16 @@ from runrisk.tables import write_table
 def main(snakemake):
     csv, shard, size = snakemake.input.participants, int(snakemake.wildcards.shard), snakemake.params.shard_size
     quarantine = quarantine_for(snakemake.params.on_bad_input)
+    members = shard_participants(csv, shard, size, quarantine)
     activities = shard_activities(
-        csv, Path(csv).parent, shard, size, snakemake.params.timezone, snakemake.params.settings, quarantine
+        csv, Path(csv).parent, shard, size, snakemake.params.timezone, snakemake.params.settings, quarantine, members
     )
     write_table(activities, snakemake.output.activities, sort_by=["participant_id", "start_utc", "activity", "log_id"])
     write_table(records_frame(quarantine), snakemake.output.quarantine, sort_by=["participant_id", "file"])
     # weekly volume per shard, so no job ever holds every activity of a large cohort
-    members = shard_participants(csv, shard, size, quarantine).reset_index()
     cfg = snakemake.params.exposure
     weekly = weekly_volume(
-        activities, members, cfg["follow_up_weeks"], cfg["min_worn_days_per_week"], cfg["min_prior_weeks"]
+        activities, members.reset_index(), cfg["follow_up_weeks"], cfg["min_worn_days_per_week"], cfg["min_prior_weeks"]
     )
     write_table(weekly, snakemake.output.weekly, sort_by=["participant_id", "week"])
 

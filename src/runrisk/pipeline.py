@@ -151,20 +151,12 @@ def shard_stances(
     return pd.DataFrame(stance_rows, columns=STANCE_COLUMNS), pd.DataFrame(trial_rows, columns=TRIAL_COLUMNS)
 
 
-def participant_activities(
-    raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: dict, fitbit: FitbitBatch | None = None
-) -> list[dict]:
-    """Every activity row of one participant from every wearable source found in raw_dir. Fitbit
-    exports go into the batch when one is given (converted later with the shard's), else into the rows."""
+def participant_activities(raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: dict, fitbit: FitbitBatch) -> list[dict]:
+    """Activity rows of one participant's Garmin and Fitabase files; their Fitbit exports go into the
+    batch, converted later with the rest of the shard's."""
     rows = []
-    own_batch = FitbitBatch() if fitbit is None else None
     for path in sorted((raw_dir / "fitbit" / raw_id).glob("*.json")):
-        (fitbit or own_batch).add(path, raw_id, load_fitbit_records(path, raw_id))
-    if own_batch is not None:
-        frame, errors = own_batch.activities(tz)
-        if errors:
-            raise next(iter(errors.values()))
-        rows += frame.drop(columns=["raw_id"]).to_dict("records")
+        fitbit.add(path, raw_id, load_fitbit_records(path, raw_id))
     for path in sorted((raw_dir / "garmin" / raw_id).glob("*")):
         suffix = path.suffix.lower()
         if suffix == ".fit":
@@ -224,11 +216,14 @@ def shard_activities(
     timezone: str,
     settings: dict,
     quarantine: Quarantine | None = None,
+    members: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Activities of one shard: all sources, units in km and s, UTC and local dates, duplicates flagged.
-    Flags and checks run once over the shard, not per participant (small pandas frames are slow)."""
+    Flags and checks run once over the shard, not per participant (small pandas frames are slow).
+    members is shard_participants' result when the caller already has it."""
     tz = ZoneInfo(timezone)
-    members = shard_participants(participants_csv, shard, shard_size, quarantine)
+    if members is None:
+        members = shard_participants(participants_csv, shard, shard_size, quarantine)
     fitbit, rows = FitbitBatch(), []
     for raw_id in members.index:
         found = attempt(
