@@ -1,4 +1,8 @@
-from runrisk.ids import pseudonymise, shard_count, shard_members, shard_of
+import hashlib
+import hmac
+
+import runrisk.ids
+from runrisk.ids import pseudonymise, shard_count, shard_members, shard_of, shard_order
 
 
 def test_pseudonym_is_stable_and_depends_on_the_key():
@@ -25,3 +29,18 @@ def test_shards_partition_the_ids_in_pseudonym_order_whatever_their_input_order(
     # concatenating shards in order gives ids sorted by pseudonym: gathering needs no global sort
     assert [pseudonymise(i) for i in sum(shards, [])] == sorted(pseudonymise(i) for i in ids)
     assert all(shard_of(ids, i, 5) == k for k, shard in enumerate(shards) for i in shard)
+
+
+def test_pseudonym_is_hmac_sha256_of_the_raw_id_for_short_and_long_keys():
+    for key in (b"k", b"x" * 100):
+        for raw_id in ("4H00001", "Běžec-7", "", "id with spaces"):
+            expected = hmac.new(key, raw_id.encode(), hashlib.sha256).hexdigest()[:12]
+            assert pseudonymise(raw_id, key) == f"P{expected}"
+
+
+def test_shard_order_sorts_by_pseudonym_then_raw_id(monkeypatch):
+    ids = ["b", "a", "ab", "Ž", "a1", "Z", "10", "9"]
+    assert shard_order(ids) == sorted(ids, key=lambda i: (pseudonymise(i), i))
+    # with every pseudonym equal, only the raw-id tie-break is left to order them
+    monkeypatch.setattr(runrisk.ids, "_digest", lambda raw_id, key: bytes(32))
+    assert shard_order(ids) == sorted(ids)

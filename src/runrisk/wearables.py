@@ -320,17 +320,16 @@ def flag_uncountable_runs(activities: pd.DataFrame, min_run_s: float, min_run_km
     return activities
 
 
-def _start_clusters(activities: pd.DataFrame, tolerance_s: float) -> pd.Series:
+def _start_clusters(person: np.ndarray, is_run: np.ndarray, start: np.ndarray, tolerance_s: float) -> np.ndarray:
     """Cluster number per row: same participant, same run-or-not, each start within tolerance_s of the last."""
-    person = pd.factorize(activities["participant_id"])[0]
-    is_run = activities["is_run"].to_numpy(bool)
-    start = activities["start_utc"].to_numpy("datetime64[ns]").astype(np.int64)
+    person = pd.factorize(person)[0]
+    start = start.astype("datetime64[ns]").astype(np.int64)
     order = np.lexsort((start, is_run, person))
     same_kind = (person[order][1:] == person[order][:-1]) & (is_run[order][1:] == is_run[order][:-1])
     close = np.diff(start[order]) <= tolerance_s * 1e9
     cluster = np.empty(len(order), dtype=np.int64)
     cluster[order] = np.cumsum(np.concatenate([[True], ~(same_kind & close)]))
-    return pd.Series(cluster, index=activities.index)
+    return cluster
 
 
 def flag_duplicates(activities: pd.DataFrame, tolerance_s: float, source_priority: list[str]) -> pd.DataFrame:
@@ -341,36 +340,24 @@ def flag_duplicates(activities: pd.DataFrame, tolerance_s: float, source_priorit
     source_priority (then the longer distance, then file and log id), so the choice never depends on
     file order; the others stay in the table with excluded_reason naming the row they duplicate.
     """
-    candidates = activities[activities["excluded_reason"] == ""]
-    if candidates.empty:
-        return activities
-    cluster = _start_clusters(candidates, tolerance_s)
-    shared = cluster.duplicated(keep=False)  # most activities are alone in their cluster: rank only the rest
+    candidates = np.flatnonzero(activities["excluded_reason"].to_numpy() == "")
+    cluster = _start_clusters(
+        *(activities[column].to_numpy()[candidates] for column in ("participant_id", "is_run", "start_utc")),
+        tolerance_s,
+    )
+    # most activities are alone in their cluster: only the rest are copied out and ranked
+    shared = pd.Series(cluster).duplicated(keep=False).to_numpy()
     rank = {source: i for i, source in enumerate(source_priority)}
-    contested = candidates[shared].assign(
+    contested = activities.iloc[candidates[shared]]
+    contested = contested.assign(
         _cluster=cluster[shared],
-        _rank=candidates.loc[shared, "source"].map(rank).fillna(len(rank)),
-        _km=-candidates.loc[shared, "distance_km"].fillna(0),
+        _rank=contested["source"].map(rank).fillna(len(rank)),
+        _km=-contested["distance_km"].fillna(0),
     )
     ranked = contested.sort_values(["_cluster", "_rank", "_km", "source_file", "log_id"], kind="mergesort")
     counted = ranked.groupby("_cluster").head(1)
     duplicates = ranked.drop(index=counted.index)
     kept = counted.set_index("_cluster")
     labels = "duplicate of " + kept["source"] + " " + kept["source_file"] + " " + kept["log_id"]
-    activities.loc[duplicates.index, "excluded_reason"] = duplicates["_cluster"].map(labels)
-    return activities
-    rank = {source: i for i, source in enumerate(source_priority)}
-    ordered = candidates.assign(
-        _rank=candidates["source"].map(rank).fillna(len(rank)), _km=-candidates["distance_km"].fillna(0)
-    )
-    ordered = ordered.sort_values(["participant_id", "is_run", "start_utc"], kind="mergesort")
-    same_kind = ordered[["participant_id", "is_run"]].eq(ordered[["participant_id", "is_run"]].shift()).all(axis=1)
-    gap = ordered["start_utc"].diff().dt.total_seconds()
-    ordered["_cluster"] = (~(same_kind & (gap <= tolerance_s))).cumsum()
-    ranked = ordered.sort_values(["_cluster", "_rank", "_km", "source_file", "log_id"], kind="mergesort")
-    counted = ranked.groupby("_cluster").head(1)
-    duplicates = ranked.drop(index=counted.index)
-    kept = counted.set_index("_cluster")
-    labels = ("duplicate of " + kept["source"] + " " + kept["source_file"] + " " + kept["log_id"]).to_dict()
     activities.loc[duplicates.index, "excluded_reason"] = duplicates["_cluster"].map(labels)
     return activities
