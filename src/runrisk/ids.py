@@ -42,9 +42,14 @@ def shard_count(n_participants: int, shard_size: int) -> int:
 def shard_order(raw_ids: Sequence[str]) -> list[str]:
     """Raw ids in the order of their pseudonyms: shards cut in this order and concatenated in shard order
     give tables sorted by participant_id, so gathering them never needs a cohort-wide sort."""
-    key = pseudonym_key()
-    # a pseudonym's 12 hex digits are its digest's first 6 bytes, so these bytes sort as (pseudonym, raw id)
-    return sorted((str(i) for i in raw_ids), key=lambda i: _digest(i, key)[:6] + i.encode())
+    return list(_pseudonym_order(tuple(str(i) for i in raw_ids), pseudonym_key()))
+
+
+@functools.lru_cache(maxsize=4)
+def _pseudonym_order(raw_ids: tuple[str, ...], key: bytes) -> tuple[str, ...]:
+    """Cached: on real data the DAG asks for every shard's members, each a slice of this one order.
+    A pseudonym's 12 hex digits are its digest's first 6 bytes, so the sort key orders (pseudonym, raw id)."""
+    return tuple(sorted(raw_ids, key=lambda i: _digest(i, key)[:6] + i.encode()))
 
 
 def shard_members(raw_ids: Sequence[str], shard: int, shard_size: int) -> list[str]:
