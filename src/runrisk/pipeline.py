@@ -69,8 +69,8 @@ def shard_participants(
     valid = read_participants(
         participants_csv, Quarantine() if quarantine is not None else None, only=set(members), raw=raw
     )
-    members = [m for m in members if m in set(valid["raw_id"])]
-    return valid.set_index("raw_id").loc[members]
+    valid = valid.set_index("raw_id")
+    return valid.loc[[m for m in members if m in valid.index]]
 
 
 def trial_files(raw_dir: str | Path, raw_id: str) -> list[Path]:

@@ -65,11 +65,11 @@ def gather_tables(paths: list[str | Path], out: str | Path, sort_by: list[str]) 
     """
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     order = [(key, "ascending") for key in sort_by]
-    schema = pa.unify_schemas([pq.read_schema(p) for p in paths], promote_options="default")
     if sort_by[0] != "participant_id":
         table = pa.concat_tables([pq.read_table(p) for p in paths], promote_options="default")
         pq.write_table(table.sort_by(order).combine_chunks(), out, compression="zstd")
         return
+    schema = pa.unify_schemas([pq.read_schema(p) for p in paths], promote_options="default")
     previous_last = None
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         for path in paths:
