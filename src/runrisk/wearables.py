@@ -50,6 +50,7 @@ ACTIVITY_COLUMNS = [
     "excluded_reason",
 ]
 MAX_ACTIVITY_KM = 250.0  # longer than any ultra a wearable logs in one activity: a unit or sync error
+MAX_ACTIVITY_S = 48 * 3600
 FITBIT_FORMATS = ("%m/%d/%y %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z")
 
 
@@ -64,6 +65,18 @@ def parse_fitbit_time(text: str, tz: ZoneInfo) -> dt.datetime:
     raise ValueError(f"startTime {text!r} matches none of {FITBIT_FORMATS}")
 
 
+def is_run_name(activity: str) -> bool:
+    return activity.strip().lower() in RUN_NAMES
+
+
+def distance_out_of_range(km: float) -> str:
+    return f"distance {km:.1f} km is outside 0-{MAX_ACTIVITY_KM:g} km for one activity"
+
+
+def duration_out_of_range(seconds: float) -> str:
+    return f"duration {seconds:.0f} s is outside 0-{MAX_ACTIVITY_S // 3600} h"
+
+
 def make_activity(
     log_id: str, activity: str, start: dt.datetime, local_tz: dt.tzinfo, duration_s: float, distance_km: float | None
 ) -> dict:
@@ -71,13 +84,13 @@ def make_activity(
     if start.tzinfo is None:
         raise ValueError("start time has no time zone")
     if distance_km is not None and not 0 <= distance_km <= MAX_ACTIVITY_KM:
-        raise ValueError(f"distance {distance_km:.1f} km is outside 0-{MAX_ACTIVITY_KM:g} km for one activity")
-    if not 0 <= duration_s <= 48 * 3600:
-        raise ValueError(f"duration {duration_s:.0f} s is outside 0-48 h")
+        raise ValueError(distance_out_of_range(distance_km))
+    if not 0 <= duration_s <= MAX_ACTIVITY_S:
+        raise ValueError(duration_out_of_range(duration_s))
     return {
         "log_id": str(log_id),
         "activity": activity,
-        "is_run": activity.strip().lower() in RUN_NAMES,
+        "is_run": is_run_name(activity),
         "start_utc": start.astimezone(dt.UTC).replace(tzinfo=None),
         "local_date": start.astimezone(local_tz).date(),
         "duration_s": float(duration_s),
@@ -153,11 +166,8 @@ class FitbitBatch:
                 ),
                 (given & np.isnan(distance), lambda i: f"distance {v['distance'][i]!r} is not a number"),
                 (given & (distance < 0), lambda i: f"negative distance {float(distance[i])}"),
-                (
-                    km > MAX_ACTIVITY_KM,
-                    lambda i: f"distance {km[i]:.1f} km is outside 0-{MAX_ACTIVITY_KM:g} km for one activity",
-                ),
-                ((duration < 0) | (duration > 48 * 3600), lambda i: f"duration {duration[i]:.0f} s is outside 0-48 h"),
+                (km > MAX_ACTIVITY_KM, lambda i: distance_out_of_range(km[i])),
+                ((duration < 0) | (duration > MAX_ACTIVITY_S), lambda i: duration_out_of_range(duration[i])),
             ],
             n,
         )
@@ -175,7 +185,7 @@ class FitbitBatch:
                 "source_file": np.array([path.name for path, _, _ in self.files], dtype=object)[file_of_row],
                 "log_id": np.array([str(i) for i in v["logId"]], dtype=object),
                 "activity": activity,
-                "is_run": per_distinct(activity, lambda a: a.lower() in RUN_NAMES).astype(bool),
+                "is_run": per_distinct(activity, is_run_name).astype(bool),
                 "start_utc": start_utc,
                 "local_date": local_date,
                 "duration_s": duration,
