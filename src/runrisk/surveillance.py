@@ -95,11 +95,15 @@ EARLIEST_DATE, LATEST_DATE = pd.Timestamp("1980-01-01"), pd.Timestamp("2100-01-0
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
+def _not_valid(column: str, text: str, what: str) -> str:
+    return f"{column} {text!r} is not {what}"
+
+
 def _field(path: Path, row: int, pid: str, column: str, text: str, convert, what: str):
     try:
         return convert(text)
     except (ValueError, TypeError, KeyError):
-        raise InputError(path, f"{column} {text!r} is not {what}", participant=pid, row=row) from None
+        raise InputError(path, _not_valid(column, text, what), participant=pid, row=row) from None
 
 
 def _participant_row(path: Path, row: int, record: dict) -> dict:
@@ -171,6 +175,11 @@ def _parsed(column: pd.Series, convert) -> tuple[np.ndarray, np.ndarray, np.ndar
     return texts[codes], np.asarray(values + [None], dtype=object)[codes], np.asarray(failed + [True])[codes]
 
 
+def _invalid(column: str, text: np.ndarray, failed: np.ndarray, what: str) -> tuple[np.ndarray, object]:
+    """The column-wise form of _field's check: rows whose text failed to convert, and their reason."""
+    return failed, lambda i: _not_valid(column, text[i], what)
+
+
 def _parsed_dates(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Text, datetime64 (NaT where invalid) and failure per row of a categorical date column."""
     text, value, failed = _parsed(column, _date)
@@ -203,7 +212,7 @@ def _participant_rows(
     stage: str,
     checks,
 ) -> pd.DataFrame:
-    """Validated rows of a per-participant CSV, checked column-wise. checks(raw_ids, enrolment) gives
+    """Validated rows of a per-participant CSV, checked column-wise. checks(enrolment) gives
     (failed rows, reason of a row) pairs in the order a row is checked; rows of participants already set
     aside are skipped, and a participant with any bad row loses every row (quarantine mode)."""
     known = participants.set_index("raw_id")
@@ -213,7 +222,7 @@ def _participant_rows(
     skipped = ids.isin(quarantine.raw_ids if quarantine is not None else set()).to_numpy()
     enrolment = ids.map(known["enrolment_date"]).to_numpy("datetime64[ns]")
     reasons = first_reasons(
-        [(unknown, lambda i: "participant is not in participants.csv"), *checks(raw_ids, enrolment)], len(raw)
+        [(unknown, lambda i: "participant is not in participants.csv"), *checks(enrolment)], len(raw)
     )
     reasons = {i: reason for i, reason in reasons.items() if not skipped[i]}
     dropped = _set_aside_or_raise(path, raw_ids, reasons, unknown, quarantine, stage)
@@ -246,15 +255,11 @@ def read_weekly_reports(
     date_text, date, bad_date = _parsed_dates(raw["report_date"])
     answers = {c: _parsed(raw[c], OSTRC_ANSWER[1]) for c in REPORT_COLUMNS[2:6]}
 
-    def checks(raw_ids, enrolment):
-        early, early_reason = _before_enrolment("weekly report", date, bad_date, enrolment, days=7)
+    def checks(enrolment):
         return [
-            (bad_date, lambda i: f"report_date {date_text[i]!r} is not a date YYYY-MM-DD"),
-            (early, early_reason),
-            *[
-                (failed, lambda i, c=c, t=text: f"{c} {t[i]!r} is not {OSTRC_ANSWER[0]}")
-                for c, (text, _, failed) in answers.items()
-            ],
+            _invalid("report_date", date_text, bad_date, "a date YYYY-MM-DD"),
+            _before_enrolment("weekly report", date, bad_date, enrolment, days=7),
+            *[_invalid(c, text, failed, OSTRC_ANSWER[0]) for c, (text, _, failed) in answers.items()],
         ]
 
     rows = _participant_rows(path, raw, participants, quarantine, "weekly_reports", checks)
@@ -274,13 +279,12 @@ def read_diagnoses(path: str | Path, participants: pd.DataFrame, quarantine: Qua
     date_text, date, bad_date = _parsed_dates(raw["diagnosis_date"])
     code_text, code, bad_code = _parsed(raw["icd10"], _icd10)
 
-    def checks(raw_ids, enrolment):
+    def checks(enrolment):
         hint = "; record prior problems in participants.csv instead"
-        early, early_reason = _before_enrolment("diagnosis", date, bad_date, enrolment, days=0, hint=hint)
         return [
-            (bad_date, lambda i: f"diagnosis_date {date_text[i]!r} is not a date YYYY-MM-DD"),
-            (early, early_reason),
-            (bad_code, lambda i: f"icd10 {code_text[i]!r} is not an ICD-10 code such as M76.6"),
+            _invalid("diagnosis_date", date_text, bad_date, "a date YYYY-MM-DD"),
+            _before_enrolment("diagnosis", date, bad_date, enrolment, days=0, hint=hint),
+            _invalid("icd10", code_text, bad_code, "an ICD-10 code such as M76.6"),
         ]
 
     rows = _participant_rows(path, raw, participants, quarantine, "diagnoses", checks)
