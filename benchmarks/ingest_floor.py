@@ -19,7 +19,10 @@ from pathlib import Path
 import ezc3d
 import yaml
 
-from runrisk.pipeline import shard_activities, shard_participants, shard_stances, trial_files
+from runrisk.cohort.shards import shard_activities, shard_participants, shard_stances
+from runrisk.ids import shard_members
+from runrisk.io.layout import participant_files, trial_files
+from runrisk.io.surveillance import raw_participant_ids
 
 
 def seconds(action) -> float:
@@ -53,19 +56,20 @@ def main() -> None:
     csv = raw / "participants.csv"
     totals = {"c3d": [0.0, 0.0, 0], "wearables": [0.0, 0.0, 0]}
     for shard in args.shards:
-        members = shard_participants(csv, shard, args.shard_size, None).index
+        ids = shard_members(raw_participant_ids(csv), shard, args.shard_size)
+        members = shard_participants(csv, ids, None).index
         c3d_files = [p for m in members for p in trial_files(raw, m)]
-        json_files = [p for m in members for p in sorted((raw / "fitbit" / m).glob("*.json"))]
+        json_files = [p for m in members for p in participant_files(raw, m, {"fitbit": (".json",)})]
         full, floor = best_of(
             args.repeat,
-            lambda s=shard: shard_stances(csv, raw, s, args.shard_size, config["biomechanics"]),
+            lambda i=ids: shard_stances(shard_participants(csv, i, None), raw, config["biomechanics"]),
             lambda f=c3d_files: read_each(f, lambda path: ezc3d.c3d(str(path), extract_forceplat_data=True)),
         )
         totals["c3d"] = [totals["c3d"][0] + full, totals["c3d"][1] + floor, totals["c3d"][2] + len(c3d_files)]
         full, floor = best_of(
             args.repeat,
-            lambda s=shard: shard_activities(
-                csv, raw, s, args.shard_size, config["study"]["timezone"], config["wearables"]
+            lambda i=ids: shard_activities(
+                shard_participants(csv, i, None), raw, config["study"]["timezone"], config["wearables"]
             ),
             lambda f=json_files: read_each(
                 f, lambda path: json.loads(path.read_bytes().decode("utf-8"))

@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import yaml
 
-from runrisk.fitabase import read_fitabase_daily
-from runrisk.garmin import read_fit, read_gpx, read_tcx
-from runrisk.project import ROOT
+from runrisk.io.fitabase import read_fitabase_daily
+from runrisk.io.garmin import read_fit, read_gpx, read_tcx
+from runrisk.io.wearables import read_fitbit_exercise
 from runrisk.simulate import cohort, fitbit_writer
-from runrisk.wearables import read_fitbit_exercise
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TZ = ZoneInfo("Europe/Prague")
 

@@ -1,8 +1,8 @@
 """Participant-flow diagram."""
 
 from runrisk import scriptio
-from runrisk.figures import flow_diagram, save
-from runrisk.tables import read_table
+from runrisk.io.tables import read_table
+from runrisk.report.figures import flow_diagram, save
 
 
 def main(snakemake):

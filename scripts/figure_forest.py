@@ -3,8 +3,8 @@
 import pandas as pd
 
 from runrisk import scriptio
-from runrisk.figures import forest_plot, save
-from runrisk.tables import read_table
+from runrisk.io.tables import read_table
+from runrisk.report.figures import forest_plot, save
 
 
 def main(snakemake):

@@ -1,8 +1,8 @@
 """Kaplan-Meier curves by tertile of weekly running volume."""
 
 from runrisk import scriptio
-from runrisk.figures import km_by_tertile, save
-from runrisk.tables import read_table
+from runrisk.io.tables import read_table
+from runrisk.report.figures import km_by_tertile, save
 
 
 def main(snakemake):

@@ -1,13 +1,12 @@
 """Per-trial QC figure for one participant's first trial: GRF, COP path on the foot, extracted peaks."""
 
-from pathlib import Path
-
 from runrisk import scriptio
-from runrisk.biomechanics import StanceSettings, extract_stances, filter_trial
-from runrisk.figures import save, trial_qc_figure
-from runrisk.pipeline import convention_of, load_trial, trial_files
+from runrisk.biomech.stances import StanceSettings, extract_stances, filter_trial
+from runrisk.cohort.shards import convention_of, load_trial
+from runrisk.io.layout import trial_files
+from runrisk.io.surveillance import read_participants
 from runrisk.quarantine import attempt, quarantine_for
-from runrisk.surveillance import read_participants
+from runrisk.report.figures import save, trial_qc_figure
 
 
 def first_readable_trial(raw_dir, participants, preferred, settings, quarantine):
@@ -22,7 +21,7 @@ def first_readable_trial(raw_dir, participants, preferred, settings, quarantine)
             quarantine,
             "qc",
             lambda p=path, q=participant: load_trial(
-                p, convention_of(q, settings), q["body_mass_kg"], settings.get("visual3d_rate_hz")
+                p, convention_of(q, settings), q["body_mass_kg"], settings["visual3d_rate_hz"]
             ),
         )
         if trial is not None:
@@ -34,7 +33,7 @@ def main(snakemake):
     settings = snakemake.params.settings
     quarantine = quarantine_for(snakemake.params.on_bad_input)
     participants = read_participants(snakemake.input.participants, quarantine).set_index("raw_id")
-    raw_dir = Path(snakemake.input.participants).parent
+    raw_dir = snakemake.params.raw_dir
     participant, path, trial = first_readable_trial(
         raw_dir, participants, snakemake.params.raw_id, settings, quarantine
     )

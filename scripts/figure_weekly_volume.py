@@ -1,10 +1,10 @@
 """One participant's weekly running volume with injury reports and diagnoses overlaid."""
 
 from runrisk import scriptio
-from runrisk.exposure import follow_up_week
-from runrisk.figures import save, weekly_volume_figure
+from runrisk.cohort.exposure import follow_up_week
 from runrisk.ids import pseudonymise
-from runrisk.tables import read_table
+from runrisk.io.tables import read_table
+from runrisk.report.figures import save, weekly_volume_figure
 
 
 def chosen_participant(outcomes, raw_id):

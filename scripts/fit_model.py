@@ -3,9 +3,9 @@
 import logging
 
 from runrisk import scriptio
-from runrisk.models import fit_cox, fit_firth, fit_logistic
-from runrisk.tables import read_table, write_table
-from runrisk.terms import Term
+from runrisk.io.tables import read_table, write_table
+from runrisk.stats.models import fit_cox, fit_firth, fit_logistic
+from runrisk.stats.terms import Term
 
 FITTERS = {"logistic": fit_logistic, "firth": fit_firth, "cox": fit_cox}
 

@@ -3,9 +3,9 @@
 import logging
 
 from runrisk import scriptio
-from runrisk.tables import read_table, write_table
-from runrisk.terms import Term
-from runrisk.timevarying import WEEKLY_COLUMNS, fit_cox_timevarying, weekly_intervals
+from runrisk.io.tables import read_table, write_table
+from runrisk.stats.terms import Term
+from runrisk.stats.timevarying import WEEKLY_COLUMNS, fit_cox_timevarying, weekly_intervals
 
 
 def main(snakemake):

@@ -1,19 +1,11 @@
-"""Concatenate shard tables into one table, in a fixed row order."""
+"""Concatenate shard tables into one table, in the table's declared row order."""
 
 from runrisk import scriptio
-from runrisk.tables import gather_tables
-
-SORT_KEYS = {
-    "stances": ["participant_id", "trial", "plate"],
-    "trials": ["participant_id", "trial"],
-    "quarantine": ["stage", "participant_id", "file", "row"],
-    "activities": ["participant_id", "start_utc", "activity", "log_id"],
-}
+from runrisk.io.tables import SORT_KEYS, gather_tables
 
 
 def main(snakemake):
-    (name,) = snakemake.output.keys()
-    gather_tables(list(snakemake.input), snakemake.output[0], SORT_KEYS[name])
+    gather_tables(list(snakemake.input), snakemake.output.table, SORT_KEYS[snakemake.params.table])
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

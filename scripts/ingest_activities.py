@@ -1,29 +1,29 @@
 """One shard of participants: wearable exports -> one row per activity, and its weekly volume."""
 
-from pathlib import Path
-
 from runrisk import scriptio
-from runrisk.exposure import weekly_volume
-from runrisk.pipeline import shard_activities, shard_participants
+from runrisk.cohort.exposure import weekly_volume
+from runrisk.cohort.shards import shard_activities, shard_participants
+from runrisk.io.tables import SORT_KEYS, write_table
 from runrisk.quarantine import quarantine_for, records_frame
-from runrisk.tables import write_table
 
 
 def main(snakemake):
-    csv, shard, size = snakemake.input.participants, int(snakemake.wildcards.shard), snakemake.params.shard_size
-    quarantine = quarantine_for(snakemake.params.on_bad_input)
-    members = shard_participants(csv, shard, size, quarantine)
-    activities = shard_activities(
-        csv, Path(csv).parent, shard, size, snakemake.params.timezone, snakemake.params.settings, quarantine, members
-    )
-    write_table(activities, snakemake.output.activities, sort_by=["participant_id", "start_utc", "activity", "log_id"])
-    write_table(records_frame(quarantine), snakemake.output.quarantine, sort_by=["participant_id", "file"])
+    params = snakemake.params
+    quarantine = quarantine_for(params.on_bad_input)
+    members = shard_participants(snakemake.input.participants, params.members, quarantine)
+    activities = shard_activities(members, params.raw_dir, params.timezone, params.settings, quarantine)
+    write_table(activities, snakemake.output.activities, sort_by=SORT_KEYS["activities"])
+    write_table(records_frame(quarantine), snakemake.output.quarantine, sort_by=SORT_KEYS["quarantine"])
     # weekly volume per shard, so no job ever holds every activity of a large cohort
-    cfg = snakemake.params.exposure
+    weeks = params.weeks
     weekly = weekly_volume(
-        activities, members.reset_index(), cfg["follow_up_weeks"], cfg["min_worn_days_per_week"], cfg["min_prior_weeks"]
+        activities,
+        members.reset_index(),
+        weeks["follow_up_weeks"],
+        weeks["min_worn_days_per_week"],
+        weeks["min_prior_weeks"],
     )
-    write_table(weekly, snakemake.output.weekly, sort_by=["participant_id", "week"])
+    write_table(weekly, snakemake.output.weekly, sort_by=SORT_KEYS["weekly_volume"])
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -1,9 +1,9 @@
 """Weekly OSTRC-O2 reports and physician diagnoses -> validated tables, and their quarantine."""
 
 from runrisk import scriptio
+from runrisk.io.surveillance import read_diagnoses, read_participants, read_weekly_reports
+from runrisk.io.tables import SORT_KEYS, write_table
 from runrisk.quarantine import quarantine_for, records_frame
-from runrisk.surveillance import read_diagnoses, read_participants, read_weekly_reports
-from runrisk.tables import write_table
 
 
 def main(snakemake):
@@ -16,9 +16,9 @@ def main(snakemake):
     # a participant quarantined by its diagnoses loses its reports too, and the other way round
     reports = reports[~reports["participant_id"].isin(dropped)]
     diagnoses = diagnoses[~diagnoses["participant_id"].isin(dropped)]
-    write_table(reports, snakemake.output.reports, sort_by=["participant_id", "report_date"])
-    write_table(diagnoses, snakemake.output.diagnoses, sort_by=["participant_id", "diagnosis_date", "icd10"])
-    write_table(records_frame(quarantine, since=already), snakemake.output.quarantine)
+    write_table(reports, snakemake.output.reports, sort_by=SORT_KEYS["weekly_reports"])
+    write_table(diagnoses, snakemake.output.diagnoses, sort_by=SORT_KEYS["diagnoses"])
+    write_table(records_frame(quarantine, since=already), snakemake.output.quarantine, sort_by=SORT_KEYS["quarantine"])
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

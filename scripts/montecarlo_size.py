@@ -1,9 +1,9 @@
 """Monte-Carlo replicates of the study at one cohort size."""
 
 from runrisk import scriptio
-from runrisk.montecarlo import run_size
-from runrisk.tables import write_table
-from runrisk.terms import Term
+from runrisk.io.tables import SORT_KEYS, write_table
+from runrisk.stats.montecarlo import run_size
+from runrisk.stats.terms import Term
 
 
 def main(snakemake):
@@ -17,7 +17,7 @@ def main(snakemake):
         snakemake.params.min_worn_weeks,
         cfg["alpha"],
     )
-    write_table(replicates, snakemake.output.replicates, sort_by=["replicate", "term"])
+    write_table(replicates, snakemake.output.replicates, sort_by=SORT_KEYS["montecarlo_replicates"])
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 
 from runrisk import scriptio
-from runrisk.figures import power_figure, save
-from runrisk.montecarlo import summarise
+from runrisk.io.tables import SORT_KEYS, read_table, write_table
+from runrisk.report.figures import power_figure, save
 from runrisk.simulate.cohort import TRUE_EFFECT_OF_TERM
-from runrisk.tables import read_table, write_table
+from runrisk.stats.montecarlo import summarise
 
 
 def main(snakemake):
@@ -23,7 +23,7 @@ def main(snakemake):
     summary = summarise(replicates, truth)
     labels = {t["column"]: t["label"] for t in snakemake.params.terms}
     summary["label"] = summary["term"].map(labels)
-    write_table(summary, snakemake.output.summary, sort_by=["term", "size"])
+    write_table(summary, snakemake.output.summary, sort_by=SORT_KEYS["montecarlo"])
     save(power_figure(summary), snakemake.output.png, snakemake.output.svg)
 
 

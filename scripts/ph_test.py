@@ -1,9 +1,9 @@
 """Proportional-hazards check of the Cox model (scaled Schoenfeld residuals)."""
 
 from runrisk import scriptio
-from runrisk.models import schoenfeld_tests
-from runrisk.tables import read_table, write_table
-from runrisk.terms import Term
+from runrisk.io.tables import read_table, write_table
+from runrisk.stats.models import schoenfeld_tests
+from runrisk.stats.terms import Term
 
 
 def main(snakemake):

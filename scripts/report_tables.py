@@ -1,7 +1,7 @@
 """Key tables as CSV for `snakemake --report` (which renders CSV, not Parquet)."""
 
 from runrisk import scriptio
-from runrisk.tables import read_table
+from runrisk.io.tables import read_table
 
 
 def main(snakemake):

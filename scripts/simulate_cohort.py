@@ -3,8 +3,8 @@
 import logging
 
 from runrisk import scriptio
+from runrisk.io.tables import SORT_KEYS, write_table
 from runrisk.simulate import cohort
-from runrisk.tables import write_table
 
 
 def main(snakemake):
@@ -12,8 +12,8 @@ def main(snakemake):
     truth, weekly = cohort.simulate_truth(cfg)
     cohort.participants_csv(truth).to_csv(snakemake.output.participants, index=False)
     cohort.write_surveillance_csvs(cfg, truth, snakemake.output.reports, snakemake.output.diagnoses)
-    write_table(truth, snakemake.output.truth, sort_by=["index"])
-    write_table(weekly, snakemake.output.weekly, sort_by=["raw_id", "week"])
+    write_table(truth, snakemake.output.truth, sort_by=SORT_KEYS["truth"])
+    write_table(weekly, snakemake.output.weekly, sort_by=SORT_KEYS["truth_weekly"])
     logging.info("%d participants, %d true cases", len(truth), int(truth["true_case"].sum()))
 
 

@@ -7,17 +7,16 @@ from pathlib import Path
 import pandas as pd
 
 from runrisk import scriptio
-from runrisk.ids import shard_members
+from runrisk.io.tables import read_table
 from runrisk.simulate import c3d_writer, fitbit_writer
-from runrisk.tables import read_table
 
 
 def main(snakemake):
     cfg = snakemake.params.simulate
-    raw = Path(snakemake.output.inventory).parent.parent  # <raw_dir>/inventory/shard-k.tsv
+    raw = Path(snakemake.params.raw_dir)
     truth = read_table(snakemake.input.truth).set_index("raw_id")
     weekly = read_table(snakemake.input.weekly)
-    members = shard_members(truth.index, int(snakemake.wildcards.shard), snakemake.params.shard_size)
+    members = snakemake.params.members
     written = []
     for raw_id in members:
         person = {"raw_id": raw_id, **truth.loc[raw_id].to_dict()}

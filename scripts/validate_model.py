@@ -3,10 +3,10 @@
 import numpy as np
 
 from runrisk import scriptio
-from runrisk.figures import calibration_figure, decision_curve_figure, save
-from runrisk.tables import read_table, write_table
-from runrisk.terms import Term, design_matrix, outcome
-from runrisk.validation import bootstrap_validation, calibration_curve, decision_curve, fit_coefficients
+from runrisk.io.tables import read_table, write_table
+from runrisk.report.figures import calibration_figure, decision_curve_figure, save
+from runrisk.stats.terms import Term, design_matrix, outcome
+from runrisk.stats.validation import bootstrap_validation, calibration_curve, decision_curve, fit_coefficients
 
 
 def main(snakemake):

@@ -5,11 +5,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from runrisk.project import copy_workflow, run_snakemake
+from workflow_runner import copy_workflow, run_snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = Path(os.environ.get("RUNRISK_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
+
+
+# A test that needs a whole study run is slow (minutes); `pytest -m "not slow"` leaves those out.
+SLOW_FIXTURES = {"small_run", "slurm_cluster"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

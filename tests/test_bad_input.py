@@ -7,11 +7,11 @@ import shutil
 import pytest
 from bad_input.corpus import CASES, CONFIG, REAL, build_study
 
+from runrisk.cohort.shards import shard_activities, shard_participants, shard_stances
 from runrisk.errors import InputError
 from runrisk.ids import pseudonymise
-from runrisk.pipeline import shard_activities, shard_stances
+from runrisk.io.surveillance import raw_participant_ids, read_diagnoses, read_participants, read_weekly_reports
 from runrisk.quarantine import quarantine_for
-from runrisk.surveillance import read_diagnoses, read_participants, read_weekly_reports
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +26,9 @@ def ingest(raw, mode):
     participants = read_participants(raw / "participants.csv", quarantine)
     read_weekly_reports(raw / "weekly_reports.csv", participants, quarantine)
     read_diagnoses(raw / "diagnoses.csv", participants, quarantine)
-    shard_stances(raw / "participants.csv", raw, 0, 100, CONFIG["biomechanics"], quarantine)
-    shard_activities(
-        raw / "participants.csv", raw, 0, 100, CONFIG["study"]["timezone"], CONFIG["wearables"], quarantine
-    )
+    members = shard_participants(raw / "participants.csv", raw_participant_ids(raw / "participants.csv"), quarantine)
+    shard_stances(members, raw, CONFIG["biomechanics"], quarantine)
+    shard_activities(members, raw, CONFIG["study"]["timezone"], CONFIG["wearables"], quarantine)
     return quarantine
 
 

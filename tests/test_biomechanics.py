@@ -3,18 +3,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from workflow_runner import stance_settings
 
-from runrisk.biomechanics import (
+from runrisk.biomech.conventions import to_documented_convention
+from runrisk.biomech.stances import (
     PEAK_NAMES,
-    StanceSettings,
     contact_segments,
     extract_stances,
     stance_qc,
     summarise_participants,
 )
-from runrisk.c3d import read_trial
-from runrisk.conventions import to_documented_convention
 from runrisk.errors import InputError
+from runrisk.io.c3d import read_trial
 from runrisk.simulate import c3d_writer, cohort
 
 
@@ -38,7 +38,7 @@ def test_simulated_trial_reads_back_with_two_plates(simulated):
 
 def test_extraction_recovers_the_simulated_truth(simulated):
     person, paths = simulated
-    rows = extract_stances(to_documented_convention(read_trial(paths[0]), "plugin_gait"), StanceSettings())
+    rows = extract_stances(to_documented_convention(read_trial(paths[0]), "plugin_gait"), stance_settings())
     right = next(r for r in rows if r["side"] == "R")
     assert {r["side"] for r in rows} == {"R", "L"}
     assert right["qc_reason"] == ""
@@ -55,7 +55,7 @@ def test_extraction_recovers_the_simulated_truth(simulated):
 def test_contact_segments_and_qc_reasons():
     fz = np.array([0, 0, 30, 40, 30, 0, 0, 50, 0], float)
     assert contact_segments(fz, 20) == [(2, 5), (7, 8)]
-    settings = StanceSettings(min_stance_s=0.1, max_stance_s=0.5)
+    settings = stance_settings(min_stance_s=0.1, max_stance_s=0.5)
     assert "partial" in stance_qc(0, 100, 500, 1000, settings, 1)
     assert "shorter" in stance_qc(10, 60, 500, 1000, settings, 1)
     assert "longer" in stance_qc(10, 700, 1000, 1000, settings, 1)

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from bad_input.corpus import REAL
 from test_reproducibility import digests
+from workflow_runner import copy_workflow, run_snakemake, snakemake_command
 
+from runrisk.cohort.outcomes import QUARANTINE_BOX, UNKNOWN_RECORDS_BOX
 from runrisk.ids import pseudonymise
-from runrisk.outcomes import QUARANTINE_BOX, UNKNOWN_RECORDS_BOX
-from runrisk.project import copy_workflow, run_snakemake, snakemake_command
 
 OWN_DATA = "simulate: {enabled: false}\n"
 

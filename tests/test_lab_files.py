@@ -4,16 +4,17 @@ markers, events, Plug-in Gait vs Visual3D conventions, Visual3D ASCII exports, f
 import numpy as np
 import pytest
 from trialkit import FZ1, MY1, analogs, simulated_c3d, to_visual3d_text, write_and_read
+from workflow_runner import stance_settings
 
-from runrisk.biomechanics import StanceSettings, extract_stances, lowpass
-from runrisk.c3d import read_trial
-from runrisk.conventions import to_documented_convention
+from runrisk.biomech.conventions import to_documented_convention
+from runrisk.biomech.stances import extract_stances, lowpass
 from runrisk.errors import InputError
+from runrisk.io.c3d import read_trial
+from runrisk.io.trial import Trial
+from runrisk.io.visual3d import read_visual3d
 from runrisk.simulate.c3d_writer import _set_int_parameter
-from runrisk.trial import Trial
-from runrisk.visual3d import read_visual3d
 
-SETTINGS = StanceSettings()
+SETTINGS = stance_settings()
 
 
 def right_stance(trial):
@@ -174,7 +175,7 @@ def test_real_visual3d_treadmill_export(real_data):
     trial = read_visual3d(real_data / "visual3d" / "gaitway2visual3d_filename_converted.txt")
     assert trial.analog_rate == pytest.approx(1000.0)
     assert [p.side_hint for p in trial.plates] == ["R", "", "L"]  # FFP-R, FP, FP-L
-    rows = extract_stances(trial, StanceSettings(max_stance_s=1.0))
+    rows = extract_stances(trial, stance_settings(max_stance_s=1.0))
     by_plate = {r["plate"]: r for r in rows}
     assert 1 not in by_plate  # the right-foot channels stay at zero in these 0.55 s
     assert by_plate[3]["side"] == "L"

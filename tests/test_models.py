@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from runrisk.models import fit_cox, fit_logistic
-from runrisk.terms import Term, design_matrix
+from runrisk.stats.models import fit_cox, fit_logistic
+from runrisk.stats.terms import Term, design_matrix
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def cohort_with_known_effects():
     )
 
 
-TERMS = [Term("mean_weekly_km", "volume", 12.5), Term("rotation", "rotation lower", "sd", -1)]
+TERMS = [Term("mean_weekly_km", "volume", 12.5, 1), Term("rotation", "rotation lower", "sd", -1)]
 
 
 def test_design_matrix_scales_per_unit_and_per_sd_lower():

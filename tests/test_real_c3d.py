@@ -1,15 +1,16 @@
 """Every real C3D in ../shared/data/real/c3d (see SOURCES.md there): read, or refused clearly."""
 
 import pytest
+from workflow_runner import stance_settings
 
-from runrisk.biomechanics import StanceSettings, extract_stances, vertical_force
-from runrisk.c3d import read_trial
-from runrisk.conventions import to_documented_convention
+from runrisk.biomech.conventions import to_documented_convention
+from runrisk.biomech.stances import extract_stances, vertical_force
 from runrisk.errors import InputError
-from runrisk.trial import SUPPORTED_PLATE_TYPES
+from runrisk.io.c3d import read_trial
+from runrisk.io.trial import SUPPORTED_PLATE_TYPES
 
 MIPS_FILES = {"Sample02_sgi_real.c3d", "btk_sample06_MACsample_sgi.c3d"}
-WALKING = StanceSettings(max_stance_s=1.5)
+WALKING = stance_settings(max_stance_s=1.5)
 PHYSIOLOGICAL = {
     "knee_flexion_angle_peak": (-10, 90),
     "hip_adduction_angle_peak": (-25, 30),
@@ -50,7 +51,7 @@ def test_every_real_file_is_read_or_refused_clearly(real_data, path):
 
 def test_running_trial_has_one_stance_on_plate_one(real_data):
     trial = read_trial(real_data / "c3d" / "pyorerun_Running_0002.c3d")
-    rows = extract_stances(trial, StanceSettings())
+    rows = extract_stances(trial, stance_settings())
     assert [r["plate"] for r in rows] == [1]
     assert rows[0]["contact_time_s"] == pytest.approx(0.29, abs=0.03)
     assert 1300 < rows[0]["peak_vgrf_n"] < 1500
@@ -60,7 +61,7 @@ def test_walking_plugin_gait_trial_is_flagged_as_walking_by_running_settings(rea
     trial = to_documented_convention(read_trial(real_data / "c3d" / "btk_PiG_Motion-FlatFoot-Full.c3d"), "plugin_gait")
     assert {"RAnkleAngles", "LAnkleAngles", "RKneeAngles"} <= trial.angle_labels
     assert len(trial.events) == 12
-    rows = extract_stances(trial, StanceSettings())
+    rows = extract_stances(trial, stance_settings())
     assert rows and all("walking or standing" in r["qc_reason"] for r in rows)
     walking = {r["side"]: r for r in extract_stances(trial, WALKING)}
     assert walking["L"]["qc_reason"] == ""
@@ -105,4 +106,4 @@ def test_events_are_read_in_trial_time(real_data):
 def test_file_without_force_plates_gives_no_stances(real_data):
     trial = read_trial(real_data / "c3d" / "kinematics_tennis_serve_nan.c3d")
     assert trial.plates == []
-    assert extract_stances(trial, StanceSettings()) == []
+    assert extract_stances(trial, stance_settings()) == []

@@ -13,16 +13,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from runrisk.firth import firth_fit, profile_interval
-from runrisk.models import fit_cox, fit_firth, fit_logistic
-from runrisk.terms import Term
+from runrisk.stats.firth import firth_fit, profile_interval
+from runrisk.stats.models import fit_cox, fit_firth, fit_logistic
+from runrisk.stats.terms import Term
 
 REFERENCE = Path(__file__).parent / "reference"
 TERMS = [
-    Term("km", "km", 12.5),
+    Term("km", "km", 12.5, 1),
     Term("rotation", "rotation lower", "sd", -1),
-    Term("moment", "moment", "sd"),
-    Term("female", "female", 1),
+    Term("moment", "moment", "sd", 1),
+    Term("female", "female", 1, 1),
 ]
 
 

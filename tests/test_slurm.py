@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_reproducibility import digests
-
-from runrisk.project import copy_workflow, run_snakemake
+from workflow_runner import copy_workflow, run_snakemake
 
 STARTER = Path(__file__).parent / "slurm" / "local_cluster.sh"
 

@@ -1,15 +1,14 @@
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from lifelines import CoxTimeVaryingFitter
+from workflow_runner import demo_config
 
-from runrisk.montecarlo import run_size, summarise
-from runrisk.project import ROOT
-from runrisk.sensitivity import fit_mice_logistic
-from runrisk.terms import COEF_COLUMNS, Term, design_matrix
-from runrisk.timevarying import MAX_RATIO, efron_cox, fit_cox_timevarying, weekly_intervals
-from runrisk.validation import bootstrap_validation, c_statistic, calibration, decision_curve
+from runrisk.stats.montecarlo import run_size, summarise
+from runrisk.stats.sensitivity import fit_mice_logistic
+from runrisk.stats.terms import COEF_COLUMNS, Term, design_matrix
+from runrisk.stats.timevarying import MAX_RATIO, efron_cox, fit_cox_timevarying, weekly_intervals
+from runrisk.stats.validation import bootstrap_validation, c_statistic, calibration, decision_curve
 
 
 def test_c_statistic_extremes_and_ties():
@@ -80,7 +79,7 @@ def test_mice_imputes_missing_covariates_reproducibly():
     frame = pd.DataFrame({"x": rng.normal(size=n), "z": rng.normal(size=n)})
     frame["status"] = np.where(rng.random(n) < 1 / (1 + np.exp(-(-1 + frame["x"]))), "case", "control")
     frame.loc[rng.choice(n, 40, replace=False), "z"] = np.nan
-    terms = [Term("x", "x", 1), Term("z", "z", 1)]
+    terms = [Term("x", "x", 1, 1), Term("z", "z", 1, 1)]
     first = fit_mice_logistic(frame, terms, imputations=5, burn_in=3, seed=2)
     second = fit_mice_logistic(frame, terms, imputations=5, burn_in=3, seed=2)
     pd.testing.assert_frame_equal(first, second)
@@ -90,7 +89,7 @@ def test_mice_imputes_missing_covariates_reproducibly():
 
 
 def test_monte_carlo_is_reproducible_and_summarises_coverage():
-    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    config = demo_config()
     cfg = {**config["simulate"], "baseline_log_odds": -2.0}
     terms = [Term.from_config(t) for t in config["models"]["terms"]]
     replicates = run_size(cfg, terms, 300, 3, min_worn_weeks=4)
@@ -141,7 +140,7 @@ def test_efron_cox_equals_lifelines_time_varying_fitter(seed):
 
 def test_time_varying_table_of_the_study_equals_lifelines(small_run):
     """The study's own weekly intervals through runrisk's fit and through lifelines give one table."""
-    config = yaml.safe_load((small_run / "config/config.yaml").read_text())["models"]["timevarying"]
+    config = demo_config()["models"]["timevarying"]
     terms = [Term.from_config(t) for t in config["terms"]]
     analysis = pd.read_parquet(small_run / "results/tables/analysis.parquet")
     weekly = pd.read_parquet(small_run / "results/tables/weekly_volume.parquet")

@@ -1,11 +1,26 @@
+from dataclasses import replace
+
 import pandas as pd
 import pytest
+from workflow_runner import schema_defaults
 
+from runrisk.cohort.outcomes import (
+    CASE_BOX,
+    CONTROL_BOX,
+    EXCLUSION_BOXES,
+    QUARANTINE_BOX,
+    OutcomeRules,
+    classify,
+    flow_table,
+)
 from runrisk.errors import InputError
 from runrisk.ids import pseudonymise
-from runrisk.outcomes import CASE_BOX, CONTROL_BOX, EXCLUSION_BOXES, QUARANTINE_BOX, OutcomeRules, classify, flow_table
-from runrisk.surveillance import read_diagnoses, read_participants, read_weekly_reports
+from runrisk.io.surveillance import read_diagnoses, read_participants, read_weekly_reports
 
+DEFAULTS = schema_defaults()
+RULES = OutcomeRules.from_config(
+    DEFAULTS["outcomes"], DEFAULTS["exposure"]["follow_up_weeks"], DEFAULTS["exposure"]["min_worn_weeks"]
+)
 HEADER = "participant_id,age,sex,height_cm,body_mass_kg,runner,prior_achilles_problems,enrolment_date,name\n"
 
 
@@ -103,7 +118,7 @@ def _frames():
 
 
 def test_every_participant_lands_in_exactly_one_box():
-    outcomes = classify(*_frames(), OutcomeRules(), quarantined=frozenset({"p1"})).set_index("participant_id")
+    outcomes = classify(*_frames(), RULES, quarantined=frozenset({"p1"})).set_index("participant_id")
     assert outcomes.loc["p1", "box"] == EXCLUSION_BOXES[0] == QUARANTINE_BOX
     assert outcomes.loc["p0", "box"] == EXCLUSION_BOXES[1]  # no stance
     assert outcomes.loc["p2", "box"] == EXCLUSION_BOXES[2]  # wore the device 2 weeks
@@ -117,5 +132,5 @@ def test_every_participant_lands_in_exactly_one_box():
 
 
 def test_lenient_controls_keep_prior_problems_and_complaints():
-    outcomes = classify(*_frames(), OutcomeRules(strict_controls=False)).set_index("participant_id")
+    outcomes = classify(*_frames(), replace(RULES, strict_controls=False)).set_index("participant_id")
     assert outcomes.loc[["p3", "p4"], "status"].tolist() == ["control", "control"]

@@ -4,7 +4,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from runrisk.ids import pseudonymise, shard_members
-from runrisk.tables import gather_tables, read_table, write_table
+from runrisk.io.tables import gather_tables, read_table, write_table
 
 
 def _shard_files(tmp_path, raw_ids, shard_size, rng):

@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from workflow_runner import ROOT
 
+from runrisk.cohort.exposure import exposure_summary, weekly_volume
+from runrisk.cohort.shards import shard_activities, shard_participants
 from runrisk.errors import InputError
-from runrisk.exposure import exposure_summary, weekly_volume
-from runrisk.fitabase import read_fitabase_daily
-from runrisk.garmin import read_fit, read_gpx, read_tcx
-from runrisk.pipeline import shard_activities
-from runrisk.project import ROOT
-from runrisk.wearables import (
+from runrisk.io.fitabase import read_fitabase_daily
+from runrisk.io.garmin import read_fit, read_gpx, read_tcx
+from runrisk.io.wearables import (
     _fitbit_start_times,
     activities_frame,
     flag_duplicates,
@@ -214,7 +214,8 @@ def test_same_run_from_a_watch_and_fitbit_counts_once(real_data, tmp_path):
         "participant_id,age,sex,height_cm,body_mass_kg,runner,"
         "prior_achilles_problems,enrolment_date\nA1,30,F,165,60,yes,no,2015-08-10\n"
     )
-    activities = shard_activities(raw / "participants.csv", raw, 0, 10, "Europe/Prague", SETTINGS)
+    members = shard_participants(raw / "participants.csv", ["A1"], None)
+    activities = shard_activities(members, raw, "Europe/Prague", SETTINGS)
     counted = activities[activities["excluded_reason"] == ""]
     assert len(activities) == 4 and len(counted) == 2  # the FIT run and the GPX run
     assert set(counted["source"]) == {"fit", "gpx"}

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from workflow_runner import ROOT, run_snakemake
 
 from runrisk.ids import pseudonymise
-from runrisk.project import ROOT, run_snakemake
 
 BIN = Path(sys.executable).parent
 
@@ -94,7 +94,7 @@ def test_weekly_series_flow_wear_and_figure(small_run):
 
 
 def test_statistics_outputs_share_one_schema(small_run):
-    from runrisk.terms import COEF_COLUMNS
+    from runrisk.stats.terms import COEF_COLUMNS
 
     for name in ("logistic", "firth", "cox", "cox_timevarying", "sensitivity"):
         table = read(small_run, f"models/{name}.parquet")
@@ -152,3 +152,35 @@ def test_real_data_mode_reads_the_same_raw_files_and_stops_on_a_corrupt_trial(sm
 def test_lint_is_clean(command):
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def planned_rules(workdir: Path, *configfiles: str) -> dict[str, int]:
+    """Rule -> job count of a dry run: what Snakemake would rerun after a config change."""
+    result = run_snakemake(workdir, 1, "-n", "--configfile", "config/test.yaml", *configfiles)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    if "Nothing to be done" in result.stdout + result.stderr:
+        return {}
+    start = lines.index("Job stats:") + 3
+    counts = {}
+    for line in lines[start:]:
+        name, count = line.split()
+        if name == "total":
+            return counts
+        counts[name] = int(count)
+    raise AssertionError(result.stdout[-2000:])
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "figure_rule"),
+    [("exposure", "plot_participant", "weekly_volume_figure"), ("biomechanics", "qc_participant", "qc_trial_figure")],
+)
+def test_a_figure_option_reruns_only_that_figure(small_run, section, key, figure_rule):
+    assert planned_rules(small_run) == {}
+    raw_ids = pd.read_csv(small_run / "resources/synthetic/participants.csv")["participant_id"]
+    option = small_run / "config" / f"{key}.yaml"
+    option.write_text(yaml.safe_dump({section: {key: str(raw_ids.iloc[-1])}}))
+    try:
+        assert planned_rules(small_run, f"config/{key}.yaml") == {figure_rule: 1, "manifest": 1, "all": 1}
+    finally:
+        option.unlink()

@@ -7,10 +7,10 @@ from pathlib import Path
 import ezc3d
 import numpy as np
 
-from runrisk.c3d import read_trial
-from runrisk.conventions import to_documented_convention
+from runrisk.biomech.conventions import to_documented_convention
+from runrisk.io.c3d import read_trial
+from runrisk.io.trial import Trial
 from runrisk.simulate import c3d_writer, cohort
-from runrisk.trial import Trial
 
 FZ1, MX1, MY1 = 2, 3, 4  # analog channels of plate 1 (Fx, Fy, Fz, Mx, My, Mz)
 

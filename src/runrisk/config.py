@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import jsonschema
@@ -41,34 +42,35 @@ def describe(error: jsonschema.ValidationError) -> str:
 
 def validate_config(config: dict, schema_path: str | Path) -> None:
     """Raise ConfigError listing every problem, one per line, keys in config order."""
-    schema = yaml.safe_load(Path(schema_path).read_text())
+    schema = load_schema(schema_path)
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config), key=lambda e: list(map(str, e.path)))
     if errors:
         lines = "\n  ".join(describe(e) for e in errors)
         raise ConfigError(f"config does not match {schema_path}:\n  {lines}")
 
 
-def undocumented_keys(config: dict, schema: dict, root: dict | None = None, prefix: str = "") -> list[str]:
-    """Config keys whose schema entry has no description (every parameter must be documented)."""
-    root = root or schema
-    missing = []
-    properties = schema.get("properties", {})
-    for key, value in config.items():
-        name = f"{prefix}{key}"
-        entry = properties.get(key)
-        if entry is None:  # a free-form map (e.g. lab_conventions): documented by its parent
-            entry = schema.get("additionalProperties") if isinstance(schema.get("additionalProperties"), dict) else {}
-        elif not entry.get("description"):
-            missing.append(name)
-        if "$ref" in entry:
-            entry = _resolve(entry["$ref"], root)
-        if isinstance(value, dict):
-            missing += undocumented_keys(value, entry, root, f"{name}.")
-    return missing
+def load_schema(schema_path: str | Path) -> dict:
+    return yaml.safe_load(Path(schema_path).read_text())
 
 
-def _resolve(ref: str, root: dict) -> dict:
-    node = root
-    for part in ref.removeprefix("#/").split("/"):
-        node = node[part]
-    return node
+def _with_defaults(validator_class):
+    """A validator that fills each missing property with its schema default before checking it: the same
+    rule snakemake.utils.validate applies to the workflow's config, for callers outside Snakemake."""
+    check_properties = validator_class.VALIDATORS["properties"]
+
+    def fill_then_check(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for key, subschema in properties.items():
+                if "default" in subschema:
+                    instance.setdefault(key, copy.deepcopy(subschema["default"]))
+        yield from check_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": fill_then_check})
+
+
+def complete_config(config: dict, schema_path: str | Path) -> dict:
+    """A copy of config with every default of the schema filled in, after validate_config's checks."""
+    validate_config(config, schema_path)
+    completed = copy.deepcopy(config)
+    _with_defaults(jsonschema.Draft202012Validator)(load_schema(schema_path)).validate(completed)
+    return completed

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+from workflow_runner import ROOT, demo_config
 
-from runrisk.project import ROOT
 from runrisk.simulate import c3d_writer, cohort, fitbit_writer
 from runrisk.simulate.c3d_writer import _set_int_parameter
 
 REAL = ROOT.parent / "shared" / "data" / "real"
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = demo_config()
 
 
 def build_study(root: Path, n: int = 4) -> list[str]:

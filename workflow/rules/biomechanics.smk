@@ -1,6 +1,6 @@
 rule extract_stances:
     input:
-        participants=f"{RAW}/participants.csv",
+        participants=RAW_FILES["participants"],
         raw=trial_inputs,
     output:
         stances="results/shards/stances/shard-{shard}.parquet",
@@ -16,8 +16,9 @@ rule extract_stances:
         mem_mb=2000,
         runtime=30,
     params:
-        shard_size=config["shard_size"],
-        settings=config["biomechanics"],
+        members=shard_members_param,
+        raw_dir=raw_dir_of,
+        settings=TRIAL_READING,
         on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/extract_stances.py"
@@ -27,7 +28,7 @@ rule gather_stances:
     input:
         expand("results/shards/stances/shard-{shard}.parquet", shard=SHARDS),
     output:
-        stances="results/tables/stances.parquet",
+        table="results/tables/stances.parquet",
     log:
         "logs/biomechanics/gather_stances.log",
     benchmark:
@@ -37,6 +38,8 @@ rule gather_stances:
     resources:
         mem_mb=2000,
         runtime=5,
+    params:
+        table="stances",
     script:
         "../../scripts/gather_shards.py"
 
@@ -45,7 +48,7 @@ rule gather_trials:
     input:
         expand("results/shards/trials/shard-{shard}.parquet", shard=SHARDS),
     output:
-        trials="results/tables/trials.parquet",
+        table="results/tables/trials.parquet",
     log:
         "logs/biomechanics/gather_trials.log",
     benchmark:
@@ -55,13 +58,15 @@ rule gather_trials:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        table="trials",
     script:
         "../../scripts/gather_shards.py"
 
 
 rule summarise_biomechanics:
     input:
-        stances=rules.gather_stances.output.stances,
+        stances=rules.gather_stances.output.table,
     output:
         biomechanics="results/tables/biomechanics.parquet",
     log:
@@ -79,7 +84,7 @@ rule summarise_biomechanics:
 
 rule qc_trial_figure:
     input:
-        participants=f"{RAW}/participants.csv",
+        participants=RAW_FILES["participants"],
         raw=qc_trial_inputs,
     output:
         png=report(
@@ -99,7 +104,8 @@ rule qc_trial_figure:
         runtime=5,
     params:
         raw_id=QC_PARTICIPANT,
-        settings=config["biomechanics"],
+        raw_dir=raw_dir_of,
+        settings=TRIAL_READING,
         on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/figure_qc_trial.py"

@@ -1,14 +1,19 @@
-import csv
-import glob
-import sys
-from pathlib import Path
-
+import os
 
 from runrisk.ids import shard_count, shard_members, shard_of
+from runrisk.io import layout
 
 RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]
 ENV = "../../envs/runrisk.yaml"
+RAW_FILES = {kind: str(path) for kind, path in layout.surveillance_files(RAW).items()}
+MODELS = ["logistic", "firth", "cox"]  # the values of fit_model's {model}
+RESULT_FOLDERS = (
+    "results/tables/",
+    "results/models/",
+    "results/figures/",
+    "results/report/",
+)
 
 
 def participant_ids():
@@ -19,8 +24,9 @@ def participant_ids():
         return [
             raw_participant_id(i) for i in range(config["simulate"]["n_participants"])
         ]
-    with open(f"{RAW}/participants.csv", newline="", encoding="utf-8") as handle:
-        return [row["participant_id"].strip() for row in csv.DictReader(handle)]
+    from runrisk.io.surveillance import raw_participant_ids
+
+    return raw_participant_ids(RAW_FILES["participants"])
 
 
 PARTICIPANTS = participant_ids()
@@ -33,100 +39,82 @@ wildcard_constraints:
     shard=r"\d{3}",
 
 
+def members_of_shard(shard):
+    return shard_members(PARTICIPANTS, int(shard), config["shard_size"])
+
+
+def shard_members_param(wildcards):
+    """The raw ids of a shard job's participants, so no job orders the whole cohort again."""
+    return members_of_shard(wildcards.shard)
+
+
+def raw_dir_of(wildcards, input):
+    """raw_dir as the folder of the job's participants.csv: a path param derived from the job's own input
+    holds wherever the job runs."""
+    return os.path.dirname(input.participants)
+
+
 def shard_raw_files(shard, kinds):
     """A shard's raw files, or the simulator's inventory that promises them."""
     if SIMULATED:
         return [f"{RAW}/inventory/shard-{shard}.tsv"]
-    members = shard_members(PARTICIPANTS, int(shard), config["shard_size"])
     return sorted(
-        path
-        for kind, pattern in kinds
-        for pid in members
-        for path in glob.glob(f"{RAW}/{kind}/{pid}/{pattern}")
+        str(path)
+        for raw_id in members_of_shard(shard)
+        for path in layout.participant_files(RAW, raw_id, kinds)
     )
 
 
-TRIAL_FILES = [("c3d", "*.c3d"), ("visual3d", "*.txt")]
-WEARABLE_FILES = [
-    ("fitbit", "*.json"),
-    ("garmin", "*.fit"),
-    ("garmin", "*.gpx"),
-    ("garmin", "*.tcx"),
-    ("fitabase", "*.csv"),
-]
-QC_PARTICIPANT = config["biomechanics"].get("qc_participant") or sorted(PARTICIPANTS)[0]
+def keys_of(section, *names):
+    """Only the keys a rule reads, so changing another key of the section reruns nothing of it."""
+    return {name: section[name] for name in names}
+
+
+# what stance extraction reads of the biomechanics section (not the QC figure's or the model's keys)
+TRIAL_READING = keys_of(
+    config["biomechanics"],
+    "force_threshold_n",
+    "cop_threshold_n",
+    "min_stance_s",
+    "max_stance_s",
+    "edge_margin_mm",
+    "filter",
+    "convention",
+    "lab_conventions",
+    "visual3d_rate_hz",
+)
+QC_PARTICIPANT = config["biomechanics"]["qc_participant"] or sorted(PARTICIPANTS)[0]
 
 
 def trial_inputs(wildcards):
-    return shard_raw_files(wildcards.shard, TRIAL_FILES)
+    return shard_raw_files(wildcards.shard, layout.TRIAL_KINDS)
 
 
 def wearable_inputs(wildcards):
-    return shard_raw_files(wildcards.shard, WEARABLE_FILES)
+    return shard_raw_files(wildcards.shard, layout.WEARABLE_KINDS)
 
 
 def qc_trial_inputs(wildcards):
     shard = shard_of(PARTICIPANTS, QC_PARTICIPANT, config["shard_size"])
-    return shard_raw_files(f"{shard:03d}", TRIAL_FILES)
+    return shard_raw_files(f"{shard:03d}", layout.TRIAL_KINDS)
 
 
-REPORT_TABLES = [
-    "flow",
-    "firth",
-    "cox",
-    "cox_timevarying",
-    "ph_test",
-    "validation",
-    "sensitivity",
-    "montecarlo",
-]
+def all_raw_files():
+    kinds = {**layout.TRIAL_KINDS, **layout.WEARABLE_KINDS}
+    return [path for shard in SHARDS for path in shard_raw_files(shard, kinds)]
 
 
 def final_outputs():
-    tables = [
-        "participants",
-        "trials",
-        "stances",
-        "biomechanics",
-        "activities",
-        "weekly_volume",
-        "exposure",
-        "weekly_reports",
-        "diagnoses",
-        "outcomes",
-        "flow",
-        "analysis",
-        "analysis_sensitivity",
-        "quarantine",
-    ]
-    figures = [
-        "forest",
-        "km_volume_tertiles",
-        "flow",
-        "qc_trial",
-        "weekly_volume",
-        "calibration",
-        "decision_curve",
-        "sensitivity",
-        "power",
-    ]
-    return (
-        [f"results/tables/{t}.parquet" for t in tables]
-        + [
-            f"results/models/{m}.parquet"
-            for m in (
-                "logistic",
-                "firth",
-                "cox",
-                "cox_timevarying",
-                "ph_test",
-                "validation",
-                "calibration_curve",
-                "decision_curve",
-                "sensitivity",
-                "montecarlo",
-            )
-        ]
-        + [f"results/figures/{f}.{ext}" for f in figures for ext in ("png", "svg")]
-        + [f"results/report/{t}.csv" for t in REPORT_TABLES]
-    )
+    """Every rule's outputs under the result folders: a rule that writes a table, a model, a figure or a
+    report table is part of the study by that alone (called after every rule is defined).
+    """
+    paths = []
+    for step in workflow.rules:
+        for path in step.output:
+            if not str(path).startswith(RESULT_FOLDERS):
+                continue
+            if "model" in step.wildcard_names:
+                paths += [path.apply_wildcards({"model": model}) for model in MODELS]
+            else:
+                paths.append(str(path))
+    return sorted(paths)

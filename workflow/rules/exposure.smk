@@ -1,6 +1,6 @@
 rule ingest_activities:
     input:
-        participants=f"{RAW}/participants.csv",
+        participants=RAW_FILES["participants"],
         raw=wearable_inputs,
     output:
         activities="results/shards/activities/shard-{shard}.parquet",
@@ -16,11 +16,17 @@ rule ingest_activities:
         mem_mb=1000,
         runtime=20,
     params:
-        shard_size=config["shard_size"],
+        members=shard_members_param,
+        raw_dir=raw_dir_of,
         timezone=config["study"]["timezone"],
         settings=config["wearables"],
         on_bad_input=config["on_bad_input"],
-        exposure=config["exposure"],
+        weeks=keys_of(
+            config["exposure"],
+            "follow_up_weeks",
+            "min_worn_days_per_week",
+            "min_prior_weeks",
+        ),
     script:
         "../../scripts/ingest_activities.py"
 
@@ -29,7 +35,7 @@ rule gather_activities:
     input:
         expand("results/shards/activities/shard-{shard}.parquet", shard=SHARDS),
     output:
-        activities="results/tables/activities.parquet",
+        table="results/tables/activities.parquet",
     log:
         "logs/exposure/gather_activities.log",
     benchmark:
@@ -39,6 +45,8 @@ rule gather_activities:
     resources:
         mem_mb=2000,
         runtime=5,
+    params:
+        table="activities",
     script:
         "../../scripts/gather_shards.py"
 
@@ -58,7 +66,5 @@ rule weekly_volume:
     resources:
         mem_mb=2000,
         runtime=5,
-    params:
-        exposure=config["exposure"],
     script:
         "../../scripts/weekly_volume.py"

@@ -1,6 +1,6 @@
 rule ingest_participants:
     input:
-        participants=f"{RAW}/participants.csv",
+        participants=RAW_FILES["participants"],
     output:
         participants="results/tables/participants.parquet",
         quarantine="results/shards/quarantine/participants.parquet",
@@ -21,9 +21,9 @@ rule ingest_participants:
 
 rule ingest_surveillance:
     input:
-        participants=f"{RAW}/participants.csv",
-        reports=f"{RAW}/weekly_reports.csv",
-        diagnoses=f"{RAW}/diagnoses.csv",
+        participants=RAW_FILES["participants"],
+        reports=RAW_FILES["reports"],
+        diagnoses=RAW_FILES["diagnoses"],
     output:
         reports="results/tables/weekly_reports.parquet",
         diagnoses="results/tables/diagnoses.parquet",
@@ -50,7 +50,7 @@ rule gather_quarantine:
         expand("results/shards/quarantine/trials-{shard}.parquet", shard=SHARDS),
         expand("results/shards/quarantine/wearables-{shard}.parquet", shard=SHARDS),
     output:
-        quarantine="results/tables/quarantine.parquet",
+        table="results/tables/quarantine.parquet",
     log:
         "logs/ingest/gather_quarantine.log",
     benchmark:
@@ -60,5 +60,7 @@ rule gather_quarantine:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        table="quarantine",
     script:
         "../../scripts/gather_shards.py"

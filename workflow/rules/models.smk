@@ -141,7 +141,7 @@ rule montecarlo_size:
     params:
         simulate=config["simulate"],
         terms=config["models"]["terms"],
-        montecarlo=config["montecarlo"],
+        montecarlo=keys_of(config["montecarlo"], "repetitions", "alpha"),
         min_worn_weeks=config["exposure"]["min_worn_weeks"],
     script:
         "../../scripts/montecarlo_size.py"

@@ -5,7 +5,7 @@ rule outcomes:
         exposure=rules.weekly_volume.output.exposure,
         reports=rules.ingest_surveillance.output.reports,
         diagnoses=rules.ingest_surveillance.output.diagnoses,
-        quarantine=rules.gather_quarantine.output.quarantine,
+        quarantine=rules.gather_quarantine.output.table,
     output:
         outcomes="results/tables/outcomes.parquet",
         flow="results/tables/flow.parquet",

@@ -1,8 +1,8 @@
 rule manifest:
     input:
-        participants=f"{RAW}/participants.csv",
+        participants=RAW_FILES["participants"],
         outputs=final_outputs(),
-        raw=[shard_raw_files(shard, TRIAL_FILES + WEARABLE_FILES) for shard in SHARDS],
+        raw=all_raw_files(),
     output:
         manifest="results/provenance/manifest.json",
     log:
@@ -16,5 +16,6 @@ rule manifest:
         runtime=10,
     params:
         code_root=workflow.basedir,
+        raw_dir=raw_dir_of,
     script:
         "../../scripts/manifest.py"

@@ -1,6 +1,6 @@
 rule forest_plot:
     input:
-        expand("results/models/{model}.parquet", model=["logistic", "firth", "cox"]),
+        expand("results/models/{model}.parquet", model=MODELS),
     output:
         png=report(
             "results/figures/forest.png",
@@ -91,7 +91,7 @@ rule weekly_volume_figure:
         mem_mb=1000,
         runtime=5,
     params:
-        raw_id=config["exposure"].get("plot_participant"),
+        raw_id=config["exposure"]["plot_participant"],
         regions=config["outcomes"]["complaint_regions"],
     script:
         "../../scripts/figure_weekly_volume.py"

@@ -1,8 +1,8 @@
 rule simulate_cohort:
     output:
-        participants=f"{RAW}/participants.csv",
-        reports=f"{RAW}/weekly_reports.csv",
-        diagnoses=f"{RAW}/diagnoses.csv",
+        participants=RAW_FILES["participants"],
+        reports=RAW_FILES["reports"],
+        diagnoses=RAW_FILES["diagnoses"],
         truth=f"{RAW}/truth/participants.parquet",
         weekly=f"{RAW}/truth/weekly.parquet",
     log:
@@ -22,6 +22,7 @@ rule simulate_cohort:
 
 rule simulate_raw_shard:
     input:
+        participants=rules.simulate_cohort.output.participants,
         truth=rules.simulate_cohort.output.truth,
         weekly=rules.simulate_cohort.output.weekly,
     output:
@@ -37,6 +38,7 @@ rule simulate_raw_shard:
         runtime=20,
     params:
         simulate=config["simulate"],
-        shard_size=config["shard_size"],
+        members=shard_members_param,
+        raw_dir=raw_dir_of,
     script:
         "../../scripts/simulate_raw_shard.py"

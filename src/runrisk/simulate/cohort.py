@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from runrisk.surveillance import DIAGNOSIS_COLUMNS, REPORT_COLUMNS
+from runrisk.io.surveillance import DIAGNOSIS_COLUMNS, REPORT_COLUMNS
 
 PEAK_NAMES = (
     "ankle_inversion_angle_peak",
@@ -110,7 +110,7 @@ def draw_person(cfg: dict, index: int) -> dict:
         pop = cfg["biomechanics"][name]
         person[name] = float(rng.normal(pop["mean"], pop["sd"]))
     person["contact_time_s"] = float(rng.uniform(0.22, 0.29))
-    person["has_trials"] = bool(rng.random() >= cfg.get("missing_biomechanics_fraction", 0.0))
+    person["has_trials"] = bool(rng.random() >= cfg["missing_biomechanics_fraction"])
     return person
 
 

@@ -1,6 +1,6 @@
 """Wearable exports into one row per recorded activity: the shared row builder and Fitbit JSON.
 
-Garmin FIT, GPX and TCX live in runrisk.garmin; Fitabase daily CSVs in runrisk.fitabase.
+Garmin FIT, GPX and TCX live in runrisk.io.garmin; Fitabase daily CSVs in runrisk.io.fitabase.
 GPS coordinates are read only to sum distances and never leave these modules.
 """
 

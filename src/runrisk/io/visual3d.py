@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from runrisk.errors import InputError
-from runrisk.trial import Plate, Trial
+from runrisk.io.trial import Plate, Trial
 
 HEADER_ROWS = 5
 AXES = {"X": 0, "Y": 1, "Z": 2}

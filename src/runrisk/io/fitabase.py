@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from runrisk.errors import InputError
-from runrisk.wearables import make_activity
+from runrisk.io.wearables import make_activity
 
 REQUIRED = ["Id", "ActivityDate", "TotalSteps", "TotalDistance", "VeryActiveMinutes"]
 

@@ -10,7 +10,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy.stats import rankdata
 
-from runrisk.firth import firth_fit
+from runrisk.stats.firth import firth_fit
 
 
 def c_statistic(y: np.ndarray, risk: np.ndarray) -> float:

@@ -14,7 +14,7 @@ from pathlib import Path
 import fitdecode
 
 from runrisk.errors import InputError
-from runrisk.wearables import make_activity
+from runrisk.io.wearables import make_activity
 
 FIT_EPOCH_MIN = 0x10000000  # FIT date_time values below this are device-relative counters, not dates
 EARTH_RADIUS_M = 6371008.8

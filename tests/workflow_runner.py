@@ -1,13 +1,19 @@
-"""Running the workflow from Python: a clean copy of the project, and one Snakemake run in it."""
+"""Test and benchmark helper: a clean copy of the project, and one Snakemake run in it."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+import yaml
+
+from runrisk.biomech.stances import StanceSettings
+from runrisk.config import complete_config
+
+ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW_PARTS = ("Snakefile", "workflow", "scripts", "config", "envs")
 
 
@@ -32,3 +38,21 @@ def run_snakemake(workdir: Path, cores: int, *extra: str, timed: Path | None = N
     if timed is not None:
         command = ["/usr/bin/time", "-v", "-o", str(timed), *command]
     return subprocess.run(command, cwd=workdir, capture_output=True, text=True)
+
+
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def demo_config() -> dict:
+    """config/config.yaml with the schema's defaults filled in, as the workflow sees it."""
+    return complete_config(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), SCHEMA)
+
+
+def schema_defaults() -> dict:
+    """Every default of the schema: the config of a study that sets only what is required."""
+    return complete_config({"study": {"name": "test", "timezone": "UTC"}, "raw_dir": "raw"}, SCHEMA)
+
+
+def stance_settings(**overrides) -> StanceSettings:
+    """Stance extraction as the schema's defaults set it, with some fields changed."""
+    return replace(StanceSettings.from_config(schema_defaults()["biomechanics"]), **overrides)

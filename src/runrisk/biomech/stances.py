@@ -1,6 +1,6 @@
 """Stance-phase biomechanics: stances from vertical GRF, strike index from COP, peaks of model outputs.
 
-Every value is in the documented convention of runrisk.conventions: degrees, Nm/kg (external
+Every value is in the documented convention of runrisk.biomech.conventions: degrees, Nm/kg (external
 moments), inversion, internal rotation, flexion and adduction positive, both limbs clinical sign.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.signal import butter, sosfiltfilt
 
-from runrisk.trial import Plate, Trial
+from runrisk.io.trial import Plate, Trial
 
 # peak name -> (model output, component 0=X 1=Y 2=Z, sign that makes the wanted direction positive)
 PEAK_DEFINITIONS = {
@@ -30,29 +30,33 @@ PEAK_NAMES = tuple(PEAK_DEFINITIONS)
 
 @dataclass(frozen=True)
 class StanceSettings:
-    force_threshold_n: float = 20.0
-    cop_threshold_n: float = 50.0
-    min_stance_s: float = 0.10
-    max_stance_s: float = 0.50
-    edge_margin_mm: float = 10.0
-    filter_order: int = 4
-    kinematics_hz: float | None = 15.0  # markers and joint angles
-    kinetics_hz: float | None = 15.0  # joint moments: the same cut-off by default (Kristianslund et al. 2012)
-    grf_hz: float | None = 50.0  # vertical GRF before stance detection
+    """The biomechanics section of the config as stance extraction uses it (defaults: the config schema)."""
+
+    force_threshold_n: float
+    cop_threshold_n: float
+    min_stance_s: float
+    max_stance_s: float
+    edge_margin_mm: float
+    filter_order: int
+    kinematics_hz: float | None  # markers and joint angles
+    kinetics_hz: float | None  # joint moments
+    grf_hz: float | None  # vertical GRF before stance detection
 
     @classmethod
     def from_config(cls, cfg: dict) -> StanceSettings:
-        filters = cfg.get("filter", {})
+        filters = cfg["filter"]
+        # one cut-off for angles and moments unless a lab sets its own (Kristianslund et al. 2012)
+        kinetics = filters["kinematics_hz"] if filters["kinetics_hz"] == "kinematics_hz" else filters["kinetics_hz"]
         return cls(
             force_threshold_n=cfg["force_threshold_n"],
             cop_threshold_n=cfg["cop_threshold_n"],
             min_stance_s=cfg["min_stance_s"],
             max_stance_s=cfg["max_stance_s"],
-            edge_margin_mm=cfg.get("edge_margin_mm", 10.0),
-            filter_order=filters.get("order", 4),
-            kinematics_hz=filters.get("kinematics_hz", 15.0),
-            kinetics_hz=filters.get("kinetics_hz", filters.get("kinematics_hz", 15.0)),
-            grf_hz=filters.get("grf_hz", 50.0),
+            edge_margin_mm=cfg["edge_margin_mm"],
+            filter_order=filters["order"],
+            kinematics_hz=filters["kinematics_hz"],
+            kinetics_hz=kinetics,
+            grf_hz=filters["grf_hz"],
         )
 
 

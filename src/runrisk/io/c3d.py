@@ -9,7 +9,7 @@ import ezc3d
 import numpy as np
 
 from runrisk.errors import InputError
-from runrisk.trial import POSITION_TO_MM, SUPPORTED_PLATE_TYPES, Event, Plate, Trial
+from runrisk.io.trial import POSITION_TO_MM, SUPPORTED_PLATE_TYPES, Event, Plate, Trial
 
 # ezc3d reads Intel and DEC files; it stops at the first byte of a MIPS (SGI) file's processor flag.
 PROCESSOR_NAMES = {84: "Intel", 85: "DEC (VAX)", 86: "MIPS (SGI)"}

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
-from runrisk.terms import Term, coefficient_table, design_matrix
+from runrisk.stats.terms import Term, coefficient_table, design_matrix
 
 MAX_RATIO = 3.0  # a first run after weeks of none has no finite ratio; 3 means "tripled or more"
 WEEKLY_COLUMNS = ["participant_id", "week", "running_km", "ratio_to_prior_4wk", "worn"]  # all it reads

@@ -124,17 +124,23 @@ def _participant_row(path: Path, row: int, record: dict) -> dict:
     return parsed
 
 
+def raw_participant_ids(path: str | Path) -> list[str]:
+    """Every raw id of participants.csv, in file order, read as ingestion reads them: the workflow's DAG
+    cuts its shards from this list, so the DAG and the shard jobs agree on who is in which shard."""
+    return read_csv(path, ["participant_id"])["participant_id"].str.strip().tolist()
+
+
 def read_participants(
-    path: str | Path, quarantine: Quarantine | None = None, only: set[str] | None = None, raw: pd.DataFrame = None
+    path: str | Path, quarantine: Quarantine | None = None, only: set[str] | None = None
 ) -> pd.DataFrame:
     """Validated participants with raw ids kept beside pseudonyms (raw ids never leave ingestion);
     with `only`, just those raw ids are validated (a shard's members), so a shard costs O(shard) rows of
-    Python, not O(N). `raw` is the file already read with read_csv, when the caller has it.
+    Python, not O(N).
 
     Only the contract columns are read: names, e-mails or birth dates in the file are never touched.
     """
     path = Path(path)
-    raw = read_csv(path, PARTICIPANT_COLUMNS) if raw is None else raw
+    raw = read_csv(path, PARTICIPANT_COLUMNS)
     if raw.empty:
         raise InputError(path, "no participants: the file has a header and no rows")
     ids = raw["participant_id"].str.strip()

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from runrisk.biomechanics import PEAK_NAMES, StanceSettings, extract_stances
-from runrisk.c3d import read_trial
-from runrisk.conventions import to_documented_convention
+from runrisk.biomech.conventions import to_documented_convention
+from runrisk.biomech.stances import PEAK_NAMES, StanceSettings, extract_stances
 from runrisk.errors import InputError
-from runrisk.fitabase import read_fitabase_daily
-from runrisk.garmin import read_fit, read_gpx, read_tcx
-from runrisk.ids import shard_members
-from runrisk.quarantine import Quarantine, attempt
-from runrisk.surveillance import PARTICIPANT_COLUMNS, read_csv, read_participants
-from runrisk.trial import Trial
-from runrisk.visual3d import read_visual3d
-from runrisk.wearables import (
+from runrisk.io.c3d import read_trial
+from runrisk.io.fitabase import read_fitabase_daily
+from runrisk.io.garmin import read_fit, read_gpx, read_tcx
+from runrisk.io.layout import TRIAL_KINDS, kind_of, trial_files, wearable_files
+from runrisk.io.surveillance import read_participants
+from runrisk.io.trial import Trial
+from runrisk.io.visual3d import read_visual3d
+from runrisk.io.wearables import (
     FitbitBatch,
     activities_frame,
     flag_duplicates,
@@ -27,6 +27,7 @@ from runrisk.wearables import (
     load_fitbit_records,
     per_distinct,
 )
+from runrisk.quarantine import Quarantine, attempt
 
 log = logging.getLogger(__name__)
 TRIAL_COLUMNS = [
@@ -60,23 +61,14 @@ STANCE_COLUMNS = [
 
 
 def shard_participants(
-    participants_csv: str | Path, shard: int, shard_size: int, quarantine: Quarantine | None
+    participants_csv: str | Path, members: Sequence[str], quarantine: Quarantine | None
 ) -> pd.DataFrame:
-    """Valid participants of one shard. Shards slice every raw id in the file, as the DAG does, so a
-    quarantined participant leaves a gap rather than moving others between shards."""
-    raw = read_csv(participants_csv, PARTICIPANT_COLUMNS)
-    members = shard_members(raw["participant_id"].str.strip(), shard, shard_size)
-    valid = read_participants(
-        participants_csv, Quarantine() if quarantine is not None else None, only=set(members), raw=raw
-    )
+    """Valid participants of one shard, indexed by raw id, in the order of members (the raw ids the DAG
+    gave the shard). Only the members are validated; a participant quarantined by ingest_participants is
+    left out here too, leaving a gap rather than moving others between shards."""
+    valid = read_participants(participants_csv, Quarantine() if quarantine is not None else None, only=set(members))
     valid = valid.set_index("raw_id")
     return valid.loc[[m for m in members if m in valid.index]]
-
-
-def trial_files(raw_dir: str | Path, raw_id: str) -> list[Path]:
-    """A participant's C3D trials and Visual3D ASCII exports, in a fixed order."""
-    raw = Path(raw_dir)
-    return sorted((raw / "c3d" / raw_id).glob("*.c3d")) + sorted((raw / "visual3d" / raw_id).glob("*.txt"))
 
 
 def load_trial(path: Path, convention: str, body_mass_kg: float, visual3d_rate_hz: float | None) -> Trial:
@@ -85,9 +77,7 @@ def load_trial(path: Path, convention: str, body_mass_kg: float, visual3d_rate_h
 
 
 def convention_of(participant: pd.Series, settings: dict) -> str:
-    return settings.get("lab_conventions", {}).get(
-        participant.get("lab", ""), settings.get("convention", "plugin_gait")
-    )
+    return settings["lab_conventions"].get(participant.get("lab", ""), settings["convention"])
 
 
 def participant_stances(
@@ -96,14 +86,14 @@ def participant_stances(
     stance_rows, trial_rows = [], []
     paths = trial_files(raw_dir, raw_id)
     if not paths:
-        log.warning("participant %s: no trial files under %s/{c3d,visual3d}/%s", raw_id, raw_dir, raw_id)
+        log.warning("participant %s: no trial files under %s/{%s}/%s", raw_id, raw_dir, ",".join(TRIAL_KINDS), raw_id)
     for path in paths:
         try:
             trial = load_trial(
                 path,
                 convention_of(participant, settings),
                 participant["body_mass_kg"],
-                settings.get("visual3d_rate_hz"),
+                settings["visual3d_rate_hz"],
             )
         except InputError as error:  # file readers know the file; the participant is known here
             raise InputError(error.path, error.reason, participant=raw_id, row=error.row) from error
@@ -129,17 +119,13 @@ def participant_stances(
 
 
 def shard_stances(
-    participants_csv: str | Path,
-    raw_dir: str | Path,
-    shard: int,
-    shard_size: int,
-    settings: dict,
-    quarantine: Quarantine | None = None,
+    members: pd.DataFrame, raw_dir: str | Path, settings: dict, quarantine: Quarantine | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stances (one row per loaded plate) and trials (one row per file) of one shard."""
+    """Stances (one row per loaded plate) and trials (one row per file) of one shard's participants
+    (shard_participants' frame)."""
     stance_settings = StanceSettings.from_config(settings)
     stance_rows, trial_rows = [], []
-    for raw_id, participant in shard_participants(participants_csv, shard, shard_size, quarantine).iterrows():
+    for raw_id, participant in members.iterrows():
         found = attempt(
             quarantine,
             "trials",
@@ -155,22 +141,20 @@ def participant_activities(raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: d
     """Activity rows of one participant's Garmin and Fitabase files; their Fitbit exports go into the
     batch, converted later with the rest of the shard's."""
     rows = []
-    for path in sorted((raw_dir / "fitbit" / raw_id).glob("*.json")):
-        fitbit.add(path, raw_id, load_fitbit_records(path, raw_id))
-    for path in sorted((raw_dir / "garmin" / raw_id).glob("*")):
-        suffix = path.suffix.lower()
-        if suffix == ".fit":
-            found = read_fit(path, raw_id, tz)
-        elif suffix == ".gpx":
-            found = read_gpx(path, raw_id, tz, settings["gpx_default_activity"])
-        elif suffix == ".tcx":
-            found = read_tcx(path, raw_id, tz)
-        else:
+    for path in wearable_files(raw_dir, raw_id):
+        kind, suffix = kind_of(path), path.suffix.lower()
+        if kind == "fitbit":
+            fitbit.add(path, raw_id, load_fitbit_records(path, raw_id))
             continue
-        rows += [{"source": suffix[1:], "source_file": path.name, **r} for r in found]
-    for path in sorted((raw_dir / "fitabase" / raw_id).glob("*.csv")):
-        found = read_fitabase_daily(path, raw_id, tz, settings["fitabase_running_column"])
-        rows += [{"source": "fitabase", "source_file": path.name, **r} for r in found]
+        if kind == "fitabase":
+            source, found = "fitabase", read_fitabase_daily(path, raw_id, tz, settings["fitabase_running_column"])
+        elif suffix == ".fit":
+            source, found = "fit", read_fit(path, raw_id, tz)
+        elif suffix == ".gpx":
+            source, found = "gpx", read_gpx(path, raw_id, tz, settings["gpx_default_activity"])
+        else:
+            source, found = "tcx", read_tcx(path, raw_id, tz)
+        rows += [{"source": source, "source_file": path.name, **r} for r in found]
     return rows
 
 
@@ -209,21 +193,16 @@ def set_aside_for_bad_records(
 
 
 def shard_activities(
-    participants_csv: str | Path,
+    members: pd.DataFrame,
     raw_dir: str | Path,
-    shard: int,
-    shard_size: int,
     timezone: str,
     settings: dict,
     quarantine: Quarantine | None = None,
-    members: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Activities of one shard: all sources, units in km and s, UTC and local dates, duplicates flagged.
-    Flags and checks run once over the shard, not per participant (small pandas frames are slow).
-    members is shard_participants' result when the caller already has it."""
+    """Activities of one shard's participants (shard_participants' frame): all sources, units in km and
+    s, UTC and local dates, duplicates flagged. Flags and checks run once over the shard, not per
+    participant (small pandas frames are slow)."""
     tz = ZoneInfo(timezone)
-    if members is None:
-        members = shard_participants(participants_csv, shard, shard_size, quarantine)
     fitbit, rows = FitbitBatch(), []
     for raw_id in members.index:
         found = attempt(

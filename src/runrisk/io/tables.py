@@ -12,6 +12,29 @@ import pyarrow.parquet as pq
 # reads a large table column by column does not hold every buffer it ever read at its peak.
 pa.set_memory_pool(pa.system_memory_pool())
 
+# The row order of every table the workflow writes, declared once: equal data gives equal bytes, and
+# shard tables sorted by participant first are gathered by streaming (gather_tables).
+SORT_KEYS: dict[str, list[str]] = {
+    "participants": ["participant_id"],
+    "trials": ["participant_id", "trial"],
+    "stances": ["participant_id", "trial", "plate"],
+    "biomechanics": ["participant_id", "side"],
+    "activities": ["participant_id", "start_utc", "activity", "log_id"],
+    "weekly_volume": ["participant_id", "week"],
+    "exposure": ["participant_id"],
+    "weekly_reports": ["participant_id", "report_date"],
+    "diagnoses": ["participant_id", "diagnosis_date", "icd10"],
+    "quarantine": ["stage", "participant_id", "file", "row"],
+    "outcomes": ["participant_id"],
+    "flow": ["step"],
+    "analysis": ["participant_id"],
+    "analysis_sensitivity": ["variant", "participant_id"],
+    "montecarlo_replicates": ["replicate", "term"],
+    "montecarlo": ["term", "size"],
+    "truth": ["index"],
+    "truth_weekly": ["raw_id", "week"],
+}
+
 
 def write_table(df: pd.DataFrame, path: str | Path, sort_by: list[str] | None = None) -> None:
     """Write df sorted by sort_by with a plain index, so equal data gives equal bytes."""

@@ -1,7 +1,7 @@
 """Risk models: logistic regression by maximum likelihood (statsmodels) and by Firth's penalised
 likelihood, Cox proportional hazards (lifelines, Efron ties) and Schoenfeld tests.
 
-Every table has the schema of runrisk.terms.COEF_COLUMNS. The time-varying Cox is in runrisk.timevarying.
+Every table has the schema of runrisk.stats.terms.COEF_COLUMNS. The time-varying Cox is in runrisk.stats.timevarying.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import statsmodels.api as sm
 from lifelines import CoxPHFitter
 from lifelines.statistics import proportional_hazard_test
 
-from runrisk.firth import firth_fit, lr_p_value, profile_interval
-from runrisk.terms import Term, coefficient_table, design_matrix, outcome
+from runrisk.stats.firth import firth_fit, lr_p_value, profile_interval
+from runrisk.stats.terms import Term, coefficient_table, design_matrix, outcome
 
 
 def fit_logistic(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:

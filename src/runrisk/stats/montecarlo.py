@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from runrisk.firth import firth_fit
 from runrisk.simulate import cohort
-from runrisk.terms import Term, design_matrix
+from runrisk.stats.firth import firth_fit
+from runrisk.stats.terms import Term, design_matrix
 
 
 def replicate_seed(base: int, size: int, replicate: int) -> int:

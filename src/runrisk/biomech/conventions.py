@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from runrisk.errors import InputError
-from runrisk.trial import Trial
+from runrisk.io.trial import Trial
 
 CONVENTIONS = ("plugin_gait", "visual3d")
 MOMENT_SCALE_PER_KG = {"Nmm/kg": 1e-3, "Nmm": 1e-3, "Nm/kg": 1.0}

@@ -139,7 +139,7 @@ def foot_frame(cop_xy: np.ndarray, heel: np.ndarray, toe: np.ndarray) -> tuple[n
 
 def trial_qc_figure(trial, stances: list[dict], title: str, cop_threshold_n: float = 50.0) -> plt.Figure:
     """Vertical GRF with the stances found, COP path on the foot, and stance peaks of the ankle outputs."""
-    from runrisk.biomechanics import PEAK_DEFINITIONS, remove_baseline, vertical_force
+    from runrisk.biomech.stances import PEAK_DEFINITIONS, remove_baseline, vertical_force
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
     grf, foot, curves = axes

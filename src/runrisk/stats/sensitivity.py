@@ -7,7 +7,7 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.imputation.mice import MICE, MICEData
 
-from runrisk.terms import Term, coefficient_table, design_matrix, outcome
+from runrisk.stats.terms import Term, coefficient_table, design_matrix, outcome
 
 
 def fit_mice_logistic(

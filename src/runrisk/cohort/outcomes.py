@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from runrisk.exposure import follow_up_week
+from runrisk.cohort.exposure import follow_up_week
 
 
 @dataclass(frozen=True)
 class OutcomeRules:
-    follow_up_weeks: int = 52
-    case_icd10: tuple[str, ...] = ("M76.6",)
-    complaint_regions: tuple[str, ...] = ("achilles", "foot", "ankle", "lower_leg")
-    min_valid_stances: int = 1
-    min_worn_weeks: int = 4
-    strict_controls: bool = True
+    """The case definition and exclusions (defaults: the config schema's outcomes and exposure sections)."""
+
+    follow_up_weeks: int
+    case_icd10: tuple[str, ...]
+    complaint_regions: tuple[str, ...]
+    min_valid_stances: int
+    min_worn_weeks: int
+    strict_controls: bool
+
+    @classmethod
+    def from_config(cls, outcomes: dict, follow_up_weeks: int, min_worn_weeks: int) -> OutcomeRules:
+        return cls(
+            follow_up_weeks=follow_up_weeks,
+            case_icd10=tuple(outcomes["case_icd10"]),
+            complaint_regions=tuple(outcomes["complaint_regions"]),
+            min_valid_stances=outcomes["min_valid_stances"],
+            min_worn_weeks=min_worn_weeks,
+            strict_controls=outcomes["strict_controls"],
+        )
+
+
+# The analysis sets of the sensitivity analyses, declared once: outcomes writes them, sensitivity fits them.
+LENIENT_CONTROLS = "lenient_controls"  # no strict-control exclusions
+WITH_MISSING_BIOMECHANICS = "with_missing_biomechanics"  # participants without a valid stance kept
+SENSITIVITY_VARIANTS = {
+    LENIENT_CONTROLS: lambda rules: replace(rules, strict_controls=False),
+    WITH_MISSING_BIOMECHANICS: lambda rules: replace(rules, min_valid_stances=0),
+}
 
 
 # Order matters: a participant lands in the first box that applies.

@@ -35,12 +35,12 @@ COEF_COLUMNS = [
 class Term:
     column: str
     label: str
-    scale: float | str = 1.0  # a number (per that many units) or "sd" (per sample SD)
-    sign: int = 1  # -1 reports the effect of a *lower* value
+    scale: float | str  # a number (per that many units) or "sd" (per sample SD)
+    sign: int  # -1 reports the effect of a *lower* value
 
     @classmethod
     def from_config(cls, entry: dict) -> Term:
-        return cls(entry["column"], entry["label"], entry.get("scale", 1.0), int(entry.get("sign", 1)))
+        return cls(entry["column"], entry["label"], entry["scale"], int(entry["sign"]))
 
 
 def design_matrix(frame: pd.DataFrame, terms: list[Term]) -> tuple[pd.DataFrame, list[str]]:

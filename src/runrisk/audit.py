@@ -1,8 +1,0 @@
-"""`python -m runrisk.audit` / `runrisk-audit`: re-hash a study against results/provenance/manifest.json."""
-
-import sys
-
-from runrisk.provenance import main
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Stance-phase biomechanics of one trial: conventions, filtering, stances, strike index, peaks."""

@@ -1,0 +1,1 @@
+"""The cohort: per-shard ingestion of participants' files, weekly exposure, outcomes and flow."""

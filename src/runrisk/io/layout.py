@@ -1,0 +1,80 @@
+"""Where a study's raw files live under raw_dir: the one place that knows it.
+
+The workflow's input lists (workflow/rules/common.smk) and the library's readers both ask here, so a
+file the DAG waits for is a file a reader reads, and the other way round.
+
+    raw_dir/participants.csv, weekly_reports.csv, diagnoses.csv
+    raw_dir/<kind>/<participant_id>/<file>     kind: c3d, visual3d, fitbit, garmin, fitabase
+
+A file belongs to its kind by its extension, in any case (`.C3D` is a C3D file: labs and watches write
+both). Within a participant, files are in kind order, then by name, so every run reads them alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from runrisk.errors import InputError
+
+log = logging.getLogger(__name__)
+
+PARTICIPANTS = "participants.csv"
+WEEKLY_REPORTS = "weekly_reports.csv"
+DIAGNOSES = "diagnoses.csv"
+
+# kind folder -> extensions (lower case) of the files read from it
+TRIAL_KINDS: dict[str, tuple[str, ...]] = {"c3d": (".c3d",), "visual3d": (".txt",)}
+WEARABLE_KINDS: dict[str, tuple[str, ...]] = {
+    "fitbit": (".json",),
+    "garmin": (".fit", ".gpx", ".tcx"),
+    "fitabase": (".csv",),
+}
+
+
+def surveillance_files(raw_dir: str | Path) -> dict[str, Path]:
+    raw = Path(raw_dir)
+    return {"participants": raw / PARTICIPANTS, "reports": raw / WEEKLY_REPORTS, "diagnoses": raw / DIAGNOSES}
+
+
+def participant_files(raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[str, ...]]) -> list[Path]:
+    """One participant's files of the given kinds: kind order, then name order.
+
+    A directory named like a data file is skipped with a warning; a symlink that leads out of raw_dir is
+    bad input (a study's results must come from the study's own folder).
+    """
+    raw = Path(raw_dir)
+    found = []
+    for kind, extensions in kinds.items():
+        folder = raw / kind / raw_id
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir(), key=lambda p: p.name):
+            if path.suffix.lower() not in extensions:
+                continue
+            if path.is_dir():
+                log.warning("participant %s: %s/%s is a folder, not a %s file; skipped", raw_id, kind, path.name, kind)
+                continue
+            _check_inside(path, raw, raw_id)
+            found.append(path)
+    return found
+
+
+def trial_files(raw_dir: str | Path, raw_id: str) -> list[Path]:
+    """A participant's C3D trials and Visual3D ASCII exports."""
+    return participant_files(raw_dir, raw_id, TRIAL_KINDS)
+
+
+def wearable_files(raw_dir: str | Path, raw_id: str) -> list[Path]:
+    """A participant's Fitbit exports, Garmin FIT/GPX/TCX files and Fitabase daily CSVs."""
+    return participant_files(raw_dir, raw_id, WEARABLE_KINDS)
+
+
+def kind_of(path: Path) -> str:
+    """The kind folder a participant's file sits in (raw_dir/<kind>/<participant_id>/<file>)."""
+    return path.parent.parent.name
+
+
+def _check_inside(path: Path, raw: Path, raw_id: str) -> None:
+    if path.is_symlink() and not path.resolve().is_relative_to(raw.resolve()):
+        raise InputError(path, "is a symbolic link that leads outside raw_dir", participant=raw_id)

@@ -1,0 +1,1 @@
+"""What a study hands over: figures, and the provenance manifest an auditor verifies."""

@@ -1,0 +1,67 @@
+"""runrisk.io.layout: the one place that knows where raw files live, read as people name them."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from runrisk.errors import InputError
+from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, participant_files, trial_files, wearable_files
+from runrisk.io.surveillance import raw_participant_ids
+
+
+def touch(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x")
+    return path
+
+
+def test_kinds_in_order_then_names_and_extensions_in_any_case(tmp_path):
+    b = touch(tmp_path / "c3d/A1/b.C3D")
+    a = touch(tmp_path / "c3d/A1/a.c3d")
+    v = touch(tmp_path / "visual3d/A1/a.TXT")
+    touch(tmp_path / "c3d/A1/notes.docx")
+    touch(tmp_path / "c3d/A1/.DS_Store")
+    assert trial_files(tmp_path, "A1") == [a, b, v]
+    fit = touch(tmp_path / "garmin/A1/run.FIT")
+    gpx = touch(tmp_path / "garmin/A1/ride.gpx")
+    export = touch(tmp_path / "fitbit/A1/exercise-0.JSON")
+    daily = touch(tmp_path / "fitabase/A1/daily.csv")
+    assert wearable_files(tmp_path, "A1") == [export, gpx, fit, daily]
+    assert set(TRIAL_KINDS) | set(WEARABLE_KINDS) == {"c3d", "visual3d", "fitbit", "garmin", "fitabase"}
+
+
+def test_a_participant_without_folders_has_no_files(tmp_path):
+    assert participant_files(tmp_path, "nobody", {**TRIAL_KINDS, **WEARABLE_KINDS}) == []
+
+
+def test_a_folder_named_like_a_trial_is_skipped_with_a_warning(tmp_path, caplog):
+    (tmp_path / "c3d/A1/old.c3d").mkdir(parents=True)
+    kept = touch(tmp_path / "c3d/A1/run.c3d")
+    with caplog.at_level(logging.WARNING):
+        assert trial_files(tmp_path, "A1") == [kept]
+    assert "old.c3d is a folder" in caplog.text
+
+
+def test_a_symlink_out_of_raw_dir_is_bad_input(tmp_path):
+    outside = touch(tmp_path / "elsewhere/run.c3d")
+    raw = tmp_path / "raw"
+    (raw / "c3d/A1").mkdir(parents=True)
+    (raw / "c3d/A1/run.c3d").symlink_to(outside)
+    inside = touch(raw / "shared/trial.c3d")
+    (raw / "c3d/A1/copy.c3d").symlink_to(inside)
+    with pytest.raises(InputError, match="symbolic link that leads outside raw_dir") as error:
+        trial_files(raw, "A1")
+    assert error.value.participant == "A1"
+    (raw / "c3d/A1/run.c3d").unlink()
+    assert trial_files(raw, "A1") == [raw / "c3d/A1/copy.c3d"]
+
+
+def test_the_dag_reads_the_ids_that_ingestion_reads(tmp_path):
+    csv = tmp_path / "participants.csv"
+    csv.write_text("name,participant_id,age\nJane, A2 ,30\n\nJohn,A1,40\n")
+    assert raw_participant_ids(csv) == ["A2", "A1"]
+    csv.write_text("name,id\nJane,A2\n")
+    with pytest.raises(InputError, match=r"missing column\(s\) \['participant_id'\]"):
+        raw_participant_ids(csv)
