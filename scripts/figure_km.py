@@ -2,11 +2,20 @@
 
 from runrisk import scriptio
 from runrisk.io.tables import read_table
-from runrisk.report.figures import km_by_tertile, save
+from runrisk.report.figures import km_by_tertile, not_drawn, save
+from runrisk.stats.fittable import ModelData, fitted_or_reported
 
 
 def main(snakemake):
-    save(km_by_tertile(read_table(snakemake.input.analysis)), snakemake.output.png, snakemake.output.svg)
+    analysis = read_table(snakemake.input.analysis)
+    figure = fitted_or_reported(
+        ModelData.of("km_plot", analysis, []),
+        lambda: km_by_tertile(analysis),
+        snakemake.params.on_unfittable,
+        lambda exc: not_drawn("Kaplan-Meier by running volume: not drawn", f"{exc.summary}: {exc.reason}"),
+        needs_cases_and_controls=False,  # curves without an event are still curves
+    )
+    save(figure, snakemake.output.png, snakemake.output.svg)
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -2,7 +2,7 @@
 
 from runrisk import scriptio
 from runrisk.biomech.stances import StanceSettings, extract_stances, filter_trial
-from runrisk.cohort.shards import convention_of, load_trial
+from runrisk.cohort.shards import load_trial
 from runrisk.io.layout import trial_files
 from runrisk.io.surveillance import read_participants
 from runrisk.quarantine import attempt, quarantine_for
@@ -20,9 +20,7 @@ def first_readable_trial(raw_dir, participants, preferred, settings, quarantine)
         trial = attempt(
             quarantine,
             "qc",
-            lambda p=path, q=participant: load_trial(
-                p, convention_of(q, settings), q["body_mass_kg"], settings["visual3d_rate_hz"]
-            ),
+            lambda p=path, q=participant: load_trial(p, q, settings),
         )
         if trial is not None:
             return participant, path, trial

@@ -4,6 +4,7 @@ import logging
 
 from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
+from runrisk.stats.fittable import ModelData, fitted_or_reported, unfitted_coefficients
 from runrisk.stats.models import fit_cox, fit_firth, fit_logistic
 from runrisk.stats.terms import Term
 
@@ -11,9 +12,18 @@ FITTERS = {"logistic": fit_logistic, "firth": fit_firth, "cox": fit_cox}
 
 
 def main(snakemake):
+    model = snakemake.wildcards.model
     terms = [Term.from_config(entry) for entry in snakemake.params.terms]
-    coefficients = FITTERS[snakemake.wildcards.model](read_table(snakemake.input.analysis), terms)
-    logging.info("%s\n%s", snakemake.wildcards.model, coefficients.to_string(index=False))
+    analysis = read_table(snakemake.input.analysis)
+    data = ModelData.of(model, analysis, terms)
+    coefficients = fitted_or_reported(
+        data,
+        lambda: FITTERS[model](analysis, terms),
+        snakemake.params.on_unfittable,
+        lambda exc: unfitted_coefficients(data, terms, exc),
+        separation_matters=model != "firth",  # Firth's penalty keeps estimates finite under separation
+    )
+    logging.info("%s\n%s", model, coefficients.to_string(index=False))
     write_table(coefficients, snakemake.output.coefficients)
 
 

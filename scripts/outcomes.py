@@ -18,7 +18,9 @@ from runrisk.io.tables import SORT_KEYS, read_table, write_table
 
 def main(snakemake):
     params = snakemake.params
-    rules = OutcomeRules.from_config(params.outcomes, params.follow_up_weeks, params.min_worn_weeks)
+    rules = OutcomeRules.from_config(
+        params.outcomes, params.follow_up_weeks, params.min_worn_weeks, params.term_columns
+    )
     side = params.primary_limb
     quarantine = read_table(snakemake.input.quarantine)
     participants = enrolled_with_quarantined(read_table(snakemake.input.participants), quarantine)

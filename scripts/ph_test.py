@@ -2,13 +2,23 @@
 
 from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
-from runrisk.stats.models import schoenfeld_tests
+from runrisk.stats.fittable import ModelData, fitted_or_reported
+from runrisk.stats.models import schoenfeld_tests, unfitted_ph_tests
 from runrisk.stats.terms import Term
 
 
 def main(snakemake):
     terms = [Term.from_config(entry) for entry in snakemake.params.terms]
-    write_table(schoenfeld_tests(read_table(snakemake.input.analysis), terms), snakemake.output.tests)
+    analysis = read_table(snakemake.input.analysis)
+    data = ModelData.of("ph_test", analysis, terms)
+    tests = fitted_or_reported(
+        data,
+        lambda: schoenfeld_tests(analysis, terms),
+        snakemake.params.on_unfittable,
+        lambda exc: unfitted_ph_tests(terms, f"{exc.summary}: {exc.reason}"),
+        separation_matters=True,
+    )
+    write_table(tests, snakemake.output.tests)
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

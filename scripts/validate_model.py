@@ -1,30 +1,36 @@
 """TRIPOD performance of the risk model: C-statistic, calibration, bootstrap optimism, decision curve."""
 
-import numpy as np
-
 from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
-from runrisk.report.figures import calibration_figure, decision_curve_figure, save
-from runrisk.stats.terms import Term, design_matrix, outcome
-from runrisk.stats.validation import bootstrap_validation, calibration_curve, decision_curve, fit_coefficients
+from runrisk.report.figures import calibration_figure, decision_curve_figure, not_drawn, save
+from runrisk.stats.fittable import ModelData, fitted_or_reported
+from runrisk.stats.terms import Term
+from runrisk.stats.validation import unvalidated, validate
 
 
 def main(snakemake):
     cfg = snakemake.params.validation
+    terms = [Term.from_config(t) for t in snakemake.params.terms]
     analysis = read_table(snakemake.input.analysis)
-    x, _ = design_matrix(analysis, [Term.from_config(t) for t in snakemake.params.terms])
-    X = np.column_stack([np.ones(len(x)), x.to_numpy()])
-    y = outcome(analysis).to_numpy()
-    summary = bootstrap_validation(X, y, cfg["method"], cfg["bootstrap_repetitions"], cfg["seed"])
+    data = ModelData.of(f"validation ({cfg['method']})", analysis, terms)
+    summary, curve, decision = fitted_or_reported(
+        data,
+        lambda: validate(analysis, terms, cfg),
+        snakemake.params.on_unfittable,
+        lambda exc: unvalidated(cfg["method"], f"{exc.summary}: {exc.reason}"),
+        separation_matters=cfg["method"] != "firth",
+    )
     write_table(summary, snakemake.output.summary)
-    risk = 1 / (1 + np.exp(-(X @ fit_coefficients(X, y, cfg["method"]))))
-    curve = calibration_curve(y, risk, cfg["calibration_groups"])
     write_table(curve, snakemake.output.calibration)
-    start, stop, step = cfg["decision_thresholds"]
-    decision = decision_curve(y, risk, np.arange(start, stop + step / 2, step))
     write_table(decision, snakemake.output.decision)
-    save(calibration_figure(curve, summary), snakemake.output.calibration_png, snakemake.output.calibration_svg)
-    save(decision_curve_figure(decision), snakemake.output.decision_png, snakemake.output.decision_svg)
+    out = snakemake.output
+    if summary["status"].iloc[0] == "fitted":
+        save(calibration_figure(curve, summary), out.calibration_png, out.calibration_svg)
+        save(decision_curve_figure(decision), out.decision_png, out.decision_svg)
+    else:
+        reason = summary["reason"].iloc[0]
+        save(not_drawn("Calibration: the model could not be fitted", reason), out.calibration_png, out.calibration_svg)
+        save(not_drawn("Decision curve: the model could not be fitted", reason), out.decision_png, out.decision_svg)
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -5,13 +5,16 @@ import pandas as pd
 from runrisk import scriptio
 from runrisk.cohort.exposure import exposure_summary
 from runrisk.io.tables import SORT_KEYS, gather_tables, read_table, write_table
+from runrisk.quarantine import set_aside
 
 
 def main(snakemake):
-    shards = list(snakemake.input)
-    gather_tables(shards, snakemake.output.weekly, SORT_KEYS["weekly_volume"])
+    shards = list(snakemake.input.shards)
+    leave_out = set_aside(read_table(snakemake.input.quarantine))
+    gather_tables(shards, snakemake.output.weekly, SORT_KEYS["weekly_volume"], leave_out)
     # exposure is per participant, so per shard: no job holds every participant-week at once
     exposure = pd.concat([exposure_summary(read_table(shard)) for shard in shards], ignore_index=True)
+    exposure = exposure[~exposure["participant_id"].isin(leave_out)]
     write_table(exposure, snakemake.output.exposure, sort_by=SORT_KEYS["exposure"])
 
 

@@ -8,18 +8,24 @@ from runrisk.cohort.outcomes import (
     CASE_BOX,
     CONTROL_BOX,
     EXCLUSION_BOXES,
+    MISSING_TERM_BOX,
     QUARANTINE_BOX,
+    SENSITIVITY_VARIANTS,
+    WITH_MISSING_BIOMECHANICS,
     OutcomeRules,
     classify,
     flow_table,
 )
-from runrisk.errors import InputError
+from runrisk.errors import InputError, StudyError
 from runrisk.ids import pseudonymise
 from runrisk.io.surveillance import read_diagnoses, read_participants, read_weekly_reports
 
 DEFAULTS = schema_defaults()
 RULES = OutcomeRules.from_config(
-    DEFAULTS["outcomes"], DEFAULTS["exposure"]["follow_up_weeks"], DEFAULTS["exposure"]["min_worn_weeks"]
+    DEFAULTS["outcomes"],
+    DEFAULTS["exposure"]["follow_up_weeks"],
+    DEFAULTS["exposure"]["min_worn_weeks"],
+    ("age", "ankle_external_rotation_peak"),
 )
 HEADER = "participant_id,age,sex,height_cm,body_mass_kg,runner,prior_achilles_problems,enrolment_date,name\n"
 
@@ -82,21 +88,26 @@ def test_reports_and_diagnoses_validate_against_participants(tmp_path):
 
 
 def _frames():
-    ids = [f"p{i}" for i in range(7)]
+    ids = [f"p{i}" for i in range(8)]
     enrol = pd.Timestamp("2019-01-07")
     participants = pd.DataFrame(
         {
             "participant_id": ids,
             "enrolment_date": enrol,
-            "prior_achilles": [False, False, False, True, False, True, False],
+            "prior_achilles": [False, False, False, True, False, True, False, False],
+            "age": 40.0,
+            "sex": "F",
+            "runner": True,
         }
     )
-    biomechanics = pd.DataFrame({"participant_id": ids[1:], "n_stances": 3})
+    # p7's lab files gave no ankle rotation: a model term is missing
+    rotation = [10.0, 11.0, 12.0, 9.0, 8.0, 10.0, float("nan")]
+    biomechanics = pd.DataFrame({"participant_id": ids[1:], "n_stances": 3, "ankle_external_rotation_peak": rotation})
     exposure = pd.DataFrame(
         {
             "participant_id": ids,
-            "weeks_worn": [40, 40, 2, 40, 40, 40, 40],
-            "last_worn_week": [52, 52, 5, 52, 30, 52, 52],
+            "weeks_worn": [40, 40, 2, 40, 40, 40, 40, 40],
+            "last_worn_week": [52, 52, 5, 52, 30, 52, 52, 52],
         }
     )
     reports = pd.DataFrame(
@@ -122,15 +133,28 @@ def test_every_participant_lands_in_exactly_one_box():
     assert outcomes.loc["p1", "box"] == EXCLUSION_BOXES[0] == QUARANTINE_BOX
     assert outcomes.loc["p0", "box"] == EXCLUSION_BOXES[1]  # no stance
     assert outcomes.loc["p2", "box"] == EXCLUSION_BOXES[2]  # wore the device 2 weeks
-    assert outcomes.loc["p3", "box"] == EXCLUSION_BOXES[3]  # prior Achilles problems
-    assert outcomes.loc["p4", "box"] == EXCLUSION_BOXES[4]  # ankle complaint, no diagnosis
+    assert outcomes.loc["p7", "box"] == EXCLUSION_BOXES[3] == MISSING_TERM_BOX
+    assert outcomes.loc["p7", "missing_terms"] == "ankle_external_rotation_peak"
+    assert outcomes.loc["p3", "box"] == EXCLUSION_BOXES[4]  # prior Achilles problems
+    assert outcomes.loc["p4", "box"] == EXCLUSION_BOXES[5]  # ankle complaint, no diagnosis
     assert outcomes.loc["p5", "box"] == CASE_BOX  # prior problems do not remove a case
     assert outcomes.loc["p5", "event_week"] == 11 and outcomes.loc["p5", "follow_up_weeks"] == 11
     assert outcomes.loc["p6", "box"] == CONTROL_BOX  # knee complaint; diagnosis after 52 weeks
     flow = flow_table(outcomes.reset_index())
-    assert flow.loc[0, "n"] == 7 and flow.loc[1:, "n"].sum() == 7
+    assert flow.loc[0, "n"] == 8 and flow.loc[1:, "n"].sum() == 8
 
 
 def test_lenient_controls_keep_prior_problems_and_complaints():
     outcomes = classify(*_frames(), replace(RULES, strict_controls=False)).set_index("participant_id")
     assert outcomes.loc[["p3", "p4"], "status"].tolist() == ["control", "control"]
+
+
+def test_the_imputation_set_keeps_participants_with_a_missing_term():
+    rules = SENSITIVITY_VARIANTS[WITH_MISSING_BIOMECHANICS](RULES)
+    outcomes = classify(*_frames(), rules).set_index("participant_id")
+    assert outcomes.loc["p7", "status"] == "control" and outcomes.loc["p0", "status"] == "control"
+
+
+def test_a_term_column_no_table_has_is_a_config_error():
+    with pytest.raises(StudyError, match=r"models.terms: column\(s\) \['ankle_rot'\] are in no table"):
+        classify(*_frames(), replace(RULES, term_columns=("ankle_rot",)))

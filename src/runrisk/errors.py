@@ -7,7 +7,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 
-class InputError(ValueError):
+class StudyError(Exception):
+    """A study that cannot go on, said in one message a study team can act on (no traceback)."""
+
+
+class InputError(StudyError, ValueError):
     """Bad raw input. The message always names the file, and the participant or row when known."""
 
     def __init__(self, path: object, reason: str, participant: str | None = None, row: int | None = None):

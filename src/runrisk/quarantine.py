@@ -60,6 +60,11 @@ def records_frame(quarantine: Quarantine | None, since: int = 0) -> pd.DataFrame
     return pd.DataFrame(records, columns=QUARANTINE_COLUMNS).astype({"enrolled": bool, "row": int, "reason": str})
 
 
+def set_aside(quarantine_table: pd.DataFrame) -> frozenset[str]:
+    """Pseudonyms of the enrolled participants that the quarantine set aside, at whatever stage."""
+    return frozenset(quarantine_table.loc[quarantine_table["enrolled"], "participant_id"])
+
+
 def quarantine_for(mode: str) -> Quarantine | None:
     if mode not in ("stop", "quarantine"):
         raise ValueError(f"on_bad_input must be 'stop' or 'quarantine', not {mode!r}")

@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from runrisk.errors import InputError
+from runrisk.errors import InputError, StudyError
 
 
 def run(main: Callable[[], None], log_path: str | None) -> None:
@@ -18,4 +18,7 @@ def run(main: Callable[[], None], log_path: str | None) -> None:
         main()
     except InputError as exc:
         logging.getLogger("runrisk").error("bad input: %s", exc)
+        sys.exit(1)
+    except StudyError as exc:
+        logging.getLogger("runrisk").error("%s", exc)
         sys.exit(1)

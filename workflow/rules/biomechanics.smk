@@ -26,7 +26,8 @@ rule extract_stances:
 
 rule gather_stances:
     input:
-        expand("results/shards/stances/shard-{shard}.parquet", shard=SHARDS),
+        shards=expand("results/shards/stances/shard-{shard}.parquet", shard=SHARDS),
+        quarantine=rules.gather_quarantine.output.table,
     output:
         table="results/tables/stances.parquet",
     log:
@@ -46,7 +47,8 @@ rule gather_stances:
 
 rule gather_trials:
     input:
-        expand("results/shards/trials/shard-{shard}.parquet", shard=SHARDS),
+        shards=expand("results/shards/trials/shard-{shard}.parquet", shard=SHARDS),
+        quarantine=rules.gather_quarantine.output.table,
     output:
         table="results/tables/trials.parquet",
     log:

@@ -7,6 +7,7 @@ RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]
 ENV = "../../envs/runrisk.yaml"
 RAW_FILES = {kind: str(path) for kind, path in layout.surveillance_files(RAW).items()}
+TERM_COLUMNS = [term["column"] for term in config["models"]["terms"]]
 MODELS = ["logistic", "firth", "cox"]  # the values of fit_model's {model}
 RESULT_FOLDERS = (
     "results/tables/",
@@ -81,6 +82,9 @@ TRIAL_READING = keys_of(
     "filter",
     "convention",
     "lab_conventions",
+    "signal_names",
+    "lab_signal_names",
+    "required_signals",
     "visual3d_rate_hz",
 )
 QC_PARTICIPANT = config["biomechanics"]["qc_participant"] or sorted(PARTICIPANTS)[0]

@@ -33,7 +33,8 @@ rule ingest_activities:
 
 rule gather_activities:
     input:
-        expand("results/shards/activities/shard-{shard}.parquet", shard=SHARDS),
+        shards=expand("results/shards/activities/shard-{shard}.parquet", shard=SHARDS),
+        quarantine=rules.gather_quarantine.output.table,
     output:
         table="results/tables/activities.parquet",
     log:
@@ -53,7 +54,8 @@ rule gather_activities:
 
 rule weekly_volume:
     input:
-        expand("results/shards/weekly/shard-{shard}.parquet", shard=SHARDS),
+        shards=expand("results/shards/weekly/shard-{shard}.parquet", shard=SHARDS),
+        quarantine=rules.gather_quarantine.output.table,
     output:
         weekly="results/tables/weekly_volume.parquet",
         exposure="results/tables/exposure.parquet",

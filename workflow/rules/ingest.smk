@@ -45,10 +45,14 @@ rule ingest_surveillance:
 
 rule gather_quarantine:
     input:
-        rules.ingest_participants.output.quarantine,
-        rules.ingest_surveillance.output.quarantine,
-        expand("results/shards/quarantine/trials-{shard}.parquet", shard=SHARDS),
-        expand("results/shards/quarantine/wearables-{shard}.parquet", shard=SHARDS),
+        shards=[
+            rules.ingest_participants.output.quarantine,
+            rules.ingest_surveillance.output.quarantine,
+            *expand("results/shards/quarantine/trials-{shard}.parquet", shard=SHARDS),
+            *expand(
+                "results/shards/quarantine/wearables-{shard}.parquet", shard=SHARDS
+            ),
+        ],
     output:
         table="results/tables/quarantine.parquet",
     log:

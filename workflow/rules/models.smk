@@ -15,6 +15,7 @@ rule fit_model:
         mem_mb=1000,
         runtime=10,
     params:
+        on_unfittable=config["models"]["on_unfittable"],
         terms=config["models"]["terms"],
     script:
         "../../scripts/fit_model.py"
@@ -36,6 +37,7 @@ rule fit_timevarying:
         mem_mb=2000,
         runtime=10,
     params:
+        on_unfittable=config["models"]["on_unfittable"],
         timevarying=config["models"]["timevarying"],
     script:
         "../../scripts/fit_timevarying.py"
@@ -56,6 +58,7 @@ rule ph_test:
         mem_mb=1000,
         runtime=5,
     params:
+        on_unfittable=config["models"]["on_unfittable"],
         terms=config["models"]["terms"],
     script:
         "../../scripts/ph_test.py"
@@ -90,6 +93,7 @@ rule validate_model:
         mem_mb=1000,
         runtime=30,
     params:
+        on_unfittable=config["models"]["on_unfittable"],
         terms=config["models"]["terms"],
         validation=config["validation"],
     script:
@@ -118,6 +122,7 @@ rule sensitivity:
         mem_mb=2000,
         runtime=30,
     params:
+        on_unfittable=config["models"]["on_unfittable"],
         terms=config["models"]["terms"],
         sensitivity=config["sensitivity"],
     script:

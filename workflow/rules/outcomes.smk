@@ -25,5 +25,6 @@ rule outcomes:
         follow_up_weeks=config["exposure"]["follow_up_weeks"],
         min_worn_weeks=config["exposure"]["min_worn_weeks"],
         primary_limb=config["biomechanics"]["primary_limb"],
+        term_columns=TERM_COLUMNS,
     script:
         "../../scripts/outcomes.py"

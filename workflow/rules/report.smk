@@ -40,6 +40,8 @@ rule km_plot:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        on_unfittable=config["models"]["on_unfittable"],
     script:
         "../../scripts/figure_km.py"
 

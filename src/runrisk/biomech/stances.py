@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.signal import butter, sosfiltfilt
 
+from runrisk.biomech.signals import missing_signals
 from runrisk.io.trial import Plate, Trial
 
 # peak name -> (model output, component 0=X 1=Y 2=Z, sign that makes the wanted direction positive)
@@ -41,6 +42,7 @@ class StanceSettings:
     kinematics_hz: float | None  # markers and joint angles
     kinetics_hz: float | None  # joint moments
     grf_hz: float | None  # vertical GRF before stance detection
+    required_signals: tuple[str, ...]  # side-less names (HEE, AnkleAngles) a valid stance needs
 
     @classmethod
     def from_config(cls, cfg: dict) -> StanceSettings:
@@ -57,6 +59,7 @@ class StanceSettings:
             kinematics_hz=filters["kinematics_hz"],
             kinetics_hz=kinetics,
             grf_hz=filters["grf_hz"],
+            required_signals=tuple(cfg["required_signals"]),
         )
 
 
@@ -249,6 +252,13 @@ def plate_stance(trial: Trial, plate: Plate, settings: StanceSettings) -> dict |
         **dict.fromkeys(PEAK_NAMES, np.nan),
         "qc_reason": qc or ("" if side else "no heel/toe markers or events to tell which foot is on the plate"),
     }
+    stance_frames = slice(analog_to_frame(trial, start), analog_to_frame(trial, end - 1) + 1)
+    missing = missing_signals(trial, side, settings.required_signals, stance_frames) if side else []
+    if missing and not row["qc_reason"]:
+        row["qc_reason"] = (
+            f"missing signal(s) {', '.join(missing)}: in the file under no known name "
+            "(biomechanics.signal_names maps a lab's own labels)"
+        )
     if side:
         first = int(loaded[0]) if len(loaded) else start
         # the foot axis comes from mid-stance, when the foot is flat; at contact it is still decelerating

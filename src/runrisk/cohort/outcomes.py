@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from runrisk.cohort.exposure import follow_up_week
+from runrisk.errors import StudyError
 
 
 @dataclass(frozen=True)
@@ -20,9 +22,12 @@ class OutcomeRules:
     min_valid_stances: int
     min_worn_weeks: int
     strict_controls: bool
+    term_columns: tuple[str, ...]  # the model's covariates: an analysed participant has every one
 
     @classmethod
-    def from_config(cls, outcomes: dict, follow_up_weeks: int, min_worn_weeks: int) -> OutcomeRules:
+    def from_config(
+        cls, outcomes: dict, follow_up_weeks: int, min_worn_weeks: int, term_columns: Sequence[str]
+    ) -> OutcomeRules:
         return cls(
             follow_up_weeks=follow_up_weeks,
             case_icd10=tuple(outcomes["case_icd10"]),
@@ -30,6 +35,7 @@ class OutcomeRules:
             min_valid_stances=outcomes["min_valid_stances"],
             min_worn_weeks=min_worn_weeks,
             strict_controls=outcomes["strict_controls"],
+            term_columns=tuple(term_columns),
         )
 
 
@@ -38,17 +44,20 @@ LENIENT_CONTROLS = "lenient_controls"  # no strict-control exclusions
 WITH_MISSING_BIOMECHANICS = "with_missing_biomechanics"  # participants without a valid stance kept
 SENSITIVITY_VARIANTS = {
     LENIENT_CONTROLS: lambda rules: replace(rules, strict_controls=False),
-    WITH_MISSING_BIOMECHANICS: lambda rules: replace(rules, min_valid_stances=0),
+    # multiple imputation fills what is missing, so nobody is excluded for a missing term there
+    WITH_MISSING_BIOMECHANICS: lambda rules: replace(rules, min_valid_stances=0, term_columns=()),
 }
 
 
 # Order matters: a participant lands in the first box that applies.
+MISSING_TERM_BOX = "excluded: a model term is missing (outcomes.missing_terms names it)"
 QUARANTINE_BOX = "excluded: quarantined (bad input; see the quarantine table)"
 UNKNOWN_RECORDS_BOX = "not enrolled: records quarantined for participants missing from participants.csv"
 EXCLUSION_BOXES = (
     QUARANTINE_BOX,
     "excluded: no valid stance on the primary limb",
     "excluded: too few follow-up weeks with the wearable worn",
+    MISSING_TERM_BOX,
     "excluded: control with prior Achilles problems",
     "excluded: control with Achilles/foot/ankle/shin complaint but no diagnosis",
 )
@@ -94,10 +103,12 @@ def classify(
     case_week = first_case_week(participants, diagnoses, rules).reindex(ids)
     complainers = complained_without_diagnosis(participants, reports, diagnoses, rules)
     is_case = case_week.notna().to_numpy()
+    missing = missing_terms(participants, biomechanics, exposure, rules.term_columns)
     conditions = [
         ids.isin(quarantined).to_numpy(),
         stances.to_numpy() < rules.min_valid_stances,
         worn.to_numpy() < rules.min_worn_weeks,
+        missing.to_numpy() != "",
         ~is_case & participants["prior_achilles"].to_numpy() & rules.strict_controls,
         ~is_case & ids.isin(complainers).to_numpy() & rules.strict_controls,
         is_case,
@@ -114,6 +125,7 @@ def classify(
             "event_week": case_week.astype("Int64").to_numpy(),
             "follow_up_weeks": follow.astype(int),
             "weeks_worn": worn.to_numpy().astype(int),
+            "missing_terms": missing.to_numpy(),
         }
     )
 
@@ -151,6 +163,35 @@ def enrolled_with_quarantined(participants: pd.DataFrame, quarantine: pd.DataFra
     return pd.concat([participants, stubs], ignore_index=True).sort_values("participant_id", kind="mergesort")
 
 
+def covariates(participants: pd.DataFrame, limb: pd.DataFrame, exposure: pd.DataFrame) -> pd.DataFrame:
+    """Every participant's baseline covariates: demographics, one limb's biomechanics, exposure."""
+    frame = (
+        participants[["participant_id", "age", "sex", "runner"]]
+        .merge(limb.drop(columns=["side"], errors="ignore"), on="participant_id", how="left")
+        .merge(exposure.drop(columns=["weeks_worn"]), on="participant_id", how="left")
+    )
+    frame["female"] = (frame["sex"] == "F").astype(int)
+    return frame
+
+
+def missing_terms(
+    participants: pd.DataFrame, limb: pd.DataFrame, exposure: pd.DataFrame, columns: Sequence[str]
+) -> pd.Series:
+    """Per participant (in participants' order), the model's covariates that are missing, comma-separated;
+    "" when none is. A column no table has is a config error, not a missing value."""
+    frame = covariates(participants, limb, exposure)
+    unknown = [c for c in columns if c not in frame.columns]
+    if unknown:
+        raise StudyError(
+            f"models.terms: column(s) {unknown} are in no table of the study; "
+            f"the analysis table has {sorted(frame.columns.drop('participant_id'))}"
+        )
+    missing = pd.Series("", index=frame.index)
+    for column in columns:
+        missing = missing.where(frame[column].notna(), missing + ", " + column)
+    return missing.str.removeprefix(", ").set_axis(participants.index)
+
+
 def analysis_frame(
     participants: pd.DataFrame,
     biomechanics: pd.DataFrame,
@@ -160,12 +201,8 @@ def analysis_frame(
     statuses=("case", "control"),
 ) -> pd.DataFrame:
     """Participants of the given statuses with covariates of the primary limb (NaN where none)."""
-    limb = biomechanics[biomechanics["side"] == primary_side].drop(columns=["side"])
-    frame = (
-        outcomes[outcomes["status"].isin(statuses)]
-        .merge(participants[["participant_id", "age", "sex", "runner"]], on="participant_id")
-        .merge(limb, on="participant_id", how="left")
-        .merge(exposure.drop(columns=["weeks_worn"]), on="participant_id", how="left")
+    limb = biomechanics[biomechanics["side"] == primary_side]
+    frame = outcomes[outcomes["status"].isin(statuses)].merge(
+        covariates(participants, limb, exposure), on="participant_id"
     )
-    frame["female"] = (frame["sex"] == "F").astype(int)
     return frame.sort_values("participant_id").reset_index(drop=True)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from runrisk.biomech.conventions import to_documented_convention
+from runrisk.biomech.signals import names_for_lab, resolve_signals
 from runrisk.biomech.stances import PEAK_NAMES, StanceSettings, extract_stances
 from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
@@ -42,6 +43,7 @@ TRIAL_COLUMNS = [
     "plate_types",
     "n_events",
     "has_model_outputs",
+    "signal_labels",
     "n_stances",
     "n_valid_stances",
 ]
@@ -71,13 +73,17 @@ def shard_participants(
     return valid.loc[[m for m in members if m in valid.index]]
 
 
-def load_trial(path: Path, convention: str, body_mass_kg: float, visual3d_rate_hz: float | None) -> Trial:
-    trial = read_trial(path) if path.suffix.lower() == ".c3d" else read_visual3d(path, visual3d_rate_hz)
-    return to_documented_convention(trial, convention, body_mass_kg)
+def load_trial(path: Path, participant: pd.Series, settings: dict) -> Trial:
+    """One trial file with its signals under canonical names, in the documented convention."""
+    lab = participant.get("lab", "")
+    is_c3d = path.suffix.lower() == ".c3d"
+    trial = read_trial(path) if is_c3d else read_visual3d(path, settings["visual3d_rate_hz"])
+    trial = resolve_signals(trial, names_for_lab(settings, lab))
+    return to_documented_convention(trial, convention_of(lab, settings), participant["body_mass_kg"])
 
 
-def convention_of(participant: pd.Series, settings: dict) -> str:
-    return settings["lab_conventions"].get(participant.get("lab", ""), settings["convention"])
+def convention_of(lab: str, settings: dict) -> str:
+    return settings["lab_conventions"].get(lab, settings["convention"])
 
 
 def participant_stances(
@@ -89,12 +95,7 @@ def participant_stances(
         log.warning("participant %s: no trial files under %s/{%s}/%s", raw_id, raw_dir, ",".join(TRIAL_KINDS), raw_id)
     for path in paths:
         try:
-            trial = load_trial(
-                path,
-                convention_of(participant, settings),
-                participant["body_mass_kg"],
-                settings["visual3d_rate_hz"],
-            )
+            trial = load_trial(path, participant, settings)
         except InputError as error:  # file readers know the file; the participant is known here
             raise InputError(error.path, error.reason, participant=raw_id, row=error.row) from error
         try:

@@ -94,6 +94,22 @@ def expected_size(path: Path) -> int | None:
     return 512 * (data_start - 1) + (last - first + 1) * (4 * points + analog_per_frame) * bytes_per_value
 
 
+def analog_rate(path: Path, params: dict, point_rate: float) -> float:
+    """Analog samples per second: the point rate times the analog samples per frame that the header
+    lays the data out by (ANALOG:RATE is optional in files from some writers, and then ezc3d reports a
+    placeholder), else ANALOG:RATE, else 0 for a file without analog data."""
+    with path.open("rb") as handle:
+        header = handle.read(6)
+    processor = processor_of(path)
+    used = int(np.asarray(params.get("ANALOG", {}).get("USED", {}).get("value", [0])).ravel()[0] or 0)
+    if len(header) == 6 and processor in ("Intel", "DEC (VAX)") and used > 0:
+        per_frame = struct.unpack_from("<H", header, 4)[0] / used
+        if per_frame > 0:
+            return float(point_rate * per_frame)
+    stated = np.asarray(params.get("ANALOG", {}).get("RATE", {}).get("value", [0.0])).ravel()
+    return float(stated[0]) if len(stated) and stated[0] > 0 else 0.0
+
+
 def _open(path: Path, with_plates: bool) -> ezc3d.c3d:
     try:
         return ezc3d.c3d(str(path), extract_forceplat_data=with_plates)
@@ -150,16 +166,19 @@ def read_trial(path: str | Path) -> Trial:
         plates.append(Plate(i, np.asarray(platform["force"]), cop, corners, plate_type=plate_types[i]))
     point_rate = float(point_group["RATE"]["value"][0])
     first_frame = int(c3d["header"]["points"]["first_frame"])
+    # frames from the header: a file may hold no markers (rotations or analogs only) and still have them
+    n_frames = max(int(c3d["header"]["points"]["last_frame"]) - first_frame + 1, raw.shape[2])
     return Trial(
         path=str(path),
         point_rate=point_rate,
-        analog_rate=float(params["ANALOG"]["RATE"]["value"][0]) if "ANALOG" in params else 0.0,
+        analog_rate=analog_rate(path, params, point_rate),
+        frames=n_frames,
         points=points,
         angle_labels=angle_labels,
         moment_labels=moment_labels,
         moment_units=_first_string(point_group, "MOMENT_UNITS", "Nmm/kg"),
         plates=plates,
-        events=_events(params, first_frame, point_rate, raw.shape[2]),
+        events=_events(params, first_frame, point_rate, n_frames),
         source_format="c3d",
         manufacturer=_first_string(params.get("MANUFACTURER", {}), "COMPANY", ""),
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 # Arrow's default allocator keeps freed buffers for reuse; the system one returns them, so a step that
@@ -77,8 +78,11 @@ def _filter_columns(filters: list) -> list[str]:
     return [name for conjunction in filters for name in _filter_columns(conjunction)]
 
 
-def gather_tables(paths: list[str | Path], out: str | Path, sort_by: list[str]) -> None:
-    """Concatenate shard tables into one table sorted by sort_by.
+def gather_tables(
+    paths: list[str | Path], out: str | Path, sort_by: list[str], leave_out: set[str] | frozenset[str] = frozenset()
+) -> None:
+    """Concatenate shard tables into one table sorted by sort_by, without the participants in leave_out
+    (those set aside by the quarantine at any stage, so none of their rows reaches a gathered table).
 
     Tables sorted by participant first are streamed, one shard in memory at a time (the activities of
     9,110 participants are millions of rows): shards hold participants in pseudonym order
@@ -97,6 +101,8 @@ def gather_tables(paths: list[str | Path], out: str | Path, sort_by: list[str]) 
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         for path in paths:
             table = pq.read_table(path).cast(schema).sort_by(order)
+            if leave_out:
+                table = table.filter(pc.invert(pc.is_in(table.column("participant_id"), pa.array(sorted(leave_out)))))
             if table.num_rows == 0:
                 continue
             first, last = table.column(sort_by[0])[0].as_py(), table.column(sort_by[0])[-1].as_py()

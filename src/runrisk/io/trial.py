@@ -42,9 +42,13 @@ class Trial:
     events: list[Event] = field(default_factory=list)
     source_format: str = "c3d"
     manufacturer: str = ""
+    frames: int | None = None  # as the file states it; None: the length of the signals
+    signal_labels: dict[str, str] = field(default_factory=dict)  # canonical name -> the file's label
 
     @property
     def n_frames(self) -> int:
+        if self.frames is not None:
+            return self.frames
         return next(iter(self.points.values())).shape[1] if self.points else 0
 
     def summary(self) -> dict:
@@ -59,4 +63,5 @@ class Trial:
             "plate_types": ",".join(str(p.plate_type) for p in self.plates if p.plate_type is not None),
             "n_events": len(self.events),
             "has_model_outputs": bool(self.angle_labels or self.moment_labels),
+            "signal_labels": "; ".join(f"{c}={label}" for c, label in sorted(self.signal_labels.items())),
         }

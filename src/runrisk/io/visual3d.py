@@ -75,7 +75,7 @@ def read_visual3d(path: str | Path, rate_hz: float | None = None) -> Trial:
             points[signal] = vector((signal, kind)) * 1000.0  # m -> mm
         elif kind in MODEL_TYPES:
             points[signal] = vector((signal, kind))
-            (moments if "Moment" in signal else angles).add(signal)
+            (moments if "MOMENT" in signal.upper() else angles).add(signal)
         elif kind == "FORCE":
             cop = vector((signal, "COFP")) * 1000.0
             cop[2] = np.nan_to_num(cop[2])
@@ -90,6 +90,7 @@ def read_visual3d(path: str | Path, rate_hz: float | None = None) -> Trial:
         moment_units="Nm/kg",
         plates=plates,
         source_format="visual3d_ascii",
+        frames=n,
     )
 
 

@@ -34,8 +34,25 @@ MODEL_LABELS = {
 }
 
 
+def not_drawn(title: str, reason: str) -> plt.Figure:
+    """The figure of a result that could not be computed: what it would show, and why it does not."""
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.axis("off")
+    ax.set_title(title)
+    ax.text(0.5, 0.5, textwrap.fill(reason, 80), ha="center", va="center", fontsize=9, transform=ax.transAxes)
+    return fig
+
+
 def forest_plot(coefficients: pd.DataFrame) -> plt.Figure:
-    """One row per term, one marker per model, ratio and CI written beside each row."""
+    """One row per term, one marker per model, ratio and CI written beside each row; models that could
+    not be fitted are named under the plot with their reason."""
+    unfitted = coefficients[coefficients["status"] != "fitted"].drop_duplicates("model")
+    coefficients = coefficients[coefficients["status"] == "fitted"]
+    notes = [
+        f"{model}: not fitted ({reason})" for model, reason in zip(unfitted["model"], unfitted["reason"], strict=True)
+    ]
+    if coefficients.empty:
+        return not_drawn("Achilles tendinopathy within one year: no model could be fitted", "; ".join(notes))
     models = list(dict.fromkeys(coefficients["model"]))
     terms = list(dict.fromkeys(coefficients["label"]))
     fig, ax = plt.subplots(figsize=(9, 0.6 * len(terms) + 1.5))
@@ -61,6 +78,8 @@ def forest_plot(coefficients: pd.DataFrame) -> plt.Figure:
         f"Achilles tendinopathy within one year: n = {int(coefficients['n'].iloc[0])}, "
         f"{int(coefficients['events'].iloc[0])} cases"
     )
+    if notes:
+        fig.text(0.01, -0.02, textwrap.fill("; ".join(notes), 140), fontsize=7, va="top")
     return fig
 
 

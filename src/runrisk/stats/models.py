@@ -21,6 +21,9 @@ def fit_logistic(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
     x, scalings = design_matrix(analysis, terms)
     y = outcome(analysis)
     result = sm.Logit(y, sm.add_constant(x, has_constant="add")).fit(disp=False, maxiter=200)
+    if not result.mle_retvals["converged"] or not np.isfinite(result.bse).all():
+        # separation by a combination of terms: no single term shows it, the likelihood has no maximum
+        raise ValueError("maximum likelihood did not converge (separation by a combination of terms?)")
     ci = result.conf_int()
     return coefficient_table(
         "logistic",
@@ -105,5 +108,22 @@ def schoenfeld_tests(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
             "time_transform": "rank",
             "statistic": test.loc[[t.column for t in terms], "test_statistic"].to_numpy(),
             "p_value": test.loc[[t.column for t in terms], "p"].to_numpy(),
+            "status": "fitted",
+            "reason": "",
+        }
+    )
+
+
+def unfitted_ph_tests(terms: list[Term], reason: str) -> pd.DataFrame:
+    """The PH-test table of a Cox model that could not be fitted."""
+    return pd.DataFrame(
+        {
+            "term": [t.column for t in terms],
+            "label": [t.label for t in terms],
+            "time_transform": "rank",
+            "statistic": np.nan,
+            "p_value": np.nan,
+            "status": "not fitted",
+            "reason": reason,
         }
     )

@@ -7,6 +7,9 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.imputation.mice import MICE, MICEData
 
+from runrisk.cohort.outcomes import LENIENT_CONTROLS, WITH_MISSING_BIOMECHANICS
+from runrisk.stats.fittable import ModelData, fitted_or_reported, unfitted_coefficients
+from runrisk.stats.models import fit_firth, fit_logistic
 from runrisk.stats.terms import Term, coefficient_table, design_matrix, outcome
 
 
@@ -41,3 +44,45 @@ def fit_mice_logistic(
     )
     table["missing_rows"] = int(x.isna().any(axis=1).sum())
     return table
+
+
+PRIMARY = "primary (strict controls, complete case)"
+
+
+def sensitivity_tables(
+    analysis: pd.DataFrame, variants: pd.DataFrame, terms: list[Term], cfg: dict, on_unfittable: str
+) -> pd.DataFrame:
+    """The Firth model on the primary set and each configured variant, and complete case against
+    multiple imputation, in one table whose `analysis` column names the set; a set the model cannot
+    be fitted to is a row per term with its status and reason (or stops the run, as configured)."""
+
+    def fitted(name: str, model: str, frame: pd.DataFrame, model_terms: list[Term], fit, separation=False):
+        data = ModelData.of(model, frame, model_terms)
+        return fitted_or_reported(
+            data,
+            lambda: fit(frame, model_terms),
+            on_unfittable,
+            lambda exc: unfitted_coefficients(data, model_terms, exc),
+            separation,
+        ).assign(analysis=name)
+
+    tables = [fitted(PRIMARY, "firth", analysis, terms, fit_firth)]
+    if cfg["lenient_controls"]:
+        lenient = variants[variants["variant"] == LENIENT_CONTROLS]
+        tables.append(fitted("lenient controls", "firth", lenient, terms, fit_firth))
+    if cfg["runners_only"]:
+        runner_terms = [t for t in terms if t.column != "runner"]
+        tables.append(fitted("runners only", "firth", analysis[analysis["runner"]], runner_terms, fit_firth))
+    if cfg["multiple_imputation"]["enabled"]:
+        mi = cfg["multiple_imputation"]
+        tables.append(fitted("complete case (ML)", "logistic", analysis, terms, fit_logistic, separation=True))
+        with_missing = variants[variants["variant"] == WITH_MISSING_BIOMECHANICS]
+        data = ModelData.of("logistic_mice", with_missing, [])  # imputation fills the terms' gaps
+        table = fitted_or_reported(
+            data,
+            lambda: fit_mice_logistic(with_missing, terms, mi["imputations"], mi["burn_in"], mi["seed"]),
+            on_unfittable,
+            lambda exc: unfitted_coefficients(data, terms, exc).assign(missing_rows=0),
+        )
+        tables.append(table.assign(analysis="multiple imputation (MICE, ML)"))
+    return pd.concat(tables, ignore_index=True)

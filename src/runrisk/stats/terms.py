@@ -28,6 +28,8 @@ COEF_COLUMNS = [
     "n",
     "events",
     "events_per_variable",
+    "status",
+    "reason",
 ]
 
 
@@ -88,8 +90,17 @@ def coefficient_table(
             "n": int(n),
             "events": int(events),
             "events_per_variable": events / len(terms),
+            "status": "fitted",
+            "reason": "",
         }
     )[COEF_COLUMNS]
+
+
+def unfitted_table(model: str, terms: list[Term], n: int, events: int, reason: str) -> pd.DataFrame:
+    """A model's table when it could not be fitted: every term, no estimate, the status and why."""
+    nan = [np.nan] * len(terms)
+    table = coefficient_table(model, terms, [""] * len(terms), nan, nan, nan, nan, "", nan, n, events)
+    return table.assign(status="not fitted", reason=reason)
 
 
 def outcome(analysis: pd.DataFrame) -> pd.Series:

@@ -11,6 +11,7 @@ import statsmodels.api as sm
 from scipy.stats import rankdata
 
 from runrisk.stats.firth import firth_fit
+from runrisk.stats.terms import Term, design_matrix, outcome
 
 
 def c_statistic(y: np.ndarray, risk: np.ndarray) -> float:
@@ -121,3 +122,42 @@ def decision_curve(y: np.ndarray, risk: np.ndarray, thresholds: np.ndarray) -> p
             }
         )
     return pd.DataFrame(rows)
+
+
+METRICS = ("c_statistic", "calibration_slope", "calibration_intercept", "brier")
+
+
+def validate(analysis: pd.DataFrame, terms: list[Term], cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Bootstrap-validated performance summary, calibration curve and decision curve of the model."""
+    x, _ = design_matrix(analysis, terms)
+    X = np.column_stack([np.ones(len(x)), x.to_numpy()])
+    y = outcome(analysis).to_numpy()
+    summary = bootstrap_validation(X, y, cfg["method"], cfg["bootstrap_repetitions"], cfg["seed"])
+    risk = 1 / (1 + np.exp(-(X @ fit_coefficients(X, y, cfg["method"]))))
+    curve = calibration_curve(y, risk, cfg["calibration_groups"])
+    start, stop, step = cfg["decision_thresholds"]
+    decision = decision_curve(y, risk, np.arange(start, stop + step / 2, step))
+    return summary.assign(status="fitted", reason=""), curve, decision
+
+
+def unvalidated(method: str, reason: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """validate's tables for a model that could not be fitted: the metrics without values, and why."""
+    summary = pd.DataFrame(
+        {
+            "method": method,
+            "metric": list(METRICS),
+            "apparent": np.nan,
+            "optimism": np.nan,
+            "corrected": np.nan,
+            "bootstrap_samples": 0,
+            "status": "not fitted",
+            "reason": reason,
+        }
+    )
+    curve = pd.DataFrame({"group": pd.Series(dtype=int), "n": pd.Series(dtype=int)}).assign(
+        predicted=pd.Series(dtype=float), observed=pd.Series(dtype=float)
+    )
+    decision = pd.DataFrame(
+        {c: pd.Series(dtype=float) for c in ("threshold", "net_benefit_model", "net_benefit_all", "net_benefit_none")}
+    )
+    return summary, curve, decision
