@@ -53,7 +53,7 @@ def test_nobody_analysed_constant_and_empty_terms():
     text = message(frame(rotation=3.0))
     assert "term rotation is constant (3 for everyone analysed)" in text
     assert "term rotation has no values" in message(frame(rotation=np.nan))
-    assert "3 parameters cannot be estimated from 3 complete rows" in message(frame(n=3, cases=1))
+    assert "3 parameters cannot be estimated from 3 participants with every term" in message(frame(n=3, cases=1))
 
 
 def test_ml_names_the_separating_term_and_firth_still_fits():

@@ -1,6 +1,8 @@
 """Trials as real labs write them: units, plate types, drift, double and partial contacts, missing
 markers, events, Plug-in Gait vs Visual3D conventions, Visual3D ASCII exports, filtering."""
 
+import struct
+
 import numpy as np
 import pytest
 from trialkit import FZ1, MY1, analogs, simulated_c3d, to_visual3d_text, write_and_read
@@ -197,3 +199,54 @@ def test_visual3d_without_time_needs_a_rate(tmp_path):
     with pytest.raises(InputError, match="frames.txt: no time column to infer the sampling rate"):
         read_visual3d(path)
     assert read_visual3d(path, rate_hz=500).analog_rate == 500
+
+
+def _parameter_at(data: bytearray, group: bytes, name: bytes) -> int:
+    """Where a parameter's name starts in a C3D's parameter section (records: name length, group id,
+    name; a group's own record carries its id negated)."""
+    start = 512 * (data[0] - 1)
+    at = data.index(group, start)
+    group_id = 256 - data[at - 1]  # stored as a negative signed byte
+    at = start
+    while True:
+        at = data.index(name, at + 1)
+        if data[at - 1] == group_id and data[at - 2] in (len(name), 256 - len(name)):
+            return at
+
+
+def _rename_parameter(path, group: bytes, name: bytes, new: bytes) -> None:
+    data = bytearray(path.read_bytes())
+    at = _parameter_at(data, group, name)
+    data[at : at + len(name)] = new
+    path.write_bytes(bytes(data))
+
+
+def _set_scalar_float(path, group: bytes, name: bytes, value: float) -> None:
+    """Overwrite a float parameter in place (Intel file): after the name, 2 bytes of offset, the type,
+    the number of dimensions and the dimensions, then the value."""
+    data = bytearray(path.read_bytes())
+    at = _parameter_at(data, group, name) + len(name) + 2
+    assert data[at] == 4, "not a float parameter"
+    value_at = at + 2 + data[at + 1]
+    data[value_at : value_at + 4] = struct.pack("<f", value)
+    path.write_bytes(bytes(data))
+
+
+def test_analog_rate_without_analog_rate_is_refused_not_read_as_no_force(sim_config, tmp_path):
+    _, c3d = simulated_c3d(sim_config)
+    c3d.write(str(tmp_path / "with.c3d"))
+    assert read_trial(tmp_path / "with.c3d").summary()["analog_rate_hz"] == 1000.0  # 200 Hz x 5 per frame
+    # without ANALOG:RATE, or with a placeholder, ezc3d reads no analog channel at all: a trial without
+    # forces that would pass for one nobody stepped on, unless it is refused
+    c3d.write(str(tmp_path / "without.c3d"))
+    _rename_parameter(tmp_path / "without.c3d", b"ANALOG", b"RATE", b"RATX")
+    c3d.write(str(tmp_path / "placeholder.c3d"))
+    _set_scalar_float(tmp_path / "placeholder.c3d", b"ANALOG", b"RATE", 1.0)
+    for name in ("without", "placeholder"):
+        with pytest.raises(InputError, match=rf"{name}\.c3d: the header announces 60 analog values per frame"):
+            read_trial(tmp_path / f"{name}.c3d")
+
+
+def test_frames_are_the_files_even_without_signals():
+    trial = Trial("t.c3d", 100, 1000, {}, frames=340)
+    assert trial.summary()["n_frames"] == 340

@@ -132,8 +132,26 @@ def _v3d_without_time(raw, ids):
     (folder / "trial.txt").write_text("\n".join(rows))
 
 
+def _link_outside(raw, ids):
+    outside = raw.parent / "elsewhere.c3d"
+    shutil.copy(_c3d(raw, ids), outside)
+    _c3d(raw, ids, name="escape.c3d").symlink_to(outside)
+
+
 CASES = [
     # --- C3D and Visual3D trials -----------------------------------------------------------------
+    Case(
+        "zero_byte_upper_case_c3d",  # .C3D is a C3D file: read, not ignored
+        lambda r, i: _c3d(r, i, name="RUN_02.C3D").write_bytes(b""),
+        r"RUN_02\.C3D, participant {p}: not a C3D file: 0 bytes",
+        0,
+    ),
+    Case(
+        "symlink_out_of_raw_dir",
+        _link_outside,
+        r"escape\.c3d, participant {p}: is a symbolic link that leads outside raw_dir",
+        0,
+    ),
     Case(
         "zero_byte_c3d",
         lambda r, i: _c3d(r, i).write_bytes(b""),
@@ -329,6 +347,12 @@ CASES = [
         "fitbit_not_utf8",
         lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_bytes(b"[\xff\xfe]"),
         r"exercise-0\.json, participant {p}: not valid UTF-8 JSON",
+        0,
+    ),
+    Case(
+        "fitbit_upper_case_invalid_json",
+        lambda r, i: (r / "fitbit" / i[0] / "EXERCISE-9.JSON").write_text('[{"logId": 1,'),
+        r"EXERCISE-9\.JSON, participant {p}: not valid UTF-8 JSON",
         0,
     ),
     Case(

@@ -102,10 +102,15 @@ def analog_rate(path: Path, params: dict, point_rate: float) -> float:
         header = handle.read(6)
     processor = processor_of(path)
     used = int(np.asarray(params.get("ANALOG", {}).get("USED", {}).get("value", [0])).ravel()[0] or 0)
-    if len(header) == 6 and processor in ("Intel", "DEC (VAX)") and used > 0:
-        per_frame = struct.unpack_from("<H", header, 4)[0] / used
-        if per_frame > 0:
-            return float(point_rate * per_frame)
+    announced = struct.unpack_from("<H", header, 4)[0] if len(header) == 6 else 0
+    if processor in ("Intel", "DEC (VAX)") and announced and not used:
+        raise InputError(
+            path,
+            f"the header announces {announced} analog values per frame but the ANALOG group has no usable "
+            "RATE/USED, so no force plate can be read; re-export the trial with its ANALOG parameters",
+        )
+    if processor in ("Intel", "DEC (VAX)") and used > 0 and announced:
+        return float(point_rate * announced / used)
     stated = np.asarray(params.get("ANALOG", {}).get("RATE", {}).get("value", [0.0])).ravel()
     return float(stated[0]) if len(stated) and stated[0] > 0 else 0.0
 

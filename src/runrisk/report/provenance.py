@@ -54,9 +54,15 @@ def files_under(root: Path, parts) -> list[Path]:
 
 
 def hashes(paths, root: Path) -> dict[str, str]:
-    return {
-        str(Path(p).relative_to(root) if Path(p).is_absolute() else p): sha256(Path(p)) for p in sorted(map(str, paths))
-    }
+    """SHA-256 by path: relative to the working directory, absolute for files outside it (a study's raw
+    folder elsewhere on disk, as config's raw_dir names it)."""
+    return {_name(Path(p), root): sha256(Path(p)) for p in sorted(map(str, paths))}
+
+
+def _name(path: Path, root: Path) -> str:
+    if path.is_absolute() and path.is_relative_to(root):
+        return str(path.relative_to(root))
+    return str(path)
 
 
 def software_versions() -> dict[str, str]:

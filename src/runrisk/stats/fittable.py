@@ -40,6 +40,7 @@ class ModelData:
     values: dict[str, np.ndarray]
     participants: int  # distinct participants (intervals of a time-varying model are more rows)
     events: int
+    ids: np.ndarray  # the participant of each row
 
     @classmethod
     def of(cls, model: str, frame: pd.DataFrame, terms: Sequence[Term], ids: str = "participant_id") -> ModelData:
@@ -54,7 +55,8 @@ class ModelData:
         events = (
             int(frame.loc[frame["event"] == 1, ids].nunique()) if "event" in frame and ids in frame else int(y.sum())
         )
-        return cls(model, y, values, int(people), events)
+        row_ids = frame[ids].to_numpy() if ids in frame else np.arange(len(frame))
+        return cls(model, y, values, int(people), events, row_ids)
 
     def summary(self) -> str:
         k = len(self.values)
@@ -79,8 +81,11 @@ def problems(data: ModelData, separation_matters: bool, needs_cases_and_controls
         elif np.ptp(finite) == 0:
             found.append(f"term {column} is constant ({finite[0]:g} for everyone analysed)")
     complete = np.all([np.isfinite(v) for v in data.values.values()], axis=0) if data.values else np.ones(0, bool)
-    if data.values and complete.sum() <= len(data.values) + 1:
-        found.append(f"{len(data.values) + 1} parameters cannot be estimated from {int(complete.sum())} complete rows")
+    people = len(np.unique(data.ids[complete])) if data.values else data.participants
+    if data.values and people <= len(data.values) + 1:
+        found.append(
+            f"{len(data.values) + 1} parameters cannot be estimated from {people} participants with every term"
+        )
     elif data.values and not found:
         found += collinear_terms(data.values, complete)
     if separation_matters and not found:
@@ -131,10 +136,15 @@ def fit_or_explain(
     terms, a likelihood without a maximum) becomes the same kind of message, never a traceback."""
     require_fittable(data, separation_matters, needs_cases_and_controls)
     try:
-        result = fit()
+        with np.errstate(over="ignore"):
+            result = fit()
     except (np.linalg.LinAlgError, ArithmeticError, ValueError) as exc:
         reason = "the terms are collinear or separate the outcome" if "ingular" in str(exc) else "the fit failed"
         raise UnfittableModel(data.model, data.summary(), f"{reason} ({type(exc).__name__}: {exc})") from exc
+    if isinstance(result, pd.DataFrame) and "std_error" in result:
+        unsure = result.loc[~np.isfinite(result[["std_error", "ci_low", "ci_high"]]).all(axis=1), "term"]
+        if len(unsure):  # an estimate without a finite interval is no estimate: never a table that looks fine
+            raise UnfittableModel(data.model, data.summary(), f"no finite confidence interval for {', '.join(unsure)}")
     return result
 
 

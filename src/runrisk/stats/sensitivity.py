@@ -77,7 +77,9 @@ def sensitivity_tables(
         mi = cfg["multiple_imputation"]
         tables.append(fitted("complete case (ML)", "logistic", analysis, terms, fit_logistic, separation=True))
         with_missing = variants[variants["variant"] == WITH_MISSING_BIOMECHANICS]
-        data = ModelData.of("logistic_mice", with_missing, [])  # imputation fills the terms' gaps
+        columns = [t.column for t in terms]
+        # the checks see the terms as imputation will fill them (observed means in the gaps)
+        data = ModelData.of("logistic_mice", with_missing.fillna(with_missing[columns].mean()), terms)
         table = fitted_or_reported(
             data,
             lambda: fit_mice_logistic(with_missing, terms, mi["imputations"], mi["burn_in"], mi["seed"]),

@@ -1,0 +1,272 @@
+"""Studies too small or too odd to model, and a study made of other people's real files: every rule
+either succeeds or ends with one clear message, and the flow accounts for everyone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import ezc3d
+import pandas as pd
+import pytest
+import yaml
+from bad_input.corpus import build_study
+from workflow_runner import copy_workflow, run_snakemake
+
+from runrisk.cohort.outcomes import MISSING_TERM_BOX
+from runrisk.ids import pseudonymise
+from runrisk.io.garmin import read_fit, read_gpx, read_tcx
+from runrisk.io.wearables import read_fitbit_exercise
+
+pytestmark = pytest.mark.slow
+TOO_SMALL = "a model needs cases and controls|no participant was analysed|parameters cannot be estimated from"
+TZ = "Europe/Prague"
+MODEL_RULES = ("fit_model", "fit_timevarying", "ph_test", "validate_model", "sensitivity")
+QUICK = {  # the planning study and the bootstrap are not what these tests are about
+    "validation": {"bootstrap_repetitions": 5},
+    "montecarlo": {"repetitions": 2, "sizes": [60]},
+}
+
+
+def study_dir(tmp_path: Path, raw: Path, **config) -> Path:
+    workdir = copy_workflow(tmp_path)
+    settings = {"study": {"name": "small", "timezone": TZ}, "raw_dir": str(raw), **QUICK, **config}
+    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(settings))
+    return workdir
+
+
+def no_traceback(workdir: Path, stderr: str) -> None:
+    assert "Traceback (most recent call last)" not in stderr
+    for log in (workdir / "logs").rglob("*.log"):
+        assert "Traceback" not in log.read_text(), log
+
+
+def flow(workdir: Path) -> pd.DataFrame:
+    table = pd.read_parquet(workdir / "results/tables/flow.parquet")
+    enrolled = table.loc[table["box"] == "enrolled", "n"].iloc[0]
+    boxes = table[~table["box"].isin(["enrolled"]) & ~table["box"].str.startswith("not enrolled")]
+    assert boxes["n"].sum() == enrolled
+    return table.set_index("box")["n"]
+
+
+# --- a five-participant pilot: nobody to model ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pilot_raw(tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("pilot") / "raw"
+    build_study(raw, n=5)
+    return raw
+
+
+def test_a_pilot_study_stops_each_model_with_its_reason(pilot_raw, tmp_path):
+    workdir = study_dir(tmp_path / "stop", pilot_raw)
+    result = run_snakemake(workdir, 2, "--keep-going")
+    assert result.returncode != 0
+    no_traceback(workdir, result.stderr)
+    analysis = pd.read_parquet(workdir / "results/tables/analysis.parquet")
+    n, events = len(analysis), int((analysis["status"] == "case").sum())
+    expected = {
+        "logs/models/logistic.log": "logistic",
+        "logs/models/firth.log": "firth",
+        "logs/models/cox.log": "cox",
+        "logs/models/ph_test.log": "ph_test",
+        "logs/models/cox_timevarying.log": "cox_timevarying",
+        "logs/models/validation.log": "validation (firth)",
+        "logs/models/sensitivity.log": "firth",
+    }
+    for log, model in expected.items():
+        text = (workdir / log).read_text()
+        assert re.search(rf"ERROR runrisk: {re.escape(model)}: {n} analysed, {events} events, ", text), (log, text)
+        assert re.search(TOO_SMALL, text), text
+    # the figure that needs no model still draws what there is
+    assert (workdir / "results/figures/km_volume_tertiles.png").stat().st_size > 5000
+
+
+def test_a_pilot_study_reports_what_it_could_not_fit(pilot_raw, tmp_path):
+    workdir = study_dir(tmp_path / "report", pilot_raw, models={"on_unfittable": "report"})
+    result = run_snakemake(workdir, 2)
+    assert result.returncode == 0, result.stderr[-3000:]
+    no_traceback(workdir, result.stderr)
+    flow(workdir)
+    for name in ("logistic", "firth", "cox", "cox_timevarying", "sensitivity"):
+        table = pd.read_parquet(workdir / f"results/models/{name}.parquet")
+        assert (table["status"] == "not fitted").all() and table["ratio"].isna().all(), name
+        assert re.search(TOO_SMALL, table["reason"].iloc[0]), name
+    assert (pd.read_parquet(workdir / "results/models/ph_test.parquet")["status"] == "not fitted").all()
+    assert (pd.read_parquet(workdir / "results/models/validation.parquet")["status"] == "not fitted").all()
+    report = pd.read_csv(workdir / "results/report/firth.csv")
+    assert (report["status"] == "not fitted").all()
+    for figure in ("forest", "calibration", "decision_curve", "sensitivity"):
+        assert (workdir / f"results/figures/{figure}.png").stat().st_size > 5000
+
+
+# --- a study made of public real files ---------------------------------------------------------------
+
+REAL_TRIALS = {  # participant -> (source file, name in the study)
+    "R01": ("btk_PiG_Motion3_noFF.c3d", "walk_01.C3D"),  # Nexus outputs labelled ...V, upper-case extension
+    "R02": ("btk_PiG_Motion3_noFF.c3d", "walk_01.c3d"),  # the same trial with plain labels (written below)
+    "R03": ("pyorerun_Running_0002.c3d", "run_01.c3d"),  # Qualisys: RHeel/RMT1, no model outputs
+    "R04": ("btk_PiG_Motion-FlatFoot-Full.c3d", "walk_01.c3d"),
+    "R05": ("btk_sample09_PlugInC3D.c3d", "walk_01.c3d"),
+    "R06": ("btk_MotionAnalysis_Gait.c3d", "walk_01.c3d"),  # markers only
+    "R07": ("Sample02_dec_int.c3d", "walk_01.c3d"),  # DEC processor, no foot markers
+    "R08": ("btk_Codamotion_ADemo1_pc_float.c3d", "trial.c3d"),  # R.Heel / R.Toe
+    "R09": ("Sample01_Eb015pr.c3d", "walk_01.c3d"),
+}
+REAL_WEARABLES = {  # participant -> (folder, source file, name in the study)
+    "R01": ("garmin", "fitdecode_activity-small-fenix2-run.fit", "run.FIT"),
+    "R02": ("garmin", "slither_running_fr45.fit", "run.fit"),
+    "R03": ("garmin", "slither_running_runtastic.tcx", "run.tcx"),
+    "R04": ("fitbit", "fitport_exercise-0.json", "exercise-0.JSON"),
+    "R05": ("garmin", "slither_running_polar_m400.gpx", "run.gpx"),
+    "R06": ("fitbit", "fitport_exercise-700.json", "exercise-700.json"),
+    "R07": ("garmin", "fitdecode_garmin-fenix-5-run.fit", "run.fit"),
+    "R08": ("garmin", "fitdecode_garmin-fenix-5-walk.fit", "walk.fit"),
+    "R09": ("garmin", "fitdecode_compressed-speed-distance_fr70_run.fit", "run.fit"),  # device-time stamps: bad
+}
+BAD = "R09"
+CASES = ("R01", "R05")
+
+
+def first_local_date(path: Path, raw_id: str) -> dt.date:
+    tz = ZoneInfo(TZ)
+    suffix = path.suffix.lower()
+    if suffix == ".fit":
+        rows = read_fit(path, raw_id, tz)
+    elif suffix == ".tcx":
+        rows = read_tcx(path, raw_id, tz)
+    elif suffix == ".gpx":
+        rows = read_gpx(path, raw_id, tz, "running")
+    else:
+        rows = read_fitbit_exercise(path, raw_id, tz)
+    return min(pd.Timestamp(r["local_date"]).date() for r in rows)
+
+
+def without_v_suffix(source: Path, destination: Path) -> None:
+    c3d = ezc3d.c3d(str(source))
+    point = c3d["parameters"]["POINT"]
+    for key in ("LABELS", "ANGLES", "LABELS2"):
+        if key in point:
+            point[key]["value"] = [label[:-1] if label.endswith("V") else label for label in point[key]["value"]]
+    c3d.write(str(destination))
+
+
+def build_real_study(real: Path, raw: Path) -> None:
+    for raw_id, (source, name) in REAL_TRIALS.items():
+        (raw / "c3d" / raw_id).mkdir(parents=True)
+        shutil.copy(real / "c3d" / source, raw / "c3d" / raw_id / name)
+    without_v_suffix(real / "c3d" / REAL_TRIALS["R02"][0], raw / "c3d" / "R02" / REAL_TRIALS["R02"][1])
+    rows, reports, diagnoses = [], [], []
+    for i, (raw_id, (folder, source, name)) in enumerate(REAL_WEARABLES.items()):
+        (raw / folder / raw_id).mkdir(parents=True)
+        shutil.copy(real / folder / source, raw / folder / raw_id / name)
+        start = dt.date(2019, 3, 4) if raw_id == BAD else first_local_date(raw / folder / raw_id / name, raw_id)
+        enrolment = start - dt.timedelta(days=10)
+        rows.append(f"{raw_id},{30 + 3 * i},{'FM'[i % 2]},{165 + i},{60 + 2 * i},yes,no,{enrolment}")
+        reports.append(f"{raw_id},{enrolment + dt.timedelta(days=14)},0,0,0,0,")
+        if raw_id in CASES:
+            reports.append(f"{raw_id},{enrolment + dt.timedelta(days=35)},8,6,6,13,achilles")
+            diagnoses.append(f"{raw_id},{enrolment + dt.timedelta(days=42)},right,M76.6")
+    header = "participant_id,age,sex,height_cm,body_mass_kg,runner,prior_achilles_problems,enrolment_date"
+    (raw / "participants.csv").write_text("\n".join([header, *rows]) + "\n")
+    (raw / "weekly_reports.csv").write_text(
+        "participant_id,report_date,q1_participation,q2_training_volume,q3_performance,q4_symptoms,body_region\n"
+        + "\n".join(reports)
+        + "\n"
+    )
+    (raw / "diagnoses.csv").write_text("participant_id,diagnosis_date,side,icd10\n" + "\n".join(diagnoses) + "\n")
+
+
+@pytest.fixture(scope="module")
+def real_raw(real_data, tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("real") / "raw"
+    build_real_study(real_data, raw)
+    return raw
+
+
+WALKING_LAB = {"biomechanics": {"max_stance_s": 1.5}, "exposure": {"min_worn_weeks": 1}}
+
+
+def real_study(tmp_path: Path, raw: Path, mode: str) -> tuple[Path, object]:
+    workdir = study_dir(tmp_path, raw, on_bad_input=mode, models={"on_unfittable": "report"}, **WALKING_LAB)
+    result = run_snakemake(workdir, 2, "--keep-going")
+    no_traceback(workdir, result.stderr)
+    return workdir, result
+
+
+@pytest.fixture(scope="module")
+def real_run(real_raw, tmp_path_factory) -> Path:
+    workdir, result = real_study(tmp_path_factory.mktemp("real-quarantine"), real_raw, "quarantine")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir
+
+
+def test_stop_mode_names_the_bad_real_file(real_raw, tmp_path):
+    workdir, result = real_study(tmp_path, real_raw, "stop")
+    assert result.returncode != 0
+    logs = "".join(p.read_text() for p in (workdir / "logs/exposure").glob("activities-*.log"))
+    assert re.search(
+        rf"bad input: file \S*garmin/{BAD}/run.fit, participant {BAD}: session 0 start_time is a device-relative", logs
+    )
+
+
+def stances_of(workdir: Path, raw_id: str) -> pd.DataFrame:
+    stances = pd.read_parquet(workdir / "results/tables/stances.parquet")
+    return stances[stances["participant_id"] == pseudonymise(raw_id)].reset_index(drop=True)
+
+
+def test_the_real_files_study_accounts_for_everyone(real_run):
+    boxes = flow(real_run)
+    assert boxes["enrolled"] == len(REAL_TRIALS)
+    assert boxes["excluded: quarantined (bad input; see the quarantine table)"] == 1
+    quarantine = pd.read_parquet(real_run / "results/tables/quarantine.parquet")
+    assert list(quarantine["participant_id"]) == [pseudonymise(BAD)]
+    for table in ("activities", "weekly_volume", "exposure", "stances", "trials", "biomechanics"):
+        rows = pd.read_parquet(real_run / f"results/tables/{table}.parquet")
+        assert pseudonymise(BAD) not in set(rows["participant_id"]), table
+    outcomes = pd.read_parquet(real_run / "results/tables/outcomes.parquet").set_index("participant_id")
+    assert outcomes.loc[pseudonymise("R03"), "box"] == "excluded: no valid stance on the primary limb"
+    analysed = outcomes["status"] != "excluded"
+    assert (outcomes.loc[analysed, "missing_terms"] == "").all()
+    assert boxes[MISSING_TERM_BOX] == (outcomes["box"] == MISSING_TERM_BOX).sum()
+
+
+def test_upper_case_extensions_are_read(real_run):
+    trials = pd.read_parquet(real_run / "results/tables/trials.parquet")
+    activities = pd.read_parquet(real_run / "results/tables/activities.parquet")
+    assert pseudonymise("R01") in set(trials["participant_id"])
+    assert {pseudonymise("R01"), pseudonymise("R04")} <= set(activities["participant_id"])
+
+
+def test_v_suffixed_labels_give_the_peaks_of_plain_labels(real_run):
+    suffixed, plain = stances_of(real_run, "R01"), stances_of(real_run, "R02")
+    assert len(suffixed) == len(plain) > 0
+    peaks = [c for c in suffixed.columns if c.endswith("_peak")]
+    pd.testing.assert_frame_equal(suffixed[peaks], plain[peaks])
+    assert suffixed["ankle_external_rotation_peak"].notna().any()
+    trials = pd.read_parquet(real_run / "results/tables/trials.parquet").set_index("participant_id")
+    assert "LAnkleAngles=LAnkleAnglesV" in trials.loc[pseudonymise("R01"), "signal_labels"]
+    assert "LAnkleAngles=LAnkleAngles;" in trials.loc[pseudonymise("R02"), "signal_labels"]
+
+
+def test_the_qualisys_trial_finds_its_foot_and_says_what_is_missing(real_run):
+    stances = stances_of(real_run, "R03")
+    loaded = stances[stances["side"] != ""]
+    assert list(loaded["side"]) == ["R"]
+    assert loaded["qc_reason"].iloc[0].startswith("missing signal(s) RAnkleAngles, RAnkleMoment")
+    assert 0 < loaded["strike_index_pct"].iloc[0] < 100
+    trials = pd.read_parquet(real_run / "results/tables/trials.parquet").set_index("participant_id")
+    assert "RHEE=RHeel; RTOE=RMT1" in trials.loc[pseudonymise("R03"), "signal_labels"]
+
+
+def test_models_of_the_real_files_study_fit_or_say_why(real_run):
+    for name in ("logistic", "firth", "cox", "cox_timevarying"):
+        table = pd.read_parquet(real_run / f"results/models/{name}.parquet")
+        assert set(table["status"]) <= {"fitted", "not fitted"}
+        fitted = table["status"] == "fitted"
+        assert table.loc[~fitted, "reason"].str.contains(r"\d+ analysed, \d+ events").all()
+        assert table.loc[fitted, "ratio"].notna().all()
