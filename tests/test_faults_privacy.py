@@ -69,7 +69,7 @@ def _wait_for(condition, process, timeout=600):
 
 def test_killed_runs_resume_to_byte_identical_results(small_run, tmp_path):
     workdir = copy_workflow(tmp_path / "killed")
-    command = snakemake_command(2, "--configfile", "config/test.yaml", "--rerun-incomplete")
+    command = snakemake_command(2, "--configfile", "config/test.yaml")  # the default profile sets rerun-incomplete
     kill_points = [
         lambda: any((workdir / "resources/synthetic/inventory").glob("*.tsv")),  # while writing raw files
         lambda: len(list((workdir / "results/shards/stances").glob("*.parquet"))) >= 1,  # mid-extraction

@@ -250,3 +250,15 @@ def test_analog_rate_without_analog_rate_is_refused_not_read_as_no_force(sim_con
 def test_frames_are_the_files_even_without_signals():
     trial = Trial("t.c3d", 100, 1000, {}, frames=340)
     assert trial.summary()["n_frames"] == 340
+
+
+def test_non_finite_force_is_named_or_said(sim_config, tmp_path):
+    _, c3d = simulated_c3d(sim_config)
+    channels = analogs(c3d)
+    channels[FZ1, 500:505] = np.inf
+    trial = write_and_read(c3d, tmp_path / "overflow.c3d")
+    with pytest.raises(InputError, match=r"overflow\.c3d: force plate 1: vertical force is infinite at sample 500"):
+        extract_stances(trial, SETTINGS)
+    channels[FZ1] = np.nan
+    rows = extract_stances(write_and_read(c3d, tmp_path / "empty.c3d"), SETTINGS)
+    assert [r["qc_reason"] for r in rows if r["plate"] == 1] == ["no finite vertical force on this plate"]

@@ -7,7 +7,13 @@ import logging
 import pytest
 
 from runrisk.errors import InputError
-from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, participant_files, trial_files, wearable_files
+from runrisk.io.layout import (
+    TRIAL_KINDS,
+    WEARABLE_KINDS,
+    participant_files,
+    trial_files,
+    wearable_files,
+)
 from runrisk.io.surveillance import raw_participant_ids
 
 
@@ -65,3 +71,14 @@ def test_the_dag_reads_the_ids_that_ingestion_reads(tmp_path):
     csv.write_text("name,id\nJane,A2\n")
     with pytest.raises(InputError, match=r"missing column\(s\) \['participant_id'\]"):
         raw_participant_ids(csv)
+
+
+def test_participant_folders_match_without_regard_to_case_when_unambiguous(tmp_path, caplog):
+    kept = touch(tmp_path / "c3d/4h00001/run.c3d")
+    with caplog.at_level(logging.WARNING):
+        assert trial_files(tmp_path, "4H00001") == [kept]
+    assert "folder c3d/4h00001 matched without regard to case" in caplog.text
+    touch(tmp_path / "fitbit/ab1/e.json")
+    touch(tmp_path / "fitbit/AB1 /e.json")
+    with pytest.raises(InputError, match=r"folders \['AB1 ', 'ab1'\] differ only in case"):
+        wearable_files(tmp_path, "Ab1")

@@ -146,3 +146,10 @@ def test_report_renders_every_figure_in_headless_chromium(small_run):
                 rendered[name] = True
         browser.close()
     assert sorted(rendered) == figures
+
+
+def test_a_plain_run_uses_the_default_profile(tmp_path):
+    workdir = copy_workflow(tmp_path / "study")
+    result = run_snakemake(workdir, 1, "-n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Using workflow specific profile profiles/default" in result.stdout + result.stderr

@@ -15,6 +15,7 @@ from runrisk.cohort.outcomes import (
     OutcomeRules,
     classify,
     flow_table,
+    is_case_code,
 )
 from runrisk.errors import InputError, StudyError
 from runrisk.ids import pseudonymise
@@ -158,3 +159,12 @@ def test_the_imputation_set_keeps_participants_with_a_missing_term():
 def test_a_term_column_no_table_has_is_a_config_error():
     with pytest.raises(StudyError, match=r"models.terms: column\(s\) \['ankle_rot'\] are in no table"):
         classify(*_frames(), replace(RULES, term_columns=("ankle_rot",)))
+
+
+def test_case_codes_match_their_icd10_cm_subcodes_and_nothing_else():
+    codes = pd.Series(["M76.6", "M76.60", "m76.61 ", "M766", "M76.7", "M76", "M77.6", "S86.0"])
+    assert list(is_case_code(codes, ["M76.6"])) == [True, True, True, True, False, False, False, False]
+    frames = list(_frames())
+    frames[4] = frames[4].assign(icd10=["M76.61", "M76.6"])  # p5's diagnosis written as ICD-10-CM
+    outcomes = classify(*frames, RULES).set_index("participant_id")
+    assert outcomes.loc["p5", "box"] == CASE_BOX

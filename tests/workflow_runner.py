@@ -14,7 +14,7 @@ from runrisk.biomech.stances import StanceSettings
 from runrisk.config import complete_config
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKFLOW_PARTS = ("Snakefile", "workflow", "scripts", "config", "envs")
+WORKFLOW_PARTS = ("Snakefile", "workflow", "profiles", "scripts", "config", "envs")
 
 
 def copy_workflow(destination: Path) -> Path:
@@ -22,7 +22,10 @@ def copy_workflow(destination: Path) -> Path:
     destination.mkdir(parents=True, exist_ok=True)
     for part in WORKFLOW_PARTS:
         source = ROOT / part
-        if source.is_dir():
+        if source.is_symlink():  # profiles/ -> workflow/profiles, where Snakemake looks for its default profile
+            (destination / part).unlink(missing_ok=True)
+            (destination / part).symlink_to(source.readlink())
+        elif source.is_dir():
             shutil.copytree(source, destination / part, dirs_exist_ok=True)
         else:
             shutil.copy2(source, destination / part)

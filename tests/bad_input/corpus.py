@@ -147,6 +147,14 @@ CASES = [
         0,
     ),
     Case(
+        "infinite_force_samples",
+        lambda r, i: _rewrite_c3d(
+            r, i, lambda c: c["data"]["analogs"][0][2].__setitem__(slice(100, 105), float("inf"))
+        ),
+        r"run_01\.c3d, participant {p}: force plate 1: vertical force is infinite at sample 100",
+        0,
+    ),
+    Case(
         "symlink_out_of_raw_dir",
         _link_outside,
         r"escape\.c3d, participant {p}: is a symbolic link that leads outside raw_dir",
@@ -323,6 +331,12 @@ CASES = [
         "miles_without_unit",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).pop("distanceUnit")),
         r"exercise-0\.json, participant {p}: record \d+: distance [\d.]+ has distanceUnit None",
+        0,
+    ),
+    Case(
+        "boolean_distance",
+        lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(distance=True)),
+        r"exercise-0\.json, participant {p}: record \d+: distance True is not a number",
         0,
     ),
     Case(

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy.signal import butter, sosfiltfilt
 
 from runrisk.biomech.signals import missing_signals
+from runrisk.errors import InputError
 from runrisk.io.trial import Plate, Trial
 
 # peak name -> (model output, component 0=X 1=Y 2=Z, sign that makes the wanted direction positive)
@@ -229,6 +230,13 @@ def stance_peaks(trial: Trial, side: str, first_frame: int, last_frame: int) -> 
 def plate_stance(trial: Trial, plate: Plate, settings: StanceSettings) -> dict | None:
     """The stance on one plate (or why it is not usable); None for a plate nobody stepped on."""
     rate = trial.analog_rate
+    infinite = np.flatnonzero(np.isinf(plate.force[2]))
+    if len(infinite):  # an overflowed channel: no peak or baseline computed from it can be trusted
+        raise InputError(
+            trial.path, f"force plate {plate.index + 1}: vertical force is infinite at sample {int(infinite[0])}"
+        )
+    if len(plate.force[2]) and not np.isfinite(plate.force[2]).any():
+        return {**unusable_plate_row(plate), "qc_reason": "no finite vertical force on this plate"}
     fz = lowpass(remove_baseline(vertical_force(plate)), rate, settings.grf_hz, settings.filter_order)
     segments = [s for s in contact_segments(fz, settings.force_threshold_n) if s[1] - s[0] > 1]
     if not segments:
@@ -265,6 +273,19 @@ def plate_stance(trial: Trial, plate: Plate, settings: StanceSettings) -> dict |
         row["strike_index_pct"] = strike_index(trial, side, plate.cop_mm[:2, first], analog_to_frame(trial, mid))
         row.update(stance_peaks(trial, side, analog_to_frame(trial, start), analog_to_frame(trial, end - 1)))
     return row
+
+
+def unusable_plate_row(plate: Plate) -> dict:
+    return {
+        "plate": plate.index + 1,
+        "side": "",
+        "contact_s": np.nan,
+        "toe_off_s": np.nan,
+        "contact_time_s": np.nan,
+        "peak_vgrf_n": np.nan,
+        "strike_index_pct": np.nan,
+        **dict.fromkeys(PEAK_NAMES, np.nan),
+    }
 
 
 def extract_stances(trial: Trial, settings: StanceSettings) -> list[dict]:

@@ -64,9 +64,21 @@ EXCLUSION_BOXES = (
 CASE_BOX, CONTROL_BOX = "analysed: case (physician-confirmed Achilles tendinopathy)", "analysed: strict control"
 
 
+def icd10_stem(code: str) -> str:
+    """A code as ICD-10 and ICD-10-CM write it, without the dot: M76.6, M76.60 and M766 share M766."""
+    return str(code).strip().upper().replace(".", "")
+
+
+def is_case_code(codes: pd.Series, case_codes: Sequence[str]) -> np.ndarray:
+    """A diagnosis code that is one of the case codes or a subcode of one (M76.6 matches M76.60 and
+    M76.61, the ICD-10-CM codes clinics write for left and right Achilles tendinitis)."""
+    stems = tuple(icd10_stem(c) for c in case_codes)
+    return np.array([icd10_stem(c).startswith(stems) for c in codes], dtype=bool)
+
+
 def first_case_week(participants: pd.DataFrame, diagnoses: pd.DataFrame, rules: OutcomeRules) -> pd.Series:
     enrol = participants.set_index("participant_id")["enrolment_date"]
-    at = diagnoses[diagnoses["icd10"].isin(rules.case_icd10)].copy()
+    at = diagnoses[is_case_code(diagnoses["icd10"], rules.case_icd10)].copy()
     at["week"] = follow_up_week(at["diagnosis_date"], at["participant_id"].map(enrol))
     at = at[(at["week"] >= 1) & (at["week"] <= rules.follow_up_weeks)]
     return at.groupby("participant_id")["week"].min()

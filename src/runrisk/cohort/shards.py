@@ -100,8 +100,8 @@ def participant_stances(
             raise InputError(error.path, error.reason, participant=raw_id, row=error.row) from error
         try:
             stances = extract_stances(trial, stance_settings)
-        except InputError:
-            raise
+        except InputError as error:
+            raise InputError(error.path, error.reason, participant=raw_id, row=error.row) from error
         except Exception as exc:  # a file ezc3d reads but whose content no stance survives
             raise InputError(
                 path, f"stance extraction failed: {type(exc).__name__}: {exc}", participant=raw_id

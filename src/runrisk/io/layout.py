@@ -12,7 +12,9 @@ both). Within a participant, files are in kind order, then by name, so every run
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 from pathlib import Path
 
 from runrisk.errors import InputError
@@ -46,8 +48,8 @@ def participant_files(raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[s
     raw = Path(raw_dir)
     found = []
     for kind, extensions in kinds.items():
-        folder = raw / kind / raw_id
-        if not folder.is_dir():
+        folder = participant_folder(raw, kind, raw_id)
+        if folder is None:
             continue
         for path in sorted(folder.iterdir(), key=lambda p: p.name):
             if path.suffix.lower() not in extensions:
@@ -58,6 +60,32 @@ def participant_files(raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[s
             _check_inside(path, raw, raw_id)
             found.append(path)
     return found
+
+
+def participant_folder(raw: Path, kind: str, raw_id: str) -> Path | None:
+    """raw/<kind>/<raw_id>, matched as people name folders: exactly, else without regard to case when
+    exactly one folder matches so (a folder 4h00001/ for id 4H00001), which the log states."""
+    exact = raw / kind / raw_id
+    if exact.is_dir():
+        return exact
+    matches = _folders_by_lower_name(str(raw / kind)).get(raw_id.strip().lower(), [])
+    if len(matches) == 1:
+        log.warning("participant %s: folder %s/%s matched without regard to case", raw_id, kind, matches[0])
+        return raw / kind / matches[0]
+    if len(matches) > 1:
+        raise InputError(raw / kind, f"folders {sorted(matches)} differ only in case", participant=raw_id)
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _folders_by_lower_name(kind_dir: str) -> dict[str, list[str]]:
+    """One listing per kind folder and process: a lookup per participant stays O(1) at 9,110."""
+    folders: dict[str, list[str]] = {}
+    if os.path.isdir(kind_dir):
+        for entry in sorted(os.scandir(kind_dir), key=lambda e: e.name):
+            if entry.is_dir():
+                folders.setdefault(entry.name.strip().lower(), []).append(entry.name)
+    return folders
 
 
 def trial_files(raw_dir: str | Path, raw_id: str) -> list[Path]:

@@ -161,7 +161,7 @@ def read_participants(
     return pd.DataFrame(rows, columns=["raw_id", "participant_id", *[f[1] for f in PARTICIPANT_FIELDS], "lab"])
 
 
-ICD10 = re.compile(r"[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?")
+ICD10 = re.compile(r"[A-Z][0-9]{2}(\.?[0-9A-Z]{1,4})?")  # ICD-10 and ICD-10-CM, with or without the dot
 OSTRC_ANSWER = ("an OSTRC-O2 answer 0-25", lambda t: int(_in_range(0, 25)(t)))
 
 

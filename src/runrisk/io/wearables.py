@@ -214,11 +214,15 @@ def per_distinct(values, convert) -> np.ndarray:
 
 
 def _numbers(values: list) -> np.ndarray:
-    """Floats, NaN where a value is missing or not a number."""
+    """Floats, NaN where a value is missing or not a number; JSON true/false are not numbers (numpy
+    would read true as 1: a 1 km run out of a broken export)."""
     try:
-        return np.array(values, dtype=float)
+        numbers = np.array(values, dtype=float)
     except (TypeError, ValueError):
-        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+        numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+    booleans = [i for i, v in enumerate(values) if isinstance(v, bool)]
+    numbers[booleans] = np.nan
+    return numbers
 
 
 def _fitbit_start_times(texts: list[str], tz: ZoneInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
