@@ -138,6 +138,18 @@ def _link_outside(raw, ids):
     _c3d(raw, ids, name="escape.c3d").symlink_to(outside)
 
 
+GPX = (
+    "<gpx><trk><type>running</type><trkseg>"
+    "<trkpt lat='50.0' lon='14.4'><time>2019-03-04T06:30:00Z</time></trkpt>{point}"
+    "</trkseg></trk></gpx>"
+)
+TCX = (
+    "<TrainingCenterDatabase><Activities><Activity Sport='Running'><Lap>"
+    "<TotalTimeSeconds>1800</TotalTimeSeconds><DistanceMeters>5000</DistanceMeters>"
+    "</Lap></Activity></Activities></TrainingCenterDatabase>"
+)
+
+
 CASES = [
     # --- C3D and Visual3D trials -----------------------------------------------------------------
     Case(
@@ -405,6 +417,28 @@ CASES = [
         "gpx_malformed",
         lambda r, i: _garmin(r, i, text="<gpx><trk><trkseg><trkpt lat='1'", name="run.gpx"),
         r"run\.gpx, participant {p}: not well-formed XML",
+        0,
+    ),
+    Case(
+        "gpx_point_without_latitude",
+        lambda r, i: _garmin(
+            r, i, text=GPX.format(point="<trkpt lon='14.4'><time>2019-03-04T07:00:00Z</time></trkpt>"), name="run.gpx"
+        ),
+        r"run\.gpx, participant {p}: track 0 point 1: latitude or longitude missing or not a number",
+        0,
+    ),
+    Case(
+        "gpx_time_yesterday",
+        lambda r, i: _garmin(
+            r, i, text=GPX.format(point="<trkpt lat='50.1' lon='14.4'><time>yesterday</time></trkpt>"), name="run.gpx"
+        ),
+        r"run\.gpx, participant {p}: track 0 point 1: time is not an ISO 8601 date and time",
+        0,
+    ),
+    Case(
+        "tcx_lap_without_start_time",
+        lambda r, i: _garmin(r, i, text=TCX, name="run.tcx"),
+        r"run\.tcx, participant {p}: activity 0 lap 0 StartTime has no time",
         0,
     ),
     Case(

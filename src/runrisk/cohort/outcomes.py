@@ -214,7 +214,7 @@ def analysis_frame(
 ) -> pd.DataFrame:
     """Participants of the given statuses with covariates of the primary limb (NaN where none)."""
     limb = biomechanics[biomechanics["side"] == primary_side]
-    frame = outcomes[outcomes["status"].isin(statuses)].merge(
-        covariates(participants, limb, exposure), on="participant_id"
-    )
+    selected = outcomes[outcomes["status"].isin(statuses)]
+    people = participants[participants["participant_id"].isin(selected["participant_id"])]
+    frame = selected.merge(covariates(people, limb, exposure), on="participant_id")
     return frame.sort_values("participant_id").reset_index(drop=True)

@@ -94,6 +94,26 @@ def _iso(text: str) -> dt.datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
 
 
+def _stamp(text: str | None, path: Path, participant: str, where: str) -> dt.datetime:
+    """An ISO 8601 time of a track, or bad input that says where (the value itself is not repeated)."""
+    if not text or not text.strip():
+        raise InputError(path, f"{where} has no time", participant)
+    try:
+        return _iso(text)
+    except ValueError as exc:
+        raise InputError(path, f"{where}: time is not an ISO 8601 date and time", participant) from exc
+
+
+def _coordinates(point: ET.Element, path: Path, participant: str, where: str) -> tuple[float, float]:
+    try:
+        lat, lon = float(point.get("lat")), float(point.get("lon"))
+    except (TypeError, ValueError) as exc:
+        raise InputError(path, f"{where}: latitude or longitude missing or not a number", participant) from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError(path, f"{where}: latitude or longitude out of range", participant)
+    return lat, lon
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -112,11 +132,11 @@ def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity
     for i, track in enumerate(e for e in _parse_xml(path, participant).iter() if _local(e.tag) == "trk"):
         kind = next((e.text for e in track if _local(e.tag) == "type" and e.text), default_activity)
         coords, times = [], []
-        for point in (e for e in track.iter() if _local(e.tag) == "trkpt"):
-            coords.append((float(point.get("lat")), float(point.get("lon"))))
+        for j, point in enumerate(e for e in track.iter() if _local(e.tag) == "trkpt"):
+            coords.append(_coordinates(point, path, participant, f"track {i} point {j}"))
             stamp = next((e.text for e in point if _local(e.tag) == "time"), None)
-            if stamp:
-                times.append(_iso(stamp))
+            if stamp is not None:
+                times.append(_stamp(stamp, path, participant, f"track {i} point {j}"))
         if not times:
             raise InputError(path, f"track {i} has no point times; it cannot be placed in a week", participant)
         try:
@@ -152,7 +172,7 @@ def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
                 make_activity(
                     f"{path.stem}#{i}",
                     activity.get("Sport", "Other"),
-                    _iso(laps[0].get("StartTime")),
+                    _stamp(laps[0].get("StartTime"), path, participant, f"activity {i} lap 0 StartTime"),
                     tz,
                     total("TotalTimeSeconds"),
                     total("DistanceMeters") / 1000.0,

@@ -73,13 +73,21 @@ def forest_plot(coefficients: pd.DataFrame) -> plt.Figure:
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_yticks(np.arange(len(terms))[::-1], terms)
     ax.set_xlabel("Ratio with 95 % CI (log scale); < 1 protective, > 1 risk")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.3 / len(terms)), ncol=len(models), frameon=False)
+    legend_y = -0.08 - 0.3 / len(terms)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, legend_y), ncol=len(models), frameon=False)
     ax.set_title(
         f"Achilles tendinopathy within one year: n = {int(coefficients['n'].iloc[0])}, "
         f"{int(coefficients['events'].iloc[0])} cases"
     )
-    if notes:
-        fig.text(0.01, -0.02, textwrap.fill("; ".join(notes), 140), fontsize=7, va="top")
+    if notes:  # under the legend, in the axes' frame so a tight bounding box keeps it
+        ax.text(
+            0.0,
+            legend_y - 0.6 / len(terms),
+            textwrap.fill("; ".join(notes), 140),
+            fontsize=7,
+            va="top",
+            transform=ax.transAxes,
+        )
     return fig
 
 
@@ -121,29 +129,37 @@ def sentence(text: str) -> str:
 
 
 def flow_diagram(flow: pd.DataFrame) -> plt.Figure:
-    """Enrolled box on top, exclusion boxes on the right, analysed boxes at the bottom."""
+    """Enrolled box on top, one exclusion box per row on the right, the analysed groups at the bottom,
+    all connected; the figure grows with the number of boxes, so none overlaps another."""
     enrolled = int(flow.loc[flow["box"] == "enrolled", "n"].iloc[0])
     excluded = flow[flow["box"].str.startswith("excluded")]
     analysed = flow[flow["box"].str.startswith("analysed")]
-    fig, ax = plt.subplots(figsize=(8, 6))
+    rows = len(excluded)
+    fig, ax = plt.subplots(figsize=(8, 0.8 * (rows + 3)))
     ax.set_axis_off()
     style = {"boxstyle": "round,pad=0.4", "fc": "#eef3f8", "ec": "#345"}
+    line = {"color": "#345", "lw": 1.2}
+    arrow = {"arrowstyle": "->", "color": "#345", "shrinkA": 0, "shrinkB": 4}
 
     def box(x, y, text, **kw):
-        wrapped = "\n".join(textwrap.fill(line, 38) for line in text.split("\n"))
-        ax.text(x, y, wrapped, ha="center", va="center", bbox=style, **kw)
+        wrapped = "\n".join(textwrap.fill(part, 38) for part in text.split("\n"))
+        return ax.text(x, y, wrapped, ha="center", va="center", bbox=style, **kw)
 
-    box(0.3, 0.92, f"Enrolled\nn = {enrolled}", fontweight="bold")
+    top, spine_x, bar_y = rows + 2.0, 0.3, 1.15
+    box(spine_x, top, f"Enrolled\nn = {enrolled}", fontweight="bold")
+    ax.plot([spine_x, spine_x], [top - 0.35, bar_y], **line)
     for i, row in enumerate(excluded.itertuples()):
-        y = 0.75 - i * 0.13
-        box(0.76, y, f"{sentence(row.box.removeprefix('excluded: '))}\nn = {row.n}")
-        ax.annotate("", xy=(0.52, y), xytext=(0.3, y), arrowprops={"arrowstyle": "->", "color": "#345"})
-    ax.plot([0.3, 0.3], [0.88, 0.18], color="#345")
-    for i, row in enumerate(analysed.itertuples()):
-        x = 0.15 + 0.45 * i
-        box(x, 0.08, f"{sentence(row.box.removeprefix('analysed: '))}\nn = {row.n}", fontweight="bold")
+        y = rows + 0.9 - i
+        box(0.74, y, f"{sentence(row.box.removeprefix('excluded: '))}\nn = {row.n}", fontsize=9)
+        ax.annotate("", xy=(0.52, y), xytext=(spine_x, y), arrowprops=arrow)
+    centres = [0.2 + 0.55 * i for i in range(len(analysed))]
+    if centres:
+        ax.plot([min(centres[0], spine_x), max(centres[-1], spine_x)], [bar_y, bar_y], **line)
+    for x, row in zip(centres, analysed.itertuples(), strict=True):
+        ax.annotate("", xy=(x, 0.55), xytext=(x, bar_y), arrowprops=arrow)
+        box(x, 0.25, f"{sentence(row.box.removeprefix('analysed: '))}\nn = {row.n}", fontweight="bold", fontsize=9)
     ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    ax.set_ylim(-0.3, top + 0.5)
     return fig
 
 
