@@ -10,6 +10,7 @@ from bad_input.corpus import CASES, CONFIG, REAL, build_study
 from runrisk.cohort.shards import shard_activities, shard_participants, shard_stances
 from runrisk.errors import InputError
 from runrisk.ids import pseudonymise
+from runrisk.io import vocabulary
 from runrisk.io.surveillance import raw_participant_ids, read_diagnoses, read_participants, read_weekly_reports
 from runrisk.quarantine import quarantine_for
 
@@ -20,12 +21,16 @@ def study(tmp_path_factory):
     return root, build_study(root)
 
 
+REGIONS = vocabulary.regions(CONFIG["outcomes"]["region_synonyms"])
+SIDES = vocabulary.sides(CONFIG["outcomes"]["side_synonyms"])
+
+
 def ingest(raw, mode):
     """Every ingestion step of the workflow on one raw folder, as its rules run them."""
     quarantine = quarantine_for(mode)
     participants = read_participants(raw / "participants.csv", quarantine)
-    read_weekly_reports(raw / "weekly_reports.csv", participants, quarantine)
-    read_diagnoses(raw / "diagnoses.csv", participants, quarantine)
+    read_weekly_reports(raw / "weekly_reports.csv", participants, REGIONS, quarantine)
+    read_diagnoses(raw / "diagnoses.csv", participants, SIDES, quarantine)
     members = shard_participants(raw / "participants.csv", raw_participant_ids(raw / "participants.csv"), quarantine)
     shard_stances(members, raw, CONFIG["biomechanics"], quarantine)
     shard_activities(members, raw, CONFIG["study"]["timezone"], CONFIG["wearables"], quarantine)
@@ -54,6 +59,9 @@ def test_the_valid_study_ingests_cleanly(study):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_stop_mode_names_file_participant_and_reason(case, study, tmp_path):
     raw, owner = prepared(case, study, tmp_path)
+    if case.message is None:  # an odd but valid input: read as it is meant
+        assert ingest(raw, "stop") is None
+        return
     with pytest.raises(InputError, match=case.message.format(p=re.escape(owner or ""))) as error:
         ingest(raw, "stop")
     assert str(raw) in str(error.value) or "file " in str(error.value)
@@ -62,6 +70,9 @@ def test_stop_mode_names_file_participant_and_reason(case, study, tmp_path):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_quarantine_mode_sets_the_participant_aside_or_stops(case, study, tmp_path):
     raw, owner = prepared(case, study, tmp_path)
+    if case.message is None:
+        assert ingest(raw, "quarantine").records == []
+        return
     if owner is None:  # damage to a whole file: no one to set aside, so it still stops
         with pytest.raises(InputError):
             ingest(raw, "quarantine")

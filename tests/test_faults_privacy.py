@@ -51,7 +51,10 @@ def test_quarantine_mode_end_to_end(small_run, tmp_path):
     quarantine = pd.read_parquet(study / "results/tables/quarantine.parquet").set_index("participant_id")
     assert quarantine.at[pseudonymise(ids[5]), "reason"].startswith("truncated: 2000 bytes")
     assert quarantine.at[pseudonymise(ids[5]), "file"] == trial.name
-    assert quarantine.at[pseudonymise(ids[9]), "reason"] == "age '300' is not an age in years between 10 and 100"
+    assert (
+        quarantine.at[pseudonymise(ids[9]), "reason"]
+        == "age is not an age in years between 10 and 100 (found a number)"
+    )
     assert not quarantine.at[pseudonymise("GHOST"), "enrolled"]
     outcomes = pd.read_parquet(study / "results/tables/outcomes.parquet").set_index("participant_id")
     assert outcomes.at[pseudonymise(ids[9]), "box"] == QUARANTINE_BOX

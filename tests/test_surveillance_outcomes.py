@@ -19,9 +19,12 @@ from runrisk.cohort.outcomes import (
 )
 from runrisk.errors import InputError, StudyError
 from runrisk.ids import pseudonymise
+from runrisk.io import vocabulary
 from runrisk.io.surveillance import read_diagnoses, read_participants, read_weekly_reports
 
 DEFAULTS = schema_defaults()
+REGIONS = vocabulary.regions(DEFAULTS["outcomes"]["region_synonyms"])
+SIDES = vocabulary.sides(DEFAULTS["outcomes"]["side_synonyms"])
 RULES = OutcomeRules.from_config(
     DEFAULTS["outcomes"],
     DEFAULTS["exposure"]["follow_up_weeks"],
@@ -52,10 +55,10 @@ def test_participants_are_pseudonymised_and_identifiers_dropped(tmp_path):
     ("rows", "message"),
     [
         ([GOOD[0], GOOD[0]], "appears more than once"),
-        (["A1,30,X,165,60,yes,no,2019-03-04,\n"], "row 2, participant A1: sex 'X'"),
-        (["A1,30,F,165,60,maybe,no,2019-03-04,\n"], "row 2, participant A1: runner 'maybe' is not yes/no"),
-        (["A1,30,F,165,60,yes,no,04/03/2019,\n"], "enrolment_date '04/03/2019' is not a date"),
-        (["A1,300,F,165,60,yes,no,2019-03-04,\n"], "age '300'"),
+        (["A1,30,X,165,60,yes,no,2019-03-04,\n"], r"row 2, participant A1: sex is not F or M \(found text of 1"),
+        (["A1,30,F,165,60,maybe,no,2019-03-04,\n"], r"row 2, participant A1: runner is not yes/no \(found text of 5"),
+        (["A1,30,F,165,60,yes,no,04/03/2019,\n"], r"enrolment_date is not a date .* \(found a date in another form\)"),
+        (["A1,300,F,165,60,yes,no,2019-03-04,\n"], r"age is not an age in years between 10 and 100 \(found a number\)"),
     ],
 )
 def test_bad_participant_rows_name_row_participant_and_reason(tmp_path, rows, message):
@@ -81,11 +84,11 @@ def test_reports_and_diagnoses_validate_against_participants(tmp_path):
         "A1,2019-03-10,8,6,0,8,Achilles\nZZ,2019-03-10,0,0,0,0,\n"
     )
     with pytest.raises(InputError, match="row 3, participant ZZ: participant is not in participants.csv"):
-        read_weekly_reports(reports, participants)
+        read_weekly_reports(reports, participants, REGIONS)
     diagnoses = tmp_path / "diagnoses.csv"
     diagnoses.write_text("participant_id,diagnosis_date,side,icd10\nA2,2019-01-02,right,M76.6\n")
     with pytest.raises(InputError, match="participant A2: diagnosis dated 2019-01-02 is before enrolment"):
-        read_diagnoses(diagnoses, participants)
+        read_diagnoses(diagnoses, participants, SIDES)
 
 
 def _frames():

@@ -49,10 +49,34 @@ def build_study(root: Path, n: int = 4) -> list[str]:
 class Case:
     name: str
     mutate: Callable[[Path, list[str]], None]
-    message: str  # regex the stop-mode error must match (file, participant/row, reason)
+    message: str | None  # regex the stop-mode error must match (file, participant/row, reason); None: valid
     participant: int | str | None  # the participant it belongs to (index or raw id): quarantinable; None: stops
     enrolled: bool = True  # False: the record names someone not in participants.csv
     needs_real_data: bool = False
+
+
+def _rewrite_text(raw, name, change, encoding="utf-8") -> None:
+    path = raw / name
+    path.write_bytes(change(path.read_text(encoding="utf-8")).encode(encoding))
+
+
+def _report(raw, ids, **values) -> None:
+    """A complaint week of participant 0 with the given answers and region."""
+    row = {
+        "participant_id": ids[0],
+        "q1_participation": "8",
+        "q2_training_volume": "6",
+        "q3_performance": "6",
+        "q4_symptoms": "8",
+        "body_region": "achilles",
+        **values,
+    }
+    _csv(raw, "weekly_reports.csv", lambda f: _set_row(f, 0, row))
+
+
+def _set_row(frame, row, values):
+    for column, value in values.items():
+        frame.loc[row, column] = value
 
 
 def _c3d(raw, ids, i=0, name="run_01.c3d") -> Path:
@@ -222,7 +246,7 @@ CASES = [
     Case(
         "id_with_path_characters",
         lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 1, "participant_id", "../x")),
-        r"row 3, participant \.\./x: participant id '\.\./x' may hold only letters",
+        r"row 3: the participant id \(text of 4 characters\) may hold only letters",
         "../x",
     ),
     Case(
@@ -248,25 +272,26 @@ CASES = [
     Case(
         "enrolment_date_out_of_range",
         lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 0, "enrolment_date", "1899-01-01")),
-        r"row 2, participant {p}: enrolment_date '1899-01-01' is not a date",
+        r"row 2, participant {p}: enrolment_date is not a date YYYY-MM-DD between 1980 and 2099 "
+        r"\(found a date in another form\)",
         0,
     ),
     Case(
         "absurd_age",
         lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 0, "age", "300")),
-        r"row 2, participant {p}: age '300' is not an age",
+        r"row 2, participant {p}: age is not an age in years between 10 and 100 \(found a number\)",
         0,
     ),
     Case(
         "invalid_sex",
         lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 0, "sex", "X")),
-        r"row 2, participant {p}: sex 'X' is not F or M",
+        r"row 2, participant {p}: sex is not F or M \(found text of 1 characters\)",
         0,
     ),
     Case(
         "height_in_metres",
         lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 0, "height_cm", "1.75")),
-        r"row 2, participant {p}: height_cm '1\.75' is not a height in cm",
+        r"row 2, participant {p}: height_cm is not a height in cm \(100-230\) \(found a number\)",
         0,
     ),
     # --- weekly reports and diagnoses --------------------------------------------------------------
@@ -294,7 +319,69 @@ CASES = [
             "weekly_reports.csv",
             lambda f: (_set(f, 0, "q1_participation", "99"), _set(f, 0, "participant_id", i[0])),
         ),
-        r"row 2, participant {p}: q1_participation '99' is not an OSTRC-O2 answer",
+        r"row 2, participant {p}: q1_participation is not an OSTRC-O2 code of this question "
+        r"\(0, 8, 17, 25\) \(found a number\)",
+        0,
+    ),
+    Case(
+        "report_answer_not_a_code",
+        lambda r, i: _report(r, i, q1_participation="8.5"),
+        r"row 2, participant {p}: q1_participation is not an OSTRC-O2 code of this question",
+        0,
+    ),
+    Case(
+        "report_region_unknown",
+        lambda r, i: _report(r, i, body_region="where it hurts"),
+        r"row 2, participant {p}: body_region is not a known body region \(add the study's own words to "
+        r"outcomes\.region_synonyms\) \(found text of 14 characters\)",
+        0,
+    ),
+    Case(
+        "report_region_in_other_words",  # valid: English and Czech synonyms of a canonical region
+        lambda r, i: _report(r, i, body_region="Achillova šlacha"),
+        None,
+        0,
+    ),
+    Case(
+        "reports_with_byte_order_mark_and_crlf",  # valid: what Excel writes
+        lambda r, i: _rewrite_text(r, "weekly_reports.csv", lambda t: "\ufeff" + t.replace("\n", "\r\n")),
+        None,
+        None,
+    ),
+    Case(
+        "participants_with_semicolons",  # valid: European Excel
+        lambda r, i: _rewrite_text(r, "participants.csv", lambda t: t.replace(",", ";")),
+        None,
+        None,
+    ),
+    Case(
+        "participants_in_cp1250",
+        lambda r, i: _rewrite_text(r, "participants.csv", lambda t: t.replace("\n", ",Plzeň\n", 2), "cp1250"),
+        r"participants\.csv: not UTF-8 text \(byte \d+\); save it as UTF-8 CSV",
+        None,
+    ),
+    Case(
+        "participants_column_twice",
+        lambda r, i: _rewrite_text(r, "participants.csv", lambda t: t.replace("\n", ",age\n", 1)),
+        r"participants\.csv: column\(s\) \['age'\] appear more than once",
+        None,
+    ),
+    Case(
+        "participants_row_of_empty_fields",
+        lambda r, i: _rewrite_text(r, "participants.csv", lambda t: t + ",,,,,,,\n"),
+        r"participants\.csv, row \d+: every field of this row is empty",
+        None,
+    ),
+    Case(
+        "diagnosis_side_unknown",
+        lambda r, i: _csv(r, "diagnoses.csv", lambda f: _append(f, [i[0], "2019-05-05", "banana", "M76.6", ""])),
+        r"diagnoses\.csv, row \d+, participant {p}: side is not a known side",
+        0,
+    ),
+    Case(
+        "diagnosis_icd10_cm_subcode",  # valid: what clinics write for right-sided Achilles tendinitis
+        lambda r, i: _csv(r, "diagnoses.csv", lambda f: _append(f, [i[0], "2019-05-05", "pravá", "M76.61", ""])),
+        None,
         0,
     ),
     Case(
@@ -304,7 +391,7 @@ CASES = [
             "weekly_reports.csv",
             lambda f: (_set(f, 0, "report_date", "31/12/2019"), _set(f, 0, "participant_id", i[0])),
         ),
-        r"row 2, participant {p}: report_date '31/12/2019' is not a date",
+        r"row 2, participant {p}: report_date is not a date YYYY-MM-DD \(found a date in another form\)",
         0,
     ),
     Case(
@@ -329,13 +416,13 @@ CASES = [
     Case(
         "diagnosis_not_icd10",
         lambda r, i: _csv(r, "diagnoses.csv", lambda f: _append(f, [i[0], "2021-05-05", "left", "Achilles", ""])),
-        r"participant {p}: icd10 'Achilles' is not an ICD-10 code",
+        r"participant {p}: icd10 is not an ICD-10 code such as M76\.6 \(found text of 8 characters\)",
         0,
     ),
     Case(
         "diagnosis_date_out_of_range",
         lambda r, i: _csv(r, "diagnoses.csv", lambda f: _append(f, [i[0], "2150-01-01", "left", "M76.6", ""])),
-        r"participant {p}: diagnosis_date '2150-01-01' is not a date",
+        r"participant {p}: diagnosis_date is not a date YYYY-MM-DD \(found a date in another form\)",
         0,
     ),
     # --- wearables ---------------------------------------------------------------------------------

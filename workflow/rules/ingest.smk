@@ -39,6 +39,8 @@ rule ingest_surveillance:
         runtime=5,
     params:
         on_bad_input=config["on_bad_input"],
+        region_synonyms=config["outcomes"]["region_synonyms"],
+        side_synonyms=config["outcomes"]["side_synonyms"],
     script:
         "../../scripts/ingest_surveillance.py"
 

@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from runrisk.errors import InputError, first_reasons
+from runrisk.errors import InputError, described, first_reasons
 from runrisk.ids import pseudonymise
+from runrisk.io.csvfiles import read_study_csv, spreadsheet_row
+from runrisk.io.vocabulary import Vocabulary
 from runrisk.quarantine import Quarantine, attempt
 
 YES = {"yes", "y", "true", "1"}
@@ -38,22 +40,6 @@ REPORT_COLUMNS = [
     "body_region",
 ]
 DIAGNOSIS_COLUMNS = ["participant_id", "diagnosis_date", "side", "icd10"]
-
-
-def read_csv(path: str | Path, required: list[str], categorical: bool = False) -> pd.DataFrame:
-    """Every column as text ("" where empty). categorical=True stores each distinct text once: a weekly
-    file of a large cohort has millions of cells but few distinct values."""
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype="category" if categorical else str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-        raise InputError(path, f"not a readable CSV: {exc}") from exc
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise InputError(path, f"missing column(s) {missing}; found {list(frame.columns)}")
-    return frame
 
 
 def _yes_no(text: str) -> bool:
@@ -96,7 +82,7 @@ SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def _not_valid(column: str, text: str, what: str) -> str:
-    return f"{column} {text!r} is not {what}"
+    return f"{column} is not {what} (found {described(text)})"
 
 
 def _field(path: Path, row: int, pid: str, column: str, text: str, convert, what: str):
@@ -109,12 +95,13 @@ def _field(path: Path, row: int, pid: str, column: str, text: str, convert, what
 def _participant_row(path: Path, row: int, record: dict) -> dict:
     pid = record["participant_id"].strip()
     if not SAFE_ID.fullmatch(pid) or ".." in pid:
-        raise InputError(
+        raise InputError(  # the id is not repeated: a name or an e-mail typed as an id must not reach a log
             path,
-            f"participant id {pid!r} may hold only letters, digits, '.', '-' and '_' "
+            f"the participant id ({described(pid)}) may hold only letters, digits, '.', '-' and '_' "
             "(it names the participant's raw folders)",
             participant=pid,
             row=row,
+            name_participant=False,
         )
     parsed = {"raw_id": pid, "participant_id": pseudonymise(pid)}
     for column, name, convert, what in PARTICIPANT_FIELDS:
@@ -127,7 +114,7 @@ def _participant_row(path: Path, row: int, record: dict) -> dict:
 def raw_participant_ids(path: str | Path) -> list[str]:
     """Every raw id of participants.csv, in file order, read as ingestion reads them: the workflow's DAG
     cuts its shards from this list, so the DAG and the shard jobs agree on who is in which shard."""
-    return read_csv(path, ["participant_id"])["participant_id"].str.strip().tolist()
+    return read_study_csv(path, ["participant_id"])["participant_id"].str.strip().tolist()
 
 
 def read_participants(
@@ -140,7 +127,7 @@ def read_participants(
     Only the contract columns are read: names, e-mails or birth dates in the file are never touched.
     """
     path = Path(path)
-    raw = read_csv(path, PARTICIPANT_COLUMNS)
+    raw = read_study_csv(path, PARTICIPANT_COLUMNS)
     if raw.empty:
         raise InputError(path, "no participants: the file has a header and no rows")
     ids = raw["participant_id"].str.strip()
@@ -148,7 +135,7 @@ def read_participants(
     wanted = np.flatnonzero(ids.isin(only)) if only is not None else np.arange(len(raw))
     rows = []
     for index, record in zip(wanted, raw.iloc[wanted].to_dict("records"), strict=True):
-        row = int(index) + 2
+        row = spreadsheet_row(path, int(index))
         if ids.iat[index] in duplicated:
             error = InputError(path, "participant id appears more than once", participant=ids.iat[index], row=row)
             if quarantine is None:
@@ -162,7 +149,23 @@ def read_participants(
 
 
 ICD10 = re.compile(r"[A-Z][0-9]{2}(\.?[0-9A-Z]{1,4})?")  # ICD-10 and ICD-10-CM, with or without the dot
-OSTRC_ANSWER = ("an OSTRC-O2 answer 0-25", lambda t: int(_in_range(0, 25)(t)))
+# the OSTRC-O2 scoring of each question (Clarsen et al. 2020): anything else is not an answer
+OSTRC_CODES = {
+    "q1_participation": (0, 8, 17, 25),
+    "q2_training_volume": (0, 6, 13, 19, 25),
+    "q3_performance": (0, 6, 13, 19, 25),
+    "q4_symptoms": (0, 8, 17, 25),
+}
+
+
+def _ostrc_code(codes: tuple[int, ...]):
+    def convert(text: str) -> int:
+        value = float(text)
+        if value not in codes:
+            raise ValueError(text)
+        return int(value)
+
+    return convert
 
 
 def _parsed(column: pd.Series, convert) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -203,7 +206,7 @@ def _set_aside_or_raise(
     """Raise the first bad row's error (stop mode), or quarantine every bad row's participant; returns
     the raw ids set aside."""
     for i, reason in reasons.items():
-        error = InputError(path, reason, participant=raw_ids[i], row=i + 2)
+        error = InputError(path, reason, participant=raw_ids[i], row=spreadsheet_row(path, i))
         if quarantine is None:
             raise error
         quarantine.add(error, stage, enrolled=not unknown[i])
@@ -254,18 +257,23 @@ def _before_enrolment(
 
 
 def read_weekly_reports(
-    path: str | Path, participants: pd.DataFrame, quarantine: Quarantine | None = None
+    path: str | Path, participants: pd.DataFrame, regions: Vocabulary, quarantine: Quarantine | None = None
 ) -> pd.DataFrame:
     path = Path(path)
-    raw = read_csv(path, REPORT_COLUMNS, categorical=True)
+    raw = read_study_csv(path, REPORT_COLUMNS, categorical=True)
     date_text, date, bad_date = _parsed_dates(raw["report_date"])
-    answers = {c: _parsed(raw[c], OSTRC_ANSWER[1]) for c in REPORT_COLUMNS[2:6]}
+    answers = {c: _parsed(raw[c], _ostrc_code(codes)) for c, codes in OSTRC_CODES.items()}
+    region_text, region, bad_region = _parsed(raw["body_region"], regions.canonical)
 
     def checks(enrolment):
         return [
             _invalid("report_date", date_text, bad_date, "a date YYYY-MM-DD"),
             _before_enrolment("weekly report", date, bad_date, enrolment, days=7),
-            *[_invalid(c, text, failed, OSTRC_ANSWER[0]) for c, (text, _, failed) in answers.items()],
+            *[
+                _invalid(c, text, failed, f"an OSTRC-O2 code of this question ({', '.join(map(str, OSTRC_CODES[c]))})")
+                for c, (text, _, failed) in answers.items()
+            ],
+            _invalid("body_region", region_text, bad_region, regions.describe()),
         ]
 
     rows = _participant_rows(path, raw, participants, quarantine, "weekly_reports", checks)
@@ -273,17 +281,20 @@ def read_weekly_reports(
     reports = rows.assign(
         report_date=date[kept],
         **{c: values[kept].astype(int) for c, (_, values, _) in answers.items()},
-        body_region=_parsed(raw["body_region"], lambda t: t.strip().lower())[1][kept],
+        body_region=region[kept].astype(str),
     )
     reports["severity"] = reports[REPORT_COLUMNS[2:6]].sum(axis=1).astype(int)
     return reports
 
 
-def read_diagnoses(path: str | Path, participants: pd.DataFrame, quarantine: Quarantine | None = None) -> pd.DataFrame:
+def read_diagnoses(
+    path: str | Path, participants: pd.DataFrame, sides: Vocabulary, quarantine: Quarantine | None = None
+) -> pd.DataFrame:
     path = Path(path)
-    raw = read_csv(path, DIAGNOSIS_COLUMNS, categorical=True)
+    raw = read_study_csv(path, DIAGNOSIS_COLUMNS, categorical=True)
     date_text, date, bad_date = _parsed_dates(raw["diagnosis_date"])
     code_text, code, bad_code = _parsed(raw["icd10"], _icd10)
+    side_text, side, bad_side = _parsed(raw["side"], sides.canonical)
 
     def checks(enrolment):
         hint = "; record prior problems in participants.csv instead"
@@ -291,13 +302,14 @@ def read_diagnoses(path: str | Path, participants: pd.DataFrame, quarantine: Qua
             _invalid("diagnosis_date", date_text, bad_date, "a date YYYY-MM-DD"),
             _before_enrolment("diagnosis", date, bad_date, enrolment, days=0, hint=hint),
             _invalid("icd10", code_text, bad_code, "an ICD-10 code such as M76.6"),
+            _invalid("side", side_text, bad_side, sides.describe()),
         ]
 
     rows = _participant_rows(path, raw, participants, quarantine, "diagnoses", checks)
     kept = rows.pop("_row").to_numpy()
     return rows.assign(
         diagnosis_date=date[kept],
-        side=_parsed(raw["side"], lambda t: t.strip().lower())[1][kept],
+        side=side[kept].astype(str),
         icd10=code[kept],
     )
 
