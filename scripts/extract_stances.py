@@ -2,8 +2,8 @@
 
 from runrisk import scriptio
 from runrisk.cohort.shards import shard_participants, shard_stances
+from runrisk.io.quarantine import quarantine_for, records_frame
 from runrisk.io.tables import SORT_KEYS, write_table
-from runrisk.quarantine import quarantine_for, records_frame
 
 
 def main(snakemake):

@@ -3,9 +3,9 @@
 from runrisk import scriptio
 from runrisk.biomech.stances import StanceSettings, extract_stances, filter_trial
 from runrisk.cohort.shards import load_trial
-from runrisk.io.layout import trial_files
+from runrisk.io.layout import TRIAL_KINDS, labelled_files
+from runrisk.io.quarantine import attempt, quarantine_for
 from runrisk.io.surveillance import read_participants
-from runrisk.quarantine import attempt, quarantine_for
 from runrisk.report.figures import save, trial_qc_figure
 
 
@@ -13,17 +13,18 @@ def first_readable_trial(raw_dir, participants, preferred, settings, quarantine)
     """The configured participant's first trial, else the first participant whose trial can be read
     (with on_bad_input: quarantine a quarantined participant's trial may not be)."""
     for raw_id in dict.fromkeys([preferred, *participants.index]):
-        if raw_id not in participants.index or not trial_files(raw_dir, raw_id):
+        files = labelled_files(raw_dir, raw_id, TRIAL_KINDS) if raw_id in participants.index else []
+        if not files:
             continue
         participant = participants.loc[raw_id]
-        path = trial_files(raw_dir, raw_id)[0]
+        path, label = files[0]
         trial = attempt(
             quarantine,
             "qc",
             lambda p=path, q=participant: load_trial(p, q, settings),
         )
         if trial is not None:
-            return participant, path, trial
+            return participant, label, trial
     raise SystemExit("no participant has a readable trial for the QC figure")
 
 
@@ -32,12 +33,12 @@ def main(snakemake):
     quarantine = quarantine_for(snakemake.params.on_bad_input)
     participants = read_participants(snakemake.input.participants, quarantine).set_index("raw_id")
     raw_dir = snakemake.params.raw_dir
-    participant, path, trial = first_readable_trial(
+    participant, label, trial = first_readable_trial(
         raw_dir, participants, snakemake.params.raw_id, settings, quarantine
     )
     stance_settings = StanceSettings.from_config(settings)
     stances = extract_stances(trial, stance_settings)
-    title = f"participant {participant['participant_id']}, trial {path.stem}"
+    title = f"participant {participant['participant_id']}, trial {label}"
     figure = trial_qc_figure(filter_trial(trial, stance_settings), stances, title, stance_settings.cop_threshold_n)
     save(figure, snakemake.output.png, snakemake.output.svg)
 

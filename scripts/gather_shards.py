@@ -2,8 +2,8 @@
 participants the quarantine set aside."""
 
 from runrisk import scriptio
+from runrisk.io.quarantine import set_aside
 from runrisk.io.tables import SORT_KEYS, gather_tables, read_table
-from runrisk.quarantine import set_aside
 
 
 def main(snakemake):

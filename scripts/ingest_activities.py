@@ -3,8 +3,8 @@
 from runrisk import scriptio
 from runrisk.cohort.exposure import weekly_volume
 from runrisk.cohort.shards import shard_activities, shard_participants
+from runrisk.io.quarantine import quarantine_for, records_frame
 from runrisk.io.tables import SORT_KEYS, write_table
-from runrisk.quarantine import quarantine_for, records_frame
 
 
 def main(snakemake):

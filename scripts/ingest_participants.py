@@ -1,9 +1,9 @@
 """participants.csv -> participants table (pseudonymous ids, validated fields) and its quarantine."""
 
 from runrisk import scriptio
+from runrisk.io.quarantine import quarantine_for, records_frame
 from runrisk.io.surveillance import read_participants
 from runrisk.io.tables import SORT_KEYS, write_table
-from runrisk.quarantine import quarantine_for, records_frame
 
 
 def main(snakemake):

@@ -2,9 +2,9 @@
 
 from runrisk import scriptio
 from runrisk.io import vocabulary
+from runrisk.io.quarantine import quarantine_for, records_frame
 from runrisk.io.surveillance import read_diagnoses, read_participants, read_weekly_reports
 from runrisk.io.tables import SORT_KEYS, write_table
-from runrisk.quarantine import quarantine_for, records_frame
 
 
 def main(snakemake):

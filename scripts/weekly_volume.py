@@ -4,8 +4,8 @@ import pandas as pd
 
 from runrisk import scriptio
 from runrisk.cohort.exposure import exposure_summary
+from runrisk.io.quarantine import set_aside
 from runrisk.io.tables import SORT_KEYS, gather_tables, read_table, write_table
-from runrisk.quarantine import set_aside
 
 
 def main(snakemake):

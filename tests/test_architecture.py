@@ -11,7 +11,7 @@ from workflow_runner import ROOT
 LIBRARY = ROOT / "src" / "runrisk"
 # A module may import its own layer and the layers below it, never above.
 LAYERS = {
-    "core": 0,  # errors, ids, quarantine, config, scriptio: what every layer uses
+    "core": 0,  # errors, ids, config, scriptio: what every layer uses
     "io": 1,
     "biomech": 2,
     "cohort": 3,
@@ -19,7 +19,7 @@ LAYERS = {
     "stats": 4,
     "report": 5,
 }
-CORE_MODULES = {"errors", "ids", "quarantine", "config", "scriptio"}
+CORE_MODULES = {"errors", "ids", "config", "scriptio"}
 
 
 def module_name(path: Path) -> str:

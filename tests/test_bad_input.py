@@ -11,8 +11,8 @@ from runrisk.cohort.shards import shard_activities, shard_participants, shard_st
 from runrisk.errors import InputError
 from runrisk.ids import pseudonymise
 from runrisk.io import vocabulary
+from runrisk.io.quarantine import quarantine_for
 from runrisk.io.surveillance import raw_participant_ids, read_diagnoses, read_participants, read_weekly_reports
-from runrisk.quarantine import quarantine_for
 
 
 @pytest.fixture(scope="module")

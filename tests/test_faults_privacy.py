@@ -50,7 +50,7 @@ def test_quarantine_mode_end_to_end(small_run, tmp_path):
     assert enrolled_boxes["n"].sum() == 150
     quarantine = pd.read_parquet(study / "results/tables/quarantine.parquet").set_index("participant_id")
     assert quarantine.at[pseudonymise(ids[5]), "reason"].startswith("truncated: 2000 bytes")
-    assert quarantine.at[pseudonymise(ids[5]), "file"] == trial.name
+    assert quarantine.at[pseudonymise(ids[5]), "file"] == "c3d-1"  # the file's label, never its name
     assert (
         quarantine.at[pseudonymise(ids[9]), "reason"]
         == "age is not an age in years between 10 and 100 (found a number)"
@@ -94,6 +94,7 @@ def test_killed_runs_resume_to_byte_identical_results(small_run, tmp_path):
     assert [name for name in first if first[name] != resumed[name]] == []
 
 
+FILE_NAMED = "Zelenkova_Katerina_run"  # a file named after the participant, as labs do
 PLANTED = {
     "name": "Kateřina Zelenková-Vrbová",
     "email": "katerina.zelenkova@posta-example.cz",
@@ -117,15 +118,20 @@ def test_no_identifier_planted_in_raw_files_reaches_any_output(small_run, tmp_pa
     records = json.loads(export.read_text())
     for record in records:
         record["source"] = {"name": PLANTED["name"], "type": "tracker"}
+        if record["activityName"] == "Walk":  # a name typed into the activity's title
+            record["activityName"] = f"Walk with {PLANTED['name']}"
     export.write_text(json.dumps(records))
+    export.rename(export.with_name(f"{FILE_NAMED}.json"))
     for pid in ids[:3]:
         trial = sorted((raw / "c3d" / pid).glob("*.c3d"))[0]
         c3d = ezc3d.c3d(str(trial))
         c3d["parameters"]["SUBJECTS"]["NAMES"]["value"] = [PLANTED["name"]]
-        c3d.write(str(trial))
+        c3d.add_parameter("MANUFACTURER", "COMPANY", [f"Lab of {PLANTED['name']}"])
+        c3d.write(str(trial.with_name(f"{FILE_NAMED}.c3d")))
+        trial.unlink()
     gpx = REAL / "garmin" / "slither_running_polar_m400.gpx"
     (raw / "garmin" / ids[1]).mkdir(parents=True)
-    shutil.copy(gpx, raw / "garmin" / ids[1] / "morning-run.gpx")
+    shutil.copy(gpx, raw / "garmin" / ids[1] / f"{PLANTED['email']}.gpx")
     first_point = gpx.read_text().split("<trkpt", 1)[1]
     lat, lon = (first_point.split(f'{k}="', 1)[1].split('"', 1)[0] for k in ("lat", "lon"))
 
@@ -136,7 +142,7 @@ def test_no_identifier_planted_in_raw_files_reaches_any_output(small_run, tmp_pa
     activities = pd.read_parquet(study / "results/tables/activities.parquet")
     assert (activities["source"] == "gpx").sum() == 1  # the track was read...
 
-    needles = [v.encode() for v in PLANTED.values()] + [lat[:7].encode(), lon[:7].encode()]
+    needles = [v.encode() for v in [*PLANTED.values(), FILE_NAMED]] + [lat[:7].encode(), lon[:7].encode()]
     scanned = [
         p
         for p in [
@@ -150,6 +156,9 @@ def test_no_identifier_planted_in_raw_files_reaches_any_output(small_run, tmp_pa
     assert len(scanned) > 80
     leaks = [(str(p.relative_to(study)), n.decode()) for p in scanned for n in needles if n in p.read_bytes()]
     assert leaks == []
+    for table in (study / "results").rglob("*.parquet"):  # decoded, not only as compressed bytes
+        text = " ".join(pd.read_parquet(table).astype(str).to_numpy().ravel())
+        assert not [n for n in needles if n.decode() in text], table.name
     for table in (study / "results/tables").glob("*.parquet"):  # ...and no coordinate left as a number
         numbers = pd.read_parquet(table).select_dtypes("number")
         for target in (float(lat), float(lon)):

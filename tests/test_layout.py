@@ -80,5 +80,5 @@ def test_participant_folders_match_without_regard_to_case_when_unambiguous(tmp_p
     assert "folder c3d/4h00001 matched without regard to case" in caplog.text
     touch(tmp_path / "fitbit/ab1/e.json")
     touch(tmp_path / "fitbit/AB1 /e.json")
-    with pytest.raises(InputError, match=r"folders \['AB1 ', 'ab1'\] differ only in case"):
+    with pytest.raises(InputError, match=r"file fitbit, participant Ab1: 2 folders differ from the id only in case"):
         wearable_files(tmp_path, "Ab1")

@@ -179,7 +179,7 @@ CASES = [
     Case(
         "zero_byte_upper_case_c3d",  # .C3D is a C3D file: read, not ignored
         lambda r, i: _c3d(r, i, name="RUN_02.C3D").write_bytes(b""),
-        r"RUN_02\.C3D, participant {p}: not a C3D file: 0 bytes",
+        r"file c3d-1, participant {p}: not a C3D file: 0 bytes",
         0,
     ),
     Case(
@@ -187,40 +187,38 @@ CASES = [
         lambda r, i: _rewrite_c3d(
             r, i, lambda c: c["data"]["analogs"][0][2].__setitem__(slice(100, 105), float("inf"))
         ),
-        r"run_01\.c3d, participant {p}: force plate 1: vertical force is infinite at sample 100",
+        r"file c3d-1, participant {p}: force plate 1: vertical force is infinite at sample 100",
         0,
     ),
     Case(
         "symlink_out_of_raw_dir",
         _link_outside,
-        r"escape\.c3d, participant {p}: is a symbolic link that leads outside raw_dir",
+        r"file c3d-1, participant {p}: is a symbolic link that leads outside raw_dir",
         0,
     ),
     Case(
         "zero_byte_c3d",
         lambda r, i: _c3d(r, i).write_bytes(b""),
-        r"run_01\.c3d, participant {p}: not a C3D file: 0 bytes",
+        r"file c3d-1, participant {p}: not a C3D file: 0 bytes",
         0,
     ),
     Case(
         "truncated_c3d",
         lambda r, i: _c3d(r, i).write_bytes(_c3d(r, i).read_bytes()[:3000]),
-        r"run_01\.c3d, participant {p}: truncated: 3000 bytes where the header promises \d+",
+        r"file c3d-1, participant {p}: truncated: 3000 bytes where the header promises \d+",
         0,
     ),
     Case(
         "garbage_c3d",
         lambda r, i: _c3d(r, i).write_bytes(np.random.default_rng(1).bytes(4096)),
-        r"run_01\.c3d, participant {p}: ",
+        r"file c3d-1, participant {p}: ",
         0,
     ),
-    Case(
-        "mips_processor_c3d", lambda r, i: _processor(r, i, 86), r"run_01\.c3d, participant {p}: written on a MIPS", 0
-    ),
+    Case("mips_processor_c3d", lambda r, i: _processor(r, i, 86), r"file c3d-1, participant {p}: written on a MIPS", 0),
     Case(
         "unknown_processor_c3d",
         lambda r, i: _processor(r, i, 99),
-        r"run_01\.c3d, participant {p}: ezc3d could not read it",
+        r"file c3d-1, participant {p}: ezc3d could not read it",
         0,
     ),
     Case(
@@ -235,7 +233,7 @@ CASES = [
         r"participant {p}: POINT:UNITS is 'in'",
         0,
     ),
-    Case("visual3d_without_time", _v3d_without_time, r"trial\.txt, participant {p}: no time column", 0),
+    Case("visual3d_without_time", _v3d_without_time, r"file visual3d-1, participant {p}: no time column", 0),
     # --- participants.csv ------------------------------------------------------------------------
     Case(
         "duplicate_participant_id",
@@ -429,81 +427,81 @@ CASES = [
     Case(
         "miles_without_unit",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).pop("distanceUnit")),
-        r"exercise-0\.json, participant {p}: record \d+: distance [\d.]+ has distanceUnit None",
+        r"file fitbit-1, participant {p}: record \d+: the distance has no known distanceUnit \(found an empty cell\)",
         0,
     ),
     Case(
         "boolean_distance",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(distance=True)),
-        r"exercise-0\.json, participant {p}: record \d+: distance True is not a number",
+        r"file fitbit-1, participant {p}: record \d+: distance is not a number \(found a yes/no value\)",
         0,
     ),
     Case(
         "negative_distance",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(distance=-3.0)),
-        r"exercise-0\.json, participant {p}: record \d+: negative distance",
+        r"file fitbit-1, participant {p}: record \d+: negative distance",
         0,
     ),
     Case(
         "absurd_distance_one_run",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(distance=500.0)),
-        r"exercise-0\.json, participant {p}: record \d+: distance 500\.0 km is outside",
+        r"file fitbit-1, participant {p}: record \d+: distance 500\.0 km is outside",
         0,
     ),
     Case(
         "absurd_distance_one_day",
         lambda r, i: _fitbit(r, i, _daily_excess),
-        r"exercise-0\.json, participant {p}: [\d.]+ km of running on \d{{4}}-\d\d-\d\d is more than",
+        r"file fitbit-1, participant {p}: [\d.]+ km of running on \d{{4}}-\d\d-\d\d is more than",
         0,
     ),
     Case(
         "fitbit_not_utf8",
         lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_bytes(b"[\xff\xfe]"),
-        r"exercise-0\.json, participant {p}: not valid UTF-8 JSON",
+        r"file fitbit-1, participant {p}: not valid UTF-8 JSON",
         0,
     ),
     Case(
         "fitbit_upper_case_invalid_json",
         lambda r, i: (r / "fitbit" / i[0] / "EXERCISE-9.JSON").write_text('[{"logId": 1,'),
-        r"EXERCISE-9\.JSON, participant {p}: not valid UTF-8 JSON",
+        r"file fitbit-1, participant {p}: not valid UTF-8 JSON",
         0,
     ),
     Case(
         "fitbit_invalid_json",
         lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_text('[{"logId": 1,'),
-        r"exercise-0\.json, participant {p}: not valid UTF-8 JSON",
+        r"file fitbit-1, participant {p}: not valid UTF-8 JSON",
         0,
     ),
     Case(
         "fitbit_start_time_unreadable",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(startTime="yesterday")),
-        r"exercise-0\.json, participant {p}: record \d+: startTime 'yesterday'",
+        r"file fitbit-1, participant {p}: record \d+: startTime is not a Fitbit date and time \(found text of 9",
         0,
     ),
     Case(
         "fitbit_not_a_list",
         lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_text('{"summary": 1}'),
-        r"exercise-0\.json, participant {p}: expected a JSON list",
+        r"file fitbit-1, participant {p}: expected a JSON list",
         0,
     ),
     Case(
         "corrupt_fit",
         lambda r, i: _garmin(r, i, "garmin/fitdecode_invalid_activity-unexpected-eof.fit"),
-        r"unexpected-eof\.fit, participant {p}: corrupt or truncated FIT file",
+        r"file garmin-1, participant {p}: corrupt or truncated FIT file",
         0,
         needs_real_data=True,
     ),
     Case(
         "fit_without_dates",
         lambda r, i: _garmin(r, i, "garmin/fitdecode_compressed-speed-distance_fr70_run.fit"),
-        r"fr70_run\.fit, participant {p}: session 0 start_time is a device-relative counter",
+        r"file garmin-1, participant {p}: session 0 start_time is a device-relative counter",
         0,
         needs_real_data=True,
     ),
     Case(
         "gpx_malformed",
         lambda r, i: _garmin(r, i, text="<gpx><trk><trkseg><trkpt lat='1'", name="run.gpx"),
-        r"run\.gpx, participant {p}: not well-formed XML",
+        r"file garmin-1, participant {p}: not well-formed XML",
         0,
     ),
     Case(
@@ -511,7 +509,7 @@ CASES = [
         lambda r, i: _garmin(
             r, i, text=GPX.format(point="<trkpt lon='14.4'><time>2019-03-04T07:00:00Z</time></trkpt>"), name="run.gpx"
         ),
-        r"run\.gpx, participant {p}: track 0 point 1: latitude or longitude missing or not a number",
+        r"file garmin-1, participant {p}: track 0 point 1: latitude or longitude missing or not a number",
         0,
     ),
     Case(
@@ -519,13 +517,13 @@ CASES = [
         lambda r, i: _garmin(
             r, i, text=GPX.format(point="<trkpt lat='50.1' lon='14.4'><time>yesterday</time></trkpt>"), name="run.gpx"
         ),
-        r"run\.gpx, participant {p}: track 0 point 1: time is not an ISO 8601 date and time",
+        r"file garmin-1, participant {p}: track 0 point 1: time is not an ISO 8601 date and time",
         0,
     ),
     Case(
         "tcx_lap_without_start_time",
         lambda r, i: _garmin(r, i, text=TCX, name="run.tcx"),
-        r"run\.tcx, participant {p}: activity 0 lap 0 StartTime has no time",
+        r"file garmin-1, participant {p}: activity 0 lap 0 StartTime has no time",
         0,
     ),
     Case(
@@ -536,7 +534,7 @@ CASES = [
                 shutil.copy(REAL / "fitbit/fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv", d),
             )
         )(r / "fitabase" / i[0]),
-        r"dailyActivity_merged.*participant {p}: holds 33 Fitabase Ids",
+        r"file fitabase-1, participant {p}: holds 33 Fitabase Ids",
         0,
         needs_real_data=True,
     ),

@@ -16,7 +16,8 @@ from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
 from runrisk.io.fitabase import read_fitabase_daily
 from runrisk.io.garmin import read_fit, read_gpx, read_tcx
-from runrisk.io.layout import TRIAL_KINDS, kind_of, trial_files, wearable_files
+from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, kind_of, labelled_files
+from runrisk.io.quarantine import Quarantine, attempt
 from runrisk.io.surveillance import read_participants
 from runrisk.io.trial import Trial
 from runrisk.io.visual3d import read_visual3d
@@ -28,7 +29,6 @@ from runrisk.io.wearables import (
     load_fitbit_records,
     per_distinct,
 )
-from runrisk.quarantine import Quarantine, attempt
 
 log = logging.getLogger(__name__)
 TRIAL_COLUMNS = [
@@ -90,23 +90,21 @@ def participant_stances(
     raw_dir: str | Path, raw_id: str, participant: pd.Series, settings: dict, stance_settings: StanceSettings
 ) -> tuple[list[dict], list[dict]]:
     stance_rows, trial_rows = [], []
-    paths = trial_files(raw_dir, raw_id)
+    paths = labelled_files(raw_dir, raw_id, TRIAL_KINDS)
     if not paths:
         log.warning("participant %s: no trial files under %s/{%s}/%s", raw_id, raw_dir, ",".join(TRIAL_KINDS), raw_id)
-    for path in paths:
+    for path, label in paths:
         try:
             trial = load_trial(path, participant, settings)
-        except InputError as error:  # file readers know the file; the participant is known here
-            raise InputError(error.path, error.reason, participant=raw_id, row=error.row) from error
+        except InputError as error:  # file readers know the file; its label and the participant are known here
+            raise relabelled(error, label, raw_id) from error
         try:
             stances = extract_stances(trial, stance_settings)
         except InputError as error:
-            raise InputError(error.path, error.reason, participant=raw_id, row=error.row) from error
+            raise relabelled(error, label, raw_id) from error
         except Exception as exc:  # a file ezc3d reads but whose content no stance survives
-            raise InputError(
-                path, f"stance extraction failed: {type(exc).__name__}: {exc}", participant=raw_id
-            ) from exc
-        key = {"participant_id": participant["participant_id"], "trial": path.stem}
+            raise InputError(label, f"stance extraction failed: {type(exc).__name__}", participant=raw_id) from exc
+        key = {"participant_id": participant["participant_id"], "trial": label}  # never the file's own name
         trial_rows.append(
             {
                 **key,
@@ -142,21 +140,36 @@ def participant_activities(raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: d
     """Activity rows of one participant's Garmin and Fitabase files; their Fitbit exports go into the
     batch, converted later with the rest of the shard's."""
     rows = []
-    for path in wearable_files(raw_dir, raw_id):
-        kind, suffix = kind_of(path), path.suffix.lower()
-        if kind == "fitbit":
-            fitbit.add(path, raw_id, load_fitbit_records(path, raw_id))
-            continue
-        if kind == "fitabase":
-            source, found = "fitabase", read_fitabase_daily(path, raw_id, tz, settings["fitabase_running_column"])
-        elif suffix == ".fit":
-            source, found = "fit", read_fit(path, raw_id, tz)
-        elif suffix == ".gpx":
-            source, found = "gpx", read_gpx(path, raw_id, tz, settings["gpx_default_activity"])
+    for path, label in labelled_files(raw_dir, raw_id, WEARABLE_KINDS):
+        try:
+            source, found = read_wearable(path, raw_id, tz, settings)
+        except InputError as error:
+            raise relabelled(error, label, raw_id) from error
+        if source == "fitbit":
+            fitbit.add(path, raw_id, found, label)
         else:
-            source, found = "tcx", read_tcx(path, raw_id, tz)
-        rows += [{"source": source, "source_file": path.name, **r} for r in found]
+            rows += [{"source": source, "source_file": label, **r} for r in found]
     return rows
+
+
+def read_wearable(path: Path, raw_id: str, tz: ZoneInfo, settings: dict) -> tuple[str, list[dict]]:
+    """The source of one wearable file and its rows (a Fitbit export's raw records, for the batch)."""
+    kind, suffix = kind_of(path), path.suffix.lower()
+    if kind == "fitbit":
+        return "fitbit", load_fitbit_records(path, raw_id)
+    if kind == "fitabase":
+        return "fitabase", read_fitabase_daily(path, raw_id, tz, settings["fitabase_running_column"])
+    if suffix == ".fit":
+        return "fit", read_fit(path, raw_id, tz)
+    if suffix == ".gpx":
+        return "gpx", read_gpx(path, raw_id, tz, settings["gpx_default_activity"])
+    return "tcx", read_tcx(path, raw_id, tz)
+
+
+def relabelled(error: InputError, label: str, raw_id: str) -> InputError:
+    """A reader's error about one of a participant's files, naming the file by its label (c3d-2: the
+    second .c3d by name in the participant's c3d folder), never by its own name."""
+    return InputError(label, error.reason, participant=raw_id, row=error.row)
 
 
 def daily_volume_errors(activities: pd.DataFrame, raw_ids: dict[str, str], max_daily_km: float) -> list[InputError]:

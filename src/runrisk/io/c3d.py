@@ -24,6 +24,39 @@ def _labels(group: dict, base: str) -> list[str]:
     return [str(label).strip() for label in labels]
 
 
+# MANUFACTURER:COMPANY is free text ("File Import by Charnwood Dynamics Ltd.", a lab's own name): only the
+# vendor it names leaves the reader
+VENDORS = {
+    "vicon": "Vicon",
+    "qualisys": "Qualisys",
+    "motion analysis": "Motion Analysis",
+    "charnwood": "Codamotion",
+    "codamotion": "Codamotion",
+    "bts": "BTS",
+    "c-motion": "C-Motion",
+    "visual3d": "C-Motion",
+    "optitrack": "OptiTrack",
+    "naturalpoint": "OptiTrack",
+    "noraxon": "Noraxon",
+    "xsens": "Xsens",
+    "simi": "Simi",
+    "kistler": "Kistler",
+    "amti": "AMTI",
+    "bertec": "Bertec",
+    "motek": "Motek",
+    "ezc3d": "ezc3d",
+    "btk": "BTK",
+}
+
+
+def vendor_of(company: str) -> str:
+    """The vendor a MANUFACTURER:COMPANY text names, "other" for any other text, "" when there is none."""
+    text = company.strip().lower()
+    if not text:
+        return ""
+    return next((vendor for word, vendor in VENDORS.items() if word in text), "other")
+
+
 def _first_string(group: dict, name: str, default: str) -> str:
     values = group.get(name, {}).get("value", [])
     return str(values[0]).strip() if len(values) else default
@@ -185,5 +218,5 @@ def read_trial(path: str | Path) -> Trial:
         plates=plates,
         events=_events(params, first_frame, point_rate, n_frames),
         source_format="c3d",
-        manufacturer=_first_string(params.get("MANUFACTURER", {}), "COMPANY", ""),
+        manufacturer=vendor_of(_first_string(params.get("MANUFACTURER", {}), "COMPANY", "")),
     )

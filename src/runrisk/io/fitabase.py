@@ -38,7 +38,7 @@ def read_fitabase_daily(path: str | Path, participant: str, tz: dt.tzinfo, runni
             if int(float(record.TotalSteps)) <= 0:
                 continue  # no steps: the tracker was not worn that day
             row = make_activity(
-                f"{path.stem}#{line}",
+                str(line),
                 "daily_summary",
                 day,
                 tz,

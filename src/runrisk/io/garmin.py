@@ -66,7 +66,7 @@ def read_fit(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
         try:
             rows.append(
                 make_activity(
-                    f"{path.stem}#{i}",
+                    str(i),  # the session, track or activity in the file: never its name
                     str(session.get("sport") or "generic"),
                     start,
                     local,
@@ -142,7 +142,7 @@ def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity
         try:
             rows.append(
                 make_activity(
-                    f"{path.stem}#{i}",
+                    str(i),  # the session, track or activity in the file: never its name
                     kind,
                     min(times),
                     tz,
@@ -167,12 +167,13 @@ def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
         def total(name, laps=laps):
             return sum(float(next((e.text for e in lap if _local(e.tag) == name), 0) or 0) for lap in laps)
 
+        start = _stamp(laps[0].get("StartTime"), path, participant, f"activity {i} lap 0 StartTime")
         try:
             rows.append(
                 make_activity(
-                    f"{path.stem}#{i}",
+                    str(i),  # the session, track or activity in the file: never its name
                     activity.get("Sport", "Other"),
-                    _stamp(laps[0].get("StartTime"), path, participant, f"activity {i} lap 0 StartTime"),
+                    start,
                     tz,
                     total("TotalTimeSeconds"),
                     total("DistanceMeters") / 1000.0,

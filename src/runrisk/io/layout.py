@@ -57,7 +57,7 @@ def participant_files(raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[s
             if path.is_dir():
                 log.warning("participant %s: %s/%s is a folder, not a %s file; skipped", raw_id, kind, path.name, kind)
                 continue
-            _check_inside(path, raw, raw_id)
+            _check_inside(path, raw, raw_id, f"{kind}-{sum(kind_of(p) == kind for p in found) + 1}")
             found.append(path)
     return found
 
@@ -73,7 +73,7 @@ def participant_folder(raw: Path, kind: str, raw_id: str) -> Path | None:
         log.warning("participant %s: folder %s/%s matched without regard to case", raw_id, kind, matches[0])
         return raw / kind / matches[0]
     if len(matches) > 1:
-        raise InputError(raw / kind, f"folders {sorted(matches)} differ only in case", participant=raw_id)
+        raise InputError(kind, f"{len(matches)} folders differ from the id only in case", participant=raw_id)
     return None
 
 
@@ -98,11 +98,36 @@ def wearable_files(raw_dir: str | Path, raw_id: str) -> list[Path]:
     return participant_files(raw_dir, raw_id, WEARABLE_KINDS)
 
 
+def labelled_files(raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[str, ...]]) -> list[tuple[Path, str]]:
+    """Each file with the label it has in every output, `<kind>-<k>` (k: its place among the participant's
+    files of that kind): a file's own name may hold a person's name, so it never leaves ingestion."""
+    counts: dict[str, int] = {}
+    labelled = []
+    for path in participant_files(raw_dir, raw_id, kinds):
+        kind = kind_of(path)
+        counts[kind] = counts.get(kind, 0) + 1
+        labelled.append((path, f"{kind}-{counts[kind]}"))
+    return labelled
+
+
+def file_label(path: str | Path) -> str:
+    """The output label of a participant's raw file; the study's own CSVs keep their fixed names."""
+    path = Path(path)
+    kinds = {**TRIAL_KINDS, **WEARABLE_KINDS}
+    kind = kind_of(path)
+    if kind not in kinds or not path.parent.is_dir():
+        return path.name
+    for candidate, label in labelled_files(path.parent.parent.parent, path.parent.name, {kind: kinds[kind]}):
+        if candidate.name == path.name:
+            return label
+    return f"{kind}-?"  # not one of the files read (a folder, another extension)
+
+
 def kind_of(path: Path) -> str:
     """The kind folder a participant's file sits in (raw_dir/<kind>/<participant_id>/<file>)."""
     return path.parent.parent.name
 
 
-def _check_inside(path: Path, raw: Path, raw_id: str) -> None:
+def _check_inside(path: Path, raw: Path, raw_id: str, label: str) -> None:
     if path.is_symlink() and not path.resolve().is_relative_to(raw.resolve()):
-        raise InputError(path, "is a symbolic link that leads outside raw_dir", participant=raw_id)
+        raise InputError(label, "is a symbolic link that leads outside raw_dir", participant=raw_id)

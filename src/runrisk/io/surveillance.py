@@ -15,8 +15,8 @@ import pandas as pd
 from runrisk.errors import InputError, described, first_reasons
 from runrisk.ids import pseudonymise
 from runrisk.io.csvfiles import read_study_csv, spreadsheet_row
+from runrisk.io.quarantine import Quarantine, attempt
 from runrisk.io.vocabulary import Vocabulary
-from runrisk.quarantine import Quarantine, attempt
 
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}

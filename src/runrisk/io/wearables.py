@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from runrisk.errors import InputError, first_reasons
+from runrisk.errors import InputError, described, first_reasons
 
 KM_PER_UNIT = {
     "kilometer": 1.0,
@@ -62,11 +62,30 @@ def parse_fitbit_time(text: str, tz: ZoneInfo) -> dt.datetime:
         except ValueError:
             continue
         return stamp if stamp.tzinfo else stamp.replace(tzinfo=tz)
-    raise ValueError(f"startTime {text!r} matches none of {FITBIT_FORMATS}")
+    raise ValueError(f"startTime is not a Fitbit date and time (found {described(text)})")
 
 
 def is_run_name(activity: str) -> bool:
     return activity.strip().lower() in RUN_NAMES
+
+
+# Activity names are free text (a Fitbit or Strava user names a run "Morning run with Jana"): only one of
+# these types leaves ingestion.
+ACTIVITY_TYPES = ("run", "walk", "ride", "swim", "hike", "other")
+TYPE_WORDS = {
+    "walk": ("walk", "chůze", "procházka"),
+    "ride": ("bike", "biking", "cycling", "ride", "cycle", "kolo", "spinning"),
+    "swim": ("swim", "plavání"),
+    "hike": ("hike", "hiking", "turistika"),
+}
+
+
+def activity_type(name: object) -> str:
+    """The closed type of an activity name: "run" exactly when the name counts as a run (is_run_name)."""
+    text = str(name or "").strip().lower()
+    if is_run_name(text):
+        return "run"
+    return next((kind for kind, words in TYPE_WORDS.items() if any(w in text for w in words)), "other")
 
 
 def distance_out_of_range(km: float) -> str:
@@ -89,7 +108,7 @@ def make_activity(
         raise ValueError(duration_out_of_range(duration_s))
     return {
         "log_id": str(log_id),
-        "activity": activity,
+        "activity": activity_type(activity),
         "is_run": is_run_name(activity),
         "start_utc": start.astimezone(dt.UTC).replace(tzinfo=None),
         "local_date": start.astimezone(local_tz).date(),
@@ -130,8 +149,9 @@ class FitbitBatch:
     def __init__(self) -> None:
         self.values: dict[str, list] = {field: [] for field in FITBIT_FIELDS}
         self.files: list[tuple[Path, str, int]] = []  # path, participant, number of records
+        self.labels: list[str] = []  # each file's output label (runrisk.io.layout.labelled_files)
 
-    def add(self, path: Path, participant: str, records: list[dict]) -> None:
+    def add(self, path: Path, participant: str, records: list[dict], label: str) -> None:
         try:
             columns = {field: [r.get(field, default) for r in records] for field, default in FITBIT_FIELDS.items()}
         except AttributeError:  # checked only on failure: a type check per record costs more than the pulling
@@ -140,6 +160,7 @@ class FitbitBatch:
         for field, values in columns.items():
             self.values[field] += values
         self.files.append((path, participant, len(records)))
+        self.labels.append(label)
 
     def activities(self, tz: ZoneInfo) -> tuple[pd.DataFrame, dict[str, InputError]]:
         """Activity rows with raw_id and source_file, and the first bad record of each participant."""
@@ -156,15 +177,18 @@ class FitbitBatch:
         reasons = first_reasons(
             [
                 (start_error != None, lambda i: start_error[i]),  # noqa: E711 (element-wise)
-                (np.isnan(duration), lambda i: f"duration {v['duration'][i]!r} is not a number"),
+                (np.isnan(duration), lambda i: f"duration is not a number (found {described(v['duration'][i])})"),
                 (
                     given & np.isnan(per_unit),
                     lambda i: (
-                        f"distance {v['distance'][i]} has distanceUnit {v['distanceUnit'][i]!r}; "
+                        f"the distance has no known distanceUnit (found {described(v['distanceUnit'][i] or '')}); "
                         "expected one of Kilometer, Mile, Meter"
                     ),
                 ),
-                (given & np.isnan(distance), lambda i: f"distance {v['distance'][i]!r} is not a number"),
+                (
+                    given & np.isnan(distance),
+                    lambda i: f"distance is not a number (found {described(v['distance'][i])})",
+                ),
                 (given & (distance < 0), lambda i: f"negative distance {float(distance[i])}"),
                 (km > MAX_ACTIVITY_KM, lambda i: distance_out_of_range(km[i])),
                 ((duration < 0) | (duration > MAX_ACTIVITY_S), lambda i: duration_out_of_range(duration[i])),
@@ -174,17 +198,19 @@ class FitbitBatch:
         first_row = np.concatenate([[0], np.cumsum(counts)])
         errors: dict[str, InputError] = {}
         for i, reason in reasons.items():
-            path, participant, _ = self.files[file_of_row[i]]
+            _, participant, _ = self.files[file_of_row[i]]
             record = i - first_row[file_of_row[i]]
-            errors.setdefault(participant, InputError(path, f"record {record}: {reason}", participant=participant))
+            label = self.labels[file_of_row[i]]
+            errors.setdefault(participant, InputError(label, f"record {record}: {reason}", participant=participant))
         activity = per_distinct(v["activityName"], lambda a: str(a).strip())
         frame = pd.DataFrame(
             {
                 "raw_id": np.array([p for _, p, _ in self.files], dtype=object)[file_of_row],
                 "source": "fitbit",
-                "source_file": np.array([path.name for path, _, _ in self.files], dtype=object)[file_of_row],
-                "log_id": np.array([str(i) for i in v["logId"]], dtype=object),
-                "activity": activity,
+                "source_file": np.array(self.labels, dtype=object)[file_of_row],
+                # the record's place in its file: Fitbit's logId is an account identifier
+                "log_id": (np.arange(n) - first_row[file_of_row]).astype(str).astype(object),
+                "activity": per_distinct(activity, activity_type),
                 "is_run": per_distinct(activity, is_run_name).astype(bool),
                 "start_utc": start_utc,
                 "local_date": local_date,
@@ -300,7 +326,7 @@ def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> n
 def read_fitbit_exercise(path: str | Path, participant: str, tz: ZoneInfo) -> list[dict]:
     """One Fitbit export as activity rows (the single-file form of FitbitBatch)."""
     batch = FitbitBatch()
-    batch.add(Path(path), participant, load_fitbit_records(path, participant))
+    batch.add(Path(path), participant, load_fitbit_records(path, participant), "fitbit-1")
     frame, errors = batch.activities(tz)
     if errors:
         raise next(iter(errors.values()))

@@ -17,6 +17,8 @@ from lifelines.plotting import add_at_risk_counts  # noqa: E402
 
 # Fixed ids and no dates in SVG/PNG, so identical data gives identical files.
 plt.rcParams.update({"svg.hashsalt": "runrisk", "font.size": 9})
+# text in SVG stays text (searchable, read by screen readers, checked for identifiers by the tests)
+matplotlib.rcParams["svg.fonttype"] = "none"
 NO_METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}}
 
 

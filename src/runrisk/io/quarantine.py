@@ -9,13 +9,13 @@ its columns, a file that is not text) always stop the run: there is no one to se
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
 
 from runrisk.errors import InputError
 from runrisk.ids import pseudonymise
+from runrisk.io.layout import file_label
 
 QUARANTINE_COLUMNS = ["participant_id", "enrolled", "stage", "file", "row", "reason"]
 T = TypeVar("T")
@@ -32,7 +32,7 @@ class Quarantine:
                 "participant_id": pseudonymise(error.participant),
                 "enrolled": enrolled,
                 "stage": stage,
-                "file": Path(error.path).name,  # the name only: raw folders are named by raw ids
+                "file": file_label(error.path),  # c3d-2, not the file's own name: it may hold a person's
                 "row": error.row if error.row is not None else -1,
                 "reason": error.reason,
             }
