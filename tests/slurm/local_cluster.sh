@@ -25,6 +25,10 @@ stop() {
   done
 }
 
+leftover() {  # a link to this script's own config (ClusterName=runrisk-local), or to nothing any more
+  [ ! -e "$1" ] || grep -q '^ClusterName=runrisk-local$' "$1"
+}
+
 start() {
   command -v slurmctld >/dev/null || { echo "slurm-wlm is not installed" >&2; exit 2; }
   command -v munged >/dev/null || { echo "munge is not installed" >&2; exit 2; }
@@ -66,6 +70,11 @@ SchedulerParameters=sched_interval=1
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=runrisk Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
+  if [ -L "$system_conf" ] && [ "$(readlink "$system_conf")" != "$conf" ] && leftover "$(readlink "$system_conf")"; then
+    # an earlier test run that was killed before its teardown: stop its daemons and take its place
+    "$0" stop "$(dirname "$(readlink "$system_conf")")"
+    rm -f "$system_conf"
+  fi
   if [ -e "$system_conf" ] && [ "$(readlink "$system_conf")" != "$conf" ]; then
     echo "$system_conf exists and is not ours: this machine has a SLURM of its own" >&2
     stop

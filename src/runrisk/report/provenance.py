@@ -26,7 +26,7 @@ LIBRARIES = (
     "jsonschema",
 )
 WORKFLOW_PARTS = ("Snakefile", "workflow", "scripts", "config", "envs")
-LIBRARY = Path(__file__).resolve().parent  # the runrisk package that ran, recorded as src/runrisk/...
+LIBRARY = Path(__file__).resolve().parents[1]  # the runrisk package that ran, recorded as src/runrisk/...
 
 
 def sha256(path: Path) -> str:
