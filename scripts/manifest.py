@@ -4,12 +4,11 @@ import json
 from pathlib import Path
 
 from runrisk import scriptio
-from runrisk.report.provenance import build_manifest
+from runrisk.report.provenance import build_manifest, raw_inputs
 
 
 def main(snakemake):
-    raw = Path(snakemake.params.raw_dir)
-    inputs = sorted(p for p in raw.rglob("*") if p.is_file())
+    inputs = raw_inputs(Path(snakemake.params.raw_dir), Path.cwd())
     manifest = build_manifest(
         dict(snakemake.config), inputs, list(snakemake.input.outputs), Path(snakemake.params.code_root), Path.cwd()
     )

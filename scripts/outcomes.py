@@ -44,7 +44,12 @@ def main(snakemake):
         return outcomes, analysis_frame(participants, biomechanics, exposure, outcomes, side)
 
     outcomes, analysis = frame_under(rules)
-    flow = flow_table(outcomes, unknown_records=int((~quarantine["enrolled"]).sum()))
+    unenrolled = read_table(snakemake.input.unenrolled)
+    flow = flow_table(
+        outcomes,
+        unknown_records=int((~quarantine["enrolled"]).sum()),
+        unenrolled_folders=unenrolled["participant_id"].nunique(),
+    )
     logging.info("flow:\n%s", flow.to_string(index=False))
     write_table(outcomes, snakemake.output.outcomes, sort_by=SORT_KEYS["outcomes"])
     write_table(flow, snakemake.output.flow, sort_by=SORT_KEYS["flow"])

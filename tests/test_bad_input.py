@@ -7,6 +7,7 @@ import shutil
 import pytest
 from bad_input.corpus import CASES, CONFIG, REAL, build_study
 
+from runrisk.cohort.census import shared_contents
 from runrisk.cohort.shards import shard_activities, shard_participants, shard_stances
 from runrisk.errors import InputError
 from runrisk.ids import pseudonymise
@@ -29,6 +30,10 @@ def ingest(raw, mode):
     """Every ingestion step of the workflow on one raw folder, as its rules run them."""
     quarantine = quarantine_for(mode)
     participants = read_participants(raw / "participants.csv", quarantine)
+    for error in shared_contents(raw, participants["raw_id"]):
+        if quarantine is None:
+            raise error
+        quarantine.add(error, "files")
     read_weekly_reports(raw / "weekly_reports.csv", participants, REGIONS, quarantine)
     read_diagnoses(raw / "diagnoses.csv", participants, SIDES, quarantine)
     members = shard_participants(raw / "participants.csv", raw_participant_ids(raw / "participants.csv"), quarantine)

@@ -51,7 +51,8 @@ def test_manifest_records_inputs_outputs_code_and_versions(small_run):
     assert manifest["config"]["simulate"]["n_participants"] == 150
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["config_sha256"])
     assert "resources/synthetic/participants.csv" in manifest["inputs"]
-    assert any(name.endswith(".c3d") for name in manifest["inputs"])
+    assert any("/c3d/" in name and name.rsplit("/", 1)[-1].startswith("c3d-") for name in manifest["inputs"])
+    assert not any(name.endswith((".c3d", ".json")) for name in manifest["inputs"])  # labels, not file names
     assert "results/models/firth.parquet" in manifest["outputs"]
     assert "Snakefile" in manifest["code"] and "src/runrisk/stats/firth.py" in manifest["code"]
     assert {"python", "snakemake", "ezc3d", "lifelines", "statsmodels"} <= set(manifest["software"])

@@ -179,7 +179,7 @@ CASES = [
     Case(
         "zero_byte_upper_case_c3d",  # .C3D is a C3D file: read, not ignored
         lambda r, i: _c3d(r, i, name="RUN_02.C3D").write_bytes(b""),
-        r"file c3d-1, participant {p}: not a C3D file: 0 bytes",
+        r"file c3d-\d+, participant {p}: not a C3D file: 0 bytes",
         0,
     ),
     Case(
@@ -187,38 +187,58 @@ CASES = [
         lambda r, i: _rewrite_c3d(
             r, i, lambda c: c["data"]["analogs"][0][2].__setitem__(slice(100, 105), float("inf"))
         ),
-        r"file c3d-1, participant {p}: force plate 1: vertical force is infinite at sample 100",
+        r"file c3d-\d+, participant {p}: force plate 1: vertical force is infinite at sample 100",
+        0,
+    ),
+    Case(
+        "same_trial_in_two_folders",
+        lambda r, i: shutil.copy(_c3d(r, i), r / "c3d" / i[1] / "copied.c3d"),
+        r"file c3d-\d+, participant {p}: the same bytes as a file of participant\(s\) P[0-9a-f]{{12}}",
+        0,
+    ),
+    Case(
+        "folder_of_nobody",  # valid: counted in the flow as records of people not enrolled
+        lambda r, i: shutil.copytree(r / "c3d" / i[0], r / "c3d" / "4H99999"),
+        None,
+        None,
+    ),
+    Case(
+        "folder_in_lower_case",  # valid: matched without regard to case, and the log says so
+        lambda r, i: (r / "fitbit" / i[0]).rename(r / "fitbit" / i[0].lower()),
+        None,
         0,
     ),
     Case(
         "symlink_out_of_raw_dir",
         _link_outside,
-        r"file c3d-1, participant {p}: is a symbolic link that leads outside raw_dir",
+        r"file c3d-\d+, participant {p}: is a symbolic link that leads outside raw_dir",
         0,
     ),
     Case(
         "zero_byte_c3d",
         lambda r, i: _c3d(r, i).write_bytes(b""),
-        r"file c3d-1, participant {p}: not a C3D file: 0 bytes",
+        r"file c3d-\d+, participant {p}: not a C3D file: 0 bytes",
         0,
     ),
     Case(
         "truncated_c3d",
         lambda r, i: _c3d(r, i).write_bytes(_c3d(r, i).read_bytes()[:3000]),
-        r"file c3d-1, participant {p}: truncated: 3000 bytes where the header promises \d+",
+        r"file c3d-\d+, participant {p}: truncated: 3000 bytes where the header promises \d+",
         0,
     ),
     Case(
         "garbage_c3d",
         lambda r, i: _c3d(r, i).write_bytes(np.random.default_rng(1).bytes(4096)),
-        r"file c3d-1, participant {p}: ",
+        r"file c3d-\d+, participant {p}: ",
         0,
     ),
-    Case("mips_processor_c3d", lambda r, i: _processor(r, i, 86), r"file c3d-1, participant {p}: written on a MIPS", 0),
+    Case(
+        "mips_processor_c3d", lambda r, i: _processor(r, i, 86), r"file c3d-\d+, participant {p}: written on a MIPS", 0
+    ),
     Case(
         "unknown_processor_c3d",
         lambda r, i: _processor(r, i, 99),
-        r"file c3d-1, participant {p}: ezc3d could not read it",
+        r"file c3d-\d+, participant {p}: ezc3d could not read it",
         0,
     ),
     Case(
@@ -233,7 +253,7 @@ CASES = [
         r"participant {p}: POINT:UNITS is 'in'",
         0,
     ),
-    Case("visual3d_without_time", _v3d_without_time, r"file visual3d-1, participant {p}: no time column", 0),
+    Case("visual3d_without_time", _v3d_without_time, r"file visual3d-\d+, participant {p}: no time column", 0),
     # --- participants.csv ------------------------------------------------------------------------
     Case(
         "duplicate_participant_id",
@@ -427,81 +447,81 @@ CASES = [
     Case(
         "miles_without_unit",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).pop("distanceUnit")),
-        r"file fitbit-1, participant {p}: record \d+: the distance has no known distanceUnit \(found an empty cell\)",
+        r"file fitbit-\d+, participant {p}: record \d+: the distance has no known distanceUnit \(found an empty cell\)",
         0,
     ),
     Case(
         "boolean_distance",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(distance=True)),
-        r"file fitbit-1, participant {p}: record \d+: distance is not a number \(found a yes/no value\)",
+        r"file fitbit-\d+, participant {p}: record \d+: distance is not a number \(found a yes/no value\)",
         0,
     ),
     Case(
         "negative_distance",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(distance=-3.0)),
-        r"file fitbit-1, participant {p}: record \d+: negative distance",
+        r"file fitbit-\d+, participant {p}: record \d+: negative distance",
         0,
     ),
     Case(
         "absurd_distance_one_run",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(distance=500.0)),
-        r"file fitbit-1, participant {p}: record \d+: distance 500\.0 km is outside",
+        r"file fitbit-\d+, participant {p}: record \d+: distance 500\.0 km is outside",
         0,
     ),
     Case(
         "absurd_distance_one_day",
         lambda r, i: _fitbit(r, i, _daily_excess),
-        r"file fitbit-1, participant {p}: [\d.]+ km of running on \d{{4}}-\d\d-\d\d is more than",
+        r"file fitbit-\d+, participant {p}: [\d.]+ km of running on \d{{4}}-\d\d-\d\d is more than",
         0,
     ),
     Case(
         "fitbit_not_utf8",
         lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_bytes(b"[\xff\xfe]"),
-        r"file fitbit-1, participant {p}: not valid UTF-8 JSON",
+        r"file fitbit-\d+, participant {p}: not valid UTF-8 JSON",
         0,
     ),
     Case(
         "fitbit_upper_case_invalid_json",
         lambda r, i: (r / "fitbit" / i[0] / "EXERCISE-9.JSON").write_text('[{"logId": 1,'),
-        r"file fitbit-1, participant {p}: not valid UTF-8 JSON",
+        r"file fitbit-\d+, participant {p}: not valid UTF-8 JSON",
         0,
     ),
     Case(
         "fitbit_invalid_json",
         lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_text('[{"logId": 1,'),
-        r"file fitbit-1, participant {p}: not valid UTF-8 JSON",
+        r"file fitbit-\d+, participant {p}: not valid UTF-8 JSON",
         0,
     ),
     Case(
         "fitbit_start_time_unreadable",
         lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(startTime="yesterday")),
-        r"file fitbit-1, participant {p}: record \d+: startTime is not a Fitbit date and time \(found text of 9",
+        r"file fitbit-\d+, participant {p}: record \d+: startTime is not a Fitbit date and time \(found text of 9",
         0,
     ),
     Case(
         "fitbit_not_a_list",
         lambda r, i: (r / "fitbit" / i[0] / "exercise-0.json").write_text('{"summary": 1}'),
-        r"file fitbit-1, participant {p}: expected a JSON list",
+        r"file fitbit-\d+, participant {p}: expected a JSON list",
         0,
     ),
     Case(
         "corrupt_fit",
         lambda r, i: _garmin(r, i, "garmin/fitdecode_invalid_activity-unexpected-eof.fit"),
-        r"file garmin-1, participant {p}: corrupt or truncated FIT file",
+        r"file garmin-\d+, participant {p}: corrupt or truncated FIT file",
         0,
         needs_real_data=True,
     ),
     Case(
         "fit_without_dates",
         lambda r, i: _garmin(r, i, "garmin/fitdecode_compressed-speed-distance_fr70_run.fit"),
-        r"file garmin-1, participant {p}: session 0 start_time is a device-relative counter",
+        r"file garmin-\d+, participant {p}: session 0 start_time is a device-relative counter",
         0,
         needs_real_data=True,
     ),
     Case(
         "gpx_malformed",
         lambda r, i: _garmin(r, i, text="<gpx><trk><trkseg><trkpt lat='1'", name="run.gpx"),
-        r"file garmin-1, participant {p}: not well-formed XML",
+        r"file garmin-\d+, participant {p}: not well-formed XML",
         0,
     ),
     Case(
@@ -509,7 +529,7 @@ CASES = [
         lambda r, i: _garmin(
             r, i, text=GPX.format(point="<trkpt lon='14.4'><time>2019-03-04T07:00:00Z</time></trkpt>"), name="run.gpx"
         ),
-        r"file garmin-1, participant {p}: track 0 point 1: latitude or longitude missing or not a number",
+        r"file garmin-\d+, participant {p}: track 0 point 1: latitude or longitude missing or not a number",
         0,
     ),
     Case(
@@ -517,13 +537,13 @@ CASES = [
         lambda r, i: _garmin(
             r, i, text=GPX.format(point="<trkpt lat='50.1' lon='14.4'><time>yesterday</time></trkpt>"), name="run.gpx"
         ),
-        r"file garmin-1, participant {p}: track 0 point 1: time is not an ISO 8601 date and time",
+        r"file garmin-\d+, participant {p}: track 0 point 1: time is not an ISO 8601 date and time",
         0,
     ),
     Case(
         "tcx_lap_without_start_time",
         lambda r, i: _garmin(r, i, text=TCX, name="run.tcx"),
-        r"file garmin-1, participant {p}: activity 0 lap 0 StartTime has no time",
+        r"file garmin-\d+, participant {p}: activity 0 lap 0 StartTime has no time",
         0,
     ),
     Case(
@@ -534,7 +554,7 @@ CASES = [
                 shutil.copy(REAL / "fitbit/fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv", d),
             )
         )(r / "fitabase" / i[0]),
-        r"file fitabase-1, participant {p}: holds 33 Fitabase Ids",
+        r"file fitabase-\d+, participant {p}: holds 33 Fitabase Ids",
         0,
         needs_real_data=True,
     ),

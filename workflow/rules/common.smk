@@ -62,7 +62,7 @@ def shard_raw_files(shard, kinds):
     return sorted(
         str(path)
         for raw_id in members_of_shard(shard)
-        for path in layout.participant_files(RAW, raw_id, kinds)
+        for path in layout.participant_files(RAW, raw_id, kinds, strict=False)
     )
 
 

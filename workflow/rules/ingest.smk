@@ -1,9 +1,11 @@
 rule ingest_participants:
     input:
         participants=RAW_FILES["participants"],
+        raw=all_raw_files(),
     output:
         participants="results/tables/participants.parquet",
         quarantine="results/shards/quarantine/participants.parquet",
+        unenrolled="results/tables/unenrolled.parquet",
     log:
         "logs/ingest/participants.log",
     benchmark:
@@ -15,6 +17,7 @@ rule ingest_participants:
         runtime=5,
     params:
         on_bad_input=config["on_bad_input"],
+        raw_dir=raw_dir_of,
     script:
         "../../scripts/ingest_participants.py"
 

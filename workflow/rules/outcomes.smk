@@ -1,6 +1,7 @@
 rule outcomes:
     input:
         participants=rules.ingest_participants.output.participants,
+        unenrolled=rules.ingest_participants.output.unenrolled,
         biomechanics=rules.summarise_biomechanics.output.biomechanics,
         exposure=rules.weekly_volume.output.exposure,
         reports=rules.ingest_surveillance.output.reports,

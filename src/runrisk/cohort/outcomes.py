@@ -53,6 +53,7 @@ SENSITIVITY_VARIANTS = {
 MISSING_TERM_BOX = "excluded: a model term is missing (outcomes.missing_terms names it)"
 QUARANTINE_BOX = "excluded: quarantined (bad input; see the quarantine table)"
 UNKNOWN_RECORDS_BOX = "not enrolled: records quarantined for participants missing from participants.csv"
+UNENROLLED_FOLDERS_BOX = "not enrolled: raw folders of people missing from participants.csv (unenrolled table)"
 EXCLUSION_BOXES = (
     QUARANTINE_BOX,
     "excluded: no valid stance on the primary limb",
@@ -142,7 +143,7 @@ def classify(
     )
 
 
-def flow_table(outcomes: pd.DataFrame, unknown_records: int = 0) -> pd.DataFrame:
+def flow_table(outcomes: pd.DataFrame, unknown_records: int = 0, unenrolled_folders: int = 0) -> pd.DataFrame:
     """Counts per box in a fixed order; the boxes after 'enrolled' sum to the enrolled count.
     Each box also states the median number of follow-up weeks its participants wore the wearable.
     Quarantined records of people not in participants.csv get a last row outside that sum."""
@@ -156,15 +157,9 @@ def flow_table(outcomes: pd.DataFrame, unknown_records: int = 0) -> pd.DataFrame
         {"step": i + 1, "box": box, "n": int(counts[box]), "median_weeks_worn": float(worn[box])}
         for i, box in enumerate(order)
     ]
-    if unknown_records:
-        rows.append(
-            {
-                "step": len(order) + 1,
-                "box": UNKNOWN_RECORDS_BOX,
-                "n": int(unknown_records),
-                "median_weeks_worn": float("nan"),
-            }
-        )
+    for box, n in ((UNKNOWN_RECORDS_BOX, unknown_records), (UNENROLLED_FOLDERS_BOX, unenrolled_folders)):
+        if n:
+            rows.append({"step": len(rows), "box": box, "n": int(n), "median_weeks_worn": float("nan")})
     return pd.DataFrame(rows)
 
 

@@ -244,3 +244,27 @@ def shard_activities(
         quarantine.add(error, "wearables")
         activities = activities[activities["participant_id"] != members.at[error.participant, "participant_id"]]
     return activities.reset_index(drop=True)
+
+
+def first_readable_trial(
+    raw_dir: str | Path, participants: pd.DataFrame, preferred: str, settings: dict
+) -> tuple[pd.Series, str, Trial, list[dict]] | None:
+    """The preferred participant's first trial that reads and gives stances, else the next participant's
+    (participants indexed by raw id): a figure shows a trial that can be shown. A file that cannot be read
+    is skipped here; the participant's shard job is where it stops the run or is quarantined."""
+    stance_settings = StanceSettings.from_config(settings)
+    for raw_id in dict.fromkeys([preferred, *participants.index]):
+        if raw_id not in participants.index:
+            continue
+        participant = participants.loc[raw_id]
+        try:
+            files = labelled_files(raw_dir, raw_id, TRIAL_KINDS)
+        except InputError:
+            continue
+        for path, label in files:
+            try:
+                trial = load_trial(path, participant, settings)
+                return participant, label, trial, extract_stances(trial, stance_settings)
+            except InputError as error:
+                log.info("QC figure: %s of %s skipped (%s)", label, participant["participant_id"], error.reason)
+    return None

@@ -39,16 +39,25 @@ def surveillance_files(raw_dir: str | Path) -> dict[str, Path]:
     return {"participants": raw / PARTICIPANTS, "reports": raw / WEEKLY_REPORTS, "diagnoses": raw / DIAGNOSES}
 
 
-def participant_files(raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[str, ...]]) -> list[Path]:
+def participant_files(
+    raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[str, ...]], strict: bool = True
+) -> list[Path]:
     """One participant's files of the given kinds: kind order, then name order.
 
     A directory named like a data file is skipped with a warning; a symlink that leads out of raw_dir is
-    bad input (a study's results must come from the study's own folder).
+    bad input (a study's results must come from the study's own folder). strict=False (the workflow's
+    input lists) raises for neither: the participant's shard job reads the files and reports them, so
+    that bad input stops or quarantines one participant rather than the building of the whole DAG.
     """
     raw = Path(raw_dir)
     found = []
     for kind, extensions in kinds.items():
-        folder = participant_folder(raw, kind, raw_id)
+        try:
+            folder = participant_folder(raw, kind, raw_id)
+        except InputError:
+            if strict:
+                raise
+            continue
         if folder is None:
             continue
         for path in sorted(folder.iterdir(), key=lambda p: p.name):
@@ -57,7 +66,8 @@ def participant_files(raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[s
             if path.is_dir():
                 log.warning("participant %s: %s/%s is a folder, not a %s file; skipped", raw_id, kind, path.name, kind)
                 continue
-            _check_inside(path, raw, raw_id, f"{kind}-{sum(kind_of(p) == kind for p in found) + 1}")
+            if strict:
+                _check_inside(path, raw, raw_id, f"{kind}-{sum(kind_of(p) == kind for p in found) + 1}")
             found.append(path)
     return found
 
@@ -98,12 +108,14 @@ def wearable_files(raw_dir: str | Path, raw_id: str) -> list[Path]:
     return participant_files(raw_dir, raw_id, WEARABLE_KINDS)
 
 
-def labelled_files(raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[str, ...]]) -> list[tuple[Path, str]]:
+def labelled_files(
+    raw_dir: str | Path, raw_id: str, kinds: dict[str, tuple[str, ...]], strict: bool = True
+) -> list[tuple[Path, str]]:
     """Each file with the label it has in every output, `<kind>-<k>` (k: its place among the participant's
     files of that kind): a file's own name may hold a person's name, so it never leaves ingestion."""
     counts: dict[str, int] = {}
     labelled = []
-    for path in participant_files(raw_dir, raw_id, kinds):
+    for path in participant_files(raw_dir, raw_id, kinds, strict):
         kind = kind_of(path)
         counts[kind] = counts.get(kind, 0) + 1
         labelled.append((path, f"{kind}-{counts[kind]}"))

@@ -25,11 +25,11 @@ class Quarantine:
     def __init__(self) -> None:
         self.records: list[dict] = []
 
-    def add(self, error: InputError, stage: str, enrolled: bool = True) -> None:
+    def add(self, error: InputError, stage: str, enrolled: bool = True, pseudonym: str | None = None) -> None:
         self.records.append(
             {
                 "raw_id": error.participant,  # kept in memory to skip the participant's other records
-                "participant_id": pseudonymise(error.participant),
+                "participant_id": pseudonym or pseudonymise(error.participant),
                 "enrolled": enrolled,
                 "stage": stage,
                 "file": file_label(error.path),  # c3d-2, not the file's own name: it may hold a person's

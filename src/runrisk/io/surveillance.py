@@ -140,7 +140,9 @@ def read_participants(
             error = InputError(path, "participant id appears more than once", participant=ids.iat[index], row=row)
             if quarantine is None:
                 raise error
-            quarantine.add(error, "participants")
+            # every row is one enrolled person in the flow: the rows of a shared id get pseudonyms of their own
+            first = index == int(np.flatnonzero(ids.to_numpy() == ids.iat[index])[0])
+            quarantine.add(error, "participants", pseudonym=None if first else pseudonymise(f"{ids.iat[index]}#{row}"))
             continue
         parsed = attempt(quarantine, "participants", lambda r=record, n=row: _participant_row(path, n, r))
         if parsed is not None:

@@ -26,6 +26,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "weekly_reports": ["participant_id", "report_date"],
     "diagnoses": ["participant_id", "diagnosis_date", "icd10"],
     "quarantine": ["stage", "participant_id", "file", "row"],
+    "unenrolled": ["kind", "participant_id"],
     "outcomes": ["participant_id"],
     "flow": ["step"],
     "analysis": ["participant_id"],

@@ -11,6 +11,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, labelled_files
+
 LIBRARIES = (
     "numpy",
     "pandas",
@@ -65,6 +67,31 @@ def _name(path: Path, root: Path) -> str:
     return str(path)
 
 
+def raw_inputs(raw_dir: Path, workdir: Path) -> dict[str, Path]:
+    """Every file under raw_dir by the name the manifest gives it: a participant's files by their labels
+    (<raw_dir>/c3d/<id>/c3d-2, as every output names them: a file's own name may hold a person's), any
+    other file in a kind folder as other-<k>, and the study's CSVs and the simulator's files by path."""
+    raw = Path(raw_dir)
+    prefix = _name(raw, workdir)
+    named: dict[str, Path] = {}
+    for kind, extensions in {**TRIAL_KINDS, **WEARABLE_KINDS}.items():
+        kind_dir = raw / kind
+        if not kind_dir.is_dir():
+            continue
+        for folder in sorted((p for p in kind_dir.iterdir() if p.is_dir()), key=lambda p: p.name):
+            labelled = labelled_files(raw, folder.name, {kind: extensions}, strict=False)
+            named |= {f"{prefix}/{kind}/{folder.name}/{label}": path for path, label in labelled}
+            others = sorted(p for p in folder.rglob("*") if p.is_file() and p not in {q for q, _ in labelled})
+            named |= {f"{prefix}/{kind}/{folder.name}/other-{k}": path for k, path in enumerate(others, 1)}
+        loose = sorted((p for p in kind_dir.iterdir() if p.is_file()), key=lambda p: p.name)
+        named |= {f"{prefix}/{kind}/other-{k}": path for k, path in enumerate(loose, 1)}
+    in_kinds = {raw / kind for kind in {**TRIAL_KINDS, **WEARABLE_KINDS}}
+    for path in sorted(raw.rglob("*")):
+        if path.is_file() and not in_kinds & set(path.parents):
+            named[_name(path, workdir)] = path
+    return named
+
+
 def software_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in LIBRARIES:
@@ -75,7 +102,7 @@ def software_versions() -> dict[str, str]:
     return versions
 
 
-def build_manifest(config: dict, inputs: list, outputs: list, code_root: Path, workdir: Path) -> dict:
+def build_manifest(config: dict, inputs: dict[str, Path], outputs: list, code_root: Path, workdir: Path) -> dict:
     """Everything an auditor needs to re-derive and verify the results (no times, no host names)."""
     return {
         "config_sha256": canonical_config_hash(config),
@@ -86,7 +113,7 @@ def build_manifest(config: dict, inputs: list, outputs: list, code_root: Path, w
             "machine": platform.machine(),
             "implementation": platform.python_implementation(),
         },
-        "inputs": hashes(inputs, workdir),
+        "inputs": {name: sha256(path) for name, path in sorted(inputs.items())},
         "code": {
             **{str(p.relative_to(code_root)): sha256(p) for p in files_under(code_root, WORKFLOW_PARTS)},
             **{f"src/runrisk/{p.relative_to(LIBRARY)}": sha256(p) for p in files_under(LIBRARY, ["."])},
@@ -100,9 +127,10 @@ def audit(manifest_path: Path, workdir: Path, code_root: Path | None = None) -> 
     manifest = json.loads(manifest_path.read_text())
     problems = []
     sections = [("inputs", workdir), ("outputs", workdir)] + ([("code", code_root)] if code_root else [])
+    raw = raw_inputs(workdir / manifest["config"]["raw_dir"], workdir)
     for section, root in sections:
         for name, expected in manifest[section].items():
-            path = root / name
+            path = raw.get(name, workdir / "\0missing") if section == "inputs" else root / name
             if not path.is_file():
                 problems.append(f"{section}: {name} is missing")
             elif (actual := sha256(path)) != expected:
