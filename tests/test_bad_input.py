@@ -19,7 +19,7 @@ from runrisk.io.surveillance import raw_participant_ids, read_diagnoses, read_pa
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     root = tmp_path_factory.mktemp("valid") / "raw"
-    return root, build_study(root)
+    return root, build_study(root, n=2)  # every case touches the first participant or the second
 
 
 REGIONS = vocabulary.regions(CONFIG["outcomes"]["region_synonyms"])
