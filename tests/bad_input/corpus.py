@@ -250,7 +250,7 @@ CASES = [
     Case(
         "point_units_inches",
         lambda r, i: _rewrite_c3d(r, i, lambda c: c["parameters"]["POINT"]["UNITS"].update(value=["in"])),
-        r"participant {p}: POINT:UNITS is 'in'",
+        r"participant {p}: POINT:UNITS is not one of \['cm', 'm', 'mm'\] \(found text of 2 characters\)",
         0,
     ),
     Case("visual3d_without_time", _v3d_without_time, r"file visual3d-\d+, participant {p}: no time column", 0),
@@ -371,6 +371,24 @@ CASES = [
         lambda r, i: _rewrite_text(r, "participants.csv", lambda t: t.replace(",", ";")),
         None,
         None,
+    ),
+    Case(
+        "participants_ids_padded",  # valid: spaces around an id are not part of it
+        lambda r, i: _csv(r, "participants.csv", lambda f: _set(f, 0, "participant_id", f"  {i[0]} ")),
+        None,
+        None,
+    ),
+    Case(
+        "reports_with_quoted_newlines",  # valid: a note column over two lines, quoted as Excel writes it
+        lambda r, i: _csv(r, "weekly_reports.csv", lambda f: f.insert(len(f.columns), "note", "one line\nand another")),
+        None,
+        None,
+    ),
+    Case(
+        "fitbit_run_in_the_dst_gap",  # valid: 02:30 on the night Prague's clocks jump from 02:00 to 03:00
+        lambda r, i: _fitbit(r, i, lambda rec: _first_run(rec).update(startTime="03/31/19 02:30:00")),
+        None,
+        0,
     ),
     Case(
         "participants_in_cp1250",

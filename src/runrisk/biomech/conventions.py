@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from runrisk.errors import InputError
+from runrisk.errors import InputError, described
 from runrisk.io.trial import Trial
 
 CONVENTIONS = ("plugin_gait", "visual3d")
@@ -34,7 +34,9 @@ def moment_scale(trial: Trial, body_mass_kg: float | None) -> float:
             )
         return MOMENT_SCALE_ABSOLUTE[units] / body_mass_kg
     raise InputError(
-        trial.path, f"moment unit {units!r} is not one of {sorted(MOMENT_SCALE_PER_KG | MOMENT_SCALE_ABSOLUTE)}"
+        trial.path,
+        f"the moment unit is not one of {sorted(MOMENT_SCALE_PER_KG | MOMENT_SCALE_ABSOLUTE)} "
+        f"(found {described(units)})",
     )
 
 

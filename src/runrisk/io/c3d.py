@@ -8,7 +8,7 @@ from pathlib import Path
 import ezc3d
 import numpy as np
 
-from runrisk.errors import InputError
+from runrisk.errors import InputError, described
 from runrisk.io.trial import POSITION_TO_MM, SUPPORTED_PLATE_TYPES, Event, Plate, Trial
 
 # ezc3d reads Intel and DEC files; it stops at the first byte of a MIPS (SGI) file's processor flag.
@@ -181,7 +181,7 @@ def read_trial(path: str | Path) -> Trial:
     point_group = params["POINT"]
     unit = _first_string(point_group, "UNITS", "mm")
     if unit not in POSITION_TO_MM:
-        raise InputError(path, f"POINT:UNITS is {unit!r}; expected one of {sorted(POSITION_TO_MM)}")
+        raise InputError(path, f"POINT:UNITS is not one of {sorted(POSITION_TO_MM)} (found {described(unit)})")
     angle_labels = set(_labels(point_group, "ANGLES"))
     moment_labels = set(_labels(point_group, "MOMENTS"))
     model_labels = (
