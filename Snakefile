@@ -39,6 +39,28 @@ include: "workflow/rules/report.smk"
 include: "workflow/rules/provenance.smk"
 
 
+# one-second jobs: on a cluster they run beside the scheduler instead of waiting in the queue
+localrules:
+    all,
+    gather_stances,
+    gather_trials,
+    gather_activities,
+    gather_quarantine,
+    summarise_biomechanics,
+    forest_plot,
+    km_plot,
+    flow_diagram,
+    weekly_volume_figure,
+    report_tables,
+
+
+onsuccess:
+    print(
+        "runrisk: results are in results/ (tables, models, figures); build the report with "
+        "`snakemake --cores 1 --report report.html`"
+    )
+
+
 rule all:
     default_target: True
     input:
