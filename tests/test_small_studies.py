@@ -90,6 +90,7 @@ def test_a_pilot_study_reports_what_it_could_not_fit(pilot_raw, tmp_path):
     workdir = study_dir(tmp_path / "report", pilot_raw, models={"on_unfittable": "report"})
     result = run_snakemake(workdir, 2)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "results are in results/" in result.stdout and "--report report.html" in result.stdout
     no_traceback(workdir, result.stderr)
     flow(workdir)
     for name in ("logistic", "firth", "cox", "cox_timevarying", "sensitivity"):
@@ -169,7 +170,7 @@ def build_real_study(real: Path, raw: Path) -> None:
         rows.append(f"{raw_id},{30 + 3 * i},{'FM'[i % 2]},{165 + i},{60 + 2 * i},yes,no,{enrolment}")
         reports.append(f"{raw_id},{enrolment + dt.timedelta(days=14)},0,0,0,0,")
         if raw_id in CASES:
-            reports.append(f"{raw_id},{enrolment + dt.timedelta(days=35)},8,6,6,13,achilles")
+            reports.append(f"{raw_id},{enrolment + dt.timedelta(days=35)},8,6,6,8,achilles")
             diagnoses.append(f"{raw_id},{enrolment + dt.timedelta(days=42)},right,M76.6")
     header = "participant_id,age,sex,height_cm,body_mass_kg,runner,prior_achilles_problems,enrolment_date"
     (raw / "participants.csv").write_text("\n".join([header, *rows]) + "\n")
