@@ -60,7 +60,6 @@ def _spellings() -> dict[str, tuple[str, ...]]:
 
 SPELLINGS = _spellings()
 CANONICAL = tuple(SPELLINGS)
-OUTPUT_NAMES = tuple(OUTPUTS)
 
 
 def without_subject(label: str) -> str:

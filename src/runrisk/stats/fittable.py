@@ -21,8 +21,6 @@ from runrisk.stats.terms import Term, unfitted_table
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-FITTED = "fitted"
-NOT_FITTED = "not fitted"
 
 
 class UnfittableModel(StudyError):
