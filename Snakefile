@@ -52,12 +52,13 @@ localrules:
     flow_diagram,
     weekly_volume_figure,
     report_tables,
+    power,
 
 
 onsuccess:
     print(
         "runrisk: results are in results/ (tables, models, figures); build the report with "
-        "`snakemake --cores 1 --report report.html`"
+        "`snakemake --cores 1 --report report.html`; the power study is `snakemake --cores all power`"
     )
 
 

@@ -25,6 +25,7 @@ def main(snakemake):
     summary["label"] = summary["term"].map(labels)
     write_table(summary, snakemake.output.summary, sort_by=SORT_KEYS["montecarlo"])
     save(power_figure(summary), snakemake.output.png, snakemake.output.svg)
+    summary.to_csv(snakemake.output.csv, index=False, float_format="%.6g")  # the report renders CSV
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from workflow_runner import ROOT, run_snakemake
+from workflow_runner import ROOT, copy_workflow, run_snakemake
 
 from runrisk.ids import pseudonymise
 
@@ -185,3 +185,13 @@ def test_a_figure_option_reruns_only_that_figure(small_run, section, key, figure
         assert planned_rules(small_run, f"config/{key}.yaml") == {figure_rule: 1, "manifest": 1, "all": 1}
     finally:
         option.unlink()
+
+
+def test_the_power_study_is_its_own_target(tmp_path):
+    """A study's `all` analyses it; planning a cohort by simulation is asked for by name."""
+    workdir = copy_workflow(tmp_path / "study")
+    study = planned_rules(workdir)
+    assert not {"montecarlo_size", "montecarlo_summary", "power"} & set(study)
+    dry = run_snakemake(workdir, 1, "power", "-n", "--configfile", "config/test.yaml")
+    assert dry.returncode == 0, dry.stderr[-2000:]
+    assert "montecarlo_summary" in dry.stdout and "fit_model" not in dry.stdout

@@ -9,6 +9,8 @@ ENV = "../../envs/runrisk.yaml"
 RAW_FILES = {kind: str(path) for kind, path in layout.surveillance_files(RAW).items()}
 TERM_COLUMNS = [term["column"] for term in config["models"]["terms"]]
 MODELS = ["logistic", "firth", "cox"]  # the values of fit_model's {model}
+# the power study's rules: their own target (`power`), not part of analysing a study
+PLANNING_RULES = {"montecarlo_size", "montecarlo_summary", "power"}
 RESULT_FOLDERS = (
     "results/tables/",
     "results/models/",
@@ -110,10 +112,13 @@ def all_raw_files():
 
 def final_outputs():
     """Every rule's outputs under the result folders: a rule that writes a table, a model, a figure or a
-    report table is part of the study by that alone (called after every rule is defined).
+    report table is part of the study by that alone (called after every rule is defined); the power
+    study has its own target.
     """
     paths = []
     for step in workflow.rules:
+        if step.name in PLANNING_RULES:
+            continue
         for path in step.output:
             if not str(path).startswith(RESULT_FOLDERS):
                 continue

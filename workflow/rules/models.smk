@@ -166,6 +166,11 @@ rule montecarlo_summary:
             category="Study planning",
         ),
         svg="results/figures/power.svg",
+        csv=report(
+            "results/report/montecarlo.csv",
+            caption="../report/power.rst",
+            category="Study planning",
+        ),
     log:
         "logs/montecarlo/summary.log",
     benchmark:
@@ -180,3 +185,9 @@ rule montecarlo_summary:
         true_odds_ratios=config["simulate"]["true_odds_ratios"],
     script:
         "../../scripts/montecarlo_summary.py"
+
+
+# The power study plans a cohort; it is not part of analysing one: `snakemake --cores all power`.
+rule power:
+    input:
+        rules.montecarlo_summary.output,

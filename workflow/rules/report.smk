@@ -108,7 +108,6 @@ rule report_tables:
         ph_test=rules.ph_test.output.tests,
         validation=rules.validate_model.output.summary,
         sensitivity=rules.sensitivity.output.table,
-        montecarlo=rules.montecarlo_summary.output.summary,
     output:
         flow=report(
             "results/report/flow.csv",
@@ -144,11 +143,6 @@ rule report_tables:
             "results/report/sensitivity.csv",
             caption="../report/sensitivity.rst",
             category="Models",
-        ),
-        montecarlo=report(
-            "results/report/montecarlo.csv",
-            caption="../report/power.rst",
-            category="Study planning",
         ),
     log:
         "logs/figures/report_tables.log",
