@@ -23,7 +23,9 @@ def main(snakemake):
     )
 
     def fit():
-        intervals = weekly_intervals(analysis, weekly, cfg["lag_weeks"], covariates=[t.column for t in terms])
+        intervals = weekly_intervals(
+            analysis, weekly, cfg["lag_weeks"], snakemake.params.grace_weeks, covariates=[t.column for t in terms]
+        )
         logging.info("%d intervals", len(intervals))
         data = ModelData.of(MODEL, intervals, terms)
         return fit_or_explain(data, lambda: fit_cox_timevarying(intervals, terms), separation_matters=True)

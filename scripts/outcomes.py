@@ -5,6 +5,7 @@ import logging
 import pandas as pd
 
 from runrisk import scriptio
+from runrisk.cohort.exposure import exposure_under
 from runrisk.cohort.outcomes import (
     SENSITIVITY_VARIANTS,
     OutcomeRules,
@@ -18,20 +19,19 @@ from runrisk.io.tables import SORT_KEYS, read_table, write_table
 
 def main(snakemake):
     params = snakemake.params
-    rules = OutcomeRules.from_config(
-        params.outcomes, params.follow_up_weeks, params.min_worn_weeks, params.term_columns
-    )
+    rules = OutcomeRules.from_config(params.outcomes, params.exposure, params.term_columns)
     side = params.primary_limb
     quarantine = read_table(snakemake.input.quarantine)
     participants = enrolled_with_quarantined(read_table(snakemake.input.participants), quarantine)
     quarantined = frozenset(quarantine.loc[quarantine["enrolled"], "participant_id"])
     biomechanics = read_table(snakemake.input.biomechanics)
-    exposure = read_table(snakemake.input.exposure)
+    exposures = read_table(snakemake.input.exposure)
     # only reported complaints bear on the outcome: weeks without one are most of a large cohort's rows
     reports = read_table(snakemake.input.reports, filters=[("severity", ">", 0)])
     diagnoses = read_table(snakemake.input.diagnoses)
 
     def frame_under(rules_variant):
+        exposure = exposure_under(exposures, rules_variant.exposure_window)
         outcomes = classify(
             participants,
             biomechanics[biomechanics["side"] == side],

@@ -26,6 +26,7 @@ def frame(n=40, cases=8, seed=1, **columns) -> pd.DataFrame:
         {
             "participant_id": [f"P{i:03d}" for i in range(n)],
             "status": ["case"] * cases + ["control"] * (n - cases),
+            "event": [True] * cases + [False] * (n - cases),
             "follow_up_weeks": rng.integers(5, 52, n),
             "km": rng.gamma(3, 6, n),
             "rotation": rng.normal(12, 4, n),

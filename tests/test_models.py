@@ -21,6 +21,7 @@ def cohort_with_known_effects():
             "rotation": rotation,
             "follow_up_weeks": weeks,
             "status": np.where(case, "case", "control"),
+            "event": case,
         }
     )
 

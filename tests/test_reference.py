@@ -1,8 +1,9 @@
-"""Our logistic and Cox fits against R (glm; survival::coxph) on a fixed data set.
+"""Our logistic, Firth and Cox fits and the proportional-hazards test against R (glm; brglm2 AS_mean;
+survival::coxph; survival 3.x cox.zph with the rank transform) on a fixed data set.
 
 tests/reference/golden.csv was written by tests/reference/fit_reference.R (R 4.2.2, survival 3.5.3,
-Debian r-base-core and r-cran-survival). lifelines breaks ties by Efron's method, as coxph does by
-default; the Breslow fit is there to show the tie method is what we match.
+brglm2 0.9; Debian r-base-core, r-cran-survival, r-cran-brglm2). lifelines breaks ties by Efron's
+method, as coxph does by default; the Breslow fit is there to show the tie method is what we match.
 """
 
 import shutil
@@ -14,7 +15,7 @@ import pandas as pd
 import pytest
 
 from runrisk.stats.firth import firth_fit, profile_interval
-from runrisk.stats.models import fit_cox, fit_firth, fit_logistic
+from runrisk.stats.models import fit_cox, fit_firth, fit_logistic, schoenfeld_tests
 from runrisk.stats.terms import Term
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -29,7 +30,9 @@ TERMS = [
 @pytest.fixture(scope="module")
 def cohort():
     data = pd.read_csv(REFERENCE / "cohort.csv")
-    return data.assign(status=np.where(data["case"] == 1, "case", "control"), follow_up_weeks=data["weeks"])
+    return data.assign(
+        status=np.where(data["case"] == 1, "case", "control"), event=data["case"] == 1, follow_up_weeks=data["weeks"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +58,23 @@ def test_cox_matches_r_coxph_with_efron_ties(cohort, golden):
     )
 
 
+def test_firth_matches_r_brglm2_mean_bias_reduction(cohort, golden):
+    ours = fit_firth(cohort, TERMS).set_index("term")
+    reference = golden.loc["firth"]
+    np.testing.assert_allclose(ours["estimate"], reference["estimate"], rtol=1e-6)
+    np.testing.assert_allclose(ours["std_error"], reference["std_error"], rtol=1e-5)
+
+
+def test_ph_test_matches_survival_3_cox_zph_rank(cohort, golden):
+    ours = schoenfeld_tests(cohort, TERMS).set_index("term")
+    reference = golden.loc["cox_zph_rank"]  # chi-square in "estimate", p in "std_error"
+    np.testing.assert_allclose(ours["statistic"], reference["estimate"], rtol=1e-6)
+    np.testing.assert_allclose(ours["p_value"], reference["std_error"], rtol=1e-6)
+
+
 def test_golden_file_is_what_the_r_script_writes(tmp_path):
     if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not installed (Debian r-base-core, r-cran-survival)")
+        pytest.skip("Rscript not installed (Debian r-base-core, r-cran-survival, r-cran-brglm2)")
     out = tmp_path / "golden.csv"
     subprocess.run(["Rscript", str(REFERENCE / "fit_reference.R"), str(REFERENCE / "cohort.csv"), str(out)], check=True)
     fresh = pd.read_csv(out, skipinitialspace=True)

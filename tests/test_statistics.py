@@ -7,7 +7,15 @@ from workflow_runner import demo_config
 from runrisk.stats.montecarlo import run_size, summarise
 from runrisk.stats.sensitivity import fit_mice_logistic
 from runrisk.stats.terms import COEF_COLUMNS, Term, design_matrix
-from runrisk.stats.timevarying import MAX_RATIO, efron_cox, fit_cox_timevarying, weekly_intervals
+from runrisk.stats.timevarying import (
+    MAX_RATIO,
+    carried_forward,
+    change_ratio,
+    efron_cox,
+    fit_cox_timevarying,
+    participant_level,
+    weekly_intervals,
+)
 from runrisk.stats.validation import bootstrap_validation, c_statistic, calibration, decision_curve
 
 
@@ -52,25 +60,75 @@ def test_decision_curve_reference_strategies():
 
 def test_weekly_intervals_lag_carry_forward_and_events():
     analysis = pd.DataFrame(
-        {"participant_id": ["a", "b"], "status": ["case", "control"], "follow_up_weeks": [4, 3], "age": [30, 40]}
+        {
+            "participant_id": ["a", "b"],
+            "status": ["case", "control"],
+            "event": [True, False],
+            "follow_up_weeks": [5, 3],
+            "age": [30, 40],
+        }
     )
     weekly = pd.DataFrame(
         {
-            "participant_id": ["a"] * 5 + ["b"] * 4,
-            "week": [0, 1, 2, 3, 4, 0, 1, 2, 3],
-            "running_km": [10, 20, np.nan, 30, 40, 0, 0, 0, 0],
-            "ratio_to_prior_4wk": [np.nan, 2.0, np.nan, 2.0, 1.5, np.nan, np.nan, np.nan, np.nan],
-            "worn": [True, True, False, True, True, True, True, True, True],
+            "participant_id": ["a"] * 6 + ["b"] * 4,
+            "week": [0, 1, 2, 3, 4, 5, 0, 1, 2, 3],
+            "running_km": [10, 20, 30, np.nan, 40, 45, 0, 0, 0, 0],
+            "prior_4wk_km": [np.nan, np.nan, 15, 20, 20, 25, np.nan, np.nan, 0, 0],
         }
     )
-    intervals = weekly_intervals(analysis, weekly, lag_weeks=1).set_index(["participant_id", "week"])
-    assert intervals.loc[("a", 1), "running_km"] == 10  # week 1 sees week 0
-    assert intervals.loc[("a", 3), "running_km"] == 20  # week 2 not worn: week 1 carried forward
-    assert intervals.loc[("a", 1), "ratio_to_prior_4wk"] == MAX_RATIO  # running after no history
-    assert intervals["event"].sum() == 1 and intervals.loc[("a", 4), "event"] == 1
-    assert (intervals.loc["b", "ratio_to_prior_4wk"] == 1.0).all()  # 0 of 0: unchanged
-    assert list(intervals.loc["b"].index) == [1, 2, 3]
-    assert intervals.loc[("a", 4), "start"] == 3 and intervals.loc[("a", 4), "stop"] == 4
+    intervals = weekly_intervals(analysis, weekly, lag_weeks=1, grace_weeks=1).set_index(["participant_id", "week"])
+    # weeks 1 and 2 see weeks 0 and 1, whose ratio nobody could see (fewer than two worn prior weeks)
+    assert ("a", 1) not in intervals.index and ("a", 2) not in intervals.index
+    assert intervals.loc[("a", 3), "running_km"] == 30 and intervals.loc[("a", 3), "ratio_to_prior_4wk"] == 2.0
+    assert intervals.loc[("a", 4), "running_km"] == 30  # week 3 not worn: week 2 carried forward
+    assert intervals.loc[("a", 5), "ratio_to_prior_4wk"] == 2.0  # 40 over 20
+    assert intervals["event"].sum() == 1 and intervals.loc[("a", 5), "event"] == 1
+    assert list(intervals.loc["b"].index) == [3]  # b's week-2 ratio is 0 over 0: unchanged
+    assert intervals.loc[("b", 3), "ratio_to_prior_4wk"] == 1.0
+    assert intervals.loc[("a", 5), "start"] == 4 and intervals.loc[("a", 5), "stop"] == 5
+
+
+def test_undefined_change_is_missing_and_growth_from_worn_rest_is_capped():
+    km = np.array([10.0, 0.0, 5.0, 40.0, np.nan])
+    prior = np.array([np.nan, 0.0, 0.0, 10.0, 10.0])
+    ratio = change_ratio(km, prior)
+    assert np.isnan(ratio[0]) and ratio[1] == 1.0 and ratio[2] == MAX_RATIO and ratio[3] == MAX_RATIO
+    assert np.isnan(ratio[4])
+
+
+def test_exposure_older_than_the_grace_is_not_carried():
+    grid = np.array([[1.0, np.nan, np.nan, np.nan, 2.0], [np.nan, 3.0, np.nan, np.nan, np.nan]])
+    filled = carried_forward(grid, max_weeks=2)
+    np.testing.assert_array_equal(filled[0], [1.0, 1.0, 1.0, np.nan, 2.0])
+    np.testing.assert_array_equal(filled[1], [np.nan, 3.0, 3.0, 3.0, np.nan])
+
+
+def test_per_sd_scaling_of_the_time_varying_model_is_over_participants():
+    """A participant followed 50 weeks and one followed 2 weigh the same in the SD of age."""
+    analysis = pd.DataFrame(
+        {
+            "participant_id": ["a", "b", "c"],
+            "status": "control",
+            "event": [False, False, True],
+            "follow_up_weeks": [50, 2, 10],
+            "age": [20.0, 60.0, 40.0],
+        }
+    )
+    weeks = np.arange(0, 51)
+    weekly = pd.DataFrame(
+        {
+            "participant_id": np.repeat(["a", "b", "c"], len(weeks)),
+            "week": np.tile(weeks, 3),
+            "running_km": 10.0,
+            "prior_4wk_km": 10.0,
+        }
+    )
+    intervals = weekly_intervals(analysis, weekly, lag_weeks=1, grace_weeks=0)
+    terms = [Term("age", "Age", "sd", 1), Term("running_km", "km", 12.5, 1)]
+    reference = participant_level(intervals, terms)
+    x, scalings = design_matrix(intervals, terms, reference=reference)
+    assert scalings[0] == "per SD (20)"  # the SD of 20, 60 and 40, not of 50 + 2 + 10 person-weeks
+    assert x["age"].iloc[0] == pytest.approx((20 - 40) / 20)
 
 
 def test_mice_imputes_missing_covariates_reproducibly():
@@ -144,9 +202,10 @@ def test_time_varying_table_of_the_study_equals_lifelines(small_run):
     terms = [Term.from_config(t) for t in config["terms"]]
     analysis = pd.read_parquet(small_run / "results/tables/analysis.parquet")
     weekly = pd.read_parquet(small_run / "results/tables/weekly_volume.parquet")
-    intervals = weekly_intervals(analysis, weekly, config["lag_weeks"], [t.column for t in terms])
+    grace = demo_config()["exposure"]["grace_weeks"]
+    intervals = weekly_intervals(analysis, weekly, config["lag_weeks"], grace, [t.column for t in terms])
     ours = fit_cox_timevarying(intervals, terms)
-    x, _ = design_matrix(intervals, terms)
+    x, _ = design_matrix(intervals, terms, reference=participant_level(intervals, terms))
     data = x.assign(
         id=intervals["participant_id"].cat.codes,
         start=intervals["start"],

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from workflow_runner import schema_defaults
 
+from runrisk.cohort.exposure import exposure_summary, exposure_under
 from runrisk.cohort.outcomes import (
     CASE_BOX,
     CONTROL_BOX,
@@ -14,8 +15,10 @@ from runrisk.cohort.outcomes import (
     WITH_MISSING_BIOMECHANICS,
     OutcomeRules,
     classify,
+    complained_without_diagnosis,
     flow_table,
     is_case_code,
+    onset_weeks,
 )
 from runrisk.errors import InputError, StudyError
 from runrisk.ids import pseudonymise
@@ -25,12 +28,7 @@ from runrisk.io.surveillance import read_diagnoses, read_participants, read_week
 DEFAULTS = schema_defaults()
 REGIONS = vocabulary.regions(DEFAULTS["outcomes"]["region_synonyms"])
 SIDES = vocabulary.sides(DEFAULTS["outcomes"]["side_synonyms"])
-RULES = OutcomeRules.from_config(
-    DEFAULTS["outcomes"],
-    DEFAULTS["exposure"]["follow_up_weeks"],
-    DEFAULTS["exposure"]["min_worn_weeks"],
-    ("age", "ankle_external_rotation_peak"),
-)
+RULES = OutcomeRules.from_config(DEFAULTS["outcomes"], DEFAULTS["exposure"], ("age", "ankle_external_rotation_peak"))
 HEADER = "participant_id,age,sex,height_cm,body_mass_kg,runner,prior_achilles_problems,enrolment_date,name\n"
 
 
@@ -171,3 +169,115 @@ def test_case_codes_match_their_icd10_cm_subcodes_and_nothing_else():
     frames[4] = frames[4].assign(icd10=["M76.61", "M76.6"])  # p5's diagnosis written as ICD-10-CM
     outcomes = classify(*frames, RULES).set_index("participant_id")
     assert outcomes.loc["p5", "box"] == CASE_BOX
+
+
+ENROL = pd.Timestamp("2019-01-07")
+
+
+def _on_week(week: int) -> pd.Timestamp:
+    return ENROL + pd.Timedelta(days=7 * (week - 1) + 2)
+
+
+def _one_runner_weeks(km_by_week: dict[int, float], participant="p0", weeks=52) -> pd.DataFrame:
+    week = pd.RangeIndex(0, weeks + 1)
+    km = pd.Series(km_by_week, dtype=float).reindex(week)
+    return pd.DataFrame({"participant_id": participant, "week": week, "running_km": km, "worn": km.notna()})
+
+
+def test_exposure_stops_before_the_first_achilles_complaint_for_cases_and_controls():
+    """Injured runners cut back: the weeks from the first Achilles complaint on say nothing about the
+    load that led to it, and a control's complaint ends its window by the same rule."""
+    participants = pd.DataFrame({"participant_id": ["p0", "p1", "p2"], "enrolment_date": ENROL})
+    weekly = pd.concat(
+        [
+            _one_runner_weeks({w: 30.0 if w < 11 else 5.0 for w in range(1, 53)}, "p0"),
+            _one_runner_weeks({w: 20.0 for w in range(1, 53)}, "p1"),
+            _one_runner_weeks({w: 12.0 if w < 20 else 2.0 for w in range(1, 53)}, "p2"),
+        ]
+    )
+    reports = pd.DataFrame(
+        {
+            "participant_id": ["p0", "p0", "p2"],
+            "report_date": [_on_week(11), _on_week(3), _on_week(20)],
+            "severity": [40, 20, 25],
+            "body_region": ["achilles", "knee", "achilles"],
+        }
+    )
+    diagnoses = pd.DataFrame({"participant_id": ["p0"], "diagnosis_date": [_on_week(14)], "icd10": ["M76.61"]})
+    onset = onset_weeks(participants, reports, diagnoses, RULES)
+    assert onset.to_dict() == {"p0": 11, "p2": 20}  # the knee complaint in week 3 is no Achilles onset
+    summary = exposure_summary(weekly, window_end=onset - 1).set_index("participant_id")
+    assert summary.loc["p0", "pre_onset_weeks_worn"] == 10 and summary.loc["p0", "pre_onset_mean_weekly_km"] == 30
+    assert summary.loc["p0", "whole_follow_up_mean_weekly_km"] == pytest.approx((10 * 30 + 42 * 5) / 52)
+    assert summary.loc["p1", "pre_onset_weeks_worn"] == 52  # no onset: the whole follow-up
+    assert summary.loc["p2", "pre_onset_mean_weekly_km"] == 12.0
+    assert summary.loc["p0", "last_worn_week"] == 52
+    under = exposure_under(summary.reset_index(), "whole_follow_up").set_index("participant_id")
+    assert under.loc["p0", "mean_weekly_km"] == summary.loc["p0", "whole_follow_up_mean_weekly_km"]
+
+
+def test_a_diagnosis_without_an_earlier_complaint_is_the_onset():
+    participants = pd.DataFrame({"participant_id": ["p0"], "enrolment_date": ENROL})
+    reports = pd.DataFrame(
+        {
+            "participant_id": pd.Series(dtype=str),
+            "report_date": pd.Series(dtype="datetime64[ns]"),
+            "severity": pd.Series(dtype=int),
+            "body_region": pd.Series(dtype=str),
+        }
+    )
+    diagnoses = pd.DataFrame({"participant_id": ["p0"], "diagnosis_date": [_on_week(30)], "icd10": ["M76.6"]})
+    assert onset_weeks(participants, reports, diagnoses, RULES).to_dict() == {"p0": 30}
+
+
+def test_the_entry_rule_counts_worn_weeks_inside_the_window():
+    """A case who wore the device 2 weeks before onset and 30 after has 2 weeks of exposure, not 32."""
+    participants, biomechanics, _, reports, diagnoses = _frames()
+    weekly = _one_runner_weeks({w: 10.0 for w in (1, 2, *range(12, 42))}, "p5")
+    onset = onset_weeks(participants, reports, diagnoses, RULES)
+    exposure = exposure_summary(weekly, window_end=onset - 1)
+    assert exposure["pre_onset_weeks_worn"].iloc[0] == 2 and exposure["whole_follow_up_weeks_worn"].iloc[0] == 32
+    both = {window: exposure_under(exposure, window) for window in ("pre_onset", "whole_follow_up")}
+    people = participants[participants["participant_id"] == "p5"]
+    strict = classify(people, biomechanics, both["pre_onset"], reports, diagnoses, RULES)
+    published = classify(people, biomechanics, both["whole_follow_up"], reports, diagnoses, RULES)
+    assert strict["box"].iloc[0] == "excluded: too few follow-up weeks with the wearable worn"
+    assert published["box"].iloc[0] == CASE_BOX
+
+
+def test_cases_and_controls_are_censored_by_one_rule():
+    """A case whose device went quiet in week 9 and who was diagnosed in week 41 leaves the risk set where a
+    control who stopped wearing in week 9 does: week 9 plus the grace weeks."""
+    participants, biomechanics, _, reports, diagnoses = _frames()
+    grace = RULES.grace_weeks
+    exposure = pd.DataFrame(
+        {"participant_id": participants["participant_id"], "weeks_worn": 9, "last_worn_week": 9, "mean_weekly_km": 5.0}
+    )
+    late = diagnoses.assign(diagnosis_date=[_on_week(41), ENROL + pd.Timedelta(days=400)])
+    outcomes = classify(participants, biomechanics, exposure, reports, late, RULES).set_index("participant_id")
+    assert outcomes.loc["p5", "status"] == "case" and not outcomes.loc["p5", "event"]
+    assert outcomes.loc["p5", "follow_up_weeks"] == outcomes.loc["p1", "follow_up_weeks"] == 9 + grace
+    early = classify(participants, biomechanics, exposure, reports, diagnoses, RULES).set_index("participant_id")
+    assert early.loc["p5", "event"] and early.loc["p5", "follow_up_weeks"] == 11  # diagnosed inside the grace
+
+
+def test_a_complaint_is_explained_only_by_a_diagnosis_of_its_region_near_it():
+    participants = pd.DataFrame({"participant_id": [f"p{i}" for i in range(5)], "enrolment_date": ENROL})
+    reports = pd.DataFrame(
+        {
+            "participant_id": ["p0", "p1", "p2", "p3", "p4"],
+            "report_date": [_on_week(10)] * 5,
+            "severity": 30,
+            "body_region": ["achilles", "foot", "foot", "ankle", "lower_leg"],
+        }
+    )
+    diagnoses = pd.DataFrame(
+        {
+            "participant_id": ["p0", "p1", "p2", "p3", "p4"],
+            # a knee diagnosis explains no Achilles complaint; plantar fasciitis 2 weeks on explains the foot;
+            # 30 weeks on it explains nothing; an ankle sprain explains the ankle; a shin stress fracture the shin
+            "diagnosis_date": [_on_week(10), _on_week(12), _on_week(40), _on_week(9), _on_week(10)],
+            "icd10": ["M22.4", "M72.2", "M72.2", "S93.40", "M84.361A"],
+        }
+    )
+    assert complained_without_diagnosis(participants, reports, diagnoses, RULES) == {"p0", "p2"}

@@ -262,8 +262,8 @@ def test_weekly_volume_marks_unworn_weeks_missing_not_zero():
     assert pd.isna(weekly.loc[0, "running_km"])
     assert weekly.loc[1, "pace_s_per_km"] == pytest.approx(3600 / 12.0)
     summary = exposure_summary(weekly.reset_index()).iloc[0]
-    assert (summary["weeks_worn"], summary["last_worn_week"]) == (3, 4)
-    assert summary["mean_weekly_km"] == pytest.approx(5.0)
+    assert (summary["whole_follow_up_weeks_worn"], summary["last_worn_week"]) == (3, 4)
+    assert summary["whole_follow_up_mean_weekly_km"] == pytest.approx(5.0)
 
 
 def test_worn_week_rule_and_uncounted_rows():

@@ -56,6 +56,9 @@ rule weekly_volume:
     input:
         shards=expand("results/shards/weekly/shard-{shard}.parquet", shard=SHARDS),
         quarantine=rules.gather_quarantine.output.table,
+        participants=rules.ingest_participants.output.participants,
+        reports=rules.ingest_surveillance.output.reports,
+        diagnoses=rules.ingest_surveillance.output.diagnoses,
     output:
         weekly="results/tables/weekly_volume.parquet",
         exposure="results/tables/exposure.parquet",
@@ -68,5 +71,8 @@ rule weekly_volume:
     resources:
         mem_mb=2000,
         runtime=5,
+    params:
+        outcomes=config["outcomes"],
+        exposure=config["exposure"],
     script:
         "../../scripts/weekly_volume.py"

@@ -39,6 +39,7 @@ rule fit_timevarying:
     params:
         on_unfittable=config["models"]["on_unfittable"],
         timevarying=config["models"]["timevarying"],
+        grace_weeks=config["exposure"]["grace_weeks"],
     script:
         "../../scripts/fit_timevarying.py"
 

@@ -23,8 +23,7 @@ rule outcomes:
         runtime=5,
     params:
         outcomes=config["outcomes"],
-        follow_up_weeks=config["exposure"]["follow_up_weeks"],
-        min_worn_weeks=config["exposure"]["min_worn_weeks"],
+        exposure=config["exposure"],
         primary_limb=config["biomechanics"]["primary_limb"],
         term_columns=TERM_COLUMNS,
     script:

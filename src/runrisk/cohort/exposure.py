@@ -19,6 +19,7 @@ WEEKLY_COLUMNS = [
     "running_s",
     "pace_s_per_km",
     "change_pct",
+    "prior_4wk_km",
     "ratio_to_prior_4wk",
 ]
 
@@ -72,24 +73,65 @@ def weekly_volume(
 
 
 def add_change(weekly: pd.DataFrame, min_prior_weeks: int) -> pd.DataFrame:
-    """% change from the previous week, and ratio to the mean of the previous four weeks that were worn
-    (at least min_prior_weeks of them); NA where the comparison weeks were not worn or had no running."""
+    """% change from the previous week, the mean km of the previous four weeks that were worn (NA with fewer
+    than min_prior_weeks of them) and the week's ratio to it; NA where the comparison weeks were not worn
+    or had no running."""
     km = weekly.groupby("participant_id")["running_km"]
     previous = km.shift(1)
     prior = km.transform(lambda s: s.shift(1).rolling(4, min_periods=min_prior_weeks).mean())
     weekly["change_pct"] = (100 * (weekly["running_km"] - previous) / previous).where(previous > 0)
+    weekly["prior_4wk_km"] = prior
     weekly["ratio_to_prior_4wk"] = (weekly["running_km"] / prior).where(prior > 0)
     return weekly
 
 
-def exposure_summary(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Mean weekly km over follow-up weeks worn, how many were worn, and the last worn week."""
+# Which worn weeks make a participant's exposure: the weeks before the first sign of the outcome, or (as the
+# published analysis did) every follow-up week, including those after a diagnosis when injured runners
+# run less.
+EXPOSURE_WINDOWS = ("pre_onset", "whole_follow_up")
+SUMMARY_COLUMNS = [
+    "participant_id",
+    "window_end_week",
+    "pre_onset_weeks_worn",
+    "pre_onset_mean_weekly_km",
+    "whole_follow_up_weeks_worn",
+    "whole_follow_up_mean_weekly_km",
+    "last_worn_week",
+]
+
+
+def exposure_summary(weekly: pd.DataFrame, window_end: pd.Series | None = None) -> pd.DataFrame:
+    """Per participant: worn follow-up weeks and their mean km in the pre-onset window (weeks 1 to
+    window_end, indexed by participant; the whole follow-up for whoever has none) and over the whole
+    follow-up; the last worn week of the whole follow-up, which marks how long the participant was seen."""
     follow = weekly[weekly["week"] >= 1]
     worn = follow[follow["worn"]]
-    summary = pd.DataFrame(index=pd.Index(sorted(weekly["participant_id"].unique()), name="participant_id"))
-    summary["weeks_worn"] = worn.groupby("participant_id").size().reindex(summary.index).fillna(0).astype(int)
-    summary["mean_weekly_km"] = worn.groupby("participant_id")["running_km"].mean().reindex(summary.index)
+    ids = pd.Index(sorted(weekly["participant_id"].unique()), name="participant_id")
+    ends = (window_end if window_end is not None else pd.Series(dtype=float)).reindex(ids)
+    ends = ends.fillna(int(weekly["week"].max()) if len(weekly) else 0)
+    before_onset = worn[worn["week"].to_numpy() <= worn["participant_id"].map(ends).to_numpy(float)]
+    summary = pd.DataFrame(index=ids)
+    summary["window_end_week"] = ends.astype(int)
+    for prefix, weeks in (("pre_onset", before_onset), ("whole_follow_up", worn)):
+        per_person = weeks.groupby("participant_id", observed=True)
+        summary[f"{prefix}_weeks_worn"] = per_person.size().reindex(ids).fillna(0).astype(int)
+        summary[f"{prefix}_mean_weekly_km"] = per_person["running_km"].mean().reindex(ids)
     summary["last_worn_week"] = (
-        worn.groupby("participant_id")["week"].max().reindex(summary.index).fillna(0).astype(int)
+        worn.groupby("participant_id", observed=True)["week"].max().reindex(ids).fillna(0).astype(int)
     )
-    return summary.reset_index()
+    return summary.reset_index()[SUMMARY_COLUMNS]
+
+
+def exposure_under(exposure: pd.DataFrame, window: str) -> pd.DataFrame:
+    """The exposure table as the analysis uses it: weeks_worn (the entry rule) and mean_weekly_km (the
+    model's term) counted inside the chosen window, and the last worn week."""
+    if window not in EXPOSURE_WINDOWS:
+        raise ValueError(f"exposure.window must be one of {EXPOSURE_WINDOWS}, not {window!r}")
+    return pd.DataFrame(
+        {
+            "participant_id": exposure["participant_id"],
+            "weeks_worn": exposure[f"{window}_weeks_worn"],
+            "mean_weekly_km": exposure[f"{window}_mean_weekly_km"],
+            "last_worn_week": exposure["last_worn_week"],
+        }
+    )

@@ -14,26 +14,36 @@ from runrisk.errors import StudyError
 
 @dataclass(frozen=True)
 class OutcomeRules:
-    """The case definition and exclusions (defaults: the config schema's outcomes and exposure sections)."""
+    """The case definition, exclusions and censoring (defaults: the config schema's outcomes and exposure
+    sections)."""
 
     follow_up_weeks: int
     case_icd10: tuple[str, ...]
     complaint_regions: tuple[str, ...]
+    onset_regions: tuple[str, ...]
+    diagnosis_regions: tuple[tuple[str, str], ...]  # (ICD-10 stem, body region), longest stem first
+    explaining_diagnosis_weeks: int
     min_valid_stances: int
     min_worn_weeks: int
+    exposure_window: str
+    grace_weeks: int
     strict_controls: bool
     term_columns: tuple[str, ...]  # the model's covariates: an analysed participant has every one
 
     @classmethod
-    def from_config(
-        cls, outcomes: dict, follow_up_weeks: int, min_worn_weeks: int, term_columns: Sequence[str]
-    ) -> OutcomeRules:
+    def from_config(cls, outcomes: dict, exposure: dict, term_columns: Sequence[str]) -> OutcomeRules:
+        stems = {icd10_stem(code): region for code, region in outcomes["diagnosis_regions"].items()}
         return cls(
-            follow_up_weeks=follow_up_weeks,
+            follow_up_weeks=exposure["follow_up_weeks"],
             case_icd10=tuple(outcomes["case_icd10"]),
             complaint_regions=tuple(outcomes["complaint_regions"]),
+            onset_regions=tuple(outcomes["onset_regions"]),
+            diagnosis_regions=tuple(sorted(stems.items(), key=lambda item: -len(item[0]))),
+            explaining_diagnosis_weeks=outcomes["explaining_diagnosis_weeks"],
             min_valid_stances=outcomes["min_valid_stances"],
-            min_worn_weeks=min_worn_weeks,
+            min_worn_weeks=exposure["min_worn_weeks"],
+            exposure_window=exposure["window"],
+            grace_weeks=exposure["grace_weeks"],
             strict_controls=outcomes["strict_controls"],
             term_columns=tuple(term_columns),
         )
@@ -42,8 +52,10 @@ class OutcomeRules:
 # The analysis sets of the sensitivity analyses, declared once: outcomes writes them, sensitivity fits them.
 LENIENT_CONTROLS = "lenient_controls"  # no strict-control exclusions
 WITH_MISSING_BIOMECHANICS = "with_missing_biomechanics"  # participants without a valid stance kept
+WHOLE_FOLLOW_UP_EXPOSURE = "whole_follow_up_exposure"  # the published analysis: km of every worn week
 SENSITIVITY_VARIANTS = {
     LENIENT_CONTROLS: lambda rules: replace(rules, strict_controls=False),
+    WHOLE_FOLLOW_UP_EXPOSURE: lambda rules: replace(rules, exposure_window="whole_follow_up"),
     # multiple imputation fills what is missing, so nobody is excluded for a missing term there
     WITH_MISSING_BIOMECHANICS: lambda rules: replace(rules, min_valid_stances=0, term_columns=()),
 }
@@ -60,7 +72,7 @@ EXCLUSION_BOXES = (
     "excluded: too few follow-up weeks with the wearable worn",
     MISSING_TERM_BOX,
     "excluded: control with prior Achilles problems",
-    "excluded: control with Achilles/foot/ankle/shin complaint but no diagnosis",
+    "excluded: control with Achilles/foot/ankle/shin complaint that no diagnosis of its region explains",
 )
 CASE_BOX, CONTROL_BOX = "analysed: case (physician-confirmed Achilles tendinopathy)", "analysed: strict control"
 
@@ -77,26 +89,69 @@ def is_case_code(codes: pd.Series, case_codes: Sequence[str]) -> np.ndarray:
     return np.array([icd10_stem(c).startswith(stems) for c in codes], dtype=bool)
 
 
-def first_case_week(participants: pd.DataFrame, diagnoses: pd.DataFrame, rules: OutcomeRules) -> pd.Series:
+def weeks_of(dates: pd.Series, people: pd.Series, participants: pd.DataFrame) -> pd.Series:
     enrol = participants.set_index("participant_id")["enrolment_date"]
+    return follow_up_week(dates, people.map(enrol))
+
+
+def first_case_week(participants: pd.DataFrame, diagnoses: pd.DataFrame, rules: OutcomeRules) -> pd.Series:
     at = diagnoses[is_case_code(diagnoses["icd10"], rules.case_icd10)].copy()
-    at["week"] = follow_up_week(at["diagnosis_date"], at["participant_id"].map(enrol))
+    at["week"] = weeks_of(at["diagnosis_date"], at["participant_id"], participants)
     at = at[(at["week"] >= 1) & (at["week"] <= rules.follow_up_weeks)]
     return at.groupby("participant_id")["week"].min()
+
+
+def complaints(participants: pd.DataFrame, reports: pd.DataFrame, regions: Sequence[str], weeks: int) -> pd.DataFrame:
+    """Reported complaints (severity above 0) of the given regions in follow-up weeks 1..weeks, with week."""
+    week = weeks_of(reports["report_date"], reports["participant_id"], participants)
+    keep = (reports["severity"] > 0) & reports["body_region"].isin(regions) & (week >= 1) & (week <= weeks)
+    return reports.loc[keep, ["participant_id", "body_region"]].assign(week=week[keep])
+
+
+def onset_weeks(
+    participants: pd.DataFrame, reports: pd.DataFrame, diagnoses: pd.DataFrame, rules: OutcomeRules
+) -> pd.Series:
+    """Per participant with one, the first follow-up week of a complaint in an onset region (the Achilles)
+    or of a case diagnosis, whichever came first: from that week on, running reflects the condition."""
+    first_complaint = (
+        complaints(participants, reports, rules.onset_regions, rules.follow_up_weeks)
+        .groupby("participant_id")["week"]
+        .min()
+    )
+    both = pd.concat([first_complaint, first_case_week(participants, diagnoses, rules)])
+    return both.groupby(level=0).min().rename("onset_week")
+
+
+def diagnosis_region(codes: pd.Series, rules: OutcomeRules) -> np.ndarray:
+    """The body region of each diagnosis code by the longest stem of outcomes.diagnosis_regions that
+    starts it; "" for a code the table does not place."""
+    stems = codes.map(icd10_stem)
+    region = np.full(len(codes), "", dtype=object)
+    for stem, name in reversed(rules.diagnosis_regions):  # shortest first, so the longest stem wins
+        region[stems.str.startswith(stem).to_numpy()] = name
+    return region
 
 
 def complained_without_diagnosis(
     participants: pd.DataFrame, reports: pd.DataFrame, diagnoses: pd.DataFrame, rules: OutcomeRules
 ) -> set[str]:
-    enrol = participants.set_index("participant_id")["enrolment_date"]
-    week = follow_up_week(reports["report_date"], reports["participant_id"].map(enrol))
-    relevant = reports[
-        (reports["severity"] > 0)
-        & reports["body_region"].isin(rules.complaint_regions)
-        & (week >= 1)
-        & (week <= rules.follow_up_weeks)
-    ]
-    return set(relevant["participant_id"]) - set(diagnoses["participant_id"])
+    """Participants with a complaint in a complaint region that no diagnosis explains: one of the same
+    body region within outcomes.explaining_diagnosis_weeks of the complaint's week (before or after)."""
+    said = complaints(participants, reports, rules.complaint_regions, rules.follow_up_weeks)
+    diagnosed = diagnoses.assign(
+        body_region=diagnosis_region(diagnoses["icd10"], rules),
+        diagnosis_week=weeks_of(diagnoses["diagnosis_date"], diagnoses["participant_id"], participants),
+    )[["participant_id", "body_region", "diagnosis_week"]]
+    pairs = said.reset_index(names="complaint").merge(diagnosed, on=["participant_id", "body_region"])
+    near = (pairs["diagnosis_week"] - pairs["week"]).abs() <= rules.explaining_diagnosis_weeks
+    explained = set(pairs.loc[near, "complaint"])
+    return set(said.loc[~said.index.isin(explained), "participant_id"])
+
+
+def censoring_week(last_worn_week: np.ndarray, rules: OutcomeRules) -> np.ndarray:
+    """The week a participant leaves observation, the same for cases and controls: the last worn week
+    plus outcomes' grace weeks, at most the end of follow-up."""
+    return np.minimum(last_worn_week + rules.grace_weeks, rules.follow_up_weeks)
 
 
 def classify(
@@ -108,7 +163,9 @@ def classify(
     rules: OutcomeRules,
     quarantined: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """One row per enrolled participant: status, the flow box, event week and follow-up weeks."""
+    """One row per enrolled participant: status, the flow box, event week, and the time-to-event view:
+    follow_up_weeks to the diagnosis (event) or to censoring (censoring_week, the same rule for cases
+    and controls; a case diagnosed after it is censored there). Exposure is as exposure_under gives it."""
     ids = participants["participant_id"]
     stances = biomechanics.set_index("participant_id")["n_stances"].reindex(ids).fillna(0)
     worn = exposure.set_index("participant_id")["weeks_worn"].reindex(ids).fillna(0)
@@ -116,6 +173,8 @@ def classify(
     case_week = first_case_week(participants, diagnoses, rules).reindex(ids)
     complainers = complained_without_diagnosis(participants, reports, diagnoses, rules)
     is_case = case_week.notna().to_numpy()
+    censored = censoring_week(last_worn.to_numpy().astype(int), rules)
+    event = is_case & (case_week.fillna(np.inf).to_numpy() <= censored)
     missing = missing_terms(participants, biomechanics, exposure, rules.term_columns)
     conditions = [
         ids.isin(quarantined).to_numpy(),
@@ -128,7 +187,7 @@ def classify(
     ]
     box = np.select(conditions, [*EXCLUSION_BOXES, CASE_BOX], default=CONTROL_BOX)
     status = np.where(box == CASE_BOX, "case", np.where(box == CONTROL_BOX, "control", "excluded"))
-    follow = np.where(is_case, case_week.to_numpy(), np.minimum(last_worn.to_numpy(), rules.follow_up_weeks))
+    follow = np.where(event, case_week.fillna(0).to_numpy(), censored)
     return pd.DataFrame(
         {
             "participant_id": ids.to_numpy(),
@@ -137,6 +196,7 @@ def classify(
             "diagnosed_at": is_case,
             "event_week": case_week.astype("Int64").to_numpy(),
             "follow_up_weeks": follow.astype(int),
+            "event": event,
             "weeks_worn": worn.to_numpy().astype(int),
             "missing_terms": missing.to_numpy(),
         }

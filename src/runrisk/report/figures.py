@@ -113,7 +113,7 @@ def km_by_tertile(analysis: pd.DataFrame, exposure_column: str = "mean_weekly_km
     for name in sorted(set(groups), key=lambda g: float(g.split()[0].split("-")[0])):
         group = analysis[groups == name]
         kmf = KaplanMeierFitter(label=name)
-        kmf.fit(group["follow_up_weeks"], event_observed=group["status"] == "case")
+        kmf.fit(group["follow_up_weeks"], event_observed=group["event"])
         kmf.plot_survival_function(ax=ax, ci_show=False)
         fitters.append(kmf)
         legend.append(f"{name}: {int((group['status'] == 'case').sum())} cases / {len(group)}")

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from lifelines import CoxPHFitter
-from lifelines.statistics import proportional_hazard_test
 
 from runrisk.stats.firth import firth_fit, lr_p_value, profile_interval
+from runrisk.stats.ph import zph_rank_test
 from runrisk.stats.terms import Term, coefficient_table, design_matrix, outcome
 
 
@@ -66,7 +66,7 @@ def survival_frame(analysis: pd.DataFrame, terms: list[Term]) -> tuple[pd.DataFr
     x, scalings = design_matrix(analysis, terms)
     data = x.assign(
         weeks=analysis["follow_up_weeks"].astype(float).clip(lower=0.5),
-        event=(analysis["status"] == "case").astype(int),
+        event=analysis["event"].astype(int),
     )
     return data, scalings
 
@@ -90,24 +90,28 @@ def lifelines_table(model: str, fitter, terms: list[Term], scalings: list[str], 
 
 
 def fit_cox(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
-    """Cox model on weeks to diagnosis (Efron ties), censored at the end of follow-up or last worn week."""
+    """Cox model on weeks to diagnosis (Efron ties), censored by the outcomes' one rule for cases and
+    controls (last worn week plus exposure.grace_weeks, at most the end of follow-up)."""
     data, scalings = survival_frame(analysis, terms)
     fitter = CoxPHFitter().fit(data, duration_col="weeks", event_col="event")
     return lifelines_table("cox", fitter, terms, scalings, len(data), data["event"].sum())
 
 
 def schoenfeld_tests(analysis: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
-    """Proportional-hazards check per term: scaled Schoenfeld residuals against rank of time."""
+    """Proportional-hazards check per term as R's survival 3.x cox.zph(transform = "rank") computes it."""
     data, _ = survival_frame(analysis, terms)
     fitter = CoxPHFitter().fit(data, duration_col="weeks", event_col="event")
-    test = proportional_hazard_test(fitter, data, time_transform="rank").summary
+    columns = [t.column for t in terms]
+    statistic, p_value = zph_rank_test(
+        data[columns].to_numpy(), data["weeks"].to_numpy(), data["event"].to_numpy(), fitter.params_[columns].to_numpy()
+    )
     return pd.DataFrame(
         {
-            "term": [t.column for t in terms],
+            "term": columns,
             "label": [t.label for t in terms],
             "time_transform": "rank",
-            "statistic": test.loc[[t.column for t in terms], "test_statistic"].to_numpy(),
-            "p_value": test.loc[[t.column for t in terms], "p"].to_numpy(),
+            "statistic": statistic,
+            "p_value": p_value,
             "status": "fitted",
             "reason": "",
         }

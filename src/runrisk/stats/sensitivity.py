@@ -7,7 +7,7 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.imputation.mice import MICE, MICEData
 
-from runrisk.cohort.outcomes import LENIENT_CONTROLS, WITH_MISSING_BIOMECHANICS
+from runrisk.cohort.outcomes import LENIENT_CONTROLS, WHOLE_FOLLOW_UP_EXPOSURE, WITH_MISSING_BIOMECHANICS
 from runrisk.stats.fittable import ModelData, fitted_or_reported, unfitted_coefficients
 from runrisk.stats.models import fit_firth, fit_logistic
 from runrisk.stats.terms import Term, coefficient_table, design_matrix, outcome
@@ -70,6 +70,9 @@ def sensitivity_tables(
     if cfg["lenient_controls"]:
         lenient = variants[variants["variant"] == LENIENT_CONTROLS]
         tables.append(fitted("lenient controls", "firth", lenient, terms, fit_firth))
+    if cfg["whole_follow_up_exposure"]:
+        published = variants[variants["variant"] == WHOLE_FOLLOW_UP_EXPOSURE]
+        tables.append(fitted("whole follow-up exposure (published)", "firth", published, terms, fit_firth))
     if cfg["runners_only"]:
         runner_terms = [t for t in terms if t.column != "runner"]
         tables.append(fitted("runners only", "firth", analysis[analysis["runner"]], runner_terms, fit_firth))

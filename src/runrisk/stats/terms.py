@@ -45,14 +45,19 @@ class Term:
         return cls(entry["column"], entry["label"], entry["scale"], int(entry["sign"]))
 
 
-def design_matrix(frame: pd.DataFrame, terms: list[Term]) -> tuple[pd.DataFrame, list[str]]:
-    """Scaled covariates (named by term column) and a description of each scaling."""
+def design_matrix(
+    frame: pd.DataFrame, terms: list[Term], reference: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Scaled covariates (named by term column) and a description of each scaling; per-SD terms are
+    centred and scaled by the reference frame's mean and SD (default: the frame's own)."""
+    reference = frame if reference is None else reference
     columns, scalings = {}, []
     for term in terms:
         values = frame[term.column].astype(float)
         if term.scale == "sd":
-            sd = float(values.std(ddof=1))
-            columns[term.column] = term.sign * (values - values.mean()) / sd
+            sample = reference[term.column].astype(float)
+            sd = float(sample.std(ddof=1))
+            columns[term.column] = term.sign * (values - sample.mean()) / sd
             scalings.append(f"per SD ({sd:.4g}){' lower' if term.sign < 0 else ''}")
         else:
             columns[term.column] = term.sign * values / float(term.scale)

@@ -11,37 +11,46 @@ from scipy.special import ndtr, ndtri
 
 from runrisk.stats.terms import Term, coefficient_table, design_matrix
 
-MAX_RATIO = 3.0  # a first run after weeks of none has no finite ratio; 3 means "tripled or more"
-WEEKLY_COLUMNS = ["participant_id", "week", "running_km", "ratio_to_prior_4wk", "worn"]  # all it reads
+MAX_RATIO = 3.0  # growth from four worn weeks without running has no finite ratio; 3 means "tripled or more"
+WEEKLY_COLUMNS = ["participant_id", "week", "running_km", "prior_4wk_km"]  # all it reads
+TIME_VARYING = ("running_km", "ratio_to_prior_4wk")
 
 
 def weekly_intervals(
-    analysis: pd.DataFrame, weekly: pd.DataFrame, lag_weeks: int, covariates: list[str] | None = None
+    analysis: pd.DataFrame,
+    weekly: pd.DataFrame,
+    lag_weeks: int,
+    grace_weeks: int,
+    covariates: list[str] | None = None,
 ) -> pd.DataFrame:
     """One row per analysed participant and follow-up week at risk, with exposures lagged by lag_weeks.
 
-    Week w is the interval (w-1, w]; the event falls in the diagnosis week. Rows are sorted by participant
-    (a categorical of the analysed ids) and week. Exposure of week w is the
-    running km of week w - lag_weeks and its ratio to the four worn weeks before that (0/0 counts as
-    unchanged, 1; growth from nothing is capped at MAX_RATIO). A lagged week that was not worn carries
-    the last worn week's exposure forward (dropping it would drop events too); weeks before any worn
-    week are left out. Baseline covariates are the analysis columns named in covariates (default all):
-    a cohort of thousands has hundreds of thousands of intervals, so only what the model uses is copied.
+    Week w is the interval (w-1, w], for w up to the participant's follow_up_weeks (diagnosis or
+    censoring, one rule for cases and controls); the event falls in the diagnosis week of an `event`.
+    Exposure of week w is the running km of week w - lag_weeks and its ratio to the mean of the worn
+    weeks among the four before (see exposure_grids). A lagged week without a value takes the last
+    value from at most grace_weeks earlier; a week further from any value is not at risk, whether or
+    not it holds an event. Rows are sorted by participant (a categorical of the analysed ids) and week.
+    Baseline covariates are the analysis columns named in covariates (default all): a cohort of
+    thousands has hundreds of thousands of intervals, so only what the model uses is copied.
     """
     people = pd.Index(analysis["participant_id"])
-    weeks = analysis["follow_up_weeks"].clip(lower=1).to_numpy(int)
+    weeks = analysis["follow_up_weeks"].clip(lower=0).to_numpy(int)
     person = np.repeat(np.arange(len(people)), weeks)
     week = np.arange(len(person)) - np.repeat(np.cumsum(weeks) - weeks, weeks) + 1
-    grids = lagged_exposure_grids(weekly, people, lag_weeks, int(weeks.max(initial=1)))
-    exposure = {name: carried_forward(grid)[person, week - 1] for name, grid in grids.items()}
+    grids = exposure_grids(weekly, people, lag_weeks, int(weeks.max(initial=1)))
+    exposure = {name: carried_forward(grid, grace_weeks)[person, week - 1] for name, grid in grids.items()}
+    at_risk = ~np.isnan(exposure["running_km"]) & ~np.isnan(exposure["ratio_to_prior_4wk"])
     if people.is_monotonic_increasing:  # the analysis frame is sorted: rows already are
-        order = np.flatnonzero(~np.isnan(exposure["running_km"]))
+        order = np.flatnonzero(at_risk)
     else:
         order = np.lexsort((week, people.argsort().argsort()[person]))
-        order = order[~np.isnan(exposure["running_km"][order])]
+        order = order[at_risk[order]]
     person, week = person[order], week[order]
-    case = (analysis["status"] == "case").to_numpy()[person] & (week == analysis["follow_up_weeks"].to_numpy()[person])
-    baseline = analysis.drop(columns=["participant_id", "status", "follow_up_weeks", *exposure], errors="ignore")
+    event = analysis["event"].to_numpy(bool)[person] & (week == analysis["follow_up_weeks"].to_numpy()[person])
+    baseline = analysis.drop(
+        columns=["participant_id", "status", "event", "follow_up_weeks", *exposure], errors="ignore"
+    )
     if covariates is not None:
         baseline = baseline[[c for c in covariates if c in baseline.columns]]
     columns = {
@@ -50,38 +59,57 @@ def weekly_intervals(
         **{name: values[order] for name, values in exposure.items()},
         "start": week - 1,
         "stop": week,
-        "event": case.astype(int),
+        "event": event.astype(int),
         **{name: baseline[name].to_numpy()[person] for name in baseline.columns},
     }
     return pd.DataFrame(columns, copy=False)
 
 
-def lagged_exposure_grids(
-    weekly: pd.DataFrame, people: pd.Index, lag_weeks: int, n_weeks: int
-) -> dict[str, np.ndarray]:
+def change_ratio(km: np.ndarray, prior_km: np.ndarray) -> np.ndarray:
+    """A week's km over the mean of the worn weeks among the four before, capped at MAX_RATIO.
+
+    Undefined (NaN) where the prior mean is (too few worn prior weeks: a change nobody saw is not
+    "growth from nothing"); 1 where neither the week nor the prior weeks had running; MAX_RATIO where
+    running began after worn weeks without any.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(prior_km > 0, km / prior_km, np.where(km > 0, MAX_RATIO, 1.0))
+    return np.where(np.isnan(prior_km) | np.isnan(km), np.nan, np.minimum(ratio, MAX_RATIO))
+
+
+def exposure_grids(weekly: pd.DataFrame, people: pd.Index, lag_weeks: int, n_weeks: int) -> dict[str, np.ndarray]:
     """Participant x follow-up week (1..n_weeks) arrays of each week's exposure lagged by lag_weeks:
-    NaN where that week was not worn or not recorded. Rows of people not analysed are ignored."""
+    NaN where that week was not worn, not recorded or (the ratio) undefined. Rows of people not analysed
+    are ignored."""
     person = people.get_indexer(weekly["participant_id"])
     column = weekly["week"].to_numpy(int) + lag_weeks - 1
     keep = (person >= 0) & (column >= 0) & (column < n_weeks)
     km = weekly["running_km"].to_numpy(float)
-    ratio = weekly["ratio_to_prior_4wk"].to_numpy(float)
-    prior_zero = weekly["worn"].to_numpy(bool) & np.isnan(ratio)
-    ratio = np.minimum(np.where(prior_zero, np.where(km == 0, 1.0, MAX_RATIO), ratio), MAX_RATIO)
+    values = {"running_km": km, "ratio_to_prior_4wk": change_ratio(km, weekly["prior_4wk_km"].to_numpy(float))}
     grids = {}
-    for name, values in (("running_km", km), ("ratio_to_prior_4wk", ratio)):
+    for name, value in values.items():
         grid = np.full((len(people), n_weeks), np.nan)
-        grid[person[keep], column[keep]] = values[keep]
+        grid[person[keep], column[keep]] = value[keep]
         grids[name] = grid
     return grids
 
 
-def carried_forward(grid: np.ndarray) -> np.ndarray:
-    """Each row's last non-NaN value carried forward along the weeks (NaN before the first)."""
-    index = np.where(np.isnan(grid), 0, np.arange(grid.shape[1]))
+def carried_forward(grid: np.ndarray, max_weeks: int) -> np.ndarray:
+    """Each row's last non-NaN value carried forward along the weeks for at most max_weeks; NaN before
+    the first value and where the last one is older."""
+    columns = np.arange(grid.shape[1])
+    index = np.where(np.isnan(grid), -1, columns)
     np.maximum.accumulate(index, axis=1, out=index)
-    filled = grid[np.arange(grid.shape[0])[:, None], index]
-    return filled
+    filled = grid[np.arange(grid.shape[0])[:, None], np.maximum(index, 0)]
+    return np.where((index >= 0) & (columns - index <= max_weeks), filled, np.nan)
+
+
+def participant_level(intervals: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
+    """One row per participant: baseline terms as they are, time-varying ones as the participant's mean
+    over their weeks at risk; per-SD scalings come from it, so they mean what they mean in the other
+    models and not a person-week SD that weights the longest followed."""
+    columns = [t.column for t in terms]
+    return intervals.groupby("participant_id", observed=True)[columns].mean()
 
 
 @dataclass(frozen=True)
@@ -154,7 +182,7 @@ def _efron_terms(
 def fit_cox_timevarying(intervals: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
     """Cox model (Efron ties) on (start, stop] weekly intervals with time-varying exposure columns;
     Wald CIs and p-values, as lifelines reports them (tested equal to its CoxTimeVaryingFitter)."""
-    x, scalings = design_matrix(intervals, terms)
+    x, scalings = design_matrix(intervals, terms, reference=participant_level(intervals, terms))
     fit = efron_cox(x.to_numpy(), intervals["start"].to_numpy(), intervals["stop"].to_numpy(), intervals["event"])
     se = np.sqrt(np.diag(fit.cov))
     z = ndtri(0.975)
