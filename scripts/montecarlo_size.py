@@ -1,21 +1,30 @@
-"""Monte-Carlo replicates of the study at one cohort size."""
+"""Monte-Carlo replicates of the study at one cohort size, through the study's own outcome, exposure and
+model code."""
 
 from runrisk import scriptio
+from runrisk.cohort.outcomes import OutcomeRules
 from runrisk.io.tables import SORT_KEYS, write_table
 from runrisk.stats.montecarlo import run_size
 from runrisk.stats.terms import Term
 
 
 def main(snakemake):
-    cfg = snakemake.params.montecarlo
-    terms = [Term.from_config(t) for t in snakemake.params.terms]
+    params = snakemake.params
+    terms = [Term.from_config(t) for t in params.terms]
+    plan = {
+        "terms": terms,
+        "timevarying_terms": [Term.from_config(t) for t in params.timevarying["terms"]],
+        "lag_weeks": params.timevarying["lag_weeks"],
+    }
+    rules = OutcomeRules.from_config(params.outcomes, params.exposure, [t.column for t in terms])
     replicates = run_size(
-        snakemake.params.simulate,
-        terms,
+        params.simulate,
+        plan,
         int(snakemake.wildcards.size),
-        cfg["repetitions"],
-        snakemake.params.min_worn_weeks,
-        cfg["alpha"],
+        params.montecarlo["repetitions"],
+        rules,
+        params.exposure["min_prior_weeks"],
+        params.montecarlo["alpha"],
     )
     write_table(replicates, snakemake.output.replicates, sort_by=SORT_KEYS["montecarlo_replicates"])
 

@@ -4,6 +4,7 @@ import pytest
 from lifelines import CoxTimeVaryingFitter
 from workflow_runner import demo_config
 
+from runrisk.cohort.outcomes import OutcomeRules
 from runrisk.stats.montecarlo import run_size, summarise
 from runrisk.stats.sensitivity import fit_mice_logistic
 from runrisk.stats.terms import COEF_COLUMNS, Term, design_matrix
@@ -146,29 +147,48 @@ def test_mice_imputes_missing_covariates_reproducibly():
     assert list(first.columns[: len(COEF_COLUMNS)]) == COEF_COLUMNS
 
 
-def test_monte_carlo_is_reproducible_and_summarises_coverage():
+def test_monte_carlo_runs_the_study_code_reproducibly():
     config = demo_config()
-    cfg = {**config["simulate"], "baseline_log_odds": -2.0}
     terms = [Term.from_config(t) for t in config["models"]["terms"]]
-    replicates = run_size(cfg, terms, 300, 3, min_worn_weeks=4)
-    pd.testing.assert_frame_equal(replicates, run_size(cfg, terms, 300, 3, min_worn_weeks=4))
-    assert len(replicates) == 3 * len(terms) and replicates["events"].min() > 10
+    plan = {
+        "terms": terms,
+        "timevarying_terms": [Term.from_config(t) for t in config["models"]["timevarying"]["terms"]],
+        "lag_weeks": 1,
+    }
+    rules = OutcomeRules.from_config(config["outcomes"], config["exposure"], [t.column for t in terms])
+    cfg = {**config["simulate"], "hazard": {**config["simulate"]["hazard"], "baseline_weekly_log_hazard": -7.0}}
+    replicates = run_size(cfg, plan, 300, 2, rules, min_prior_weeks=2)
+    pd.testing.assert_frame_equal(replicates, run_size(cfg, plan, 300, 2, rules, min_prior_weeks=2))
+    assert set(replicates["strategy"]) == {"published", "pre_onset", "cox_timevarying"}
+    assert len(replicates) == 2 * (2 * len(terms) + len(plan["timevarying_terms"]))
+    logistic = replicates[replicates["strategy"] != "cox_timevarying"]
+    assert logistic["events"].min() > 10 and logistic["firth_ci_low"].notna().all()
+    # the published window keeps post-onset weeks: a case it admits the primary may not
+    per_strategy = replicates.groupby("strategy")["events"].first()
+    assert per_strategy["published"] >= per_strategy["pre_onset"]
+
+
+def test_monte_carlo_summary_of_crafted_replicates():
     crafted = pd.DataFrame(
         {
             "size": 100,
             "replicate": [0, 1],
+            "strategy": "pre_onset",
             "term": "t",
             "events": 20,
             "analysed": 90,
             "ml_estimate": [0.5, 1.5],
             "ml_ci_low": [0.1, 1.2],
             "ml_ci_high": [0.9, 1.9],
-            "ml_significant": [True, True],
             "firth_estimate": [0.4, 1.4],
+            "firth_ci_low": [0.0, 0.6],
+            "firth_ci_high": [0.8, 1.8],
+            "significant": [True, False],
         }
     )
-    summary = summarise(crafted, {"t": 0.7}).iloc[0]
-    assert summary["coverage"] == 0.5 and summary["power"] == 1.0
+    truth = pd.DataFrame({"strategy": ["pre_onset"], "term": ["t"], "true_log_ratio": [0.7]})
+    summary = summarise(crafted, truth).iloc[0]
+    assert summary["ml_coverage"] == 0.5 and summary["firth_coverage"] == 1.0 and summary["power"] == 0.5
     assert summary["ml_bias"] == pytest.approx(0.3) and summary["firth_bias"] == pytest.approx(0.2)
 
 

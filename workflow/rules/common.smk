@@ -10,7 +10,7 @@ RAW_FILES = {kind: str(path) for kind, path in layout.surveillance_files(RAW).it
 TERM_COLUMNS = [term["column"] for term in config["models"]["terms"]]
 MODELS = ["logistic", "firth", "cox"]  # the values of fit_model's {model}
 # the power study's rules: their own target (`power`), not part of analysing a study
-PLANNING_RULES = {"montecarlo_size", "montecarlo_summary", "power"}
+PLANNING_RULES = {"montecarlo_size", "true_effects", "montecarlo_summary", "power"}
 RESULT_FOLDERS = (
     "results/tables/",
     "results/models/",

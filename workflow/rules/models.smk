@@ -147,18 +147,42 @@ rule montecarlo_size:
     params:
         simulate=config["simulate"],
         terms=config["models"]["terms"],
+        timevarying=config["models"]["timevarying"],
+        outcomes=config["outcomes"],
+        exposure=config["exposure"],
         montecarlo=keys_of(config["montecarlo"], "repetitions", "alpha"),
-        min_worn_weeks=config["exposure"]["min_worn_weeks"],
     script:
         "../../scripts/montecarlo_size.py"
 
 
+rule true_effects:
+    output:
+        effects="results/montecarlo/true_effects.parquet",
+    log:
+        "logs/montecarlo/true_effects.log",
+    benchmark:
+        "benchmarks/runs/true_effects.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    params:
+        simulate=config["simulate"],
+        terms=config["models"]["terms"],
+        timevarying_terms=config["models"]["timevarying"]["terms"],
+        min_worn_weeks=config["exposure"]["min_worn_weeks"],
+    script:
+        "../../scripts/true_effects.py"
+
+
 rule montecarlo_summary:
     input:
-        expand(
+        replicates=expand(
             "results/montecarlo/size-{size}.parquet",
             size=config["montecarlo"]["sizes"],
         ),
+        effects=rules.true_effects.output.effects,
     output:
         summary="results/models/montecarlo.parquet",
         png=report(
@@ -183,7 +207,7 @@ rule montecarlo_summary:
         runtime=5,
     params:
         terms=config["models"]["terms"],
-        true_odds_ratios=config["simulate"]["true_odds_ratios"],
+        timevarying_terms=config["models"]["timevarying"]["terms"],
     script:
         "../../scripts/montecarlo_summary.py"
 

@@ -163,9 +163,12 @@ def classify(
     rules: OutcomeRules,
     quarantined: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """One row per enrolled participant: status, the flow box, event week, and the time-to-event view:
-    follow_up_weeks to the diagnosis (event) or to censoring (censoring_week, the same rule for cases
-    and controls; a case diagnosed after it is censored there). Exposure is as exposure_under gives it."""
+    """One row per enrolled participant: status, the flow box, the diagnosis week (event_week), and the
+    time-to-event view: follow_up_weeks to a case's onset (onset_weeks: its first Achilles complaint or
+    the diagnosis, whichever came first; from then on its running reflects the condition, so the weeks
+    between onset and diagnosis are not at risk) or to censoring (censoring_week, the same rule for cases
+    and controls; a case whose onset came after it is censored there). Exposure is as exposure_under
+    gives it."""
     ids = participants["participant_id"]
     stances = biomechanics.set_index("participant_id")["n_stances"].reindex(ids).fillna(0)
     worn = exposure.set_index("participant_id")["weeks_worn"].reindex(ids).fillna(0)
@@ -173,8 +176,9 @@ def classify(
     case_week = first_case_week(participants, diagnoses, rules).reindex(ids)
     complainers = complained_without_diagnosis(participants, reports, diagnoses, rules)
     is_case = case_week.notna().to_numpy()
+    onset = onset_weeks(participants, reports, diagnoses, rules).reindex(ids).where(is_case)
     censored = censoring_week(last_worn.to_numpy().astype(int), rules)
-    event = is_case & (case_week.fillna(np.inf).to_numpy() <= censored)
+    event = is_case & (onset.fillna(np.inf).to_numpy() <= censored)
     missing = missing_terms(participants, biomechanics, exposure, rules.term_columns)
     conditions = [
         ids.isin(quarantined).to_numpy(),
@@ -187,7 +191,7 @@ def classify(
     ]
     box = np.select(conditions, [*EXCLUSION_BOXES, CASE_BOX], default=CONTROL_BOX)
     status = np.where(box == CASE_BOX, "case", np.where(box == CONTROL_BOX, "control", "excluded"))
-    follow = np.where(event, case_week.fillna(0).to_numpy(), censored)
+    follow = np.where(event, onset.fillna(0).to_numpy(), censored)
     return pd.DataFrame(
         {
             "participant_id": ids.to_numpy(),
@@ -195,6 +199,7 @@ def classify(
             "box": box,
             "diagnosed_at": is_case,
             "event_week": case_week.astype("Int64").to_numpy(),
+            "onset_week": onset.astype("Int64").to_numpy(),
             "follow_up_weeks": follow.astype(int),
             "event": event,
             "weeks_worn": worn.to_numpy().astype(int),

@@ -31,8 +31,9 @@ SORT_KEYS: dict[str, list[str]] = {
     "flow": ["step"],
     "analysis": ["participant_id"],
     "analysis_sensitivity": ["variant", "participant_id"],
-    "montecarlo_replicates": ["replicate", "term"],
-    "montecarlo": ["term", "size"],
+    "montecarlo_replicates": ["replicate", "strategy", "term"],
+    "montecarlo": ["strategy", "term", "size"],
+    "true_effects": ["model", "term"],
     "truth": ["index"],
     "truth_weekly": ["raw_id", "week"],
 }

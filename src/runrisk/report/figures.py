@@ -315,25 +315,37 @@ def decision_curve_figure(decision: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+STRATEGY_TITLES = {
+    "pre_onset": "Logistic, exposure before onset (primary)",
+    "published": "Logistic, exposure over the whole follow-up (published)",
+    "cox_timevarying": "Time-varying Cox, lagged weekly km and change",
+}
+
+
 def power_figure(summary: pd.DataFrame) -> plt.Figure:
-    """Power (type-I error for null effects) against enrolled cohort size, one line per term."""
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for _, rows in summary.groupby("term", sort=False):
-        rows = rows.sort_values("size")
-        null = bool(np.isclose(rows["true_or"].iloc[0], 1.0))
-        ax.plot(
-            rows["size"],
-            rows["power"],
-            "o--" if null else "o-",
-            ms=4,
-            label=f"{rows['label'].iloc[0]} (true OR {rows['true_or'].iloc[0]:.2f})",
-        )
-    ax.axhline(0.8, color="grey", lw=0.8, ls=":")
-    ax.axhline(0.05, color="grey", lw=0.8, ls=":")
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("Enrolled participants")
-    ax.set_ylabel("Power (p < 0.05); dashed: type-I error of null effects")
-    ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    """Power (type-I error for null effects) against enrolled cohort size, one panel per analysis strategy
+    and one line per term."""
+    strategies = [s for s in STRATEGY_TITLES if s in set(summary["strategy"])]
+    fig, axes = plt.subplots(1, len(strategies), figsize=(4.2 * len(strategies), 4.2), sharey=True, squeeze=False)
+    for ax, strategy in zip(axes[0], strategies, strict=True):
+        for _, rows in summary[summary["strategy"] == strategy].groupby("term", sort=False):
+            rows = rows.sort_values("size")
+            null = bool(np.isclose(rows["true_ratio"].iloc[0], 1.0, atol=0.02))
+            ax.plot(
+                rows["size"],
+                rows["power"],
+                "o--" if null else "o-",
+                ms=4,
+                label=f"{rows['label'].iloc[0]} (true {rows['true_ratio'].iloc[0]:.2f})",
+            )
+        ax.axhline(0.8, color="grey", lw=0.8, ls=":")
+        ax.axhline(0.05, color="grey", lw=0.8, ls=":")
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("Enrolled participants")
+        ax.set_title(STRATEGY_TITLES[strategy], fontsize=9)
+        ax.legend(frameon=False, fontsize=6, loc="upper left")
+    axes[0][0].set_ylabel("Power (p < 0.05); dashed: type-I error of null effects")
     reps = int(summary["repetitions"].max())
-    ax.set_title(f"Monte-Carlo study, {reps} simulated cohorts per size")
+    fig.suptitle(f"Monte-Carlo study through the study's own code, {reps} simulated cohorts per size", fontsize=10)
+    fig.tight_layout()
     return fig

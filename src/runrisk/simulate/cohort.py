@@ -30,9 +30,7 @@ STREAM_PERSON, STREAM_WEEKS, STREAM_OUTCOME, STREAM_REPORTS, STREAM_TRIALS, STRE
 OSTRC_Q1 = (0, 8, 17, 25)
 OSTRC_Q2_Q3 = (0, 6, 13, 19, 25)
 OSTRC_Q4 = (0, 8, 17, 25)
-RELEVANT_REGIONS = ("achilles", "foot", "ankle", "lower_leg")
 OTHER_REGIONS = ("knee", "hip", "lower_back", "thigh")
-OTHER_DIAGNOSES = ("M72.2", "S93.4", "M22.4", "M70.6")
 # model term (analysis column) -> key of the simulator's true_odds_ratios
 TRUE_EFFECT_OF_TERM = {
     "mean_weekly_km": "weekly_km_per_12_5",
@@ -114,81 +112,191 @@ def draw_person(cfg: dict, index: int) -> dict:
     return person
 
 
-def draw_weeks(cfg: dict, person: dict) -> dict[str, np.ndarray]:
-    """Baseline week 0 and follow-up weeks 1..W: whether the device was worn and km run."""
+@dataclass(frozen=True)
+class PersonDraws:
+    """One participant's random numbers for the weekly process: a generator per participant and stream,
+    so any shard can regenerate any participant, drawn once as arrays the week loop indexes."""
+
+    wear_p: float
+    dropout_week: int  # first week no longer worn (beyond follow-up: never drops out)
+    typical_km: float
+    start_week: int  # first week of running (late starters begin mid-year)
+    holiday: np.ndarray  # bool per week: away, no running, device not worn
+    km_noise: np.ndarray
+    rest: np.ndarray
+    wear_u: np.ndarray
+    onset_u: np.ndarray
+    diagnosed: bool  # an onset reaches a physician
+    delay_weeks: int
+
+
+def draw_person_weeks(cfg: dict, person: dict) -> PersonDraws:
     rng = participant_rng(cfg["seed"], person["index"], STREAM_WEEKS)
-    weeks = np.arange(0, cfg["follow_up_weeks"] + 1)
-    wear_p = rng.beta(cfg["wear"]["beta_a"], cfg["wear"]["beta_b"])
-    worn = rng.random(len(weeks)) < wear_p
-    if rng.random() < cfg["wear"]["dropout_fraction"]:
-        worn[int(rng.integers(8, len(weeks))) :] = False
-    if not person["has_wearable"]:
-        worn[:] = False
-    volume = cfg["weekly_km"]
+    n = cfg["follow_up_weeks"] + 1 + HISTORY_WEEKS
+    wear, volume, behaviour, onset = cfg["wear"], cfg["weekly_km"], cfg["behaviour"], cfg["onset"]
+    wear_p = rng.beta(wear["beta_a"], wear["beta_b"])
+    dropout = int(rng.integers(8, n)) if rng.random() < wear["dropout_fraction"] else n
     if person["runner"]:
         typical = volume["runner_median"] * np.exp(rng.normal(0, volume["runner_sd_log"]))
     else:
         typical = volume["non_runner_km"] if rng.random() < volume["non_runner_run_fraction"] else 0.0
+    late = rng.random() < behaviour["late_start_fraction"]
+    start = int(rng.integers(HISTORY_WEEKS + 4, HISTORY_WEEKS + 30)) if late else 0
+    holiday = np.zeros(n, bool)
+    for _ in range(rng.poisson(behaviour["holidays_per_year"])):
+        first = int(rng.integers(0, n))
+        holiday[first : first + int(rng.integers(1, behaviour["holiday_weeks_max"] + 1))] = True
     shape = 1 / volume["week_cv"] ** 2
-    km = typical * rng.gamma(shape, 1 / shape, len(weeks)) if typical > 0 else np.zeros(len(weeks))
-    km = np.where(rng.random(len(weeks)) < volume["rest_week_fraction"], 0.0, km)
-    km = np.round(np.where(worn, km, 0.0), 3)
-    return {"week": weeks, "worn": worn, "km": km}
+    return PersonDraws(
+        wear_p=float(wear_p),
+        dropout_week=dropout,
+        typical_km=float(typical),
+        start_week=start,
+        holiday=holiday,
+        km_noise=rng.gamma(shape, 1 / shape, n),
+        rest=rng.random(n) < volume["rest_week_fraction"],
+        wear_u=rng.random(n),
+        onset_u=rng.random(n),
+        diagnosed=bool(rng.random() < onset["diagnosis_fraction"]),
+        delay_weeks=int(rng.poisson(onset["delay_weeks_mean"])),
+    )
 
 
-def mean_worn_km(weeks: dict) -> float:
-    follow = (weeks["week"] >= 1) & weeks["worn"]
-    return float(weeks["km"][follow].mean()) if follow.any() else 0.0
+HISTORY_WEEKS = 4  # weeks before the baseline week, so week 1's change has four weeks behind it
 
 
-def true_linear_predictor(cfg: dict, person: dict, exposure_km: float) -> float:
+def person_log_hazard(cfg: dict, people: pd.DataFrame) -> np.ndarray:
+    """The biomechanical and demographic part of each participant's weekly log hazard (true peaks)."""
     ors = cfg["true_odds_ratios"]
     pop = cfg["biomechanics"]
     si_mean, si_sd = strike_index_moments(cfg["strike_pattern_fractions"])
 
     def z(name):
-        return (person[name] - pop[name]["mean"]) / pop[name]["sd"]
+        return (people[name].to_numpy(float) - pop[name]["mean"]) / pop[name]["sd"]
 
     return (
-        cfg["baseline_log_odds"]
-        + np.log(ors["weekly_km_per_12_5"]) * exposure_km / 12.5
-        + np.log(ors["ankle_external_rotation_lower_per_sd"]) * -z("ankle_external_rotation_peak")
+        np.log(ors["ankle_external_rotation_lower_per_sd"]) * -z("ankle_external_rotation_peak")
         + np.log(ors["ankle_inversion_moment_per_sd"]) * z("ankle_inversion_moment_peak")
-        + np.log(ors["strike_index_per_sd"]) * (person["strike_index"] - si_mean) / si_sd
-        + np.log(ors["age_per_10_years"]) * (person["age"] - cfg["age_mean"]) / 10
-        + np.log(ors["female"]) * person["female"]
+        + np.log(ors["strike_index_per_sd"]) * (people["strike_index"].to_numpy(float) - si_mean) / si_sd
+        + np.log(ors["age_per_10_years"]) * (people["age"].to_numpy(float) - cfg["age_mean"]) / 10
+        + np.log(ors["female"]) * people["female"].to_numpy(float)
     )
 
 
-def draw_outcome(cfg: dict, person: dict, weeks: dict) -> dict:
-    rng = participant_rng(cfg["seed"], person["index"], STREAM_OUTCOME)
-    exposure = mean_worn_km(weeks)
-    eta = true_linear_predictor(cfg, person, exposure)
-    case = bool(rng.random() < 1 / (1 + np.exp(-eta)))
+def change_ratio(km: np.ndarray, prior_km: np.ndarray) -> np.ndarray:
+    """km over the mean of the four weeks before, capped at 3 (as the analysis caps it)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(prior_km > 0, km / prior_km, np.where(km > 0, 3.0, 1.0))
+    return np.minimum(ratio, 3.0)
+
+
+def simulate_weeks(cfg: dict, people: pd.DataFrame, draws: list[PersonDraws]) -> dict[str, np.ndarray]:
+    """The weekly process of every participant at once (people x weeks, history weeks first).
+
+    Week w's hazard of symptom onset is 1 - exp(-exp(eta)), eta = baseline + log HR(km) * km(w - lag) / 12.5
+    + log HR(ratio) * (ratio(w - lag) - 1) / 0.5 + the person's biomechanical and demographic part, where
+    km is what the runner ran (worn or not) and ratio is km over the mean of the four weeks before. From the
+    onset week on, running drops to behaviour.km_after_onset of usual and recovers linearly over
+    behaviour.recovery_weeks, and the device is worn less (behaviour.wear_after_onset).
+    """
+    hazard_cfg, behaviour = cfg["hazard"], cfg["behaviour"]
+    n_people, n_weeks = len(draws), cfg["follow_up_weeks"] + 1 + HISTORY_WEEKS
+    stack = {
+        name: np.array([getattr(d, name) for d in draws])
+        for name in ("holiday", "km_noise", "rest", "wear_u", "onset_u")
+    }
+    typical = np.array([d.typical_km for d in draws])
+    start = np.array([d.start_week for d in draws])
+    wear_p = np.array([d.wear_p for d in draws])
+    dropout = np.array([d.dropout_week for d in draws])
+    has_wearable = people["has_wearable"].to_numpy(bool)
+    person_eta = hazard_cfg["baseline_weekly_log_hazard"] + person_log_hazard(cfg, people)
+    b_km, b_ratio = np.log(hazard_cfg["weekly_km_per_12_5"]), np.log(hazard_cfg["change_ratio_per_0_5"])
+    lag = hazard_cfg["lag_weeks"]
+    km = np.zeros((n_people, n_weeks))
+    worn = np.zeros((n_people, n_weeks), bool)
+    hazard = np.full((n_people, n_weeks), np.nan)
+    onset = np.full(n_people, -1)
+    for j in range(n_weeks):
+        since = np.where(onset >= 0, j - onset, -1)
+        recovering = since >= 0
+        recovery = np.clip(since / max(behaviour["recovery_weeks"], 1), 0, 1)
+        factor = np.where(recovering, behaviour["km_after_onset"] + (1 - behaviour["km_after_onset"]) * recovery, 1.0)
+        running = (j >= start) & ~stack["rest"][:, j] & ~stack["holiday"][:, j]
+        km[:, j] = np.where(running, typical * stack["km_noise"][:, j] * factor, 0.0)
+        wear_now = wear_p * np.where(recovering, behaviour["wear_after_onset"], 1.0)
+        worn[:, j] = has_wearable & (stack["wear_u"][:, j] < wear_now) & (j < dropout) & ~stack["holiday"][:, j]
+        if j <= HISTORY_WEEKS or j - lag - 4 < 0:
+            continue  # the baseline week and before carry no risk; the change needs four weeks behind it
+        lagged = km[:, j - lag]
+        ratio = change_ratio(lagged, km[:, j - lag - 4 : j - lag].mean(axis=1))
+        eta = person_eta + b_km * lagged / 12.5 + b_ratio * (ratio - 1) / 0.5
+        at_risk = onset < 0
+        hazard[:, j] = np.where(at_risk, -np.expm1(-np.exp(eta)), np.nan)
+        onset = np.where(at_risk & (stack["onset_u"][:, j] < hazard[:, j]), j, onset)
+    keep = slice(HISTORY_WEEKS, None)
     return {
-        "true_exposure_km": exposure,
-        "true_linear_predictor": float(eta),
-        "true_case": case,
-        "event_week": int(rng.integers(1, cfg["follow_up_weeks"] + 1)) if case else -1,
-        "complainer": bool(not case and rng.random() < cfg["complaint_fraction"]),
-        "other_diagnosis": bool(rng.random() < cfg["other_diagnosis_fraction"]),
+        "km": np.round(km[:, keep], 3),
+        "worn": worn[:, keep],
+        "hazard": hazard[:, keep],
+        "onset_week": np.where(onset >= 0, onset - HISTORY_WEEKS, -1),
     }
 
 
+def pre_onset_mean_km(weeks: dict[str, np.ndarray], window_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean km over worn follow-up weeks 1..window_end, and how many there were (the analysis' exposure)."""
+    week = np.arange(weeks["km"].shape[1])
+    inside = weeks["worn"] & (week >= 1) & (week <= window_end[:, None])
+    count = inside.sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        return np.where(count > 0, (weeks["km"] * inside).sum(axis=1) / count, np.nan), count
+
+
+def simulate_people(cfg: dict, indices: range) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Participant-level truth and the people x weeks arrays (weeks 0..W) for participants `indices`."""
+    people = pd.DataFrame([draw_person(cfg, index) for index in indices])
+    draws = [draw_person_weeks(cfg, person) for person in people.to_dict("records")]
+    weeks = simulate_weeks(cfg, people, draws)
+    follow = cfg["follow_up_weeks"]
+    onset = weeks["onset_week"]
+    diagnosed = np.array([d.diagnosed for d in draws]) & (onset >= 0)
+    diagnosis = np.where(diagnosed, onset + np.array([d.delay_weeks for d in draws]), -1)
+    true_case = (diagnosis >= 1) & (diagnosis <= follow)
+    rng = [participant_rng(cfg["seed"], i, STREAM_OUTCOME) for i in indices]
+    complaint_u = np.array([[g.random(), g.random(), g.random()] for g in rng]).reshape(len(people), 3)
+    window_end = np.where(onset >= 1, onset - 1, follow)
+    weeks["km"] = np.where(weeks["worn"], weeks["km"], 0.0)
+    exposure, weeks_inside = pre_onset_mean_km(weeks, window_end)
+    whole, whole_weeks = pre_onset_mean_km(weeks, np.full(len(people), follow))
+    people = people.assign(
+        true_exposure_km=exposure,
+        true_weeks_worn=weeks_inside,
+        true_exposure_km_whole_follow_up=whole,
+        true_weeks_worn_whole_follow_up=whole_weeks,
+        true_linear_predictor=cfg["hazard"]["baseline_weekly_log_hazard"] + person_log_hazard(cfg, people),
+        onset_week=onset,
+        diagnosis_week=diagnosis,
+        true_case=true_case,
+        event_week=np.where(true_case, diagnosis, -1),
+        achilles_complainer=(onset >= 1) & ~true_case,
+        complainer=~true_case & (onset < 0) & (complaint_u[:, 0] < cfg["complaint_fraction"]),
+        complaint_explained=complaint_u[:, 1] < cfg["explained_complaint_fraction"],
+        other_diagnosis=complaint_u[:, 2] < cfg["other_diagnosis_fraction"],
+    )
+    return people, weeks
+
+
 def simulate_truth(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Participant-level truth and the week-level wear/km truth for the whole cohort."""
-    people, weeks_of = [], []
-    for index in range(cfg["n_participants"]):
-        person = draw_person(cfg, index)
-        weeks = draw_weeks(cfg, person)
-        person.update(draw_outcome(cfg, person, weeks))
-        people.append(person)
-        weeks_of.append(weeks)
-    truth = pd.DataFrame(people)
+    """Participant-level truth and the week-level truth (worn, recorded km, true hazard) for the cohort."""
+    truth, weeks = simulate_people(cfg, range(cfg["n_participants"]))
+    n_weeks = weeks["km"].shape[1]
     weekly = pd.DataFrame(
         {
-            "raw_id": np.repeat(truth["raw_id"].to_numpy(), [len(w["week"]) for w in weeks_of]),
-            **{key: np.concatenate([w[key] for w in weeks_of]) for key in ("week", "worn", "km")},
+            "raw_id": np.repeat(truth["raw_id"].to_numpy(), n_weeks),
+            "week": np.tile(np.arange(n_weeks), len(truth)),
+            "worn": weeks["worn"].ravel(),
+            "km": weeks["km"].ravel(),
+            "hazard": weeks["hazard"].ravel(),
         }
     )
     return truth, weekly
@@ -220,24 +328,39 @@ def _answers(rng: np.random.Generator, severe: bool) -> tuple[int, int, int, int
     )
 
 
-def weekly_reports_rows(cfg: dict, person: pd.Series) -> list[dict]:
-    """OSTRC-O2 answers per follow-up week: an episode for complainers, symptoms before a case."""
-    rng = participant_rng(cfg["seed"], int(person["index"]), STREAM_REPORTS)
+EXPLAINING_CODE = {"foot": "M72.2", "ankle": "S93.4", "lower_leg": "M84.36"}  # a diagnosis of the complaint's region
+COMPLAINT_REGIONS = ("foot", "ankle", "lower_leg")  # relevant to the control definition, not the Achilles
+OTHER_DIAGNOSES = ("M22.4", "M70.6", "M54.5", "S83.5")  # knee, hip, low back, knee ligament
+
+
+def episode(rng: np.random.Generator, n_weeks: int) -> tuple[int, int, str]:
+    """A foot/ankle/shin complaint episode: first week, last week, region."""
+    start = int(rng.integers(1, n_weeks + 1))
+    return start, min(n_weeks, start + int(rng.integers(0, 4))), str(rng.choice(COMPLAINT_REGIONS))
+
+
+def symptomatic_weeks(cfg: dict, person: pd.Series, rng: np.random.Generator) -> dict[int, str]:
+    """Week -> body region of each week with a complaint: the Achilles from onset until some weeks after
+    the diagnosis (or the onset, when no physician saw it), a foot/ankle/shin episode, another region."""
     n_weeks = cfg["follow_up_weeks"]
     symptomatic: dict[int, str] = {}
     if person["complainer"]:
-        start = int(rng.integers(1, n_weeks + 1))
-        region = str(rng.choice(RELEVANT_REGIONS))
-        for w in range(start, min(n_weeks, start + int(rng.integers(1, 5))) + 1):
-            symptomatic[w] = region
-    if person["true_case"]:
-        for w in range(max(1, person["event_week"] - int(rng.integers(0, 4))), person["event_week"] + 1):
-            symptomatic[w] = "achilles"
+        first, last, region = episode(rng, n_weeks)
+        symptomatic.update(dict.fromkeys(range(first, last + 1), region))
     if rng.random() < cfg["other_complaint_fraction"]:
-        w = int(rng.integers(1, n_weeks + 1))
-        symptomatic.setdefault(w, str(rng.choice(OTHER_REGIONS)))
+        symptomatic.setdefault(int(rng.integers(1, n_weeks + 1)), str(rng.choice(OTHER_REGIONS)))
+    if person["onset_week"] >= 1:
+        until = max(person["onset_week"], person["diagnosis_week"]) + cfg["onset"]["symptom_weeks"]
+        symptomatic.update(dict.fromkeys(range(person["onset_week"], min(n_weeks, until) + 1), "achilles"))
+    return symptomatic
+
+
+def weekly_reports_rows(cfg: dict, person: pd.Series) -> list[dict]:
+    """OSTRC-O2 answers per follow-up week; every week with a complaint is answered."""
+    rng = participant_rng(cfg["seed"], int(person["index"]), STREAM_REPORTS)
+    symptomatic = symptomatic_weeks(cfg, person, rng)
     rows = []
-    for week in range(1, n_weeks + 1):
+    for week in range(1, cfg["follow_up_weeks"] + 1):
         if week not in symptomatic and rng.random() > cfg["report_response_rate"]:
             continue
         q1, q2, q3, q4 = _answers(rng, week in symptomatic)
@@ -256,30 +379,55 @@ def weekly_reports_rows(cfg: dict, person: pd.Series) -> list[dict]:
     return rows
 
 
+def _diagnosis(person: pd.Series, week: int, day: int, side: str, code: str, description: str) -> dict:
+    return {
+        "participant_id": person["raw_id"],
+        "diagnosis_date": (person["enrolment_date"] + dt.timedelta(days=7 * (week - 1) + day)).isoformat(),
+        "side": side,
+        "icd10": code,
+        "description": description,
+    }
+
+
 def diagnoses_rows(cfg: dict, person: pd.Series) -> list[dict]:
+    """The Achilles diagnosis of a case; a diagnosis that explains a foot/ankle/shin complaint for some
+    complainers; an unrelated diagnosis (knee, hip, back) for others."""
     rng = participant_rng(cfg["seed"], int(person["index"]), STREAM_REPORTS + 100)
     rows = []
     if person["true_case"]:
-        day = 7 * (person["event_week"] - 1) + int(rng.integers(0, 7))
+        side = str(rng.choice(["right", "left", "bilateral"], p=[0.5, 0.35, 0.15]))
         rows.append(
-            {
-                "participant_id": person["raw_id"],
-                "diagnosis_date": (person["enrolment_date"] + dt.timedelta(days=day)).isoformat(),
-                "side": str(rng.choice(["right", "left", "bilateral"], p=[0.5, 0.35, 0.15])),
-                "icd10": "M76.6",
-                "description": "Achilles tendinopathy",
-            }
+            _diagnosis(
+                person, person["diagnosis_week"], int(rng.integers(0, 7)), side, "M76.6", "Achilles tendinopathy"
+            )
+        )
+    if person["complainer"] and person["complaint_explained"]:
+        first, _, region = episode(
+            participant_rng(cfg["seed"], int(person["index"]), STREAM_REPORTS), cfg["follow_up_weeks"]
+        )
+        week = min(cfg["follow_up_weeks"], first + int(rng.integers(0, 3)))
+        rows.append(
+            _diagnosis(
+                person,
+                week,
+                int(rng.integers(0, 7)),
+                str(rng.choice(["right", "left"])),
+                EXPLAINING_CODE[region],
+                "musculoskeletal diagnosis",
+            )
         )
     if person["other_diagnosis"]:
-        day = int(rng.integers(0, 7 * cfg["follow_up_weeks"]))
+        week = int(rng.integers(1, cfg["follow_up_weeks"] + 1))
+        code = str(rng.choice(OTHER_DIAGNOSES))
         rows.append(
-            {
-                "participant_id": person["raw_id"],
-                "diagnosis_date": (person["enrolment_date"] + dt.timedelta(days=day)).isoformat(),
-                "side": str(rng.choice(["right", "left"])),
-                "icd10": str(rng.choice(OTHER_DIAGNOSES)),
-                "description": "other musculoskeletal diagnosis",
-            }
+            _diagnosis(
+                person,
+                week,
+                int(rng.integers(0, 7)),
+                str(rng.choice(["right", "left"])),
+                code,
+                "other musculoskeletal diagnosis",
+            )
         )
     return rows
 

@@ -1,0 +1,23 @@
+"""The true effect of each model term as the analysis defines it, from a large truth cohort."""
+
+import logging
+
+from runrisk import scriptio
+from runrisk.io.tables import SORT_KEYS, write_table
+from runrisk.stats.terms import Term
+from runrisk.stats.truth import true_effects
+
+
+def main(snakemake):
+    params = snakemake.params
+    effects = true_effects(
+        params.simulate,
+        [Term.from_config(t) for t in params.terms],
+        [Term.from_config(t) for t in params.timevarying_terms],
+        params.min_worn_weeks,
+    )
+    logging.info("%s", effects.to_string(index=False))
+    write_table(effects, snakemake.output.effects, sort_by=SORT_KEYS["true_effects"])
+
+
+scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821
