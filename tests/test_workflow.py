@@ -110,10 +110,13 @@ def test_statistics_outputs_share_one_schema(small_run):
     assert 0.5 < validation.at["c_statistic", "corrected"] <= validation.at["c_statistic", "apparent"] <= 1
     ph = read(small_run, "models/ph_test.parquet")
     assert ph["p_value"].between(0, 1).all() and len(ph) == len(firth)
-    montecarlo = read(small_run, "models/montecarlo.parquet")
-    assert set(montecarlo["size"]) == {150, 300} and montecarlo["coverage"].between(0, 1).all()
-    for name in ("calibration", "decision_curve", "sensitivity", "power"):
+    montecarlo = read(small_run, "montecarlo/summary.parquet")
+    assert set(montecarlo["size"]) == {150, 300}
+    assert set(montecarlo["strategy"]) == {"published", "pre_onset", "cox_timevarying"}
+    assert montecarlo["ml_coverage"].between(0, 1).all() and montecarlo["true_log_ratio"].notna().all()
+    for name in ("calibration", "decision_curve", "sensitivity"):
         assert (small_run / f"results/figures/{name}.png").stat().st_size > 10000
+    assert (small_run / "results/montecarlo/power.png").stat().st_size > 10000
 
 
 def test_activities_keep_no_raw_ids_or_gps(small_run):

@@ -9,8 +9,6 @@ ENV = "../../envs/runrisk.yaml"
 RAW_FILES = {kind: str(path) for kind, path in layout.surveillance_files(RAW).items()}
 TERM_COLUMNS = [term["column"] for term in config["models"]["terms"]]
 MODELS = ["logistic", "firth", "cox"]  # the values of fit_model's {model}
-# the power study's rules: their own target (`power`), not part of analysing a study
-PLANNING_RULES = {"montecarlo_size", "true_effects", "montecarlo_summary", "power"}
 RESULT_FOLDERS = (
     "results/tables/",
     "results/models/",
@@ -73,6 +71,10 @@ def keys_of(section, *names):
     return {name: section[name] for name in names}
 
 
+# what the outcome rules (runrisk.cohort.outcomes.OutcomeRules) read of the exposure section
+OUTCOME_EXPOSURE_KEYS = ("follow_up_weeks", "min_worn_weeks", "window", "grace_weeks")
+
+
 # what stance extraction reads of the biomechanics section (not the QC figure's or the model's keys)
 TRIAL_READING = keys_of(
     config["biomechanics"],
@@ -112,13 +114,11 @@ def all_raw_files():
 
 def final_outputs():
     """Every rule's outputs under the result folders: a rule that writes a table, a model, a figure or a
-    report table is part of the study by that alone (called after every rule is defined); the power
-    study has its own target.
+    report table is part of the study by that alone (called after every rule is defined). The power study
+    writes under results/montecarlo and has its own target.
     """
     paths = []
     for step in workflow.rules:
-        if step.name in PLANNING_RULES:
-            continue
         for path in step.output:
             if not str(path).startswith(RESULT_FOLDERS):
                 continue

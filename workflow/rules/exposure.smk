@@ -73,6 +73,6 @@ rule weekly_volume:
         runtime=5,
     params:
         outcomes=config["outcomes"],
-        exposure=config["exposure"],
+        exposure=keys_of(config["exposure"], *OUTCOME_EXPOSURE_KEYS),
     script:
         "../../scripts/weekly_volume.py"

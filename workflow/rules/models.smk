@@ -149,7 +149,7 @@ rule montecarlo_size:
         terms=config["models"]["terms"],
         timevarying=config["models"]["timevarying"],
         outcomes=config["outcomes"],
-        exposure=config["exposure"],
+        exposure=keys_of(config["exposure"], *OUTCOME_EXPOSURE_KEYS, "min_prior_weeks"),
         montecarlo=keys_of(config["montecarlo"], "repetitions", "alpha"),
     script:
         "../../scripts/montecarlo_size.py"
@@ -184,15 +184,15 @@ rule montecarlo_summary:
         ),
         effects=rules.true_effects.output.effects,
     output:
-        summary="results/models/montecarlo.parquet",
+        summary="results/montecarlo/summary.parquet",
         png=report(
-            "results/figures/power.png",
+            "results/montecarlo/power.png",
             caption="../report/power.rst",
             category="Study planning",
         ),
-        svg="results/figures/power.svg",
+        svg="results/montecarlo/power.svg",
         csv=report(
-            "results/report/montecarlo.csv",
+            "results/montecarlo/summary.csv",
             caption="../report/power.rst",
             category="Study planning",
         ),
@@ -212,7 +212,8 @@ rule montecarlo_summary:
         "../../scripts/montecarlo_summary.py"
 
 
-# The power study plans a cohort; it is not part of analysing one: `snakemake --cores all power`.
+# The power study plans a cohort; it is not part of analysing one (its outputs are under results/montecarlo,
+# outside the study's result folders): `snakemake --cores all power`.
 rule power:
     input:
         rules.montecarlo_summary.output,

@@ -23,7 +23,7 @@ rule outcomes:
         runtime=5,
     params:
         outcomes=config["outcomes"],
-        exposure=config["exposure"],
+        exposure=keys_of(config["exposure"], *OUTCOME_EXPOSURE_KEYS),
         primary_limb=config["biomechanics"]["primary_limb"],
         term_columns=TERM_COLUMNS,
     script:

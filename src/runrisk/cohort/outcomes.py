@@ -32,6 +32,8 @@ class OutcomeRules:
 
     @classmethod
     def from_config(cls, outcomes: dict, exposure: dict, term_columns: Sequence[str]) -> OutcomeRules:
+        """exposure: at least follow_up_weeks, min_worn_weeks, window and grace_weeks (common.smk's
+        OUTCOME_EXPOSURE_KEYS)."""
         stems = {icd10_stem(code): region for code, region in outcomes["diagnosis_regions"].items()}
         return cls(
             follow_up_weeks=exposure["follow_up_weeks"],
