@@ -6,6 +6,7 @@ import pytest
 from workflow_runner import stance_settings
 
 from runrisk.biomech.conventions import to_documented_convention
+from runrisk.biomech.signals import resolve_signals
 from runrisk.biomech.stances import (
     PEAK_NAMES,
     contact_segments,
@@ -17,30 +18,40 @@ from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
 from runrisk.simulate import c3d_writer, cohort
 
+LAB_CONVENTION = {"gait_lab_a": "plugin_gait", "gait_lab_b": "visual3d"}
 
-@pytest.fixture(scope="module")
-def simulated(tmp_path_factory, sim_config):
+
+@pytest.fixture(scope="module", params=sorted(LAB_CONVENTION))
+def simulated(tmp_path_factory, sim_config, request):
+    """Participant 3's trials as each synthetic lab writes them."""
     cfg = {**sim_config, "trial_sd_fraction": 0.0}
-    person = cohort.draw_person(cfg, 3)
+    person = {**cohort.draw_person(cfg, 3), "lab": request.param}
     folder = tmp_path_factory.mktemp("c3d")
     paths = c3d_writer.write_trials(person, folder, 2, cfg["seed"], 0.0, cfg["biomechanics"])
     return person, paths
 
 
 def test_simulated_trial_reads_back_with_two_plates(simulated):
-    _, paths = simulated
+    person, paths = simulated
     trial = read_trial(paths[0])
     assert trial.point_rate == 200 and trial.analog_rate == 1000
     assert len(trial.plates) == 2
-    assert {"RHEE", "RTOE", "LHEE", "LTOE", "RAnkleAngles", "LKneeMoment"} <= set(trial.points)
+    markers = {"RHEE", "RTOE", "LHEE", "LTOE"} if person["lab"] == "gait_lab_a" else {"R_HEEL", "R_MT2", "L_MT2"}
+    assert markers | {"RAnkleAngles", "LKneeMoment"} <= set(trial.points)
     assert "RAnkleMoment" in trial.moment_labels
+    assert paths[0].name == ("run_01.c3d" if person["lab"] == "gait_lab_a" else "RUN_01.C3D")
 
 
 def test_extraction_recovers_the_simulated_truth(simulated):
+    """Either lab's file, in its own convention and marker names, gives the same documented values."""
     person, paths = simulated
-    rows = extract_stances(to_documented_convention(read_trial(paths[0]), "plugin_gait"), stance_settings())
+    trial = resolve_signals(read_trial(paths[0]), {})
+    rows = extract_stances(to_documented_convention(trial, LAB_CONVENTION[person["lab"]]), stance_settings())
     right = next(r for r in rows if r["side"] == "R")
+    left = next(r for r in rows if r["side"] == "L")
     assert {r["side"] for r in rows} == {"R", "L"}
+    # clinical sign on both limbs: a mirrored or sign-flipped left side would turn these negative
+    assert left["ankle_inversion_moment_peak"] > 0 and left["ankle_external_rotation_peak"] > 0
     assert right["qc_reason"] == ""
     assert right["strike_index_pct"] == pytest.approx(person["strike_index"], abs=1.5)
     assert right["contact_time_s"] == pytest.approx(person["contact_time_s"], rel=0.06)

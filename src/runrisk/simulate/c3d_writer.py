@@ -1,8 +1,14 @@
-"""Overground running trials as C3D: foot markers, two Type-2 force plates, Plug-in Gait outputs.
+"""Overground running trials as C3D: foot markers, two Type-2 force plates, model outputs, as two labs
+write them.
 
 Lab frame: x lateral (right +), y direction of running, z up; positions in mm.
-Model outputs follow Plug-in Gait: both sides share clinical sign, angles in degrees
-(Y + inversion, Z + internal rotation), moments in Nmm/kg.
+- gait_lab_a (Vicon Nexus, Plug-in Gait): markers RHEE/RTOE, both sides in clinical sign, angles in
+  degrees (Y + inversion, Z + internal rotation), external moments in Nmm/kg, files `run_01.c3d`.
+- gait_lab_b (Visual3D): markers R_HEEL/R_MT2, left-side Y and Z mirrored, internal (joint) moments in
+  Nm/kg, files `RUN_01.C3D`.
+Signals have the structure of running: an impact transient that fades from rearfoot to forefoot
+strikers, a COP that travels from lateral to medial, left/right asymmetry, trial-to-trial variation, and
+now and then a marker occluded for a few frames during swing.
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ PLATE_CENTRES_MM = ((0.0, 300.0), (0.0, 1500.0))
 FOOT_LENGTH_PER_HEIGHT = 0.152
 GRAVITY = 9.81
 MODEL_OUTPUTS = ("AnkleAngles", "KneeAngles", "HipAngles", "AnkleMoment", "KneeMoment", "HipMoment")
+COP_TRAVEL_MM = 12.0  # lateral at contact to medial at toe-off, across the foot's axis
+MARKER_GAP_FRAMES = (3, 8)  # an occlusion during swing, shorter than the filter's reach
+LAB_B = "gait_lab_b"  # Visual3D's convention, its marker names, upper-case file names
+MARKER_LABELS = {"gait_lab_a": {"HEE": "HEE", "TOE": "TOE"}, LAB_B: {"HEE": "_HEEL", "TOE": "_MT2"}}
 
 
 @dataclass(frozen=True)
@@ -123,7 +133,10 @@ def force_plate_analogs(stance: Stance, t: np.ndarray, person: dict, rng: np.ran
     gy = np.where(inside, -0.35 * np.sin(2 * np.pi * np.clip(tau, 0, 1)), 0.0) * body_weight
     gx = np.where(inside, 0.05 * np.sin(np.pi * np.clip(tau, 0, 1)), 0.0) * body_weight
     frac = cop_fraction(tau, person["strike_index"])
-    cop = stance.heel_mm[:2, None] + frac * (stance.toe_mm[:2] - stance.heel_mm[:2])[:, None]
+    axis = stance.toe_mm[:2] - stance.heel_mm[:2]
+    lateral = np.array([axis[1], -axis[0]]) / np.hypot(*axis) * (1 if stance.side == "R" else -1)
+    travel = COP_TRAVEL_MM * (0.5 - np.clip(tau, 0, 1))
+    cop = stance.heel_mm[:2, None] + frac * axis[:, None] + lateral[:, None] * travel
     centre = np.array(PLATE_CENTRES_MM[stance.plate])[:, None]
     dx, dy = cop - centre
     c = PLATE_ORIGIN_Z_MM
@@ -140,22 +153,51 @@ def _set_int_parameter(c3d: ezc3d.c3d, group: str, name: str, values: np.ndarray
     c3d["parameters"][group][name]["value"] = values.astype(int)
 
 
+def as_lab_writes(waves: dict[str, np.ndarray], side: str, lab: str) -> dict[str, np.ndarray]:
+    """Plug-in Gait curves as the participant's lab writes them (Visual3D: left mirrored, internal moments
+    in Nm/kg)."""
+    if lab != LAB_B:
+        return waves
+    written = {}
+    for output, values in waves.items():
+        values = values.copy()
+        if side == "L":
+            values[1:] *= -1
+        if output.endswith("Moment"):
+            values = -values / 1000.0
+        written[output] = values
+    return written
+
+
+def occluded(path: np.ndarray, rng: np.random.Generator, before_frame: int) -> np.ndarray:
+    """The marker path with a few frames missing (NaN) during the swing before the first contact."""
+    length = int(rng.integers(*MARKER_GAP_FRAMES))
+    start = int(rng.integers(2, max(3, before_frame - length)))
+    path = path.copy()
+    path[:, start : start + length] = np.nan
+    return path
+
+
 def build_trial(person: dict, rng: np.random.Generator, trial_sd_fraction: float, biomech_cfg: dict) -> ezc3d.c3d:
     stances = trial_stances(person, rng, trial_sd_fraction, biomech_cfg)
+    lab = person.get("lab", "gait_lab_a")
     n_frames = int(TRIAL_SECONDS * POINT_RATE)
     t_point = np.arange(n_frames) / POINT_RATE
     t_analog = np.arange(n_frames * ANALOG_RATE // POINT_RATE) / ANALOG_RATE
     speed = 3500.0
 
     labels, points = [], []
+    gap = int(rng.integers(0, 4)) if rng.random() < 0.3 else -1  # which marker, if any, is occluded
+    first_contact = int(stances[0].t_contact * POINT_RATE)
     for stance in stances:
         for marker, ground in (("HEE", stance.heel_mm), ("TOE", stance.toe_mm)):
-            labels.append(stance.side + marker)
+            labels.append(stance.side + MARKER_LABELS[lab][marker])
             path = marker_path(ground, t_point, stance, speed) + rng.normal(0, 0.3, (3, n_frames))
-            points.append(path)
+            points.append(occluded(path, rng, first_contact) if len(points) == gap else path)
     model_labels = {"ANGLES": [], "MOMENTS": []}
     for stance in stances:
         waves = model_waveforms((t_point - stance.t_contact) / stance.duration, stance.peaks)
+        waves = as_lab_writes(waves, stance.side, lab)
         for output in MODEL_OUTPUTS:
             label = stance.side + output
             labels.append(label)
@@ -172,7 +214,7 @@ def build_trial(person: dict, rng: np.random.Generator, trial_sd_fraction: float
     c3d.add_parameter("POINT", "ANGLES", model_labels["ANGLES"])
     c3d.add_parameter("POINT", "MOMENTS", model_labels["MOMENTS"])
     c3d.add_parameter("POINT", "ANGLE_UNITS", ["deg"])
-    c3d.add_parameter("POINT", "MOMENT_UNITS", ["Nmm/kg"])
+    c3d.add_parameter("POINT", "MOMENT_UNITS", ["Nm/kg" if lab == LAB_B else "Nmm/kg"])
 
     analog_labels = [f"{ch}{p + 1}" for p in range(2) for ch in ("Fx", "Fy", "Fz", "Mx", "My", "Mz")]
     c3d["parameters"]["ANALOG"]["RATE"]["value"] = [ANALOG_RATE]
@@ -202,7 +244,9 @@ def write_trials(
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for trial in range(1, n_trials + 1):
-        path = out_dir / f"run_{trial:02d}.c3d"
-        build_trial(person, rng, trial_sd_fraction, biomech_cfg).write(str(path))
+        path = out_dir / (f"RUN_{trial:02d}.C3D" if person.get("lab") == LAB_B else f"run_{trial:02d}.c3d")
+        written = path.with_name(path.stem + ".c3d")  # ezc3d appends .c3d to any other extension
+        build_trial(person, rng, trial_sd_fraction, biomech_cfg).write(str(written))
+        written.rename(path)
         paths.append(path)
     return paths

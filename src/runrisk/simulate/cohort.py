@@ -109,6 +109,7 @@ def draw_person(cfg: dict, index: int) -> dict:
         person[name] = float(rng.normal(pop["mean"], pop["sd"]))
     person["contact_time_s"] = float(rng.uniform(0.22, 0.29))
     person["has_trials"] = bool(rng.random() >= cfg["missing_biomechanics_fraction"])
+    person["lab"] = "gait_lab_b" if rng.random() < cfg["second_lab_fraction"] else "gait_lab_a"
     return person
 
 
@@ -313,6 +314,7 @@ def participants_csv(truth: pd.DataFrame) -> pd.DataFrame:
             "runner": np.where(truth["runner"], "yes", "no"),
             "prior_achilles_problems": np.where(truth["prior_achilles"], "yes", "no"),
             "enrolment_date": [d.isoformat() for d in truth["enrolment_date"]],
+            "lab": truth["lab"],
         }
     )
 
