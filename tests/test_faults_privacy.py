@@ -22,6 +22,11 @@ from runrisk.ids import pseudonymise
 OWN_DATA = "simulate: {enabled: false}\n"
 
 
+def c3d_files(folder: Path) -> list[Path]:
+    """A participant's trials, whichever lab wrote them (gait_lab_b writes RUN_01.C3D)."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".c3d")
+
+
 def own_data_study(small_run: Path, destination: Path, extra: str = "") -> tuple[Path, list[str]]:
     """A copy of the small study run as a study team's own data (the simulator switched off)."""
     study = Path(shutil.copytree(small_run, destination, symlinks=True))
@@ -33,7 +38,7 @@ def own_data_study(small_run: Path, destination: Path, extra: str = "") -> tuple
 def test_quarantine_mode_end_to_end(small_run, tmp_path):
     study, ids = own_data_study(small_run, tmp_path / "study", "on_bad_input: quarantine\n")
     raw = study / "resources/synthetic"
-    trial = sorted((raw / "c3d" / ids[5]).glob("*.c3d"))[0]
+    trial = c3d_files(raw / "c3d" / ids[5])[0]
     trial.write_bytes(trial.read_bytes()[:2000])
     participants = pd.read_csv(raw / "participants.csv", dtype=str)
     participants.loc[participants["participant_id"] == ids[9], "age"] = "300"
@@ -123,7 +128,7 @@ def test_no_identifier_planted_in_raw_files_reaches_any_output(small_run, tmp_pa
     export.write_text(json.dumps(records))
     export.rename(export.with_name(f"{FILE_NAMED}.json"))
     for pid in ids[:3]:
-        trial = sorted((raw / "c3d" / pid).glob("*.c3d"))[0]
+        trial = c3d_files(raw / "c3d" / pid)[0]
         c3d = ezc3d.c3d(str(trial))
         c3d["parameters"]["SUBJECTS"]["NAMES"]["value"] = [PLANTED["name"]]
         c3d.add_parameter("MANUFACTURER", "COMPANY", [f"Lab of {PLANTED['name']}"])
