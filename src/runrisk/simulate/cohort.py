@@ -31,15 +31,6 @@ OSTRC_Q1 = (0, 8, 17, 25)
 OSTRC_Q2_Q3 = (0, 6, 13, 19, 25)
 OSTRC_Q4 = (0, 8, 17, 25)
 OTHER_REGIONS = ("knee", "hip", "lower_back", "thigh")
-# model term (analysis column) -> key of the simulator's true_odds_ratios
-TRUE_EFFECT_OF_TERM = {
-    "mean_weekly_km": "weekly_km_per_12_5",
-    "ankle_external_rotation_peak": "ankle_external_rotation_lower_per_sd",
-    "ankle_inversion_moment_peak": "ankle_inversion_moment_per_sd",
-    "strike_index_pct": "strike_index_per_sd",
-    "age": "age_per_10_years",
-    "female": "female",
-}
 
 
 def participant_rng(seed: int, index: int, stream: int) -> np.random.Generator:
@@ -274,7 +265,7 @@ def simulate_people(cfg: dict, indices: range) -> tuple[pd.DataFrame, dict[str, 
         true_weeks_worn=weeks_inside,
         true_exposure_km_whole_follow_up=whole,
         true_weeks_worn_whole_follow_up=whole_weeks,
-        true_linear_predictor=cfg["hazard"]["baseline_weekly_log_hazard"] + person_log_hazard(cfg, people),
+        true_log_hazard=cfg["hazard"]["baseline_weekly_log_hazard"] + person_log_hazard(cfg, people),
         onset_week=onset,
         diagnosis_week=diagnosis,
         true_case=true_case,
