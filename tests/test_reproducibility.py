@@ -14,6 +14,7 @@ import yaml
 from workflow_runner import ROOT, copy_workflow, run_snakemake
 
 from runrisk.report.provenance import audit
+from runrisk.report.provenance import main as audit_main
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -154,3 +155,20 @@ def test_a_plain_run_uses_the_default_profile(tmp_path):
     result = run_snakemake(workdir, 1, "-n")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Using workflow specific profile profiles/default" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no manifest at"),
+        ("not json {", "is not a runrisk manifest: not JSON"),
+        ('{"config": {}}', "is not a runrisk manifest: no inputs, code, outputs section"),
+    ],
+)
+def test_audit_of_a_missing_or_foreign_manifest_says_so(tmp_path, capsys, content, message):
+    manifest = tmp_path / "manifest.json"
+    if content is not None:
+        manifest.write_text(content)
+    assert audit_main([str(manifest), "--workdir", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("runrisk-audit: ") and message in error and "Traceback" not in error

@@ -150,12 +150,35 @@ def audit(manifest_path: Path, workdir: Path, code_root: Path | None = None) -> 
     return problems
 
 
+MANIFEST_SECTIONS = ("config", "inputs", "code", "outputs")
+
+
+def unreadable_manifest(path: Path) -> str | None:
+    """Why the file cannot be audited against (None when it can)."""
+    if not path.is_file():
+        return (
+            f"no manifest at {path}: a completed `snakemake` run writes results/provenance/manifest.json; "
+            "pass its path, or --workdir for a study elsewhere"
+        )
+    try:
+        manifest = json.loads(path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return f"{path} is not a runrisk manifest: not JSON ({type(error).__name__})"
+    missing = [key for key in MANIFEST_SECTIONS if not isinstance(manifest, dict) or key not in manifest]
+    if missing:
+        return f"{path} is not a runrisk manifest: no {', '.join(missing)} section"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="runrisk-audit", description="Re-hash a study's files against its manifest.")
     parser.add_argument("manifest", nargs="?", default="results/provenance/manifest.json", type=Path)
     parser.add_argument("--workdir", default=Path("."), type=Path, help="the study's working directory")
     parser.add_argument("--code", type=Path, help="also check the workflow code at this checkout")
     args = parser.parse_args(argv)
+    if (unreadable := unreadable_manifest(args.manifest)) is not None:
+        print(f"runrisk-audit: {unreadable}", file=sys.stderr)
+        return 2
     problems = audit(args.manifest.resolve(), args.workdir.resolve(), args.code.resolve() if args.code else None)
     manifest = json.loads(args.manifest.read_text())
     checked = len(manifest["inputs"]) + len(manifest["outputs"]) + (len(manifest["code"]) if args.code else 0)
