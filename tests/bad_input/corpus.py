@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from workflow_runner import ROOT, demo_config
 
 from runrisk.simulate import c3d_writer, cohort, fitbit_writer
@@ -19,12 +20,15 @@ from runrisk.simulate.c3d_writer import _set_int_parameter
 
 REAL = ROOT.parent / "shared" / "data" / "real"
 CONFIG = demo_config()
+# the tests' own seed (config/test.yaml's): the mutations' fixed dates and rows assume its cohort
+TEST_SEED = yaml.safe_load((ROOT / "config" / "test.yaml").read_text())["simulate"]["seed"]
 
 
 def build_study(root: Path, n: int = 4) -> list[str]:
     """A valid raw study of n participants in the real formats; returns the raw ids."""
     cfg = {
         **CONFIG["simulate"],
+        "seed": TEST_SEED,
         "n_participants": n,
         "missing_biomechanics_fraction": 0.0,
         "no_wearable_fraction": 0.0,
