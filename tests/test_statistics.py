@@ -238,7 +238,8 @@ def test_time_varying_table_of_the_study_equals_lifelines(small_run):
     assert ours["estimate"].to_numpy() == pytest.approx(summary["coef"].to_numpy(), rel=1e-5, abs=1e-6)
     assert ours["std_error"].to_numpy() == pytest.approx(summary["se(coef)"].to_numpy(), rel=1e-5)
     assert np.log(ours["ci_low"]).to_numpy() == pytest.approx(summary["coef lower 95%"].to_numpy(), rel=1e-5, abs=1e-6)
-    assert ours["p_value"].to_numpy() == pytest.approx(summary["p"].to_numpy(), rel=1e-5, abs=1e-12)
+    # a tail p-value moves z² times as much as its estimate: 1e-6 in beta is 3e-5 in p at z = 3.8
+    assert ours["p_value"].to_numpy() == pytest.approx(summary["p"].to_numpy(), rel=1e-4, abs=1e-10)
     saved = pd.read_parquet(small_run / "results/models/cox_timevarying.parquet")
     assert saved["estimate"].to_numpy() == pytest.approx(ours["estimate"].to_numpy(), rel=1e-9)
     assert saved["n"].iloc[0] == analysis["participant_id"].isin(intervals["participant_id"]).sum()
