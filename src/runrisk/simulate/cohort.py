@@ -382,6 +382,12 @@ def _diagnosis(person: pd.Series, week: int, day: int, side: str, code: str, des
     }
 
 
+def _one_sided_diagnosis(person: pd.Series, rng: np.random.Generator, week: int, code: str, description: str) -> dict:
+    """A diagnosis on a day of `week` and one side, drawn in that order."""
+    day = int(rng.integers(0, 7))
+    return _diagnosis(person, week, day, str(rng.choice(["right", "left"])), code, description)
+
+
 def diagnoses_rows(cfg: dict, person: pd.Series) -> list[dict]:
     """The Achilles diagnosis of a case; a diagnosis that explains a foot/ankle/shin complaint for some
     complainers; an unrelated diagnosis (knee, hip, back) for others."""
@@ -399,29 +405,11 @@ def diagnoses_rows(cfg: dict, person: pd.Series) -> list[dict]:
             participant_rng(cfg["seed"], int(person["index"]), STREAM_REPORTS), cfg["follow_up_weeks"]
         )
         week = min(cfg["follow_up_weeks"], first + int(rng.integers(0, 3)))
-        rows.append(
-            _diagnosis(
-                person,
-                week,
-                int(rng.integers(0, 7)),
-                str(rng.choice(["right", "left"])),
-                EXPLAINING_CODE[region],
-                "musculoskeletal diagnosis",
-            )
-        )
+        rows.append(_one_sided_diagnosis(person, rng, week, EXPLAINING_CODE[region], "musculoskeletal diagnosis"))
     if person["other_diagnosis"]:
         week = int(rng.integers(1, cfg["follow_up_weeks"] + 1))
         code = str(rng.choice(OTHER_DIAGNOSES))
-        rows.append(
-            _diagnosis(
-                person,
-                week,
-                int(rng.integers(0, 7)),
-                str(rng.choice(["right", "left"])),
-                code,
-                "other musculoskeletal diagnosis",
-            )
-        )
+        rows.append(_one_sided_diagnosis(person, rng, week, code, "other musculoskeletal diagnosis"))
     return rows
 
 
