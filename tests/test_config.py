@@ -119,3 +119,14 @@ def test_bad_config_names_the_key_and_what_is_allowed():
     assert "shard_size: 0 is less than the minimum of 1; allowed: type integer, minimum 1" in message
     assert "study.timezone: missing (required)" in message
     assert "'shard_sise' was unexpected" in message
+
+
+def test_shares_of_the_simulated_labs_cannot_exceed_one():
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    config["simulate"]["second_lab_fraction"], config["simulate"]["marker_lab_fraction"] = 0.9, 0.2
+    config["biomechanics"]["model"] = "everything"
+    with pytest.raises(ConfigError) as error:
+        validate_config(config, SCHEMA)
+    message = str(error.value)
+    assert "second_lab_fraction + marker_lab_fraction is 1.1; the labs' shares cannot exceed 1" in message
+    assert "biomechanics.model: 'everything' is not one of ['precomputed', 'cgm10', 'auto']" in message

@@ -44,9 +44,20 @@ def validate_config(config: dict, schema_path: str | Path) -> None:
     """Raise ConfigError listing every problem, one per line, keys in config order."""
     schema = load_schema(schema_path)
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config), key=lambda e: list(map(str, e.path)))
-    if errors:
-        lines = "\n  ".join(describe(e) for e in errors)
-        raise ConfigError(f"config does not match {schema_path}:\n  {lines}")
+    lines = [describe(e) for e in errors] + cross_field_problems(config)
+    if lines:
+        raise ConfigError(f"config does not match {schema_path}:\n  " + "\n  ".join(lines))
+
+
+def cross_field_problems(config: dict) -> list[str]:
+    """What no single key's schema can say."""
+    simulate = config.get("simulate", {}) if isinstance(config.get("simulate"), dict) else {}
+    shares = [simulate.get(k, 0.0) for k in ("second_lab_fraction", "marker_lab_fraction")]
+    if all(isinstance(v, int | float) for v in shares) and sum(shares) > 1:
+        return [
+            f"simulate: second_lab_fraction + marker_lab_fraction is {sum(shares):g}; the labs' shares cannot exceed 1"
+        ]
+    return []
 
 
 def load_schema(schema_path: str | Path) -> dict:

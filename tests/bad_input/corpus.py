@@ -34,7 +34,8 @@ def build_study(root: Path, n: int = 4) -> list[str]:
         "no_wearable_fraction": 0.0,
         "runner_fraction": 1.0,
         "second_lab_fraction": 0.0,
-    }  # every participant has runs to damage, in run_01.c3d
+        "marker_lab_fraction": 0.0,
+    }  # every participant has runs with the lab's outputs to damage, in run_01.c3d
     truth, weekly = cohort.simulate_truth(cfg)
     root.mkdir(parents=True, exist_ok=True)
     cohort.participants_csv(truth).to_csv(root / "participants.csv", index=False)

@@ -267,12 +267,30 @@ def plate_stance(trial: Trial, plate: Plate, settings: StanceSettings) -> dict |
             f"missing signal(s) {', '.join(missing)}: in the file under no known name "
             "(biomechanics.signal_names maps a lab's own labels)"
         )
+    if side and not row["qc_reason"] and trial.model_source == "cgm10":
+        row["qc_reason"] = computed_gap_reason(trial, side, stance_frames)
     if side:
         first = int(loaded[0]) if len(loaded) else start
         # the foot axis comes from mid-stance, when the foot is flat; at contact it is still decelerating
         row["strike_index_pct"] = strike_index(trial, side, plate.cop_mm[:2, first], analog_to_frame(trial, mid))
         row.update(stance_peaks(trial, side, analog_to_frame(trial, start), analog_to_frame(trial, end - 1)))
     return row
+
+
+def computed_gap_reason(trial: Trial, side: str, frames: slice) -> str:
+    """A computed output undefined inside the stance (a marker gap longer than the gap filling reaches,
+    or both feet on the plate) would make its peak that of part of the stance: the stance is not valid."""
+    gaps = [
+        side + output
+        for output, _, _ in PEAK_DEFINITIONS.values()
+        if side + output in trial.points and not np.isfinite(trial.points[side + output][:, frames]).all()
+    ]
+    if not gaps:
+        return ""
+    return (
+        f"gait model output(s) {', '.join(dict.fromkeys(gaps))} undefined during stance: a marker gap longer "
+        "than biomechanics.cgm.max_gap_frames, or both feet on the plate"
+    )
 
 
 def unusable_plate_row(plate: Plate) -> dict:

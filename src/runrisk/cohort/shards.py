@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from runrisk.biomech.cgm import Subject
 from runrisk.biomech.conventions import to_documented_convention
+from runrisk.biomech.gait_model import ModelSettings, calibrated, computes, is_static, with_model_outputs
 from runrisk.biomech.signals import names_for_lab, resolve_signals
 from runrisk.biomech.stances import PEAK_NAMES, StanceSettings, extract_stances
 from runrisk.errors import InputError
@@ -43,6 +46,7 @@ TRIAL_COLUMNS = [
     "plate_types",
     "n_events",
     "has_model_outputs",
+    "model_source",
     "signal_labels",
     "n_stances",
     "n_valid_stances",
@@ -58,6 +62,7 @@ STANCE_COLUMNS = [
     "peak_vgrf_n",
     "strike_index_pct",
     *PEAK_NAMES,
+    "model_source",
     "qc_reason",
 ]
 
@@ -73,13 +78,56 @@ def shard_participants(
     return valid.loc[[m for m in members if m in valid.index]]
 
 
-def load_trial(path: Path, participant: pd.Series, settings: dict) -> Trial:
-    """One trial file with its signals under canonical names, in the documented convention."""
-    lab = participant.get("lab", "")
+def load_trial(path: Path, participant: pd.Series, settings: dict, calibration: Calibration | None = None) -> Trial:
+    """One trial file with its signals under canonical names, in the documented convention, its joint
+    angles and moments from the lab's model or computed from its markers (biomechanics.model)."""
+    trial = read_signals(path, participant, settings)
+    trial = to_documented_convention(
+        trial, convention_of(participant.get("lab", ""), settings), participant["body_mass_kg"]
+    )
+    model = ModelSettings.from_config(settings)
+    if computes(trial, model):
+        subject = calibration.subject() if calibration is not None else None
+        return with_model_outputs(trial, participant, model, subject)
+    return replace(trial, model_source="file" if trial.angle_labels or trial.moment_labels else "")
+
+
+def read_signals(path: Path, participant: pd.Series, settings: dict) -> Trial:
     is_c3d = path.suffix.lower() == ".c3d"
     trial = read_trial(path) if is_c3d else read_visual3d(path, settings["visual3d_rate_hz"])
-    trial = resolve_signals(trial, names_for_lab(settings, lab))
-    return to_documented_convention(trial, convention_of(lab, settings), participant["body_mass_kg"])
+    return resolve_signals(trial, names_for_lab(settings, participant.get("lab", "")))
+
+
+class Calibration:
+    """A participant's static trial, read and calibrated the first time a trial needs the gait model
+    (a lab whose files carry their own outputs never needs it)."""
+
+    def __init__(self, statics: list[tuple[Path, str]], participant: pd.Series, settings: dict, raw_id: str):
+        self.statics, self.participant, self.settings, self.raw_id = statics, participant, settings, raw_id
+        self._subject: Subject | None = None
+
+    def subject(self) -> Subject | None:
+        """The calibrated subject; None without a static trial (the trial's PROCESSING offsets then)."""
+        if self._subject is None and self.statics:
+            path, label = self.statics[0]
+            try:
+                static = read_signals(path, self.participant, self.settings)
+                self._subject = calibrated(static, self.participant, ModelSettings.from_config(self.settings))
+            except InputError as error:
+                raise relabelled(error, label, self.raw_id) from error
+        return self._subject
+
+
+def split_statics(paths: list[tuple[Path, str]], settings: dict) -> tuple[list, list]:
+    """(static trials, the others) by biomechanics.static_pattern on the file name."""
+    pattern = settings.get("static_pattern", "static|cal")
+    statics = [(p, label) for p, label in paths if is_static(p, pattern)]
+    return statics, [(p, label) for p, label in paths if (p, label) not in statics]
+
+
+def static_trial_row(participant: pd.Series, label: str) -> dict:
+    """A static trial in the trials table: it calibrates, it has no stances."""
+    return {"participant_id": participant["participant_id"], "trial": label, "model_source": "static"}
 
 
 def convention_of(lab: str, settings: dict) -> str:
@@ -93,9 +141,12 @@ def participant_stances(
     paths = labelled_files(raw_dir, raw_id, TRIAL_KINDS)
     if not paths:
         log.warning("participant %s: no trial files under %s/{%s}/%s", raw_id, raw_dir, ",".join(TRIAL_KINDS), raw_id)
-    for path, label in paths:
+    statics, dynamics = split_statics(paths, settings)
+    calibration = Calibration(statics, participant, settings, raw_id)
+    trial_rows += [static_trial_row(participant, label) for _, label in statics]
+    for path, label in dynamics:
         try:
-            trial = load_trial(path, participant, settings)
+            trial = load_trial(path, participant, settings, calibration)
         except InputError as error:  # file readers know the file; its label and the participant are known here
             raise relabelled(error, label, raw_id) from error
         try:
@@ -113,7 +164,7 @@ def participant_stances(
                 "n_valid_stances": sum(s["qc_reason"] == "" for s in stances),
             }
         )
-        stance_rows += [{**key, **stance} for stance in stances]
+        stance_rows += [{**key, **stance, "model_source": trial.model_source} for stance in stances]
     return stance_rows, trial_rows
 
 
@@ -258,12 +309,13 @@ def first_readable_trial(
             continue
         participant = participants.loc[raw_id]
         try:
-            files = labelled_files(raw_dir, raw_id, TRIAL_KINDS)
+            statics, dynamics = split_statics(labelled_files(raw_dir, raw_id, TRIAL_KINDS), settings)
         except InputError:
             continue
-        for path, label in files:
+        calibration = Calibration(statics, participant, settings, raw_id)
+        for path, label in dynamics:
             try:
-                trial = load_trial(path, participant, settings)
+                trial = load_trial(path, participant, settings, calibration)
                 return participant, label, trial, extract_stances(trial, stance_settings)
             except InputError as error:
                 log.info("QC figure: %s of %s skipped (%s)", label, participant["participant_id"], error.reason)

@@ -201,7 +201,10 @@ def read_trial(path: str | Path) -> Trial:
         scale = POSITION_TO_MM[unit]
         corners = np.asarray(platform["corners"]) * scale
         cop = np.asarray(platform["center_of_pressure"]) * scale
-        plates.append(Plate(i, np.asarray(platform["force"]), cop, corners, plate_type=plate_types[i]))
+        free = np.asarray(platform["Tz"])[2] if "Tz" in platform else None
+        plates.append(
+            Plate(i, np.asarray(platform["force"]), cop, corners, plate_type=plate_types[i], free_moment_nmm=free)
+        )
     point_rate = float(point_group["RATE"]["value"][0])
     first_frame = int(c3d["header"]["points"]["first_frame"])
     # frames from the header: a file may hold no markers (rotations or analogs only) and still have them
@@ -219,4 +222,17 @@ def read_trial(path: str | Path) -> Trial:
         events=_events(params, first_frame, point_rate, n_frames),
         source_format="c3d",
         manufacturer=vendor_of(_first_string(params.get("MANUFACTURER", {}), "COMPANY", "")),
+        processing=processing_values(params),
     )
+
+
+def processing_values(params: dict) -> dict[str, float]:
+    """The PROCESSING group's numbers (Vicon's subject measurements: Bodymass, RLegLength, ...)."""
+    values = {}
+    for name, entry in params.get("PROCESSING", {}).items():
+        if name.startswith("__") or not isinstance(entry, dict):
+            continue
+        value = np.asarray(entry.get("value", [])).ravel()
+        if value.size and np.issubdtype(value.dtype, np.number):
+            values[name] = float(value[0])
+    return values

@@ -20,6 +20,7 @@ class Plate:
     corners_mm: np.ndarray | None = None  # (3, 4) plate outline, when the file gives it
     side_hint: str = ""  # "R"/"L" for per-foot signals (instrumented treadmills), else ""
     plate_type: int | None = None
+    free_moment_nmm: np.ndarray | None = None  # (n,) moment about the vertical at the COP, on the foot
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Trial:
     manufacturer: str = ""
     frames: int | None = None  # as the file states it; None: the length of the signals
     signal_labels: dict[str, str] = field(default_factory=dict)  # canonical name -> the file's label
+    processing: dict[str, float] = field(default_factory=dict)  # C3D PROCESSING: subject measurements
+    model_source: str = ""  # "file" (the lab's model outputs), "cgm10" (computed here) or "" (none)
 
     @property
     def n_frames(self) -> int:
@@ -63,5 +66,6 @@ class Trial:
             "plate_types": ",".join(str(p.plate_type) for p in self.plates if p.plate_type is not None),
             "n_events": len(self.events),
             "has_model_outputs": bool(self.angle_labels or self.moment_labels),
+            "model_source": self.model_source,
             "signal_labels": "; ".join(f"{c}={label}" for c, label in sorted(self.signal_labels.items())),
         }

@@ -19,6 +19,7 @@ from pathlib import Path
 import ezc3d
 import numpy as np
 
+from runrisk.simulate import skeleton
 from runrisk.simulate.cohort import PEAK_NAMES, STREAM_TRIALS, participant_rng
 
 POINT_RATE = 200
@@ -33,6 +34,8 @@ MODEL_OUTPUTS = ("AnkleAngles", "KneeAngles", "HipAngles", "AnkleMoment", "KneeM
 COP_TRAVEL_MM = 12.0  # lateral at contact to medial at toe-off, across the foot's axis
 MARKER_GAP_FRAMES = (3, 8)  # an occlusion during swing, shorter than the filter's reach
 LAB_B = "gait_lab_b"  # Visual3D's convention, its marker names, upper-case file names
+LAB_C = "gait_lab_c"  # markers, plates and measurements only: the study computes the model (skeleton.py)
+SWING_KNEE_FLEXION_DEG = 70.0
 MARKER_LABELS = {"gait_lab_a": {"HEE": "HEE", "TOE": "TOE"}, LAB_B: {"HEE": "_HEEL", "TOE": "_MT2"}}
 
 
@@ -137,10 +140,18 @@ def force_plate_analogs(stance: Stance, t: np.ndarray, person: dict, rng: np.ran
     lateral = np.array([axis[1], -axis[0]]) / np.hypot(*axis) * (1 if stance.side == "R" else -1)
     travel = COP_TRAVEL_MM * (0.5 - np.clip(tau, 0, 1))
     cop = stance.heel_mm[:2, None] + frac * axis[:, None] + lateral[:, None] * travel
-    centre = np.array(PLATE_CENTRES_MM[stance.plate])[:, None]
-    dx, dy = cop - centre
+    return plate_channels(np.vstack([gx, gy, gz]), cop, stance.plate, rng)
+
+
+def plate_channels(force: np.ndarray, cop_xy: np.ndarray, plate: int, rng: np.random.Generator) -> np.ndarray:
+    """Six Type-2 channels (Fx, Fy, Fz, Mx, My, Mz) in the plate frame (N, Nmm) of the force on the foot
+    (3, n) applied at cop_xy (2, n) on the plate's surface, with amplifier noise."""
+    gx, gy, gz = force
+    centre = np.array(PLATE_CENTRES_MM[plate])[:, None]
+    dx, dy = cop_xy - centre
     c = PLATE_ORIGIN_Z_MM
-    channels = np.vstack([gx, -gy, -gz, dy * gz + c * gy, c * gx + dx * gz, np.zeros_like(gz)])
+    # Mz about the plate's origin for a load with no free moment about the vertical at the COP
+    channels = np.vstack([gx, -gy, -gz, dy * gz + c * gy, c * gx + dx * gz, dy * gx - dx * gy])
     noise = rng.normal(0, 1, channels.shape) * np.array([0.5, 0.5, 1.0, 50, 50, 20])[:, None]
     return channels + noise
 
@@ -204,25 +215,38 @@ def build_trial(person: dict, rng: np.random.Generator, trial_sd_fraction: float
             points.append(waves[output])
             model_labels["MOMENTS" if output.endswith("Moment") else "ANGLES"].append(label)
 
-    c3d = ezc3d.c3d()
-    c3d["parameters"]["POINT"]["RATE"]["value"] = [POINT_RATE]
-    c3d["parameters"]["POINT"]["LABELS"]["value"] = tuple(labels)
-    c3d["parameters"]["POINT"]["UNITS"]["value"] = ["mm"]
-    data = np.ones((4, len(labels), n_frames))
-    data[:3] = np.stack(points, axis=1)
-    c3d["data"]["points"] = data
+    c3d = trial_c3d(labels, points, n_frames)
     c3d.add_parameter("POINT", "ANGLES", model_labels["ANGLES"])
     c3d.add_parameter("POINT", "MOMENTS", model_labels["MOMENTS"])
     c3d.add_parameter("POINT", "ANGLE_UNITS", ["deg"])
     c3d.add_parameter("POINT", "MOMENT_UNITS", ["Nm/kg" if lab == LAB_B else "Nmm/kg"])
 
+    add_plates(c3d, np.vstack([force_plate_analogs(s, t_analog, person, rng) for s in stances]))
+    c3d.add_parameter("PROCESSING", "Bodymass", np.array([person["body_mass_kg"]]))
+    return c3d
+
+
+def trial_c3d(labels: list[str], points: list[np.ndarray], n_frames: int) -> ezc3d.c3d:
+    """A C3D with these points ((3, n) each, mm) at POINT_RATE and an anonymous subject."""
+    c3d = ezc3d.c3d()
+    c3d["parameters"]["POINT"]["RATE"]["value"] = [POINT_RATE]
+    c3d["parameters"]["POINT"]["LABELS"]["value"] = tuple(labels)
+    c3d["parameters"]["POINT"]["UNITS"]["value"] = ["mm"]
+    data = np.ones((4, len(labels), n_frames))
+    if labels:
+        data[:3] = np.stack(points, axis=1)
+    c3d["data"]["points"] = data
+    c3d.add_parameter("SUBJECTS", "NAMES", ["anonymous"])
+    return c3d
+
+
+def add_plates(c3d: ezc3d.c3d, analogs: np.ndarray) -> None:
+    """Two Type-2 plates whose twelve channels are analogs (12, n) at ANALOG_RATE."""
     analog_labels = [f"{ch}{p + 1}" for p in range(2) for ch in ("Fx", "Fy", "Fz", "Mx", "My", "Mz")]
     c3d["parameters"]["ANALOG"]["RATE"]["value"] = [ANALOG_RATE]
     c3d["parameters"]["ANALOG"]["LABELS"]["value"] = tuple(analog_labels)
     c3d["parameters"]["ANALOG"]["UNITS"]["value"] = ["N", "N", "N", "Nmm", "Nmm", "Nmm"] * 2
-    analogs = np.vstack([force_plate_analogs(s, t_analog, person, rng) for s in stances])
     c3d["data"]["analogs"] = analogs[None, :, :]
-
     _set_int_parameter(c3d, "FORCE_PLATFORM", "USED", np.array([2]))
     _set_int_parameter(c3d, "FORCE_PLATFORM", "TYPE", np.array([2, 2]))
     _set_int_parameter(c3d, "FORCE_PLATFORM", "ZERO", np.array([1, 0]))
@@ -230,8 +254,136 @@ def build_trial(person: dict, rng: np.random.Generator, trial_sd_fraction: float
     c3d.add_parameter("FORCE_PLATFORM", "CORNERS", corners)
     c3d.add_parameter("FORCE_PLATFORM", "ORIGIN", np.array([[0.0, 0.0], [0.0, 0.0], [PLATE_ORIGIN_Z_MM] * 2]))
     _set_int_parameter(c3d, "FORCE_PLATFORM", "CHANNEL", np.arange(1, 13).reshape(2, 6).T)
-    c3d.add_parameter("SUBJECTS", "NAMES", ["anonymous"])
-    c3d.add_parameter("PROCESSING", "Bodymass", np.array([person["body_mass_kg"]]))
+
+
+def build_marker_trial(
+    person: dict, rng: np.random.Generator, trial_sd_fraction: float, biomech_cfg: dict
+) -> ezc3d.c3d:
+    """gait_lab_c's trial: Plug-in Gait markers from a skeleton, plates whose load makes the model's
+    moments follow the person's curves, measurements in PROCESSING, no model outputs (skeleton.py)."""
+    stances = trial_stances(person, rng, trial_sd_fraction, biomech_cfg)
+    n_frames = int(TRIAL_SECONDS * POINT_RATE)
+    t_point = np.arange(n_frames) / POINT_RATE
+    t_analog = np.arange(n_frames * ANALOG_RATE // POINT_RATE) / ANALOG_RATE
+    body = skeleton.Body(person["height_cm"] * 10, person["body_mass_kg"])
+    subject = body.subject()
+    chains, plants, targets, angle_sets = {}, [], {}, {}
+    for stance in stances:
+        tau = (t_point - stance.t_contact) / stance.duration
+        waves = model_waveforms(tau, stance.peaks)
+        angles = {joint: waves[f"{joint}Angles"].T for joint in ("Hip", "Knee", "Ankle")}
+        angles["Knee"][:, 0] += swing_knee_flexion(tau)
+        angle_sets[stance.side] = (angles, (tau >= 0) & (tau <= 1))
+        targets[stance.side] = {"ankle": waves["AnkleMoment"][1] / 1000, "knee": waves["KneeMoment"][0] / 1000}
+    speed, start_y = running_line(stances, angle_sets, body, subject, t_point)
+    for stance in stances:
+        angles, inside = angle_sets[stance.side]
+        landing = landing_spot(stance, body)
+        wanted = landing[1] - (start_y + speed * t_point)
+        angles["Hip"] = skeleton.planting_hip_flexion(stance.side, angles, inside, wanted, body, subject, POINT_RATE)
+        chains[stance.side] = skeleton.leg_chain(stance.side, angles, body, subject)
+        plants.append((inside, landing, chains[stance.side].ankle))
+    paths = skeleton.markers(chains, skeleton.pelvis_path(plants, t_point, POINT_RATE), body)
+    channels = [
+        solved_plate_channels(stance, paths, targets[stance.side], person, subject, t_point, t_analog, rng)
+        for stance in stances
+    ]
+    labels = list(paths)
+    first_contact = int(stances[0].t_contact * POINT_RATE)
+    gap = int(rng.integers(0, len(labels))) if rng.random() < 0.3 else -1
+    points = []
+    for i, label in enumerate(labels):
+        path = paths[label].T + rng.normal(0, 0.05, (3, n_frames))
+        points.append(occluded(path, rng, first_contact) if i == gap else path)
+    c3d = trial_c3d(labels, points, n_frames)
+    add_plates(c3d, np.vstack(channels))
+    for name, value in body.processing().items():
+        c3d.add_parameter("PROCESSING", name, np.array([value]))
+    return c3d
+
+
+def landing_spot(stance: Stance, body) -> np.ndarray:
+    """Where the stance foot's ankle centre stands: above the heel's spot on the plate."""
+    return np.array([stance.heel_mm[0], stance.heel_mm[1] + 40.0, skeleton.ANKLE_HEIGHT_PER_HEIGHT * body.height_mm])
+
+
+def running_line(stances: list[Stance], angle_sets: dict, body, subject, t_point: np.ndarray) -> tuple[float, float]:
+    """Pelvis speed and start (y = start + speed t) that bring each foot's ankle over its landing spot
+    at mid-stance with the written hip flexion there."""
+    rows, rhs = [], []
+    for stance in stances:
+        angles, inside = angle_sets[stance.side]
+        middle = int(np.flatnonzero(inside)[len(np.flatnonzero(inside)) // 2])
+        relative = skeleton.ankle_forward(stance.side, angles, body, subject)[middle]
+        rows.append([1.0, t_point[middle]])
+        rhs.append(landing_spot(stance, body)[1] - relative)
+    start_y, speed = np.linalg.lstsq(np.array(rows), np.array(rhs), rcond=None)[0]
+    return float(speed), float(start_y)
+
+
+def swing_knee_flexion(tau: np.ndarray) -> np.ndarray:
+    """Extra knee flexion away from stance (0 inside it, smooth at its edges) that lifts the swing foot."""
+    away = np.clip(np.maximum(-tau, tau - 1), 0, None)
+    return SWING_KNEE_FLEXION_DEG * (1 - np.exp(-((away / 0.5) ** 2)))
+
+
+def solved_plate_channels(
+    stance: Stance,
+    paths: dict[str, np.ndarray],
+    targets: dict[str, np.ndarray],
+    person: dict,
+    subject,
+    t_point: np.ndarray,
+    t_analog: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """The stance's plate channels: vertical force and COP along the foot as the other labs', the COP's
+    offset across the foot and the braking force solved for the model's moments, then resampled."""
+    side, body_weight = stance.side, person["body_mass_kg"] * GRAVITY
+    tau = (t_point - stance.t_contact) / stance.duration
+    inside = (tau >= 0) & (tau <= 1)
+    mid = int(np.flatnonzero(inside)[len(np.flatnonzero(inside)) // 2])
+    heel, toe = paths[f"{side}HEE"][mid, :2], paths[f"{side}TOE"][mid, :2]
+    axis = toe - heel
+    outward = 1.0 if side == "R" else -1.0
+    across = np.array([axis[1], -axis[0], 0.0]) / np.hypot(*axis) * outward
+    frac = cop_fraction(tau, person["strike_index"])
+    cop = np.column_stack([heel[0] + frac * axis[0], heel[1] + frac * axis[1], np.zeros_like(tau)])
+    force = np.column_stack(
+        [
+            np.where(inside, 0.05 * np.sin(np.pi * np.clip(tau, 0, 1)), 0.0) * body_weight,
+            np.zeros_like(tau),
+            grf_bw(tau, person["strike_index"]) * body_weight,
+        ]
+    )
+    solved = skeleton.solve_ground(
+        side, paths, skeleton.Ground(inside, force, cop), across, targets, subject, POINT_RATE
+    )
+    tau_analog = (t_analog - stance.t_contact) / stance.duration
+    inside_analog = (tau_analog >= 0) & (tau_analog <= 1)
+    gz = grf_bw(tau_analog, person["strike_index"]) * body_weight
+    gx = np.where(inside_analog, 0.05 * np.sin(np.pi * np.clip(tau_analog, 0, 1)), 0.0) * body_weight
+    gy = np.where(inside_analog, np.interp(t_analog, t_point, np.where(inside, solved.force[:, 1], 0.0)), 0.0)
+    cop_xy = np.vstack([np.interp(t_analog, t_point, solved.cop[:, k]) for k in (0, 1)])
+    return plate_channels(np.vstack([gx, gy, gz]), cop_xy, stance.plate, rng)
+
+
+def build_static_trial(person: dict, rng: np.random.Generator) -> ezc3d.c3d:
+    """gait_lab_c's static trial: standing with every joint angle zero, feet flat, half a second."""
+    body = skeleton.Body(person["height_cm"] * 10, person["body_mass_kg"])
+    subject = body.subject()
+    n_frames = POINT_RATE // 2
+    zero = {joint: np.zeros((n_frames, 3)) for joint in ("Hip", "Knee", "Ankle")}
+    chains = {side: skeleton.leg_chain(side, zero, body, subject) for side in ("L", "R")}
+    height = skeleton.ANKLE_HEIGHT_PER_HEIGHT * body.height_mm
+    origin = np.array([0.0, 300.0, height]) - chains["R"].ankle * np.array([0.0, 1.0, 1.0])
+    paths = skeleton.markers(chains, origin, body)
+    labels = list(paths)
+    points = [paths[label].T + rng.normal(0, 0.2, (3, n_frames)) for label in labels]
+    c3d = trial_c3d(labels, points, n_frames)
+    add_plates(c3d, rng.normal(0, 0.5, (12, n_frames * ANALOG_RATE // POINT_RATE)))
+    for name, value in body.processing().items():
+        c3d.add_parameter("PROCESSING", name, np.array([value]))
     return c3d
 
 
@@ -243,10 +395,15 @@ def write_trials(
     person = {**person, **asymmetry}
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
+    lab = person.get("lab")
     for trial in range(1, n_trials + 1):
-        path = out_dir / (f"RUN_{trial:02d}.C3D" if person.get("lab") == LAB_B else f"run_{trial:02d}.c3d")
+        path = out_dir / (f"RUN_{trial:02d}.C3D" if lab == LAB_B else f"run_{trial:02d}.c3d")
         written = path.with_name(path.stem + ".c3d")  # ezc3d appends .c3d to any other extension
-        build_trial(person, rng, trial_sd_fraction, biomech_cfg).write(str(written))
+        build = build_marker_trial if lab == LAB_C else build_trial
+        build(person, rng, trial_sd_fraction, biomech_cfg).write(str(written))
         written.rename(path)
         paths.append(path)
+    if lab == LAB_C:
+        paths.append(out_dir / "static_01.c3d")
+        build_static_trial(person, rng).write(str(paths[-1]))
     return paths

@@ -100,8 +100,18 @@ def draw_person(cfg: dict, index: int) -> dict:
         person[name] = float(rng.normal(pop["mean"], pop["sd"]))
     person["contact_time_s"] = float(rng.uniform(0.22, 0.29))
     person["has_trials"] = bool(rng.random() >= cfg["missing_biomechanics_fraction"])
-    person["lab"] = "gait_lab_b" if rng.random() < cfg["second_lab_fraction"] else "gait_lab_a"
+    person["lab"] = lab_of(rng.random(), cfg)
     return person
+
+
+def lab_of(draw: float, cfg: dict) -> str:
+    """gait_lab_b (Visual3D), gait_lab_c (markers only: the study computes the gait model) or gait_lab_a,
+    from one uniform draw, so that adding a lab moves no other random number."""
+    if draw < cfg["second_lab_fraction"]:
+        return "gait_lab_b"
+    if draw < cfg["second_lab_fraction"] + cfg.get("marker_lab_fraction", 0.0):
+        return "gait_lab_c"
+    return "gait_lab_a"
 
 
 @dataclass(frozen=True)
