@@ -37,6 +37,7 @@ include: "workflow/rules/outcomes.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/provenance.smk"
+include: "workflow/rules/screening.smk"
 
 
 # one-second jobs: on a cluster they run beside the scheduler instead of waiting in the queue
@@ -53,6 +54,7 @@ localrules:
     weekly_volume_figure,
     report_tables,
     power,
+    screen,
 
 
 onsuccess:

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from workflow_runner import ROOT, copy_workflow, run_snakemake
 
-from runrisk.report.provenance import audit
+from runrisk.report.provenance import audit, code_revision
 from runrisk.report.provenance import main as audit_main
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
@@ -59,6 +59,16 @@ def test_manifest_records_inputs_outputs_code_and_versions(small_run):
     assert "Snakefile" in manifest["code"] and "src/runrisk/stats/firth.py" in manifest["code"]
     assert {"python", "snakemake", "ezc3d", "lifelines", "statsmodels"} <= set(manifest["software"])
     assert "node" not in json.dumps(manifest["platform"]).lower()  # no host name
+    assert manifest["code_revision"] == {"commit": "unknown", "dirty": None}  # the study copy is no git checkout
+
+
+def test_the_code_revision_is_the_checkouts_commit_and_says_whether_it_was_changed(tmp_path):
+    revision = code_revision(ROOT)
+    if (ROOT / ".git").exists():  # CI runs from a clone
+        assert re.fullmatch(r"[0-9a-f]{40}", revision["commit"]) and isinstance(revision["dirty"], bool)
+    else:
+        assert revision == {"commit": "unknown", "dirty": None}
+    assert code_revision(tmp_path) == {"commit": "unknown", "dirty": None}
 
 
 def test_audit_reports_exactly_what_was_tampered_with(small_run, tmp_path):

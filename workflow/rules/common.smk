@@ -127,3 +127,19 @@ def final_outputs():
             else:
                 paths.append(str(path))
     return sorted(paths)
+
+
+def screening_runners():
+    """Runner folders (each with runner.yaml) under screening.runners_dir; with the embedded default and no
+    folder configured, one example runner cut from the synthetic cohort."""
+    folder = config["screening"]["runners_dir"]
+    if folder:
+        return sorted(glob_wildcards(f"{folder}/{{runner}}/runner.yaml").runner)
+    return ["example"] if SIMULATED else []
+
+
+def runner_folder(wildcards):
+    folder = config["screening"]["runners_dir"]
+    if folder:
+        return f"{folder}/{wildcards.runner}"
+    return rules.example_runner.output.folder

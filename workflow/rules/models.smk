@@ -217,3 +217,30 @@ rule montecarlo_summary:
 rule power:
     input:
         rules.montecarlo_summary.output,
+
+
+rule screening_model:
+    input:
+        analysis=rules.outcomes.output.analysis,
+        firth="results/models/firth.parquet",
+        validation=rules.validate_model.output.summary,
+    output:
+        model="results/models/screening_model.json",
+    log:
+        "logs/models/screening_model.log",
+    benchmark:
+        "benchmarks/runs/screening_model.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        terms=config["models"]["terms"],
+        code_root=workflow.basedir,
+        definition=(
+            f"physician-confirmed diagnosis ({', '.join(config['outcomes']['case_icd10'])}) "
+            f"within {config['exposure']['follow_up_weeks']} weeks of the lab session"
+        ),
+    script:
+        "../../scripts/screening_model.py"

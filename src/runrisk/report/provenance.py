@@ -7,6 +7,7 @@ import argparse
 import hashlib
 import json
 import platform
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -92,6 +93,25 @@ def raw_inputs(raw_dir: Path, workdir: Path) -> dict[str, Path]:
     return named
 
 
+def code_revision(code_root: Path) -> dict:
+    """The git commit of the code that ran and whether it differed from that commit (tracked files
+    changed): {"commit": "unknown", "dirty": None} outside a git checkout or without git."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(code_root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "-C", str(code_root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": "unknown", "dirty": None}
+    return {"commit": commit, "dirty": bool(status.strip())}
+
+
 def software_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in LIBRARIES:
@@ -107,6 +127,7 @@ def build_manifest(config: dict, inputs: dict[str, Path], outputs: list, code_ro
     return {
         "config_sha256": canonical_config_hash(config),
         "config": config,
+        "code_revision": code_revision(code_root),
         "software": software_versions(),
         "platform": {
             "system": platform.system(),

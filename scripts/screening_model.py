@@ -1,0 +1,53 @@
+"""Write results/models/screening_model.json: what one runner's screening page needs from the study."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from runrisk import scriptio
+from runrisk.io.tables import read_table
+from runrisk.report.provenance import canonical_config_hash, code_revision
+from runrisk.stats import screening
+from runrisk.stats.terms import Term
+
+
+def corrected_slope(validation: pd.DataFrame) -> float:
+    """The optimism-corrected calibration slope of the validated model; 1 (no shrinkage) when the model
+    could not be validated."""
+    row = validation[(validation["metric"] == "calibration_slope") & (validation["status"] == "fitted")]
+    return float(row["corrected"].iloc[0]) if len(row) else 1.0
+
+
+def main(snakemake):
+    config = dict(snakemake.config)
+    terms = [Term.from_config(entry) for entry in snakemake.params.terms]
+    analysis = read_table(snakemake.input.analysis)
+    revision = code_revision(Path(snakemake.params.code_root))
+    study = {
+        "name": config["study"]["name"],
+        "synthetic": bool(config["simulate"]["enabled"]),
+        "config_sha256": canonical_config_hash(config),
+        "code_commit": revision["commit"],
+        "code_dirty": revision["dirty"],
+        "primary_limb": config["biomechanics"]["primary_limb"],
+    }
+    settings = {
+        "biomechanics": config["biomechanics"],
+        "wearables": config["wearables"],
+        "exposure": config["exposure"],
+        "timezone": config["study"]["timezone"],
+    }
+    document = screening.build(
+        analysis,
+        terms,
+        read_table(snakemake.input.firth),
+        corrected_slope(read_table(snakemake.input.validation)),
+        study,
+        settings,
+        snakemake.params.definition,
+    )
+    Path(snakemake.output.model).write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+
+
+scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -1,0 +1,247 @@
+"""One runner's screening page (runrisk.report.screen) and the model file it reads (runrisk.stats.screening)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from scipy.special import expit
+from workflow_runner import SCHEMA, schema_defaults
+
+from runrisk.config import complete_config
+from runrisk.errors import InputError
+from runrisk.report import screen
+from runrisk.simulate import c3d_writer, cohort, fitbit_writer
+from runrisk.stats import screening
+from runrisk.stats.screening import ScreeningModelError
+from runrisk.stats.terms import Term
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = complete_config(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), SCHEMA)
+TERMS = [Term.from_config(entry) for entry in CONFIG["models"]["terms"]]
+
+
+def analysis_frame(n: int = 400, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "mean_weekly_km": rng.gamma(4, 5, n),
+            "ankle_external_rotation_peak": rng.normal(12, 4, n),
+            "ankle_inversion_moment_peak": rng.normal(0.25, 0.08, n),
+            "strike_index_pct": rng.uniform(0, 70, n),
+            "age": rng.uniform(18, 65, n),
+            "female": rng.integers(0, 2, n).astype(float),
+        }
+    )
+    lp = -3.5 + 0.05 * (frame["mean_weekly_km"] - 20) - 0.2 * (frame["ankle_external_rotation_peak"] - 12)
+    frame["status"] = np.where(rng.random(n) < expit(lp), "case", "control")
+    return frame
+
+
+def firth_table(frame: pd.DataFrame) -> pd.DataFrame:
+    from runrisk.stats.models import fit_firth
+
+    return fit_firth(frame, TERMS)
+
+
+def write_model(path: Path) -> Path:
+    """A screening model file fitted to a 400-person frame drawn like the study's analysis table."""
+    frame = analysis_frame()
+    study = {
+        "name": "test cohort",
+        "synthetic": True,
+        "config_sha256": "0" * 64,
+        "code_commit": "abc",
+        "code_dirty": False,
+        "primary_limb": "R",
+    }
+    defaults = schema_defaults()
+    settings = {name: defaults[name] for name in ("biomechanics", "wearables", "exposure")}
+    settings["timezone"] = CONFIG["study"]["timezone"]
+    document = screening.build(frame, TERMS, firth_table(frame), 0.9, study, settings, "a definition")
+    path.write_text(json.dumps(document))
+    return path
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory) -> Path:
+    return write_model(tmp_path_factory.mktemp("model") / "screening_model.json")
+
+
+RUNNER_VALUES = {
+    "mean_weekly_km": 30.0,
+    "ankle_external_rotation_peak": 8.0,
+    "ankle_inversion_moment_peak": 0.2,
+    "strike_index_pct": 25.0,
+    "age": 35.0,
+    "female": 1.0,
+}
+
+
+def test_the_model_file_keeps_the_cohorts_risk_and_predicts_by_the_delta_method(model_file):
+    document = screening.load(model_file)
+    frame = analysis_frame()
+    rows = np.array([screening.scaled(document, row) for _, row in frame.iterrows()])
+    beta = np.array([document["intercept"], *(t["coefficient"] for t in document["terms"])])
+    cal = document["calibration"]
+    mean_risk = expit(cal["intercept"] + cal["slope"] * rows @ beta).mean()
+    assert mean_risk == pytest.approx((frame["status"] == "case").mean(), abs=1e-9)
+    risk = screening.predict(document, RUNNER_VALUES)
+    row = screening.scaled(document, RUNNER_VALUES)
+    se = np.sqrt(row @ np.asarray(document["covariance"]) @ row)
+    assert risk.standard_error == pytest.approx(se)
+    assert risk.risk == pytest.approx(expit(cal["intercept"] + cal["slope"] * row @ beta))
+    assert risk.low < risk.risk < risk.high
+    assert risk.high == pytest.approx(expit(cal["intercept"] + cal["slope"] * (row @ beta + 1.959964 * se)), rel=1e-6)
+    rotation = next(t for t in document["terms"] if t["column"] == "ankle_external_rotation_peak")
+    assert rotation["sign"] == -1 and rotation["divisor"] == pytest.approx(frame[rotation["column"]].std(ddof=1))
+    share_below = (frame["ankle_external_rotation_peak"] < 8.0).mean() * 100
+    assert screening.percentile(rotation, 8.0) == pytest.approx(share_below, abs=1.5)
+
+
+def test_a_changed_wrong_version_or_malformed_model_file_is_refused(model_file, tmp_path):
+    document = json.loads(model_file.read_text())
+    changed = {**document, "intercept": document["intercept"] + 1}
+    (tmp_path / "changed.json").write_text(json.dumps(changed))
+    with pytest.raises(ScreeningModelError, match="does not match its content_sha256"):
+        screening.load(tmp_path / "changed.json")
+    (tmp_path / "old.json").write_text(json.dumps({**document, "schema": "runrisk.screening_model/0"}))
+    with pytest.raises(ScreeningModelError, match="schema 'runrisk.screening_model/0'; this runrisk reads"):
+        screening.load(tmp_path / "old.json")
+    broken = {**document, "terms": [{**document["terms"][0], "percentiles": [1, 2]}]}
+    (tmp_path / "broken.json").write_text(json.dumps(broken))
+    with pytest.raises(ScreeningModelError, match="schema at terms.0.percentiles"):
+        screening.load(tmp_path / "broken.json")
+    (tmp_path / "text.json").write_text("not json")
+    with pytest.raises(ScreeningModelError, match="not a JSON screening model file"):
+        screening.load(tmp_path / "text.json")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"age": 7, "sex": "female", "body_mass_kg": 60}, "age: not a possible value"),
+        ({"age": 40, "sex": "x", "body_mass_kg": 60}, "sex: must be one of female, male"),
+        ({"age": 40, "sex": "male"}, "body_mass_kg: missing or not a number"),
+        ({"age": 40, "sex": "male", "body_mass_kg": 60, "name": "Jane"}, "unknown field"),
+    ],
+)
+def test_an_impossible_runner_yaml_is_refused_naming_the_field(tmp_path, fields, message):
+    (tmp_path / "runner.yaml").write_text(yaml.safe_dump(fields))
+    with pytest.raises(InputError, match=message) as caught:
+        screen.read_runner(tmp_path / "runner.yaml")
+    assert "Jane" not in str(caught.value) and " 7 " not in str(caught.value)
+
+
+def synthetic_runner(folder: Path, with_trials: bool = True, with_wearable: bool = True) -> dict:
+    cfg = {**CONFIG["simulate"], "n_participants": 6, "seed": 20250402}
+    truth, weekly = cohort.simulate_truth(cfg)
+    person = truth[truth["has_wearable"] & truth["has_trials"]].iloc[0].to_dict()
+    folder.mkdir(parents=True)
+    if with_trials:
+        c3d_writer.write_trials(person, folder, 2, cfg["seed"], cfg["trial_sd_fraction"], cfg["biomechanics"])
+    if with_wearable:
+        fitbit_writer.write_fitbit_export(person, weekly[weekly["raw_id"] == person["raw_id"]], folder, cfg["seed"])
+    sex = "female" if person["female"] else "male"
+    (folder / "runner.yaml").write_text(
+        yaml.safe_dump({"age": float(person["age"]), "sex": sex, "body_mass_kg": float(person["body_mass_kg"])})
+    )
+    return person
+
+
+def test_a_runner_gets_a_page_with_the_librarys_numbers(model_file, tmp_path):
+    synthetic_runner(tmp_path / "runner")
+    measured = screen.screen(model_file, tmp_path / "runner", tmp_path / "page.html", "en")
+    page = (tmp_path / "page.html").read_text()
+    document = screening.load(model_file)
+    assert set(measured.values) == {t["column"] for t in document["terms"]}
+    risk = screening.predict(document, measured.values)
+    assert f"data-value='{risk.risk:.6f}'" in page and "illustrative" in page
+    assert "<script" not in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
+    dutch = screen.page(document, measured, "nl")
+    assert "Voorspeld risico" in dutch and "geen diagnose" in dutch
+
+
+def test_a_runner_without_stances_or_wearable_weeks_gets_a_page_that_says_what_is_missing(model_file, tmp_path):
+    synthetic_runner(tmp_path / "no_trials", with_trials=False)
+    screen.screen(model_file, tmp_path / "no_trials", tmp_path / "a.html")
+    page = (tmp_path / "a.html").read_text()
+    assert "id='no-risk'" in page and "no valid stance on the right foot" in page
+    synthetic_runner(tmp_path / "no_watch", with_wearable=False)
+    screen.screen(model_file, tmp_path / "no_watch", tmp_path / "b.html", "nl")
+    page = (tmp_path / "b.html").read_text()
+    assert "id='no-risk'" in page and "geen weken met gegevens van het horloge" in page
+
+
+def test_the_command_line_refuses_a_bad_model_with_one_line(model_file, tmp_path):
+    synthetic_runner(tmp_path / "runner", with_trials=False)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**json.loads(model_file.read_text()), "intercept": 0.0}))
+    runrisk = shutil.which("runrisk", path=str(Path(sys.executable).parent))
+    result = subprocess.run(
+        [
+            runrisk,
+            "screen",
+            "--model",
+            str(bad),
+            "--runner",
+            str(tmp_path / "runner"),
+            "--out",
+            str(tmp_path / "x.html"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("runrisk screen: ") and "content_sha256" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.html").exists()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
+def test_the_example_runners_page_in_headless_chromium_shows_the_librarys_numbers(small_run, tmp_path):
+    """`snakemake screen` on the study run: the page opens in a real browser without console errors, and the
+    risk, its interval and each percentile read from the DOM are the library's for the same runner."""
+    from playwright.sync_api import sync_playwright
+
+    document = screening.load(small_run / "results/models/screening_model.json")
+    folder = small_run / "resources/screening/example"
+    measured = screen.measure(folder, screen.read_runner(folder / "runner.yaml"), document)
+    expected = screening.predict(document, measured.values)
+    errors, shot = [], tmp_path / "example_runner_page.png"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((small_run / "results/screening/example.html").as_uri())
+        risk = float(page.locator("#risk").get_attribute("data-value"))
+        low = float(page.locator("#risk-low").get_attribute("data-value"))
+        high = float(page.locator("#risk-high").get_attribute("data-value"))
+        shown = {
+            cell.get_attribute("data-term"): float(cell.get_attribute("data-value"))
+            for cell in page.locator(".percentile").all()
+        }
+        weeks = page.locator("rect.week").count()
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    print(f"screenshot: {shot}")
+    assert errors == []
+    assert (risk, low, high) == pytest.approx((expected.risk, expected.low, expected.high), abs=1e-6)
+    percentiles = {
+        t["column"]: screening.percentile(t, measured.values[t["column"]])
+        for t in document["terms"]
+        if not screen.is_binary(t)
+    }
+    assert shown == pytest.approx(percentiles, abs=0.01) and len(shown) == 5
+    assert weeks == screen.WINDOW_WEEKS
+    assert shot.stat().st_size > 20_000
