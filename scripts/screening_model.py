@@ -38,15 +38,19 @@ def main(snakemake):
         "exposure": config["exposure"],
         "timezone": config["study"]["timezone"],
     }
-    document = screening.build(
-        analysis,
-        terms,
-        read_table(snakemake.input.firth),
-        corrected_slope(read_table(snakemake.input.validation)),
-        study,
-        settings,
-        snakemake.params.definition,
-    )
+    firth = read_table(snakemake.input.firth)
+    if (firth["status"] != "fitted").any():
+        document = screening.not_fitted(study, str(firth["reason"].iloc[0]))
+    else:
+        document = screening.build(
+            analysis,
+            terms,
+            firth,
+            corrected_slope(read_table(snakemake.input.validation)),
+            study,
+            settings,
+            snakemake.params.definition,
+        )
     Path(snakemake.output.model).write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
 
 

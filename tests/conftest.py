@@ -41,7 +41,7 @@ def sim_config() -> dict:
 def small_run(tmp_path_factory) -> Path:
     """The whole study on the 150-participant cohort of config/test.yaml, run once per test session."""
     workdir = copy_workflow(tmp_path_factory.mktemp("study"))
-    result = run_snakemake(workdir, 2, "all", "power", "screen", "--configfile", "config/test.yaml")
+    result = run_snakemake(workdir, 2, "all", "power", "--configfile", "config/test.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     return workdir
 

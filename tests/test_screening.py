@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 from scipy.special import expit
-from workflow_runner import SCHEMA, schema_defaults
+from workflow_runner import SCHEMA, run_snakemake, schema_defaults
 
 from runrisk.config import complete_config
 from runrisk.errors import InputError
@@ -104,6 +104,14 @@ def test_the_model_file_keeps_the_cohorts_risk_and_predicts_by_the_delta_method(
     assert rotation["sign"] == -1 and rotation["divisor"] == pytest.approx(frame[rotation["column"]].std(ddof=1))
     share_below = (frame["ankle_external_rotation_peak"] < 8.0).mean() * 100
     assert screening.percentile(rotation, 8.0) == pytest.approx(share_below, abs=1.5)
+
+
+def test_a_study_whose_model_was_not_fitted_writes_a_file_that_says_why(tmp_path):
+    path = tmp_path / "model.json"
+    study = {"name": "pilot", "synthetic": False, "config_sha256": "0" * 64, "code_commit": "x", "code_dirty": None}
+    path.write_text(json.dumps(screening.not_fitted({**study, "primary_limb": "R"}, "3 analysed, 2 events")))
+    with pytest.raises(ScreeningModelError, match="the study's model could not be fitted: 3 analysed, 2 events"):
+        screening.load(path)
 
 
 def test_a_changed_wrong_version_or_malformed_model_file_is_refused(model_file, tmp_path):
@@ -209,12 +217,17 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
 def test_the_example_runners_page_in_headless_chromium_shows_the_librarys_numbers(small_run, tmp_path):
-    """`snakemake screen` on the study run: the page opens in a real browser without console errors, and the
-    risk, its interval and each percentile read from the DOM are the library's for the same runner."""
+    """`snakemake screen` after the study run: the page opens in a real browser without console errors, and
+    the risk, its interval and each percentile read from the DOM are the library's for the same runner."""
     from playwright.sync_api import sync_playwright
 
-    document = screening.load(small_run / "results/models/screening_model.json")
-    folder = small_run / "resources/screening/example"
+    study = tmp_path / "study"  # a copy: the study run itself stays as `all` left it for the other tests
+    shutil.copytree(small_run, study, symlinks=True)
+    result = run_snakemake(study, 2, "screen", "--configfile", "config/test.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "screen_runner" in result.stderr and "fit_model" not in result.stderr  # only the screening ran
+    document = screening.load(study / "results/models/screening_model.json")
+    folder = study / "resources/screening/example"
     measured = screen.measure(folder, screen.read_runner(folder / "runner.yaml"), document)
     expected = screening.predict(document, measured.values)
     errors, shot = [], tmp_path / "example_runner_page.png"
@@ -223,7 +236,7 @@ def test_the_example_runners_page_in_headless_chromium_shows_the_librarys_number
         page = browser.new_page(viewport={"width": 1000, "height": 1400})
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto((small_run / "results/screening/example.html").as_uri())
+        page.goto((study / "results/screening/example.html").as_uri())
         risk = float(page.locator("#risk").get_attribute("data-value"))
         low = float(page.locator("#risk-low").get_attribute("data-value"))
         high = float(page.locator("#risk-high").get_attribute("data-value"))

@@ -72,7 +72,12 @@ def test_trials_table_and_qc_figure(small_run):
     trials = read(small_run, "tables/trials.parquet")
     truth = pd.read_parquet(small_run / "resources/synthetic/truth/participants.parquet")
     assert 0 < (~truth["has_trials"]).sum() < 15  # missed lab sessions
+    static = trials["model_source"] == "static"  # gait_lab_c's static trials: listed, no stances
+    assert static.sum() == (truth["has_trials"] & (truth["lab"] == "gait_lab_c")).sum() > 0
+    assert (trials.loc[static, "n_stances"].isna()).all()
+    trials = trials[~static]
     assert len(trials) == 3 * truth["has_trials"].sum()
+    assert set(trials["model_source"]) == {"file", "cgm10"}
     flow = read(small_run, "tables/flow.parquet").set_index("box")
     assert flow.at["excluded: no valid stance on the primary limb", "n"] == (~truth["has_trials"]).sum()
     assert (trials["n_valid_stances"] == 2).all() and (trials["format"] == "c3d").all()

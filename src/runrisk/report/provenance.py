@@ -160,11 +160,7 @@ def audit(manifest_path: Path, workdir: Path, code_root: Path | None = None) -> 
     listed = {name for name in manifest["outputs"]} | {
         str(manifest_path.relative_to(workdir)) if manifest_path.is_relative_to(workdir) else ""
     }
-    for path in sorted(
-        p
-        for p in results.rglob("*")
-        if p.is_file() and "provenance" not in p.parts and "shards" not in p.parts and "montecarlo" not in p.parts
-    ):
+    for path in sorted(p for p in results.rglob("*") if p.is_file() and not NOT_STUDY_OUTPUTS & set(p.parts)):
         name = str(path.relative_to(workdir))
         if name not in listed:
             problems.append(f"outputs: {name} is not in the manifest")
@@ -172,6 +168,9 @@ def audit(manifest_path: Path, workdir: Path, code_root: Path | None = None) -> 
 
 
 MANIFEST_SECTIONS = ("config", "inputs", "code", "outputs")
+# folders under results/ that are not the study's outputs: the manifest itself, per-shard intermediates,
+# the power study (its own target) and one runner's screening pages (made later, from screening_model.json)
+NOT_STUDY_OUTPUTS = {"provenance", "shards", "montecarlo", "screening"}
 
 
 def unreadable_manifest(path: Path) -> str | None:

@@ -36,6 +36,7 @@ MARKER_GAP_FRAMES = (3, 8)  # an occlusion during swing, shorter than the filter
 LAB_B = "gait_lab_b"  # Visual3D's convention, its marker names, upper-case file names
 LAB_C = "gait_lab_c"  # markers, plates and measurements only: the study computes the model (skeleton.py)
 SWING_KNEE_FLEXION_DEG = 70.0
+COP_EDGE_CLEARANCE_MM = 20.0
 MARKER_LABELS = {"gait_lab_a": {"HEE": "HEE", "TOE": "TOE"}, LAB_B: {"HEE": "_HEEL", "TOE": "_MT2"}}
 
 
@@ -267,7 +268,7 @@ def build_marker_trial(
     t_analog = np.arange(n_frames * ANALOG_RATE // POINT_RATE) / ANALOG_RATE
     body = skeleton.Body(person["height_cm"] * 10, person["body_mass_kg"])
     subject = body.subject()
-    chains, plants, targets, angle_sets = {}, [], {}, {}
+    chains, targets, angle_sets = {}, {}, {}
     for stance in stances:
         tau = (t_point - stance.t_contact) / stance.duration
         waves = model_waveforms(tau, stance.peaks)
@@ -276,14 +277,19 @@ def build_marker_trial(
         angle_sets[stance.side] = (angles, (tau >= 0) & (tau <= 1))
         targets[stance.side] = {"ankle": waves["AnkleMoment"][1] / 1000, "knee": waves["KneeMoment"][0] / 1000}
     speed, start_y = running_line(stances, angle_sets, body, subject, t_point)
+    landings = {stance.side: landing_spot(stance, body) for stance in stances}
     for stance in stances:
         angles, inside = angle_sets[stance.side]
-        landing = landing_spot(stance, body)
-        wanted = landing[1] - (start_y + speed * t_point)
+        wanted = landings[stance.side][1] - (start_y + speed * t_point)
         angles["Hip"] = skeleton.planting_hip_flexion(stance.side, angles, inside, wanted, body, subject, POINT_RATE)
         chains[stance.side] = skeleton.leg_chain(stance.side, angles, body, subject)
-        plants.append((inside, landing, chains[stance.side].ankle))
-    paths = skeleton.markers(chains, skeleton.pelvis_path(plants, t_point, POINT_RATE), body)
+    for _ in range(2):  # the second pass only when a foot would put the COP off its plate
+        plants = [(angle_sets[s.side][1], landings[s.side], chains[s.side].ankle) for s in stances]
+        paths = skeleton.markers(chains, skeleton.pelvis_path(plants, t_point, POINT_RATE), body)
+        shifts = {s.side: inward_shift(s, paths, t_point) for s in stances}
+        if not any(shifts.values()):
+            break
+        landings = {side: spot - np.array([shifts[side], 0.0, 0.0]) for side, spot in landings.items()}
     channels = [
         solved_plate_channels(stance, paths, targets[stance.side], person, subject, t_point, t_analog, rng)
         for stance in stances
@@ -300,6 +306,19 @@ def build_marker_trial(
     for name, value in body.processing().items():
         c3d.add_parameter("PROCESSING", name, np.array([value]))
     return c3d
+
+
+def inward_shift(stance: Stance, paths: dict[str, np.ndarray], t_point: np.ndarray) -> float:
+    """How far (mm, signed along x) the foot must land further in so that its COP, which runs along the
+    foot and may be moved MAX_COP_ACROSS_MM across it by the solver, stays clear of the plate's side edges."""
+    tau = (t_point - stance.t_contact) / stance.duration
+    inside = np.flatnonzero((tau >= 0) & (tau <= 1))
+    mid = inside[len(inside) // 2]
+    heel, toe = paths[f"{stance.side}HEE"][mid, 0], paths[f"{stance.side}TOE"][mid, 0]
+    reach = PLATE_SIZE_MM[0] / 2 - skeleton.MAX_COP_ACROSS_MM - COP_EDGE_CLEARANCE_MM
+    centre = PLATE_CENTRES_MM[stance.plate][0]
+    outer = max(heel - centre, toe - centre, key=abs)
+    return float(np.sign(outer) * max(abs(outer) - reach, 0.0))
 
 
 def landing_spot(stance: Stance, body) -> np.ndarray:

@@ -51,6 +51,7 @@ SCHEMA = {
     ],
     "properties": {
         "schema": {"const": SCHEMA_VERSION},
+        "status": {"const": "fitted"},
         "study": {
             "type": "object",
             "required": ["name", "synthetic", "config_sha256", "code_commit", "code_dirty", "primary_limb"],
@@ -183,6 +184,7 @@ def build(
         )
     document = {
         "schema": SCHEMA_VERSION,
+        "status": "fitted",
         "study": study,
         "outcome": {"n": len(y), "events": int(y.sum()), "average_risk": event_rate, "definition": definition},
         "intercept": float(fit.beta[0]),
@@ -196,6 +198,13 @@ def build(
         },
         "settings": settings,
     }
+    return {**document, "content_sha256": content_hash(document)}
+
+
+def not_fitted(study: dict, reason: str) -> dict:
+    """The model file of a study whose Firth model could not be fitted: it says why, and screening with it
+    is refused with that reason."""
+    document = {"schema": SCHEMA_VERSION, "status": "not fitted", "reason": reason, "study": study}
     return {**document, "content_sha256": content_hash(document)}
 
 
@@ -215,6 +224,8 @@ def load(path: str | Path) -> dict:
             f"{path}: screening model schema {document.get('schema')!r}; this runrisk reads {SCHEMA_VERSION!r} "
             "(rebuild the model with this version's workflow)"
         )
+    if document.get("status", "fitted") != "fitted":
+        raise ScreeningModelError(f"{path}: the study's model could not be fitted: {document.get('reason', '')}")
     errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document), key=lambda e: list(e.path))
     if errors:
         where = ".".join(map(str, errors[0].absolute_path)) or "(top level)"
