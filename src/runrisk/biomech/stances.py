@@ -187,13 +187,18 @@ def analog_to_frame(trial: Trial, analog_index: int) -> int:
 
 
 def side_from_markers(trial: Trial, cop_xy: np.ndarray, frame: int) -> str:
-    """The foot whose heel-toe midpoint is closest to the COP at mid-stance."""
-    best, best_distance = "", np.inf
+    """The foot whose heel-toe midpoint is closest to the COP at mid-stance, height counted from the lower
+    foot: a swing foot passing over the stance foot is near it on the floor plan but not on the plate."""
+    midpoints = {}
     for side in ("R", "L"):
         heel, toe = trial.points.get(f"{side}HEE"), trial.points.get(f"{side}TOE")
-        if heel is None or toe is None:
-            continue
-        distance = float(np.hypot(*((heel[:2, frame] + toe[:2, frame]) / 2 - cop_xy)))
+        if heel is not None and toe is not None:
+            midpoints[side] = (heel[:, frame] + toe[:, frame]) / 2
+    heights = [m[2] for m in midpoints.values() if np.isfinite(m[2])]
+    floor = min(heights) if heights else 0.0
+    best, best_distance = "", np.inf
+    for side, midpoint in midpoints.items():
+        distance = float(np.linalg.norm([*(midpoint[:2] - cop_xy), midpoint[2] - floor]))
         if np.isfinite(distance) and distance < best_distance:
             best, best_distance = side, distance
     return best
