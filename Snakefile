@@ -55,6 +55,7 @@ localrules:
     report_tables,
     power,
     screen,
+    provenance_table,
 
 
 onsuccess:

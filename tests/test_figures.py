@@ -10,7 +10,10 @@ import matplotlib
 import pandas as pd
 import pytest
 from matplotlib.text import Text
+from workflow_runner import demo_config
 
+from runrisk.cohort.shards import first_readable_trial
+from runrisk.io.surveillance import read_participants
 from runrisk.report import figures
 
 
@@ -22,10 +25,18 @@ def overlapping_texts(fig) -> list[tuple[str, str]]:
     """Pairs of visible, non-empty texts whose drawn boxes overlap by more than 2 square pixels."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    hidden = set()  # labels of ticks outside the view: matplotlib keeps them but does not draw them
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            span = (high - low) * 1e-9
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - span <= tick.get_loc() <= high + span:
+                    hidden |= {id(tick.label1), id(tick.label2)}
     boxes = [
         (text.get_text(), text.get_window_extent(renderer))
         for text in fig.findobj(Text)
-        if text.get_visible() and text.get_text().strip() and text.get_figure() is fig
+        if text.get_visible() and text.get_text().strip() and text.get_figure() is fig and id(text) not in hidden
     ]
     pairs = []
     for i, (a, box_a) in enumerate(boxes):
@@ -37,8 +48,12 @@ def overlapping_texts(fig) -> list[tuple[str, str]]:
     return pairs
 
 
-def labelled(ax) -> bool:
-    return bool(ax.get_xlabel().strip()) and bool(ax.get_ylabel().strip())
+def y_labelled(ax) -> bool:
+    """A y label, unless the y ticks are themselves the labels (a forest plot's terms)."""
+    named_ticks = any(
+        t.get_text() and not t.get_text().replace(".", "").lstrip("−-").isdigit() for t in ax.get_yticklabels()
+    )
+    return bool(ax.get_ylabel().strip()) or named_ticks
 
 
 def figures_of(run: Path) -> dict:
@@ -56,8 +71,18 @@ def figures_of(run: Path) -> dict:
             read(run, "models/calibration_curve.parquet"), read(run, "models/validation.parquet")
         ),
         "decision": figures.decision_curve_figure(read(run, "models/decision_curve.parquet")),
+        "qc_trial": qc_figure(run),
         "_tables": (analysis, firth, sensitivity),
     }
+
+
+def qc_figure(run: Path):
+    raw = run / "resources/synthetic"
+    participants = read_participants(raw / "participants.csv").set_index("raw_id")
+    participant, label, trial, stances = first_readable_trial(
+        raw, participants, participants.index[0], demo_config()["biomechanics"]
+    )
+    return figures.trial_qc_figure(trial, stances, f"participant {participant['participant_id']}, trial {label}")
 
 
 def test_every_figure_is_labelled_uncluttered_and_states_the_tables_n(small_run):
@@ -66,8 +91,8 @@ def test_every_figure_is_labelled_uncluttered_and_states_the_tables_n(small_run)
     for name, fig in drawn.items():
         assert overlapping_texts(fig) == [], name
         axes = [ax for ax in fig.axes if ax.axison and ax.has_data()]
-        if name != "flow":
-            assert axes and all(labelled(ax) for ax in axes[:1]), name
+        if name != "flow":  # panels sharing an x axis carry its label once, on the lowest
+            assert axes and all(y_labelled(ax) for ax in axes) and any(ax.get_xlabel() for ax in axes), name
     n, cases = int(firth["n"].iloc[0]), int(firth["events"].iloc[0])
     assert drawn["forest"].axes[0].get_title() == f"Achilles tendinopathy within one year: n = {n}, {cases} cases"
     assert n == len(analysis) and cases == int((analysis["status"] == "case").sum())

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from workflow_runner import ROOT, copy_workflow, run_snakemake
 
-from runrisk.report.provenance import audit, code_revision
+from runrisk.report.provenance import audit, code_revision, other_commit
 from runrisk.report.provenance import main as audit_main
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
@@ -100,6 +100,25 @@ def test_audit_reports_exactly_what_was_tampered_with(small_run, tmp_path):
     assert cli.returncode == 1 and "3 difference(s)" in cli.stdout
 
 
+def locked(path: Path) -> dict[str, str]:
+    """name -> version of a pip-compile lock file, every entry with at least one sha256 hash."""
+    text = path.read_text()
+    entries = re.findall(r"^([A-Za-z0-9_.-]+)==([^ \\\n]+)((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{64})+)", text, re.M)
+    assert len(entries) == len(re.findall(r"^[A-Za-z0-9_.-]+==", text, re.M)), "an entry without a hash"
+    return {name.lower().replace("_", "-"): version for name, version, _ in entries}
+
+
+def test_the_lock_files_hold_the_pyproject_pins_with_hashes():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    main, test = locked(ROOT / "requirements.lock"), locked(ROOT / "requirements-test.lock")
+    for requirements, lock in ((project["dependencies"], main), (project["optional-dependencies"]["test"], test)):
+        for requirement in requirements:
+            name, version = requirement.split(";")[0].strip().split("==")
+            assert lock[name.lower().replace("_", "-")] == version, name
+    assert len(main) > 60 and set(main) <= set(test)  # transitive packages too (patsy, formulaic, autograd, ...)
+    assert {"patsy", "formulaic", "autograd"} <= set(main)
+
+
 def test_envs_mirror_the_pyproject_pins():
     pins = {}
     for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
@@ -182,3 +201,21 @@ def test_audit_of_a_missing_or_foreign_manifest_says_so(tmp_path, capsys, conten
     assert audit_main([str(manifest), "--workdir", str(tmp_path)]) == 2
     error = capsys.readouterr().err
     assert error.startswith("runrisk-audit: ") and message in error and "Traceback" not in error
+
+
+def test_audit_names_the_commit_that_made_the_results_when_the_checkout_is_another(tmp_path):
+    manifest = {"code_revision": {"commit": "0" * 40, "dirty": False}}
+    message = other_commit(manifest, ROOT)
+    if code_revision(ROOT)["commit"] == "unknown":  # not a git checkout: nothing to compare
+        assert message is None
+    else:
+        assert message.startswith("the results were made by commit 000000000000, the checkout at")
+        assert "git checkout 000000000000" in message
+    assert other_commit({"code_revision": {"commit": "unknown", "dirty": None}}, ROOT) is None
+
+
+def test_audit_rerun_reproduces_every_output_from_the_config_alone(small_run, capsys):
+    status = audit_main([str(small_run / "results/provenance/manifest.json"), "--workdir", str(small_run), "--rerun"])
+    printed = capsys.readouterr().out
+    assert status == 0, printed[-3000:]
+    assert "all match" in printed and "rerun:" not in printed

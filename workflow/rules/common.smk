@@ -2,6 +2,7 @@ import os
 
 from runrisk.ids import shard_count, shard_members, shard_of
 from runrisk.io import layout
+from runrisk.report.provenance import canonical_config_hash
 
 RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]

@@ -7,28 +7,19 @@ import argparse
 import hashlib
 import json
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
+import yaml
+
 from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, labelled_files
 
-LIBRARIES = (
-    "numpy",
-    "pandas",
-    "pyarrow",
-    "scipy",
-    "ezc3d",
-    "statsmodels",
-    "lifelines",
-    "matplotlib",
-    "fitdecode",
-    "snakemake",
-    "PyYAML",
-    "jsonschema",
-)
 WORKFLOW_PARTS = ("Snakefile", "workflow", "scripts", "config", "envs")
+RERUN_PARTS = (*WORKFLOW_PARTS, "profiles")  # profiles/ -> workflow/profiles: Snakemake's default profile
 LIBRARY = Path(__file__).resolve().parents[1]  # the runrisk package that ran, recorded as src/runrisk/...
 
 
@@ -113,12 +104,12 @@ def code_revision(code_root: Path) -> dict:
 
 
 def software_versions() -> dict[str, str]:
+    """Python and every installed distribution with its version (transitive ones too: patsy, formulaic,
+    autograd ... change numbers as surely as the libraries the code imports)."""
     versions = {"python": platform.python_version()}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+    for dist in sorted(metadata.distributions(), key=lambda d: (d.metadata["Name"] or "").lower()):
+        if dist.metadata["Name"]:
+            versions[dist.metadata["Name"]] = dist.version
     return versions
 
 
@@ -190,18 +181,76 @@ def unreadable_manifest(path: Path) -> str | None:
     return None
 
 
+def other_commit(manifest: dict, code_root: Path) -> str | None:
+    """Why a checkout is not the code that made the results (None when it is, or when either is unknown)."""
+    made_by = manifest.get("code_revision", {}).get("commit", "unknown")
+    here = code_revision(code_root)["commit"]
+    if "unknown" in (made_by, here) or made_by == here:
+        return None
+    return (
+        f"the results were made by commit {made_by[:12]}, the checkout at {code_root} is commit {here[:12]}: "
+        f"run `git checkout {made_by[:12]}` there, then audit again"
+    )
+
+
+def rerun(manifest: dict, code_root: Path, workdir: Path, cores: int) -> list[str]:
+    """Run the workflow again from the manifest's config alone in a temporary directory (raw files: the
+    study's own, or the embedded default's written anew) and compare every output's hash."""
+    with tempfile.TemporaryDirectory(prefix="runrisk-rerun-") as scratch:
+        scratch = Path(scratch)
+        for part in RERUN_PARTS:
+            source = code_root / part
+            if source.is_symlink():
+                (scratch / part).symlink_to(source.readlink())
+            elif source.is_dir():
+                shutil.copytree(source, scratch / part)
+            elif source.is_file():
+                shutil.copy2(source, scratch / part)
+        config = dict(manifest["config"])
+        if not config["simulate"]["enabled"]:
+            config["raw_dir"] = str((workdir / config["raw_dir"]).resolve())
+        (scratch / "config" / "rerun.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+        command = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--configfile", "config/rerun.yaml"]
+        result = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
+        if result.returncode != 0:
+            last = [line for line in result.stderr.splitlines() if line.strip()][-1:]
+            return [f"rerun: the workflow stopped (exit {result.returncode}): {' '.join(last)}"]
+        problems = []
+        for name, expected in sorted(manifest["outputs"].items()):
+            path = scratch / name
+            if not path.is_file():
+                problems.append(f"rerun: {name} was not produced")
+            elif (actual := sha256(path)) != expected:
+                problems.append(f"rerun: {name} differs (manifest {expected[:12]}, rerun {actual[:12]})")
+        return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="runrisk-audit", description="Re-hash a study's files against its manifest.")
     parser.add_argument("manifest", nargs="?", default="results/provenance/manifest.json", type=Path)
     parser.add_argument("--workdir", default=Path("."), type=Path, help="the study's working directory")
     parser.add_argument("--code", type=Path, help="also check the workflow code at this checkout")
+    parser.add_argument(
+        "--rerun",
+        action="store_true",
+        help="run the workflow again from the manifest's config in a temporary directory with the code at --code "
+        "(default: this installation's checkout) and compare every output's hash",
+    )
+    parser.add_argument("--cores", type=int, default=2, help="cores for --rerun")
     args = parser.parse_args(argv)
     if (unreadable := unreadable_manifest(args.manifest)) is not None:
         print(f"runrisk-audit: {unreadable}", file=sys.stderr)
         return 2
-    problems = audit(args.manifest.resolve(), args.workdir.resolve(), args.code.resolve() if args.code else None)
     manifest = json.loads(args.manifest.read_text())
-    checked = len(manifest["inputs"]) + len(manifest["outputs"]) + (len(manifest["code"]) if args.code else 0)
+    code_root = args.code or (LIBRARY.parents[1] if args.rerun else None)
+    code = code_root.resolve() if code_root is not None else None
+    if code is not None and (different := other_commit(manifest, code)) is not None:
+        print(f"runrisk-audit: {different}", file=sys.stderr)
+        return 2
+    problems = audit(args.manifest.resolve(), args.workdir.resolve(), code)
+    if args.rerun:
+        problems += rerun(manifest, code, args.workdir.resolve(), args.cores)
+    checked = len(manifest["inputs"]) + len(manifest["outputs"]) + (len(manifest["code"]) if code else 0)
     for line in problems:
         print(line)
     print(
