@@ -85,6 +85,20 @@ def qc_figure(run: Path):
     return figures.trial_qc_figure(trial, stances, f"participant {participant['participant_id']}, trial {label}")
 
 
+def stated_in(ax, table: pd.DataFrame) -> None:
+    """The forest plot states the n and cases of its table: in the title when every model has the same,
+    else in each model's legend entry."""
+    sizes = table.drop_duplicates("model").set_index("model")[["n", "events"]].astype(int)
+    if len(sizes.drop_duplicates()) == 1:
+        n, cases = sizes.iloc[0]
+        assert ax.get_title() == f"Achilles tendinopathy within one year: n = {n}, {cases} cases"
+        return
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    for model, (n, cases) in sizes.iterrows():
+        entry = next(t for t in legend if t.startswith(figures.MODEL_LABELS.get(model, model)))
+        assert entry.endswith(f"(n = {n}, {cases} cases)"), entry
+
+
 def test_every_figure_is_labelled_uncluttered_and_states_the_tables_n(small_run):
     drawn = figures_of(small_run)
     analysis, firth, sensitivity = drawn.pop("_tables")
@@ -94,12 +108,10 @@ def test_every_figure_is_labelled_uncluttered_and_states_the_tables_n(small_run)
         if name != "flow":  # panels sharing an x axis carry its label once, on the lowest
             assert axes and all(y_labelled(ax) for ax in axes) and any(ax.get_xlabel() for ax in axes), name
     n, cases = int(firth["n"].iloc[0]), int(firth["events"].iloc[0])
-    assert drawn["forest"].axes[0].get_title() == f"Achilles tendinopathy within one year: n = {n}, {cases} cases"
     assert n == len(analysis) and cases == int((analysis["status"] == "case").sum())
-    legend = [t.get_text() for t in drawn["sensitivity"].axes[0].get_legend().get_texts()]
-    for analysis_name, rows in sensitivity[sensitivity["status"] == "fitted"].groupby("analysis", sort=False):
-        entry = next(t for t in legend if t.startswith(figures.MODEL_LABELS.get(analysis_name, analysis_name)))
-        assert f"(n = {int(rows['n'].iloc[0])}, {int(rows['events'].iloc[0])} cases)" in entry
+    coefficients = pd.concat([read(small_run, f"models/{m}.parquet") for m in ("logistic", "firth", "cox")])
+    for name, table in (("forest", coefficients), ("sensitivity", sensitivity.assign(model=sensitivity["analysis"]))):
+        stated_in(drawn[name].axes[0], table[table["status"] == "fitted"])
     calibration = drawn["calibration"].axes[0]
     assert re.search(rf"n = {n}, {cases} cases", calibration.get_title())
     assert any("LOWESS" in t.get_text() for t in calibration.get_legend().get_texts())

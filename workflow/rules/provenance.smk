@@ -1,3 +1,24 @@
+rule provenance_table:
+    output:
+        table=report(
+            "results/report/provenance.csv",
+            caption="../report/table_provenance.rst",
+            category="Provenance",
+        ),
+    log:
+        "logs/provenance/provenance_table.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        code_root=workflow.basedir,
+        config_sha256=canonical_config_hash(config),
+    script:
+        "../../scripts/provenance_table.py"
+
+
 rule manifest:
     input:
         participants=RAW_FILES["participants"],
@@ -19,24 +40,3 @@ rule manifest:
         raw_dir=raw_dir_of,
     script:
         "../../scripts/manifest.py"
-
-
-rule provenance_table:
-    output:
-        table=report(
-            "results/report/provenance.csv",
-            caption="../report/table_provenance.rst",
-            category="Provenance",
-        ),
-    log:
-        "logs/provenance/provenance_table.log",
-    conda:
-        ENV
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        code_root=workflow.basedir,
-        config_sha256=canonical_config_hash(config),
-    script:
-        "../../scripts/provenance_table.py"
