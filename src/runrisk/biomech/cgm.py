@@ -425,10 +425,8 @@ def fill_gaps(values: np.ndarray, max_frames: int) -> np.ndarray:
     if not missing.any() or missing.all():
         return values
     filled = values.copy()
-    edges = np.diff(np.concatenate([[0], missing.astype(int), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     seen = np.flatnonzero(~missing)
-    for start, end in zip(starts, ends, strict=True):
+    for start, end in _runs(missing):
         if start == 0 or end == len(values) or end - start > max_frames:
             continue
         for axis in range(values.shape[1]):
@@ -493,6 +491,14 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
+def pelvis_and_hips(markers: dict[str, np.ndarray], subject: Subject) -> tuple[Segment, float, dict[str, np.ndarray]]:
+    """The pelvis, the inter-ASIS distance used (the measured one, else the markers' mean) and the hip
+    centres."""
+    pelvis_segment = pelvis(markers)
+    inter_asis = subject.inter_asis_mm or float(np.nanmean(np.linalg.norm(markers["LASI"] - markers["RASI"], axis=1)))
+    return pelvis_segment, inter_asis, hip_joint_centres(pelvis_segment, subject, inter_asis)
+
+
 def model_outputs(
     markers: dict[str, np.ndarray],
     plates: list,
@@ -505,9 +511,7 @@ def model_outputs(
     mm ((n, 3) each, gaps already filled or NaN) and the trial's plates."""
     if not subject.calibrated:
         raise ModelError("the foot offsets are not calibrated: no static trial and none in the C3D")
-    pelvis_segment = pelvis(markers)
-    inter_asis = subject.inter_asis_mm or float(np.nanmean(np.linalg.norm(markers["LASI"] - markers["RASI"], axis=1)))
-    hips = hip_joint_centres(pelvis_segment, subject, inter_asis)
+    pelvis_segment, _, hips = pelvis_and_hips(markers, subject)
     legs = {side: limb(side, markers, hips[side], subject) for side in SIDES}
     feet = {side: anatomical_foot(side, legs[side], subject) for side in SIDES}
     n_frames = len(pelvis_segment.origin)
@@ -525,9 +529,7 @@ def calibrate(markers: dict[str, np.ndarray], subject: Subject, flat_foot: bool)
     missing = missing_markers(markers)
     if missing:
         raise ModelError(f"the static trial lacks marker(s) {', '.join(missing)}")
-    pelvis_segment = pelvis(markers)
-    inter_asis = subject.inter_asis_mm or float(np.nanmean(np.linalg.norm(markers["LASI"] - markers["RASI"], axis=1)))
-    hips = hip_joint_centres(pelvis_segment, subject, inter_asis)
+    _, inter_asis, hips = pelvis_and_hips(markers, subject)
     plantar, rotation = {}, {}
     for side in SIDES:
         leg = limb(side, markers, hips[side], subject)
