@@ -8,7 +8,6 @@ import yaml
 from workflow_runner import copy_workflow, run_snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_DATA = Path(os.environ.get("RUNRISK_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
 
 
 # A test that needs a whole study run is slow (minutes); `pytest -m "not slow"` leaves those out.
@@ -19,13 +18,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-
-
-@pytest.fixture(scope="session")
-def real_data() -> Path:
-    if not REAL_DATA.is_dir():
-        pytest.skip(f"public real files not found at {REAL_DATA} (set RUNRISK_REAL_DATA)")
-    return REAL_DATA
 
 
 @pytest.fixture(scope="session")

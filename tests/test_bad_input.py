@@ -5,7 +5,7 @@ import re
 import shutil
 
 import pytest
-from bad_input.corpus import CASES, CONFIG, REAL, build_study
+from bad_input.corpus import CASES, CONFIG, build_study
 
 from runrisk.cohort.census import shared_contents
 from runrisk.cohort.shards import shard_activities, shard_participants, shard_stances
@@ -43,8 +43,6 @@ def ingest(raw, mode):
 
 
 def prepared(case, study, tmp_path):
-    if case.needs_real_data and not REAL.is_dir():
-        pytest.skip(f"public real files not found at {REAL}")
     source, ids = study
     raw = shutil.copytree(source, tmp_path / "raw")
     case.mutate(raw, ids)

@@ -18,14 +18,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from bad_input.corpus import CASES, REAL, build_study
+from bad_input.corpus import CASES, build_study
 from test_small_studies import QUICK, TZ, no_traceback
 from workflow_runner import copy_workflow, run_snakemake
 
 from runrisk.cohort.outcomes import QUARANTINE_BOX
 from runrisk.ids import pseudonymise, shard_of
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not REAL.is_dir(), reason=f"public real files not found at {REAL}")]
+pytestmark = pytest.mark.slow
 KIND_FOLDERS = ("c3d", "visual3d", "fitbit", "garmin", "fitabase")
 
 

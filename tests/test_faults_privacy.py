@@ -11,7 +11,6 @@ from pathlib import Path
 
 import ezc3d
 import pandas as pd
-import pytest
 from bad_input.corpus import REAL
 from test_reproducibility import digests
 from workflow_runner import copy_workflow, run_snakemake, snakemake_command
@@ -108,7 +107,6 @@ PLANTED = {
 }
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="public GPX track not found")
 def test_no_identifier_planted_in_raw_files_reaches_any_output(small_run, tmp_path):
     study, ids = own_data_study(small_run, tmp_path / "study")
     raw = study / "resources/synthetic"

@@ -159,6 +159,7 @@ def test_a_missing_measurement_names_the_participant_the_file_and_the_measuremen
         stances_of(raw)
     message = str(caught.value)
     assert "P001" in message and "c3d-1" in message and "LKneeWidth is missing or not positive" in message
+    assert "[l_|r_]knee_width_mm" in message and "biomechanics.model: precomputed" in message  # the ways out
     assert "walk_01" not in message  # files are named by label, never by their own name
 
 

@@ -5,6 +5,7 @@ import struct
 
 import numpy as np
 import pytest
+from real_files import real_path
 from trialkit import FZ1, MY1, analogs, simulated_c3d, to_visual3d_text, write_and_read
 from workflow_runner import stance_settings
 
@@ -178,8 +179,8 @@ def test_lowpass_is_zero_lag_and_keeps_gaps():
     assert np.argmax(out[:75]) == np.argmax(slow[:75])  # no phase lag
 
 
-def test_real_visual3d_treadmill_export(real_data):
-    trial = read_visual3d(real_data / "visual3d" / "gaitway2visual3d_filename_converted.txt")
+def test_real_visual3d_treadmill_export():
+    trial = read_visual3d(real_path("visual3d/gaitway2visual3d_filename_converted.txt"))
     assert trial.analog_rate == pytest.approx(1000.0)
     assert [p.side_hint for p in trial.plates] == ["R", "", "L"]  # FFP-R, FP, FP-L
     rows = extract_stances(trial, stance_settings(max_stance_s=1.0))

@@ -1,6 +1,8 @@
-"""Every real C3D in ../shared/data/real/c3d (see SOURCES.md there): read, or refused clearly."""
+"""Every public real C3D (tests/data/real/c3d, and ../shared/data/real/c3d for the others): read, or refused
+clearly."""
 
 import pytest
+from real_files import real_files, real_path
 from workflow_runner import stance_settings
 
 from runrisk.biomech.conventions import to_documented_convention
@@ -20,14 +22,9 @@ PHYSIOLOGICAL = {
 }
 
 
-def real_c3d_files():
-    from conftest import REAL_DATA
-
-    return sorted((REAL_DATA / "c3d").glob("*.c3d")) if (REAL_DATA / "c3d").is_dir() else []
-
-
-@pytest.mark.parametrize("path", real_c3d_files(), ids=lambda p: p.name)
-def test_every_real_file_is_read_or_refused_clearly(real_data, path):
+@pytest.mark.parametrize("name", real_files("c3d", "*.c3d"))
+def test_every_real_file_is_read_or_refused_clearly(name):
+    path = real_path(f"c3d/{name}")
     if path.name in MIPS_FILES:
         with pytest.raises(InputError, match=rf"{path.name}: written on a MIPS \(SGI\) processor"):
             read_trial(path)
@@ -49,16 +46,16 @@ def test_every_real_file_is_read_or_refused_clearly(real_data, path):
             assert value != value or low <= value <= high, (name, value)
 
 
-def test_running_trial_has_one_stance_on_plate_one(real_data):
-    trial = read_trial(real_data / "c3d" / "pyorerun_Running_0002.c3d")
+def test_running_trial_has_one_stance_on_plate_one():
+    trial = read_trial(real_path("c3d/pyorerun_Running_0002.c3d"))
     rows = extract_stances(trial, stance_settings())
     assert [r["plate"] for r in rows] == [1]
     assert rows[0]["contact_time_s"] == pytest.approx(0.29, abs=0.03)
     assert 1300 < rows[0]["peak_vgrf_n"] < 1500
 
 
-def test_walking_plugin_gait_trial_is_flagged_as_walking_by_running_settings(real_data):
-    trial = to_documented_convention(read_trial(real_data / "c3d" / "btk_PiG_Motion-FlatFoot-Full.c3d"), "plugin_gait")
+def test_walking_plugin_gait_trial_is_flagged_as_walking_by_running_settings():
+    trial = to_documented_convention(read_trial(real_path("c3d/btk_PiG_Motion-FlatFoot-Full.c3d")), "plugin_gait")
     assert {"RAnkleAngles", "LAnkleAngles", "RKneeAngles"} <= trial.angle_labels
     assert len(trial.events) == 12
     rows = extract_stances(trial, stance_settings())
@@ -83,27 +80,27 @@ def test_walking_plugin_gait_trial_is_flagged_as_walking_by_running_settings(rea
         "ezc3d_BTS.c3d",
     ],
 )
-def test_vendors_processors_and_plate_types_give_plates(real_data, name):
-    trial = read_trial(real_data / "c3d" / name)
+def test_vendors_processors_and_plate_types_give_plates(name):
+    trial = read_trial(real_path(f"c3d/{name}"))
     assert trial.plates, name
 
 
-def test_intel_and_dec_copies_of_one_trial_agree(real_data):
-    intel = read_trial(real_data / "c3d" / "Sample02_pc_real.c3d")
-    dec = read_trial(real_data / "c3d" / "Sample02_dec_int.c3d")
+def test_intel_and_dec_copies_of_one_trial_agree():
+    intel = read_trial(real_path("c3d/Sample02_pc_real.c3d"))
+    dec = read_trial(real_path("c3d/Sample02_dec_int.c3d"))
     for a, b in zip(intel.plates, dec.plates, strict=True):
         assert vertical_force(a).max() == pytest.approx(vertical_force(b).max(), rel=0.02)
 
 
-def test_events_are_read_in_trial_time(real_data):
-    trial = read_trial(real_data / "c3d" / "btk_sample09_PlugInC3D.c3d")
+def test_events_are_read_in_trial_time():
+    trial = read_trial(real_path("c3d/btk_sample09_PlugInC3D.c3d"))
     duration = trial.n_frames / trial.point_rate
     assert len(trial.events) == 8
     assert all(0 <= e.time_s <= duration for e in trial.events)
     assert {e.context for e in trial.events} == {"Right", "Left"}
 
 
-def test_file_without_force_plates_gives_no_stances(real_data):
-    trial = read_trial(real_data / "c3d" / "kinematics_tennis_serve_nan.c3d")
+def test_file_without_force_plates_gives_no_stances():
+    trial = read_trial(real_path("c3d/kinematics_tennis_serve_nan.c3d"))
     assert trial.plates == []
     assert extract_stances(trial, stance_settings()) == []

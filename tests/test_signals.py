@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from real_files import real_path
 from trialkit import simulated_c3d
 from workflow_runner import schema_defaults, stance_settings
 
@@ -87,15 +88,15 @@ def test_a_required_signal_missing_is_the_stance_qc_reason(sim_config, tmp_path)
     assert right["qc_reason"] == "" and np.isfinite(right["ankle_inversion_moment_peak"])
 
 
-def test_only_known_signals_travel_on_and_frames_stay_those_of_the_file(real_data):
-    trial = read_trial(real_data / "c3d" / "Sample01_Eb015pi.c3d")
+def test_only_known_signals_travel_on_and_frames_stay_those_of_the_file():
+    trial = read_trial(real_path("c3d/Sample01_Eb015pi.c3d"))
     resolved = resolve_signals(trial, {})
     assert resolved.points == {} and resolved.n_frames == trial.n_frames == 450
     assert resolved.summary()["n_frames"] == 450
 
 
-def test_qualisys_running_trial_gets_its_stance_and_foot(real_data):
-    trial = load_trial(real_data / "c3d" / "pyorerun_Running_0002.c3d", PARTICIPANT, SETTINGS)
+def test_qualisys_running_trial_gets_its_stance_and_foot():
+    trial = load_trial(real_path("c3d/pyorerun_Running_0002.c3d"), PARTICIPANT, SETTINGS)
     assert {"RHEE": "RHeel", "RTOE": "RMT1", "LHEE": "LHeel", "LTOE": "LMT1"}.items() <= trial.signal_labels.items()
     rows = extract_stances(trial, stance_settings(required_signals=("HEE", "TOE")))
     loaded = [r for r in rows if r["side"]]

@@ -14,12 +14,13 @@ import pandas as pd
 import pytest
 import yaml
 from bad_input.corpus import build_study
+from real_files import real_path
 from workflow_runner import copy_workflow, run_snakemake
 
 from runrisk.cohort.outcomes import MISSING_TERM_BOX
 from runrisk.ids import pseudonymise
+from runrisk.io.fitabase import read_fitabase_daily
 from runrisk.io.garmin import read_fit, read_gpx, read_tcx
-from runrisk.io.wearables import read_fitbit_exercise
 
 pytestmark = pytest.mark.slow
 TOO_SMALL = "a model needs cases and controls|no participant was analysed|parameters cannot be estimated from"
@@ -122,15 +123,24 @@ REAL_WEARABLES = {  # participant -> (folder, source file, name in the study)
     "R01": ("garmin", "fitdecode_activity-small-fenix2-run.fit", "run.FIT"),
     "R02": ("garmin", "slither_running_fr45.fit", "run.fit"),
     "R03": ("garmin", "slither_running_runtastic.tcx", "run.tcx"),
-    "R04": ("fitbit", "fitport_exercise-0.json", "exercise-0.JSON"),
+    "R04": ("fitabase", "fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv", "dailyActivity.CSV"),  # one Id
     "R05": ("garmin", "slither_running_polar_m400.gpx", "run.gpx"),
-    "R06": ("fitbit", "fitport_exercise-700.json", "exercise-700.json"),
+    "R06": ("garmin", "fitdecode_activity-large-fenix2-multisport.fit", "multisport.fit"),
     "R07": ("garmin", "fitdecode_garmin-fenix-5-run.fit", "run.fit"),
     "R08": ("garmin", "fitdecode_garmin-fenix-5-walk.fit", "walk.fit"),
     "R09": ("garmin", "fitdecode_compressed-speed-distance_fr70_run.fit", "run.fit"),  # device-time stamps: bad
 }
 BAD = "R09"
 CASES = ("R01", "R05")
+
+
+def copy_wearable(source: str, folder: str, destination: Path) -> None:
+    """A real wearable file into the study; a Fitabase export of many users becomes the first user's."""
+    if folder != "fitabase":
+        shutil.copy(real_path(f"{folder}/{source}"), destination)
+        return
+    frame = pd.read_csv(real_path(f"fitbit/{source}"), dtype=str)
+    frame[frame["Id"] == frame["Id"].iloc[0]].to_csv(destination, index=False)
 
 
 def first_local_date(path: Path, raw_id: str) -> dt.date:
@@ -143,7 +153,7 @@ def first_local_date(path: Path, raw_id: str) -> dt.date:
     elif suffix == ".gpx":
         rows = read_gpx(path, raw_id, tz, "running")
     else:
-        rows = read_fitbit_exercise(path, raw_id, tz)
+        rows = read_fitabase_daily(path, raw_id, tz, "VeryActiveDistance")
     return min(pd.Timestamp(r["local_date"]).date() for r in rows)
 
 
@@ -156,15 +166,15 @@ def without_v_suffix(source: Path, destination: Path) -> None:
     c3d.write(str(destination))
 
 
-def build_real_study(real: Path, raw: Path) -> None:
+def build_real_study(raw: Path) -> None:
     for raw_id, (source, name) in REAL_TRIALS.items():
         (raw / "c3d" / raw_id).mkdir(parents=True)
-        shutil.copy(real / "c3d" / source, raw / "c3d" / raw_id / name)
-    without_v_suffix(real / "c3d" / REAL_TRIALS["R02"][0], raw / "c3d" / "R02" / REAL_TRIALS["R02"][1])
+        shutil.copy(real_path(f"c3d/{source}"), raw / "c3d" / raw_id / name)
+    without_v_suffix(real_path(f"c3d/{REAL_TRIALS['R02'][0]}"), raw / "c3d" / "R02" / REAL_TRIALS["R02"][1])
     rows, reports, diagnoses = [], [], []
     for i, (raw_id, (folder, source, name)) in enumerate(REAL_WEARABLES.items()):
         (raw / folder / raw_id).mkdir(parents=True)
-        shutil.copy(real / folder / source, raw / folder / raw_id / name)
+        copy_wearable(source, folder, raw / folder / raw_id / name)
         start = dt.date(2019, 3, 4) if raw_id == BAD else first_local_date(raw / folder / raw_id / name, raw_id)
         enrolment = start - dt.timedelta(days=10)
         rows.append(f"{raw_id},{30 + 3 * i},{'FM'[i % 2]},{165 + i},{60 + 2 * i},yes,no,{enrolment}")
@@ -183,9 +193,9 @@ def build_real_study(real: Path, raw: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def real_raw(real_data, tmp_path_factory) -> Path:
+def real_raw(tmp_path_factory) -> Path:
     raw = tmp_path_factory.mktemp("real") / "raw"
-    build_real_study(real_data, raw)
+    build_real_study(raw)
     return raw
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from real_files import real_path
 from workflow_runner import ROOT
 
 from runrisk.cohort.exposure import exposure_summary, weekly_volume
@@ -34,8 +35,8 @@ SETTINGS = yaml.safe_load((ROOT / "config/config.yaml").read_text())["wearables"
 LOG_253307636 = 12  # that record's place in the export
 
 
-def test_real_fitbit_archive_export(real_data):
-    rows = read_fitbit_exercise(real_data / "fitbit" / "fitport_exercise-0.json", "P1", PRAGUE)
+def test_real_fitbit_archive_export():
+    rows = read_fitbit_exercise(real_path("fitbit/fitport_exercise-0.json"), "P1", PRAGUE)
     assert len(rows) == 100
     runs = [r for r in rows if r["is_run"]]
     assert len(runs) == 11
@@ -46,8 +47,8 @@ def test_real_fitbit_archive_export(real_data):
     assert first["start_utc"].hour == 4  # 06:14 in Prague summer time is 04:14 UTC
 
 
-def test_real_fitbit_strava_manual_runs(real_data):
-    rows = read_fitbit_exercise(real_data / "fitbit" / "fitport_exercise-700.json", "P1", PRAGUE)
+def test_real_fitbit_strava_manual_runs():
+    rows = read_fitbit_exercise(real_path("fitbit/fitport_exercise-700.json"), "P1", PRAGUE)
     runs = [r for r in rows if r["is_run"]]
     assert len(rows) == 80 and len(runs) == 8
     assert sum(r["distance_km"] is not None and r["distance_km"] > 0 for r in runs) == 7
@@ -58,8 +59,8 @@ def test_real_fitbit_strava_manual_runs(real_data):
     assert (flagged.loc[flagged["is_run"], "excluded_reason"] == "run without a distance").sum() == 1
 
 
-def test_real_fitbit_web_api_response_keeps_its_own_offset(real_data):
-    rows = read_fitbit_exercise(real_data / "fitbit" / "fitbit_webapi_activity_list_doc_example.json", "P1", PRAGUE)
+def test_real_fitbit_web_api_response_keeps_its_own_offset():
+    rows = read_fitbit_exercise(real_path("fitbit/fitbit_webapi_activity_list_doc_example.json"), "P1", PRAGUE)
     assert len(rows) == 1
     assert rows[0]["start_utc"] == dt.datetime(2019, 1, 3, 20, 8, 29)
     assert str(rows[0]["local_date"]) == "2019-01-03"  # the -08:00 of the record, not Prague
@@ -118,55 +119,55 @@ def test_empty_export_has_no_activities(tmp_path):
 # --- Garmin FIT, GPX, TCX -----------------------------------------------------------------------
 
 
-def test_real_fit_run_with_device_time_zone(real_data):
-    (row,) = read_fit(real_data / "garmin" / "fitdecode_activity-small-fenix2-run.fit", "P1", ZoneInfo("UTC"))
+def test_real_fit_run_with_device_time_zone():
+    (row,) = read_fit(real_path("garmin/fitdecode_activity-small-fenix2-run.fit"), "P1", ZoneInfo("UTC"))
     assert row["is_run"] and row["distance_km"] == pytest.approx(9.00822)
     assert row["start_utc"] == dt.datetime(2015, 8, 15, 14, 45, 8)
     assert row["duration_s"] == pytest.approx(2832.0)
     assert str(row["local_date"]) == "2015-08-15"
 
 
-def test_real_fit_device_offset_moves_the_local_date(real_data):
-    (row,) = read_fit(real_data / "garmin" / "fitdecode_garmin-fenix-5-run.fit", "P1", ZoneInfo("Asia/Tokyo"))
+def test_real_fit_device_offset_moves_the_local_date():
+    (row,) = read_fit(real_path("garmin/fitdecode_garmin-fenix-5-run.fit"), "P1", ZoneInfo("Asia/Tokyo"))
     # 14:34 UTC; the watch was on UTC-7 (07:34 local), so the 11th, not Tokyo's 11th 23:34
     assert str(row["local_date"]) == "2017-06-11" and row["start_utc"].hour == 14
 
 
-def test_real_multisport_fit_keeps_only_running_sessions_as_runs(real_data):
-    rows = read_fit(real_data / "garmin" / "fitdecode_activity-large-fenix2-multisport.fit", "P1", PRAGUE)
+def test_real_multisport_fit_keeps_only_running_sessions_as_runs():
+    rows = read_fit(real_path("garmin/fitdecode_activity-large-fenix2-multisport.fit"), "P1", PRAGUE)
     assert [r["activity"] for r in rows] == ["other", "other", "run", "other", "run", "other", "ride"]
     assert sum(r["distance_km"] for r in rows if r["is_run"]) == pytest.approx(2.24523 + 12.74037)
 
 
-def test_real_walk_is_not_a_run(real_data):
-    (row,) = read_fit(real_data / "garmin" / "fitdecode_garmin-fenix-5-walk.fit", "P1", PRAGUE)
+def test_real_walk_is_not_a_run():
+    (row,) = read_fit(real_path("garmin/fitdecode_garmin-fenix-5-walk.fit"), "P1", PRAGUE)
     assert not row["is_run"]
 
 
-def test_fit_with_relative_timestamps_is_refused_not_dated(real_data):
+def test_fit_with_relative_timestamps_is_refused_not_dated():
     with pytest.raises(InputError, match="start_time is a device-relative counter"):
-        read_fit(real_data / "garmin" / "fitdecode_compressed-speed-distance_fr70_run.fit", "P1", PRAGUE)
+        read_fit(real_path("garmin/fitdecode_compressed-speed-distance_fr70_run.fit"), "P1", PRAGUE)
 
 
-def test_corrupt_fit_is_a_clear_error(real_data, tmp_path):
+def test_corrupt_fit_is_a_clear_error(tmp_path):
     with pytest.raises(InputError, match="unexpected-eof.fit, participant P1: corrupt or truncated FIT file"):
-        read_fit(real_data / "garmin" / "fitdecode_invalid_activity-unexpected-eof.fit", "P1", PRAGUE)
+        read_fit(real_path("garmin/fitdecode_invalid_activity-unexpected-eof.fit"), "P1", PRAGUE)
     junk = tmp_path / "junk.fit"
     junk.write_bytes(b"not a fit file at all" * 10)
     with pytest.raises(InputError, match="junk.fit"):
         read_fit(junk, "P1", PRAGUE)
 
 
-def test_real_gpx_track_totals(real_data):
-    (row,) = read_gpx(real_data / "garmin" / "slither_running_polar_m400.gpx", "P1", PRAGUE, "running")
+def test_real_gpx_track_totals():
+    (row,) = read_gpx(real_path("garmin/slither_running_polar_m400.gpx"), "P1", PRAGUE, "running")
     assert row["start_utc"] == dt.datetime(2020, 10, 26, 17, 7, 30)
     assert row["duration_s"] == pytest.approx(3041.0, abs=0.1)
     assert 5.0 < row["distance_km"] < 10.0 and row["is_run"]
     assert set(row) == {"log_id", "activity", "is_run", "start_utc", "local_date", "duration_s", "distance_km"}
 
 
-def test_real_tcx_lap_totals(real_data):
-    (row,) = read_tcx(real_data / "garmin" / "slither_running_runtastic.tcx", "P1", PRAGUE)
+def test_real_tcx_lap_totals():
+    (row,) = read_tcx(real_path("garmin/slither_running_runtastic.tcx"), "P1", PRAGUE)
     assert row["is_run"] and row["distance_km"] == pytest.approx(2.2) and row["duration_s"] == pytest.approx(750)
     assert str(row["local_date"]) == "2016-12-11"
 
@@ -174,14 +175,14 @@ def test_real_tcx_lap_totals(real_data):
 # --- Fitabase -------------------------------------------------------------------------------------
 
 
-def test_real_fitabase_file_of_many_users_is_refused(real_data):
-    path = real_data / "fitbit" / "fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv"
+def test_real_fitabase_file_of_many_users_is_refused():
+    path = real_path("fitbit/fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv")
     with pytest.raises(InputError, match="holds 33 Fitabase Ids"):
         read_fitabase_daily(path, "P1", PRAGUE, "VeryActiveDistance")
 
 
-def test_real_fitabase_one_user(real_data, tmp_path):
-    frame = pd.read_csv(real_data / "fitbit" / "fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv", dtype=str)
+def test_real_fitabase_one_user(tmp_path):
+    frame = pd.read_csv(real_path("fitbit/fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv"), dtype=str)
     user = frame[frame["Id"] == frame["Id"].iloc[0]]
     path = tmp_path / "dailyActivity.csv"
     user.to_csv(path, index=False)
@@ -195,12 +196,12 @@ def test_real_fitabase_one_user(real_data, tmp_path):
 # --- one activities table: duplicates, short runs, weeks -----------------------------------------
 
 
-def test_same_run_from_a_watch_and_fitbit_counts_once(real_data, tmp_path):
+def test_same_run_from_a_watch_and_fitbit_counts_once(tmp_path):
     raw = tmp_path / "raw"
     (raw / "garmin" / "A1").mkdir(parents=True)
     (raw / "fitbit" / "A1").mkdir(parents=True)
-    shutil.copy(real_data / "garmin" / "fitdecode_activity-small-fenix2-run.fit", raw / "garmin" / "A1")
-    shutil.copy(real_data / "garmin" / "slither_running_polar_m400.gpx", raw / "garmin" / "A1")
+    shutil.copy(real_path("garmin/fitdecode_activity-small-fenix2-run.fit"), raw / "garmin" / "A1")
+    shutil.copy(real_path("garmin/slither_running_polar_m400.gpx"), raw / "garmin" / "A1")
     # Fitbit synced the same run, starting 2 min later in its local (Prague, UTC+2) clock, and twice
     record = _run("08/15/15 16:47:08", 9.1, minutes=47)
     _export(raw / "fitbit" / "A1", [record])
@@ -218,8 +219,8 @@ def test_same_run_from_a_watch_and_fitbit_counts_once(real_data, tmp_path):
     assert not {"lat", "lon", "latitude", "longitude"} & set(activities.columns)
 
 
-def test_short_runs_stay_visible_but_uncounted(real_data):  # the 57 s fenix 5 run
-    rows = read_fit(real_data / "garmin" / "fitdecode_garmin-fenix-5-run.fit", "P1", PRAGUE)
+def test_short_runs_stay_visible_but_uncounted():  # the 57 s fenix 5 run
+    rows = read_fit(real_path("garmin/fitdecode_garmin-fenix-5-run.fit"), "P1", PRAGUE)
     frame = activities_frame(
         [{"participant_id": "p", "source": "fit", "source_file": "f", "excluded_reason": "", **r} for r in rows]
     )

@@ -197,6 +197,23 @@ def test_a_figure_option_reruns_only_that_figure(small_run, section, key, figure
         option.unlink()
 
 
+@pytest.mark.parametrize(
+    "option",
+    [{"model": "precomputed"}, {"static_pattern": "kalib"}, {"cgm": {"marker_diameter_mm": 16.0}}],
+)
+def test_a_gait_model_option_reaches_stance_extraction(small_run, option):
+    """biomechanics.model, static_pattern and cgm are read by extract_stances: a change reruns every shard."""
+    assert planned_rules(small_run) == {}
+    changed = small_run / "config/gait_model.yaml"
+    changed.write_text(yaml.safe_dump({"biomechanics": option}))
+    try:
+        planned = planned_rules(small_run, "config/gait_model.yaml")
+    finally:
+        changed.unlink()
+    shards = len(list((small_run / "results/shards/stances").glob("shard-*.parquet")))
+    assert planned.get("extract_stances") == shards > 0
+
+
 def test_the_power_study_is_its_own_target(tmp_path):
     """A study's `all` analyses it; planning a cohort by simulation is asked for by name."""
     workdir = copy_workflow(tmp_path / "study")

@@ -13,12 +13,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+from real_files import IN_REPOSITORY
 from workflow_runner import ROOT, demo_config
 
 from runrisk.simulate import c3d_writer, cohort, fitbit_writer
 from runrisk.simulate.c3d_writer import _set_int_parameter
 
-REAL = ROOT.parent / "shared" / "data" / "real"
+REAL = IN_REPOSITORY  # the corpus uses only real files whose licence lets them live in the repository
 CONFIG = demo_config()
 # the tests' own seed (config/test.yaml's): the mutations' fixed dates and rows assume its cohort
 TEST_SEED = yaml.safe_load((ROOT / "config" / "test.yaml").read_text())["simulate"]["seed"]
@@ -58,7 +59,6 @@ class Case:
     message: str | None  # regex the stop-mode error must match (file, participant/row, reason); None: valid
     participant: int | str | None  # the participant it belongs to (index or raw id): quarantinable; None: stops
     enrolled: bool = True  # False: the record names someone not in participants.csv
-    needs_real_data: bool = False
 
 
 def _rewrite_text(raw, name, change, encoding="utf-8") -> None:
@@ -533,14 +533,12 @@ CASES = [
         lambda r, i: _garmin(r, i, "garmin/fitdecode_invalid_activity-unexpected-eof.fit"),
         r"file garmin-\d+, participant {p}: corrupt or truncated FIT file",
         0,
-        needs_real_data=True,
     ),
     Case(
         "fit_without_dates",
         lambda r, i: _garmin(r, i, "garmin/fitdecode_compressed-speed-distance_fr70_run.fit"),
         r"file garmin-\d+, participant {p}: session 0 start_time is a device-relative counter",
         0,
-        needs_real_data=True,
     ),
     Case(
         "gpx_malformed",
@@ -580,6 +578,5 @@ CASES = [
         )(r / "fitabase" / i[0]),
         r"file fitabase-\d+, participant {p}: holds 33 Fitabase Ids",
         0,
-        needs_real_data=True,
     ),
 ]

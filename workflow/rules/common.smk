@@ -76,7 +76,7 @@ def keys_of(section, *names):
 OUTCOME_EXPOSURE_KEYS = ("follow_up_weeks", "min_worn_weeks", "window", "grace_weeks")
 
 
-# what stance extraction reads of the biomechanics section (not the QC figure's or the model's keys)
+# what stance extraction reads of the biomechanics section (not the QC figure's or primary_limb)
 TRIAL_READING = keys_of(
     config["biomechanics"],
     "force_threshold_n",
@@ -91,6 +91,9 @@ TRIAL_READING = keys_of(
     "lab_signal_names",
     "required_signals",
     "visual3d_rate_hz",
+    "model",
+    "static_pattern",
+    "cgm",
 )
 QC_PARTICIPANT = config["biomechanics"]["qc_participant"] or sorted(PARTICIPANTS)[0]
 

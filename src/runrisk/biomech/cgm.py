@@ -327,22 +327,24 @@ class Load:
     point: np.ndarray
 
 
-def segment_dynamics(
-    axes: np.ndarray,
-    proximal: np.ndarray,
-    distal: np.ndarray,
-    segment: str,
-    body_mass_kg: float,
-    distal_load: Load,
-    rate: float,
-) -> Load:
-    """Newton-Euler for one segment: the load its proximal neighbour applies at the proximal joint."""
+@dataclass
+class Inertial:
+    """What one segment's own motion demands, whatever loads it: the part of Newton-Euler that a solver
+    varying only the ground load (runrisk.simulate.skeleton) computes once."""
+
+    com: np.ndarray  # (n, 3) mm
+    force: np.ndarray  # m (a - g), N
+    moment: np.ndarray  # rate of angular momentum about the centre of mass, N mm
+
+
+def segment_inertial(
+    axes: np.ndarray, proximal: np.ndarray, distal: np.ndarray, segment: str, body_mass_kg: float, rate: float
+) -> Inertial:
     mass_fraction, com_fraction, gyration = DEMPSTER[segment]
     mass = mass_fraction * body_mass_kg
     length = np.linalg.norm(proximal - distal, axis=1)
     com = proximal + com_fraction * (distal - proximal)
     acceleration = _derivative(_derivative(com, rate), rate)  # mm/s^2
-    force = mass * (acceleration - GRAVITY_MM_S2) / 1000.0 - distal_load.force  # N
     transverse = mass * (gyration * length) ** 2  # kg mm^2
     omega = angular_velocity(axes, rate)
     alpha = _derivative(omega, rate)
@@ -353,8 +355,15 @@ def segment_dynamics(
     angular_momentum_rate = np.einsum("nij,nj->ni", inertia, alpha) + np.cross(
         omega, np.einsum("nij,nj->ni", inertia, omega)
     )  # kg mm^2 / s^2 = 1e-6 N m = 1e-3 N mm
+    return Inertial(com, mass * (acceleration - GRAVITY_MM_S2) / 1000.0, angular_momentum_rate / 1000.0)
+
+
+def segment_dynamics(inertial: Inertial, proximal: np.ndarray, distal_load: Load) -> Load:
+    """Newton-Euler for one segment: the load its proximal neighbour applies at the proximal joint."""
+    com = inertial.com
+    force = inertial.force - distal_load.force  # N
     moment = (
-        angular_momentum_rate / 1000.0
+        inertial.moment
         - distal_load.moment
         - np.cross(distal_load.point - com, distal_load.force)
         - np.cross(proximal - com, force)
@@ -384,22 +393,41 @@ class GroundLoad:
     free_moment: np.ndarray
 
 
-def joint_moments(
-    side: str, leg: Limb, foot: Segment, ground: GroundLoad, body_mass_kg: float, rate: float
-) -> dict[str, np.ndarray]:
-    """Ankle, knee and hip moments (Nm/kg) from the foot up (Newton-Euler)."""
-    cop = np.where(np.isfinite(ground.cop), ground.cop, leg.ankle)
-    free = np.zeros_like(ground.force)
-    free[:, 2] = ground.free_moment
-    load = Load(ground.force, free, cop)
-    chain = (
+def chain_segments(leg: Limb, foot: Segment) -> tuple:
+    """(joint, segment axes, proximal joint, distal point, segment name) from the foot up."""
+    return (
         ("Ankle", foot.axes, leg.ankle, leg.toe, "foot"),
         ("Knee", leg.shank.axes, leg.knee, leg.ankle, "shank"),
         ("Hip", leg.thigh.axes, leg.hip, leg.knee, "thigh"),
     )
+
+
+def chain_inertials(leg: Limb, foot: Segment, body_mass_kg: float, rate: float) -> list[Inertial]:
+    return [
+        segment_inertial(axes, proximal, distal, segment, body_mass_kg, rate)
+        for _, axes, proximal, distal, segment in chain_segments(leg, foot)
+    ]
+
+
+def joint_moments(
+    side: str,
+    leg: Limb,
+    foot: Segment,
+    ground: GroundLoad,
+    body_mass_kg: float,
+    rate: float,
+    inertials: list[Inertial] | None = None,
+) -> dict[str, np.ndarray]:
+    """Ankle, knee and hip moments (Nm/kg) from the foot up (Newton-Euler); inertials (chain_inertials)
+    may be given when only the ground load changes between calls."""
+    cop = np.where(np.isfinite(ground.cop), ground.cop, leg.ankle)
+    free = np.zeros_like(ground.force)
+    free[:, 2] = ground.free_moment
+    load = Load(ground.force, free, cop)
+    inertials = inertials if inertials is not None else chain_inertials(leg, foot, body_mass_kg, rate)
     moments = {}
-    for joint, axes, proximal, distal, segment in chain:
-        on_segment = segment_dynamics(axes, proximal, distal, segment, body_mass_kg, load, rate)
+    for (joint, axes, proximal, _, _), inertial in zip(chain_segments(leg, foot), inertials, strict=True):
+        on_segment = segment_dynamics(inertial, proximal, load)
         local = np.einsum("nji,nj->ni", axes, on_segment.moment)[:, [1, 0, 2]]
         moments[f"{side}{joint}Moment"] = local * MOMENT_SIGNS[(joint, side)] / 1000.0 / body_mass_kg
         load = Load(-on_segment.force, -on_segment.moment, on_segment.point)

@@ -44,14 +44,16 @@ class ModelSettings:
 
     @classmethod
     def from_config(cls, cfg: dict) -> ModelSettings:
-        own = cfg.get("cgm", {})
+        """The biomechanics section as the schema completed it: no defaults here, so a rule that forgot
+        to pass a key fails instead of silently running the default model."""
+        own = cfg["cgm"]
         return cls(
-            model=cfg.get("model", "auto"),
-            static_pattern=cfg.get("static_pattern", "static|cal"),
-            marker_diameter_mm=own.get("marker_diameter_mm", 14.0),
-            flat_foot=own.get("flat_foot", False),
-            max_gap_frames=own.get("max_gap_frames", 10),
-            force_threshold_n=cfg.get("force_threshold_n", 20.0),
+            model=cfg["model"],
+            static_pattern=cfg["static_pattern"],
+            marker_diameter_mm=own["marker_diameter_mm"],
+            flat_foot=own["flat_foot"],
+            max_gap_frames=own["max_gap_frames"],
+            force_threshold_n=cfg["force_threshold_n"],
         )
 
 
@@ -96,7 +98,12 @@ def subject_of(trial: Trial, participant: Mapping, settings: ModelSettings) -> c
     try:
         return cgm.subject_from_processing(measurements(trial.processing, participant), settings.marker_diameter_mm)
     except cgm.ModelError as error:
-        raise InputError(trial.path, f"the gait model cannot run: {error}") from error
+        raise InputError(
+            trial.path,
+            f"the gait model cannot run: {error}; give it in participants.csv (body_mass_kg, "
+            f"{', '.join(f'[l_|r_]{c}' for c in PARTICIPANT_COLUMNS)}) or in the C3D's PROCESSING group, or set "
+            "biomechanics.model: precomputed if the lab's files hold their own joint angles and moments",
+        ) from error
 
 
 def markers_of(trial: Trial, max_gap_frames: int) -> dict[str, np.ndarray]:
@@ -135,7 +142,12 @@ def with_model_outputs(
             markers, trial.plates, trial.point_rate, trial.analog_rate, subject, settings.force_threshold_n
         )
     except cgm.ModelError as error:
-        raise InputError(trial.path, f"the gait model cannot run: {error}") from error
+        raise InputError(
+            trial.path,
+            f"the gait model cannot run: {error}; give it in participants.csv (body_mass_kg, "
+            f"{', '.join(f'[l_|r_]{c}' for c in PARTICIPANT_COLUMNS)}) or in the C3D's PROCESSING group, or set "
+            "biomechanics.model: precomputed if the lab's files hold their own joint angles and moments",
+        ) from error
     points = {**trial.points, **{label: values.T for label, values in outputs.items()}}
     return replace(
         trial,

@@ -11,7 +11,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.signal import butter, sosfiltfilt
 
 from runrisk.biomech.signals import missing_signals
 from runrisk.errors import InputError
@@ -64,8 +63,12 @@ class StanceSettings:
         )
 
 
+# scipy.signal is imported where it is used: it loads scipy.stats, 1.1 s of start-up that every job reading
+# only wearables or tables would pay through runrisk.cohort.shards
 @lru_cache(maxsize=32)
 def butterworth(order: int, cutoff: float, rate: float) -> np.ndarray:
+    from scipy.signal import butter
+
     return butter(order // 2 or 1, cutoff, fs=rate, output="sos")  # filtfilt doubles the order
 
 
@@ -73,6 +76,8 @@ def lowpass(values: np.ndarray, rate: float, cutoff: float | None, order: int) -
     """Zero-lag Butterworth along the last axis, run by run between gaps, so gaps stay gaps."""
     if not cutoff or cutoff >= rate / 2:
         return values
+    from scipy.signal import sosfiltfilt
+
     sos = butterworth(order, cutoff, rate)
     min_run = 3 * (2 * len(sos) + 1)
     out = np.array(values, dtype=float, copy=True)

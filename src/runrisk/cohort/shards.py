@@ -120,7 +120,7 @@ class Calibration:
 
 def split_statics(paths: list[tuple[Path, str]], settings: dict) -> tuple[list, list]:
     """(static trials, the others) by biomechanics.static_pattern on the file name."""
-    pattern = settings.get("static_pattern", "static|cal")
+    pattern = settings["static_pattern"]
     statics = [(p, label) for p, label in paths if is_static(p, pattern)]
     return statics, [(p, label) for p, label in paths if (p, label) not in statics]
 

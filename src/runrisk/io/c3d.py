@@ -9,6 +9,7 @@ import ezc3d
 import numpy as np
 
 from runrisk.errors import InputError, described
+from runrisk.io.force_plates import plate_outputs
 from runrisk.io.trial import POSITION_TO_MM, SUPPORTED_PLATE_TYPES, Event, Plate, Trial
 
 # ezc3d reads Intel and DEC files; it stops at the first byte of a MIPS (SGI) file's processor flag.
@@ -148,9 +149,11 @@ def analog_rate(path: Path, params: dict, point_rate: float) -> float:
     return float(stated[0]) if len(stated) and stated[0] > 0 else 0.0
 
 
-def _open(path: Path, with_plates: bool) -> ezc3d.c3d:
+def _open(path: Path) -> ezc3d.c3d:
+    """The file without ezc3d's force-platform extraction: runrisk.io.force_plates computes the same
+    from the analogs, over whole arrays."""
     try:
-        return ezc3d.c3d(str(path), extract_forceplat_data=with_plates)
+        return ezc3d.c3d(str(path))
     except Exception as exc:  # ezc3d raises bare RuntimeError/ValueError with terse messages
         processor = processor_of(path)
         if processor.startswith("MIPS"):
@@ -171,11 +174,7 @@ def read_trial(path: str | Path) -> Trial:
     promised = expected_size(path)
     if promised is not None and path.stat().st_size < promised:
         raise InputError(path, f"truncated: {path.stat().st_size} bytes where the header promises {promised}")
-    try:  # one read in the common case; a second only to explain an unsupported plate type
-        c3d = _open(path, with_plates=True)
-    except InputError:
-        _plate_types(path, _open(path, with_plates=False)["parameters"])
-        raise
+    c3d = _open(path)
     params = c3d["parameters"]
     plate_types = _plate_types(path, params)
     point_group = params["POINT"]
@@ -195,24 +194,29 @@ def read_trial(path: str | Path) -> Trial:
             continue
         scale = 1.0 if label in model_labels else POSITION_TO_MM[unit]
         points[label] = raw[:, i, :] * scale
-    plates = []
-    for i, platform in enumerate(c3d["data"].get("platform", [])):
-        # ezc3d reports COP and corners in the unit of FORCE_PLATFORM:CORNERS, which labs write in POINT:UNITS
-        scale = POSITION_TO_MM[unit]
-        corners = np.asarray(platform["corners"]) * scale
-        cop = np.asarray(platform["center_of_pressure"]) * scale
-        free = np.asarray(platform["Tz"])[2] if "Tz" in platform else None
-        plates.append(
-            Plate(i, np.asarray(platform["force"]), cop, corners, plate_type=plate_types[i], free_moment_nmm=free)
-        )
     point_rate = float(point_group["RATE"]["value"][0])
+    rate = analog_rate(path, params, point_rate)  # first: its message explains a plate without analogs
+    plates = []
+    for i, outputs in enumerate(plate_outputs(c3d["data"]["analogs"][0], params, plate_types, path)):
+        # COP and corners come in the unit of FORCE_PLATFORM:CORNERS, which labs write in POINT:UNITS
+        scale = POSITION_TO_MM[unit]
+        plates.append(
+            Plate(
+                i,
+                outputs.force,
+                outputs.cop * scale,
+                outputs.corners * scale,
+                plate_type=plate_types[i],
+                free_moment_nmm=outputs.free_moment,
+            )
+        )
     first_frame = int(c3d["header"]["points"]["first_frame"])
     # frames from the header: a file may hold no markers (rotations or analogs only) and still have them
     n_frames = max(int(c3d["header"]["points"]["last_frame"]) - first_frame + 1, raw.shape[2])
     return Trial(
         path=str(path),
         point_rate=point_rate,
-        analog_rate=analog_rate(path, params, point_rate),
+        analog_rate=rate,
         frames=n_frames,
         points=points,
         angle_labels=angle_labels,

@@ -109,7 +109,7 @@ def lab_of(draw: float, cfg: dict) -> str:
     from one uniform draw, so that adding a lab moves no other random number."""
     if draw < cfg["second_lab_fraction"]:
         return "gait_lab_b"
-    if draw < cfg["second_lab_fraction"] + cfg.get("marker_lab_fraction", 0.0):
+    if draw < cfg["second_lab_fraction"] + cfg["marker_lab_fraction"]:
         return "gait_lab_c"
     return "gait_lab_a"
 

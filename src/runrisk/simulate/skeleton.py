@@ -330,13 +330,14 @@ def solve_ground(
     foot = cgm.anatomical_foot(side, leg, subject)
     inside = ground.frames
     body_weight = subject.body_mass_kg * 9.81
+    inertials = cgm.chain_inertials(leg, foot, subject.body_mass_kg, rate)  # the solver varies only the load
 
     def moments(offset: np.ndarray, shear: np.ndarray) -> dict[str, np.ndarray]:
         force, cop = ground.force.copy(), ground.cop.copy()
         force[inside, 1] = shear[inside]
         cop[inside] += offset[inside, None] * across
         load = cgm.GroundLoad(np.where(inside[:, None], force, 0.0), cop, np.zeros(len(cop)))
-        return cgm.joint_moments(side, leg, foot, load, subject.body_mass_kg, rate)
+        return cgm.joint_moments(side, leg, foot, load, subject.body_mass_kg, rate, inertials)
 
     def ankle_frontal(offset: np.ndarray, shear: np.ndarray) -> np.ndarray:
         return moments(offset, shear)[f"{side}AnkleMoment"][:, 1]
