@@ -4,8 +4,10 @@ are thin, and every module sits in the room its subpackage names."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
+import yaml
 from workflow_runner import ROOT
 
 LIBRARY = ROOT / "src" / "runrisk"
@@ -112,3 +114,15 @@ def test_scripts_are_thin_and_import_only_the_library():
 def test_test_only_code_lives_in_tests():
     assert not (LIBRARY / "project.py").exists()
     assert "undocumented_keys" not in (LIBRARY / "config.py").read_text()
+
+
+def test_one_version_in_pyproject_package_citation_and_changelog():
+    import tomllib
+
+    import runrisk
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    released = re.findall(r"^## (\d+\.\d+\.\d+) \(", (ROOT / "CHANGELOG.md").read_text(), flags=re.M)
+    assert runrisk.__version__ == version == str(citation["version"]) == released[0]
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")

@@ -1,3 +1,3 @@
 """runrisk: the domain library of the runrisk workflow (no Snakemake inside)."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
