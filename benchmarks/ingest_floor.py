@@ -1,4 +1,5 @@
-"""Ingestion throughput against its floor: merely reading the same raw files with the same parsers.
+"""Ingestion (and the demo's writing of raw files) against its floor: merely reading, or writing, the same
+raw files with the same libraries.
 
     python benchmarks/ingest_floor.py STUDY_DIR [--shards 0 1] [--shard-size 100]
 
@@ -6,7 +7,9 @@ STUDY_DIR is a finished run's working directory (raw files under resources/synth
 For each shard: the C3D stage (read, plate outputs, convert, filter, gait model, find stances) against
 ezc3d parsing the same files (without its force-platform extraction, whose Python wrapper costs three
 times the parse: runrisk.io.force_plates computes the plates' outputs instead, inside the stage), and
-the wearable stage against json.loads of the same exports.
+the wearable stage against json.loads of the same exports. For a simulated study also the writing: the
+shard's simulation (skeleton, plates, Fitbit weeks, files) against ezc3d writing the same C3D objects
+and json.dumps of the same records, parsed beforehand.
 Each is timed --repeat times after one warm-up pass, alternating, and the best time is kept, so the
 page cache favours neither side.
 """
@@ -15,16 +18,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
 from pathlib import Path
 
 import ezc3d
+import pandas as pd
 import yaml
 
 from runrisk.cohort.shards import shard_activities, shard_participants, shard_stances
 from runrisk.ids import shard_members
 from runrisk.io.layout import participant_files, trial_files
 from runrisk.io.surveillance import raw_participant_ids
+from runrisk.io.tables import read_table
+from runrisk.simulate import c3d_writer, fitbit_writer
 
 
 def seconds(action) -> float:
@@ -37,6 +44,32 @@ def read_each(paths: list[Path], read) -> None:
     """Read every file, keeping none: holding every parsed file at once would slow the floor down."""
     for path in paths:
         read(path)
+
+
+def simulate(members: list[str], truth, weekly, cfg: dict, out: Path) -> None:
+    """What the rule simulate_raw_shard does for these participants, into out."""
+    for raw_id in members:
+        person = {"raw_id": raw_id, **truth.loc[raw_id].to_dict()}
+        person["enrolment_date"] = pd.Timestamp(person["enrolment_date"]).date()  # as the rule's script does
+        if person["has_trials"]:
+            c3d_writer.write_trials(
+                person,
+                out / "c3d" / raw_id,
+                cfg["trials_per_participant"],
+                cfg["seed"],
+                cfg["trial_sd_fraction"],
+                cfg["biomechanics"],
+            )
+        weeks = weekly[weekly["raw_id"] == raw_id]
+        fitbit_writer.write_fitbit_export(person, weeks, out / "fitbit" / raw_id, cfg["seed"])
+
+
+def write_each(parsed: list, out: Path) -> None:
+    for i, (kind, content) in enumerate(parsed):
+        if kind == "c3d":
+            content.write(str(out / f"{i}.c3d"))
+        else:
+            (out / f"{i}.json").write_text(json.dumps(content))
 
 
 def best_of(repeat: int, full, floor) -> tuple[float, float]:
@@ -57,6 +90,10 @@ def main() -> None:
     raw = args.study / config["raw_dir"]
     csv = raw / "participants.csv"
     totals = {"c3d": [0.0, 0.0, 0], "wearables": [0.0, 0.0, 0]}
+    simulated = None
+    if (raw / "truth").is_dir():  # the demo: the simulator's truth tables are there to rebuild its files
+        truth = read_table(raw / "truth/participants.parquet").set_index("raw_id")
+        simulated = (truth, read_table(raw / "truth/weekly.parquet"))
     for shard in args.shards:
         ids = shard_members(raw_participant_ids(csv), shard, args.shard_size)
         members = shard_participants(csv, ids, None).index
@@ -82,10 +119,23 @@ def main() -> None:
             totals["wearables"][1] + floor,
             totals["wearables"][2] + len(json_files),
         ]
+        if simulated:
+            parsed = [("c3d", ezc3d.c3d(str(p))) for p in c3d_files]
+            parsed += [("json", json.loads(p.read_text())) for p in json_files]
+            with tempfile.TemporaryDirectory() as scratch:
+                full, floor = best_of(
+                    args.repeat,
+                    lambda i=ids: simulate(i, *simulated, config["simulate"], Path(scratch) / "sim"),
+                    lambda f=parsed: write_each(f, Path(scratch)),
+                )
+            files = len(c3d_files) + len(json_files)
+            before = totals.get("writing", [0.0, 0.0, 0])
+            totals["writing"] = [before[0] + full, before[1] + floor, before[2] + files]
     for stage, (full, floor, files) in totals.items():
+        work, floor_name = ("simulation", "writing") if stage == "writing" else ("ingestion", "reading")
         print(
-            f"{stage:<10} {files:5d} files: ingestion {full:6.2f} s ({files / full:6.1f} files/s), "
-            f"reading alone {floor:6.2f} s: x{full / floor:.2f} the floor"
+            f"{stage:<10} {files:5d} files: {work} {full:6.2f} s ({files / full:6.1f} files/s), "
+            f"{floor_name} alone {floor:6.2f} s: x{full / floor:.2f} the floor"
         )
 
 
