@@ -142,12 +142,7 @@ def with_model_outputs(
             markers, trial.plates, trial.point_rate, trial.analog_rate, subject, settings.force_threshold_n
         )
     except cgm.ModelError as error:
-        raise InputError(
-            trial.path,
-            f"the gait model cannot run: {error}; give it in participants.csv (body_mass_kg, "
-            f"{', '.join(f'[l_|r_]{c}' for c in PARTICIPANT_COLUMNS)}) or in the C3D's PROCESSING group, or set "
-            "biomechanics.model: precomputed if the lab's files hold their own joint angles and moments",
-        ) from error
+        raise InputError(trial.path, f"the gait model cannot run: {error}") from error
     points = {**trial.points, **{label: values.T for label, values in outputs.items()}}
     return replace(
         trial,
