@@ -6,14 +6,13 @@ from __future__ import annotations
 import ezc3d
 import numpy as np
 import pytest
-from real_files import real_files, real_path
+from real_files import MIPS_FILES, real_files, real_path
 from trialkit import simulated_c3d
 
 from runrisk.errors import InputError
 from runrisk.io.c3d import _plate_types
 from runrisk.io.force_plates import plate_outputs
-
-UNREADABLE = {"Sample02_sgi_real.c3d", "btk_sample06_MACsample_sgi.c3d"}  # MIPS: ezc3d refuses them
+from runrisk.simulate.c3d_writer import _set_int_parameter
 
 
 def assert_same_where_defined(mine: np.ndarray, theirs: np.ndarray) -> None:
@@ -39,7 +38,7 @@ def assert_same_as_ezc3d(path):
     return len(ours)
 
 
-@pytest.mark.parametrize("name", [n for n in real_files("c3d", "*.c3d") if n not in UNREADABLE])
+@pytest.mark.parametrize("name", [n for n in real_files("c3d", "*.c3d") if n not in MIPS_FILES])
 def test_real_files_give_ezc3d_plate_outputs(name):
     assert_same_as_ezc3d(real_path(f"c3d/{name}"))
 
@@ -49,6 +48,18 @@ def test_synthetic_trials_give_ezc3d_plate_outputs(sim_config, tmp_path, index):
     _, c3d = simulated_c3d(sim_config, index)
     c3d.write(str(tmp_path / "trial.c3d"))
     assert assert_same_as_ezc3d(tmp_path / "trial.c3d") == 2
+
+
+def test_a_type_1_plate_gives_ezc3d_plate_outputs(sim_config, tmp_path):
+    """No public file has a type-1 plate (Fx, Fy, Fz, COPx, COPy, Tz channels): one made from a synthetic
+    trial, with a free moment, so every output of the type is compared."""
+    _, c3d = simulated_c3d(sim_config)
+    channels = c3d["data"]["analogs"][0]
+    channels[3], channels[4] = 0.1 * channels[3], 0.1 * channels[4]  # COP within the plate, mm
+    channels[5] = np.linspace(-500.0, 500.0, channels.shape[1])  # Tz, N mm
+    _set_int_parameter(c3d, "FORCE_PLATFORM", "TYPE", np.array([1, 2]))
+    c3d.write(str(tmp_path / "type1.c3d"))
+    assert assert_same_as_ezc3d(tmp_path / "type1.c3d") == 2
 
 
 def test_a_plate_without_its_channels_is_named(sim_config, tmp_path):

@@ -2,7 +2,7 @@
 clearly."""
 
 import pytest
-from real_files import real_files, real_path
+from real_files import MIPS_FILES, real_files, real_path
 from workflow_runner import stance_settings
 
 from runrisk.biomech.conventions import to_documented_convention
@@ -11,7 +11,6 @@ from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
 from runrisk.io.trial import SUPPORTED_PLATE_TYPES
 
-MIPS_FILES = {"Sample02_sgi_real.c3d", "btk_sample06_MACsample_sgi.c3d"}
 WALKING = stance_settings(max_stance_s=1.5)
 PHYSIOLOGICAL = {
     "knee_flexion_angle_peak": (-10, 90),
