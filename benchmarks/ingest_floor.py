@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 import ezc3d
-import pandas as pd
 import yaml
 
 from runrisk.cohort.shards import shard_activities, shard_participants, shard_stances
@@ -31,7 +30,7 @@ from runrisk.ids import shard_members
 from runrisk.io.layout import participant_files, trial_files
 from runrisk.io.surveillance import raw_participant_ids
 from runrisk.io.tables import read_table
-from runrisk.simulate import c3d_writer, fitbit_writer
+from runrisk.simulate.raw_files import write_participant
 
 
 def seconds(action) -> float:
@@ -49,19 +48,7 @@ def read_each(paths: list[Path], read) -> None:
 def simulate(members: list[str], truth, weekly, cfg: dict, out: Path) -> None:
     """What the rule simulate_raw_shard does for these participants, into out."""
     for raw_id in members:
-        person = {"raw_id": raw_id, **truth.loc[raw_id].to_dict()}
-        person["enrolment_date"] = pd.Timestamp(person["enrolment_date"]).date()  # as the rule's script does
-        if person["has_trials"]:
-            c3d_writer.write_trials(
-                person,
-                out / "c3d" / raw_id,
-                cfg["trials_per_participant"],
-                cfg["seed"],
-                cfg["trial_sd_fraction"],
-                cfg["biomechanics"],
-            )
-        weeks = weekly[weekly["raw_id"] == raw_id]
-        fitbit_writer.write_fitbit_export(person, weeks, out / "fitbit" / raw_id, cfg["seed"])
+        write_participant(raw_id, truth, weekly, cfg, out)
 
 
 def write_each(parsed: list, out: Path) -> None:
