@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_gait_model import PIG, SUBJECTS, model_settings  # noqa: E402
+from workflow_runner import simulation  # noqa: E402
 
 from runrisk.biomech.gait_model import calibrated, with_model_outputs  # noqa: E402
 from runrisk.biomech.signals import resolve_signals  # noqa: E402
@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def synthetic_trials(folder: Path) -> tuple[Path, Path]:
-    cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["simulate"]
+    cfg = simulation()
     person = {**cohort.draw_person(cfg, 0), "lab": c3d_writer.LAB_C}
-    paths = c3d_writer.write_trials(person, folder, 1, cfg["seed"], 0.0, cfg["biomechanics"])
+    paths = c3d_writer.write_trials(person, folder, 1, cfg.seed, 0.0, cfg.biomechanics)
     return paths[-1], paths[0]  # static, running
 
 

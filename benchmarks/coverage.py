@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from runrisk.cohort.outcomes import OutcomeRules  # noqa: E402
+from runrisk.simulate.settings import Simulation  # noqa: E402
 from runrisk.stats.montecarlo import replicate, summarise  # noqa: E402
 from runrisk.stats.terms import Term  # noqa: E402
 from runrisk.stats.truth import strategy_targets, true_effects  # noqa: E402
@@ -51,7 +52,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
     config = demo_config()
-    cfg = config["simulate"]
+    cfg = Simulation.from_config(config["simulate"])
     terms = [Term.from_config(t) for t in config["models"]["terms"]]
     plan = {
         "terms": terms,
@@ -73,7 +74,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     summary.to_csv(args.out / "coverage.csv", index=False, float_format="%.4g")
     effects.to_csv(args.out / "true_effects.csv", index=False, float_format="%.5g")
-    print(f"n = {args.size}, {args.repetitions} repetitions; truth cohort {cfg['truth_cohort_size']} ({truth_s:.0f} s)")
+    print(f"n = {args.size}, {args.repetitions} repetitions; truth cohort {cfg.truth_cohort_size} ({truth_s:.0f} s)")
     print(f"wall {elapsed:.0f} s on {args.processes} processes")
     for strategy, rows in summary.groupby("strategy", sort=False):
         print(

@@ -25,12 +25,14 @@ from pathlib import Path
 import ezc3d
 import yaml
 
-from runrisk.cohort.shards import shard_activities, shard_participants, shard_stances
+from runrisk.cohort.shards import TrialReading, shard_activities, shard_participants, shard_stances
 from runrisk.ids import shard_members
 from runrisk.io.layout import participant_files, trial_files
 from runrisk.io.surveillance import raw_participant_ids
 from runrisk.io.tables import read_table
+from runrisk.io.wearables import WearableSettings
 from runrisk.simulate.raw_files import write_participant
+from runrisk.simulate.settings import Simulation
 
 
 def seconds(action) -> float:
@@ -88,14 +90,19 @@ def main() -> None:
         json_files = [p for m in members for p in participant_files(raw, m, {"fitbit": (".json",)})]
         full, floor = best_of(
             args.repeat,
-            lambda i=ids: shard_stances(shard_participants(csv, i, None), raw, config["biomechanics"]),
+            lambda i=ids: shard_stances(
+                shard_participants(csv, i, None), raw, TrialReading.from_config(config["biomechanics"])
+            ),
             lambda f=c3d_files: read_each(f, lambda path: ezc3d.c3d(str(path))),
         )
         totals["c3d"] = [totals["c3d"][0] + full, totals["c3d"][1] + floor, totals["c3d"][2] + len(c3d_files)]
         full, floor = best_of(
             args.repeat,
             lambda i=ids: shard_activities(
-                shard_participants(csv, i, None), raw, config["study"]["timezone"], config["wearables"]
+                shard_participants(csv, i, None),
+                raw,
+                config["study"]["timezone"],
+                WearableSettings.from_config(config["wearables"]),
             ),
             lambda f=json_files: read_each(
                 f, lambda path: json.loads(path.read_bytes().decode("utf-8"))
@@ -112,7 +119,9 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as scratch:
                 full, floor = best_of(
                     args.repeat,
-                    lambda i=ids: simulate(i, *simulated, config["simulate"], Path(scratch) / "sim"),
+                    lambda i=ids: simulate(
+                        i, *simulated, Simulation.from_config(config["simulate"]), Path(scratch) / "sim"
+                    ),
                     lambda f=parsed: write_each(f, Path(scratch)),
                 )
             files = len(c3d_files) + len(json_files)

@@ -28,23 +28,26 @@ from workflow_runner import copy_workflow, run_snakemake  # noqa: E402
 
 from runrisk.report.screen import screen  # noqa: E402
 from runrisk.simulate import c3d_writer, cohort, fitbit_writer  # noqa: E402
+from runrisk.simulate.settings import Simulation  # noqa: E402
 
 
 def runner_folders(root: Path, count: int) -> list[Path]:
-    cfg = {
-        **CONFIG["simulate"],
-        "n_participants": max(count * 2, 20),
-        "marker_lab_fraction": 1.0,
-        "second_lab_fraction": 0.0,
-    }
+    cfg = Simulation.from_config(
+        {
+            **CONFIG["simulate"],
+            "n_participants": max(count * 2, 20),
+            "marker_lab_fraction": 1.0,
+            "second_lab_fraction": 0.0,
+        }
+    )
     truth, weekly = cohort.simulate_truth(cfg)
     people = truth[truth["has_wearable"] & truth["has_trials"]].head(count)
     folders = []
     for i, person in enumerate(people.to_dict("records")):
         folder = root / f"runner{i:03d}"
         folder.mkdir(parents=True)
-        c3d_writer.write_trials(person, folder, 3, cfg["seed"], cfg["trial_sd_fraction"], cfg["biomechanics"])
-        fitbit_writer.write_fitbit_export(person, weekly[weekly["raw_id"] == person["raw_id"]], folder, cfg["seed"])
+        c3d_writer.write_trials(person, folder, 3, cfg.seed, cfg.trial_sd_fraction, cfg.biomechanics)
+        fitbit_writer.write_fitbit_export(person, weekly[weekly["raw_id"] == person["raw_id"]], folder, cfg.seed)
         sex = "female" if person["female"] else "male"
         (folder / "runner.yaml").write_text(
             yaml.safe_dump({"age": float(person["age"]), "sex": sex, "body_mass_kg": float(person["body_mass_kg"])})

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-import yaml
 
 from runrisk.io.fitabase import read_fitabase_daily
 from runrisk.io.garmin import read_fit, read_gpx, read_tcx
 from runrisk.io.wearables import read_fitbit_exercise
 from runrisk.simulate import cohort, fitbit_writer
+from runrisk.simulate.settings import Simulation
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' config helpers
+from workflow_runner import demo_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,10 +51,10 @@ def main() -> None:
     one_user = pd.read_csv(real / "fitbit" / "fitabase_dailyActivity_merged_2016-04-12_2016-05-12.csv", dtype=str)
     one_user = one_user[one_user["Id"] == one_user["Id"].iloc[0]]
     one_user.to_csv(scratch / "daily.csv", index=False)
-    cfg = yaml.safe_load((ROOT / "config/config.yaml").read_text())["simulate"]
+    cfg = Simulation.from_config(demo_config()["simulate"])
     truth, weekly = cohort.simulate_truth({**cfg, "n_participants": 1})
     person = truth.iloc[0].to_dict()
-    synthetic = fitbit_writer.write_fitbit_export(person, weekly, scratch / "fitbit", cfg["seed"])[0]
+    synthetic = fitbit_writer.write_fitbit_export(person, weekly, scratch / "fitbit", cfg.seed)[0]
     sources = {
         "fitbit export (real, 100 records)": lambda: read_fitbit_exercise(
             real / "fitbit/fitport_exercise-0.json", "b", TZ

@@ -6,14 +6,14 @@ from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
 from runrisk.stats.fittable import ModelData, fitted_or_reported, unfitted_coefficients
 from runrisk.stats.models import fit_cox, fit_firth, fit_logistic
-from runrisk.stats.terms import Term
+from runrisk.stats.terms import terms_of
 
 FITTERS = {"logistic": fit_logistic, "firth": fit_firth, "cox": fit_cox}
 
 
 def main(snakemake):
     model = snakemake.wildcards.model
-    terms = [Term.from_config(entry) for entry in snakemake.params.terms]
+    terms = terms_of(snakemake.params.terms)
     analysis = read_table(snakemake.input.analysis)
     data = ModelData.of(model, analysis, terms)
     coefficients = fitted_or_reported(

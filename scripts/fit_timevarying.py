@@ -5,15 +5,15 @@ import logging
 from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
 from runrisk.stats.fittable import ModelData, fit_or_explain, fitted_or_reported, unfitted_coefficients
-from runrisk.stats.terms import Term
+from runrisk.stats.terms import Timevarying
 from runrisk.stats.timevarying import WEEKLY_COLUMNS, fit_cox_timevarying, weekly_intervals
 
 MODEL = "cox_timevarying"
 
 
 def main(snakemake):
-    cfg = snakemake.params.timevarying
-    terms = [Term.from_config(t) for t in cfg["terms"]]
+    cfg = Timevarying.of(snakemake.params.timevarying)
+    terms = list(cfg.terms)
     analysis = read_table(snakemake.input.analysis)
     weekly = read_table(
         snakemake.input.weekly,
@@ -24,7 +24,7 @@ def main(snakemake):
 
     def fit():
         intervals = weekly_intervals(
-            analysis, weekly, cfg["lag_weeks"], snakemake.params.grace_weeks, covariates=[t.column for t in terms]
+            analysis, weekly, cfg.lag_weeks, snakemake.params.grace_weeks, covariates=[t.column for t in terms]
         )
         logging.info("%d intervals", len(intervals))
         data = ModelData.of(MODEL, intervals, terms)
@@ -34,7 +34,7 @@ def main(snakemake):
     coefficients = fitted_or_reported(
         people, fit, snakemake.params.on_unfittable, lambda exc: unfitted_coefficients(people, terms, exc)
     )
-    coefficients["lag_weeks"] = cfg["lag_weeks"]
+    coefficients["lag_weeks"] = cfg.lag_weeks
     logging.info("%s", coefficients.to_string(index=False))
     write_table(coefficients, snakemake.output.coefficients)
 

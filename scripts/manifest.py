@@ -10,7 +10,11 @@ from runrisk.report.provenance import build_manifest, raw_inputs
 def main(snakemake):
     inputs = raw_inputs(Path(snakemake.params.raw_dir), Path.cwd())
     manifest = build_manifest(
-        dict(snakemake.config), inputs, list(snakemake.input.outputs), Path(snakemake.params.code_root), Path.cwd()
+        dict(snakemake.params.config),
+        inputs,
+        list(snakemake.input.outputs),
+        Path(snakemake.params.code_root),
+        Path.cwd(),
     )
     Path(snakemake.output.manifest).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 

@@ -2,29 +2,28 @@
 model code."""
 
 from runrisk import scriptio
-from runrisk.cohort.outcomes import OutcomeRules
+from runrisk.cohort.outcomes import Censoring, OutcomeRules, OutcomeSettings
 from runrisk.io.tables import SORT_KEYS, write_table
-from runrisk.stats.montecarlo import run_size
-from runrisk.stats.terms import Term
+from runrisk.simulate.settings import Simulation
+from runrisk.stats.montecarlo import MontecarloSettings, run_size
+from runrisk.stats.terms import Timevarying, terms_of
 
 
 def main(snakemake):
     params = snakemake.params
-    terms = [Term.from_config(t) for t in params.terms]
-    plan = {
-        "terms": terms,
-        "timevarying_terms": [Term.from_config(t) for t in params.timevarying["terms"]],
-        "lag_weeks": params.timevarying["lag_weeks"],
-    }
-    rules = OutcomeRules.from_config(params.outcomes, params.exposure, [t.column for t in terms])
+    terms, timevarying = terms_of(params.terms), Timevarying.of(params.timevarying)
+    montecarlo = MontecarloSettings.of(params.montecarlo)
+    plan = {"terms": terms, "timevarying_terms": list(timevarying.terms), "lag_weeks": timevarying.lag_weeks}
+    outcomes, exposure = OutcomeSettings.of(params.outcomes), Censoring.of(params.exposure)
+    rules = OutcomeRules.of(outcomes, exposure, [t.column for t in terms])
     replicates = run_size(
-        params.simulate,
+        Simulation.of(params.simulate),
         plan,
         int(snakemake.wildcards.size),
-        params.montecarlo["repetitions"],
+        montecarlo.repetitions,
         rules,
-        params.exposure["min_prior_weeks"],
-        params.montecarlo["alpha"],
+        params.min_prior_weeks,
+        montecarlo.alpha,
     )
     write_table(replicates, snakemake.output.replicates, sort_by=SORT_KEYS["montecarlo_replicates"])
 

@@ -8,7 +8,9 @@ from runrisk import scriptio
 from runrisk.cohort.exposure import exposure_under
 from runrisk.cohort.outcomes import (
     SENSITIVITY_VARIANTS,
+    Censoring,
     OutcomeRules,
+    OutcomeSettings,
     analysis_frame,
     classify,
     enrolled_with_quarantined,
@@ -19,7 +21,7 @@ from runrisk.io.tables import SORT_KEYS, read_table, write_table
 
 def main(snakemake):
     params = snakemake.params
-    rules = OutcomeRules.from_config(params.outcomes, params.exposure, params.term_columns)
+    rules = OutcomeRules.of(OutcomeSettings.of(params.outcomes), Censoring.of(params.exposure), params.term_columns)
     side = params.primary_limb
     quarantine = read_table(snakemake.input.quarantine)
     participants = enrolled_with_quarantined(read_table(snakemake.input.participants), quarantine)

@@ -4,11 +4,11 @@ from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
 from runrisk.stats.fittable import ModelData, fitted_or_reported
 from runrisk.stats.models import schoenfeld_tests, unfitted_ph_tests
-from runrisk.stats.terms import Term
+from runrisk.stats.terms import terms_of
 
 
 def main(snakemake):
-    terms = [Term.from_config(entry) for entry in snakemake.params.terms]
+    terms = terms_of(snakemake.params.terms)
     analysis = read_table(snakemake.input.analysis)
     data = ModelData.of("ph_test", analysis, terms)
     tests = fitted_or_reported(

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from runrisk import scriptio
-from runrisk.report.provenance import canonical_config_hash, code_revision, software_versions
+from runrisk.report.provenance import code_revision, software_versions
 
 CHANGED = {True: "yes", False: "no", None: "unknown (not a git checkout)"}
 
@@ -16,7 +16,7 @@ def main(snakemake):
     rows = [
         ("code commit", revision["commit"]),
         ("code changed from that commit", CHANGED[revision["dirty"]]),
-        ("config SHA-256", canonical_config_hash(dict(snakemake.config))),
+        ("config SHA-256", snakemake.params.config_sha256),
         *((f"package {name}", version) for name, version in software_versions().items()),
     ]
     pd.DataFrame(rows, columns=["item", "value"]).to_csv(snakemake.output.table, index=False)

@@ -7,9 +7,9 @@ import pandas as pd
 
 from runrisk import scriptio
 from runrisk.io.tables import read_table
-from runrisk.report.provenance import canonical_config_hash, code_revision
+from runrisk.report.provenance import code_revision
 from runrisk.stats import screening
-from runrisk.stats.terms import Term
+from runrisk.stats.terms import terms_of
 
 
 def corrected_slope(validation: pd.DataFrame) -> float:
@@ -20,24 +20,12 @@ def corrected_slope(validation: pd.DataFrame) -> float:
 
 
 def main(snakemake):
-    config = dict(snakemake.config)
-    terms = [Term.from_config(entry) for entry in snakemake.params.terms]
+    params = snakemake.params
+    terms = terms_of(params.terms)
     analysis = read_table(snakemake.input.analysis)
-    revision = code_revision(Path(snakemake.params.code_root))
-    study = {
-        "name": config["study"]["name"],
-        "synthetic": bool(config["simulate"]["enabled"]),
-        "config_sha256": canonical_config_hash(config),
-        "code_commit": revision["commit"],
-        "code_dirty": revision["dirty"],
-        "primary_limb": config["biomechanics"]["primary_limb"],
-    }
-    settings = {
-        "biomechanics": config["biomechanics"],
-        "wearables": config["wearables"],
-        "exposure": config["exposure"],
-        "timezone": config["study"]["timezone"],
-    }
+    revision = code_revision(Path(params.code_root))
+    study = {**params.study, "code_commit": revision["commit"], "code_dirty": revision["dirty"]}
+    settings = dict(params.settings)
     firth = read_table(snakemake.input.firth)
     if (firth["status"] != "fitted").any():
         document = screening.not_fitted(study, str(firth["reason"].iloc[0]))
@@ -49,7 +37,7 @@ def main(snakemake):
             corrected_slope(read_table(snakemake.input.validation)),
             study,
             settings,
-            snakemake.params.definition,
+            params.definition,
         )
     Path(snakemake.output.model).write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
 

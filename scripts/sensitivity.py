@@ -4,17 +4,17 @@ against multiple imputation of missing biomechanics."""
 from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
 from runrisk.report.figures import forest_plot, save
-from runrisk.stats.sensitivity import sensitivity_tables
-from runrisk.stats.terms import Term
+from runrisk.stats.sensitivity import SensitivitySettings, sensitivity_tables
+from runrisk.stats.terms import terms_of
 
 
 def main(snakemake):
-    terms = [Term.from_config(t) for t in snakemake.params.terms]
+    terms = terms_of(snakemake.params.terms)
     table = sensitivity_tables(
         read_table(snakemake.input.analysis),
         read_table(snakemake.input.frames),
         terms,
-        snakemake.params.sensitivity,
+        SensitivitySettings.of(snakemake.params.sensitivity),
         snakemake.params.on_unfittable,
     )
     write_table(table, snakemake.output.table)

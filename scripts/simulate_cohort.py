@@ -5,10 +5,11 @@ import logging
 from runrisk import scriptio
 from runrisk.io.tables import SORT_KEYS, write_table
 from runrisk.simulate import cohort
+from runrisk.simulate.settings import Simulation
 
 
 def main(snakemake):
-    cfg = snakemake.params.simulate
+    cfg = Simulation.of(snakemake.params.simulate)
     truth, weekly = cohort.simulate_truth(cfg)
     cohort.participants_csv(truth).to_csv(snakemake.output.participants, index=False)
     cohort.write_surveillance_csvs(cfg, truth, snakemake.output.reports, snakemake.output.diagnoses)

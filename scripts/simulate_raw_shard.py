@@ -8,10 +8,11 @@ import pandas as pd
 from runrisk import scriptio
 from runrisk.io.tables import read_table
 from runrisk.simulate.raw_files import write_participant
+from runrisk.simulate.settings import Simulation
 
 
 def main(snakemake):
-    cfg = snakemake.params.simulate
+    cfg = Simulation.of(snakemake.params.simulate)
     raw = Path(snakemake.params.raw_dir)
     truth = read_table(snakemake.input.truth).set_index("raw_id")
     weekly = read_table(snakemake.input.weekly)

@@ -4,16 +4,17 @@ import logging
 
 from runrisk import scriptio
 from runrisk.io.tables import SORT_KEYS, write_table
-from runrisk.stats.terms import Term
+from runrisk.simulate.settings import Simulation
+from runrisk.stats.terms import terms_of
 from runrisk.stats.truth import true_effects
 
 
 def main(snakemake):
     params = snakemake.params
     effects = true_effects(
-        params.simulate,
-        [Term.from_config(t) for t in params.terms],
-        [Term.from_config(t) for t in params.timevarying_terms],
+        Simulation.of(params.simulate),
+        terms_of(params.terms),
+        terms_of(params.timevarying_terms),
         params.min_worn_weeks,
     )
     logging.info("%s", effects.to_string(index=False))

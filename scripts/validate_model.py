@@ -4,21 +4,21 @@ from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
 from runrisk.report.figures import calibration_figure, decision_curve_figure, not_drawn, save
 from runrisk.stats.fittable import ModelData, fitted_or_reported
-from runrisk.stats.terms import Term
-from runrisk.stats.validation import unvalidated, validate
+from runrisk.stats.terms import terms_of
+from runrisk.stats.validation import ValidationSettings, unvalidated, validate
 
 
 def main(snakemake):
-    cfg = snakemake.params.validation
-    terms = [Term.from_config(t) for t in snakemake.params.terms]
+    cfg = ValidationSettings.of(snakemake.params.validation)
+    terms = terms_of(snakemake.params.terms)
     analysis = read_table(snakemake.input.analysis)
-    data = ModelData.of(f"validation ({cfg['method']})", analysis, terms)
+    data = ModelData.of(f"validation ({cfg.method})", analysis, terms)
     summary, curve, decision = fitted_or_reported(
         data,
         lambda: validate(analysis, terms, cfg),
         snakemake.params.on_unfittable,
-        lambda exc: unvalidated(cfg["method"], f"{exc.summary}: {exc.reason}"),
-        separation_matters=cfg["method"] != "firth",
+        lambda exc: unvalidated(cfg.method, f"{exc.summary}: {exc.reason}"),
+        separation_matters=cfg.method != "firth",
     )
     write_table(summary, snakemake.output.summary)
     write_table(curve, snakemake.output.calibration)

@@ -5,7 +5,7 @@ import pandas as pd
 
 from runrisk import scriptio
 from runrisk.cohort.exposure import exposure_summary
-from runrisk.cohort.outcomes import OutcomeRules, onset_weeks
+from runrisk.cohort.outcomes import Censoring, OutcomeRules, OutcomeSettings, onset_weeks
 from runrisk.io.quarantine import set_aside
 from runrisk.io.tables import SORT_KEYS, gather_tables, read_table, write_table
 
@@ -14,7 +14,9 @@ def main(snakemake):
     shards = list(snakemake.input.shards)
     leave_out = set_aside(read_table(snakemake.input.quarantine))
     gather_tables(shards, snakemake.output.weekly, SORT_KEYS["weekly_volume"], leave_out)
-    rules = OutcomeRules.from_config(snakemake.params.outcomes, snakemake.params.exposure, term_columns=())
+    rules = OutcomeRules.of(
+        OutcomeSettings.of(snakemake.params.outcomes), Censoring.of(snakemake.params.exposure), term_columns=()
+    )
     onset = onset_weeks(
         read_table(snakemake.input.participants),
         read_table(snakemake.input.reports, filters=[("severity", ">", 0)]),

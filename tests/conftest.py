@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from workflow_runner import copy_workflow, run_snakemake
+from workflow_runner import copy_workflow, run_snakemake, simulation
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,12 +21,11 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def sim_config() -> dict:
+def sim_config():
     """The demo simulator section, shrunk to a handful of participants, on the tests' own seed (the one
     config/test.yaml pins), so choosing another default seed for the demo changes no test's cohort."""
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     tests = yaml.safe_load((ROOT / "config" / "test.yaml").read_text())
-    return {**config["simulate"], "n_participants": 12, "seed": tests["simulate"]["seed"]}
+    return simulation(n_participants=12, seed=tests["simulate"]["seed"])
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,13 @@ import pytest
 from bad_input.corpus import CASES, CONFIG, build_study
 
 from runrisk.cohort.census import shared_contents
-from runrisk.cohort.shards import shard_activities, shard_participants, shard_stances
+from runrisk.cohort.shards import TrialReading, shard_activities, shard_participants, shard_stances
 from runrisk.errors import InputError
 from runrisk.ids import pseudonymise
 from runrisk.io import vocabulary
 from runrisk.io.quarantine import quarantine_for
 from runrisk.io.surveillance import raw_participant_ids, read_diagnoses, read_participants, read_weekly_reports
+from runrisk.io.wearables import WearableSettings
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,10 @@ def ingest(raw, mode):
     read_weekly_reports(raw / "weekly_reports.csv", participants, REGIONS, quarantine)
     read_diagnoses(raw / "diagnoses.csv", participants, SIDES, quarantine)
     members = shard_participants(raw / "participants.csv", raw_participant_ids(raw / "participants.csv"), quarantine)
-    shard_stances(members, raw, CONFIG["biomechanics"], quarantine)
-    shard_activities(members, raw, CONFIG["study"]["timezone"], CONFIG["wearables"], quarantine)
+    shard_stances(members, raw, TrialReading.from_config(CONFIG["biomechanics"]), quarantine)
+    shard_activities(
+        members, raw, CONFIG["study"]["timezone"], WearableSettings.from_config(CONFIG["wearables"]), quarantine
+    )
     return quarantine
 
 

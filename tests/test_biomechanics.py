@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +25,10 @@ LAB_CONVENTION = {"gait_lab_a": "plugin_gait", "gait_lab_b": "visual3d"}
 @pytest.fixture(scope="module", params=sorted(LAB_CONVENTION))
 def simulated(tmp_path_factory, sim_config, request):
     """Participant 3's trials as each synthetic lab writes them."""
-    cfg = {**sim_config, "trial_sd_fraction": 0.0}
+    cfg = replace(sim_config, trial_sd_fraction=0.0)
     person = {**cohort.draw_person(cfg, 3), "lab": request.param}
     folder = tmp_path_factory.mktemp("c3d")
-    paths = c3d_writer.write_trials(person, folder, 2, cfg["seed"], 0.0, cfg["biomechanics"])
+    paths = c3d_writer.write_trials(person, folder, 2, cfg.seed, 0.0, cfg.biomechanics)
     return person, paths
 
 

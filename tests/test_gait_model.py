@@ -10,16 +10,15 @@ import ezc3d
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from trialkit import simulated_c3d
-from workflow_runner import schema_defaults, stance_settings
+from workflow_runner import schema_defaults, simulation, stance_settings
 
 from runrisk.biomech import cgm
-from runrisk.biomech.gait_model import ModelSettings, calibrated, with_model_outputs
+from runrisk.biomech.gait_model import CgmSettings, ModelSettings, calibrated, with_model_outputs
 from runrisk.biomech.model_check import agreement
 from runrisk.biomech.signals import resolve_signals
-from runrisk.biomech.stances import StanceSettings, extract_stances
-from runrisk.cohort.shards import participant_stances
+from runrisk.biomech.stances import extract_stances
+from runrisk.cohort.shards import TrialReading, participant_stances
 from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
 from runrisk.simulate import c3d_writer, cohort, skeleton
@@ -36,7 +35,7 @@ SETTINGS = schema_defaults()["biomechanics"]
 
 
 def model_settings(diameter: float, flat_foot: bool, model: str = "cgm10") -> ModelSettings:
-    return ModelSettings(model, "static|cal", diameter, flat_foot, 10, 20.0)
+    return ModelSettings(model, "static|cal", CgmSettings(diameter, flat_foot, 10), 20.0)
 
 
 @pytest.mark.parametrize("subject", SUBJECTS)
@@ -109,7 +108,7 @@ PARTICIPANT = pd.Series({"participant_id": "p-1", "body_mass_kg": 74.0, "lab": "
 
 def stances_of(raw: Path, **overrides) -> tuple[pd.DataFrame, pd.DataFrame]:
     settings = {**SETTINGS, **overrides}
-    stances, trials = participant_stances(raw, "P001", PARTICIPANT, settings, StanceSettings.from_config(settings))
+    stances, trials = participant_stances(raw, "P001", PARTICIPANT, TrialReading.from_config(settings))
     return pd.DataFrame(stances), pd.DataFrame(trials)
 
 
@@ -222,18 +221,18 @@ def test_a_marker_gap_longer_than_the_filling_inside_stance_invalidates_that_sta
 def test_the_marker_only_lab_of_the_embedded_default_gives_each_persons_peaks_through_the_model(tmp_path):
     """gait_lab_c writes markers, plates, measurements and a static trial; the stance peaks the workflow
     computes from them are the person's own (the other labs write these curves as model outputs)."""
-    cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["simulate"]
+    cfg = simulation()
     errors = []
     for index in range(3):
         person = {**cohort.draw_person(cfg, index), "lab": c3d_writer.LAB_C}
         folder = tmp_path / "raw" / "c3d" / person["raw_id"]
-        written = c3d_writer.write_trials(person, folder, 2, cfg["seed"], 0.0, cfg["biomechanics"])
+        written = c3d_writer.write_trials(person, folder, 2, cfg.seed, 0.0, cfg.biomechanics)
         assert [p.name for p in written] == ["run_01.c3d", "run_02.c3d", "static_01.c3d"]
         participant = pd.Series(
             {"participant_id": "p", "body_mass_kg": person["body_mass_kg"], "lab": c3d_writer.LAB_C}
         )
         stances, trials = participant_stances(
-            tmp_path / "raw", person["raw_id"], participant, SETTINGS, StanceSettings.from_config(SETTINGS)
+            tmp_path / "raw", person["raw_id"], participant, TrialReading.from_config(SETTINGS)
         )
         assert [t["model_source"] for t in trials] == ["static", "cgm10", "cgm10"]
         assert len(stances) == 4 and all(s["qc_reason"] == "" and s["model_source"] == "cgm10" for s in stances)
@@ -254,7 +253,7 @@ def test_the_marker_only_lab_of_the_embedded_default_gives_each_persons_peaks_th
 
 
 def test_the_synthetic_static_trial_calibrates_the_offsets_it_was_built_with(tmp_path):
-    cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["simulate"]
+    cfg = simulation()
     person = {**cohort.draw_person(cfg, 0), "lab": c3d_writer.LAB_C}
     c3d_writer.build_static_trial(person, np.random.default_rng(0)).write(str(tmp_path / "static.c3d"))
     subject = calibrated(resolve_signals(read_trial(tmp_path / "static.c3d"), {}), {}, model_settings(14.0, False))

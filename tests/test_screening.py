@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 from scipy.special import expit
-from workflow_runner import SCHEMA, run_snakemake, schema_defaults
+from workflow_runner import SCHEMA, run_snakemake, schema_defaults, simulation
 
 from runrisk.config import complete_config
 from runrisk.errors import InputError
@@ -149,14 +149,14 @@ def test_an_impossible_runner_yaml_is_refused_naming_the_field(tmp_path, fields,
 
 
 def synthetic_runner(folder: Path, with_trials: bool = True, with_wearable: bool = True) -> dict:
-    cfg = {**CONFIG["simulate"], "n_participants": 6, "seed": 20250402}
+    cfg = simulation(n_participants=6, seed=20250402)
     truth, weekly = cohort.simulate_truth(cfg)
     person = truth[truth["has_wearable"] & truth["has_trials"]].iloc[0].to_dict()
     folder.mkdir(parents=True)
     if with_trials:
-        c3d_writer.write_trials(person, folder, 2, cfg["seed"], cfg["trial_sd_fraction"], cfg["biomechanics"])
+        c3d_writer.write_trials(person, folder, 2, cfg.seed, cfg.trial_sd_fraction, cfg.biomechanics)
     if with_wearable:
-        fitbit_writer.write_fitbit_export(person, weekly[weekly["raw_id"] == person["raw_id"]], folder, cfg["seed"])
+        fitbit_writer.write_fitbit_export(person, weekly[weekly["raw_id"] == person["raw_id"]], folder, cfg.seed)
     sex = "female" if person["female"] else "male"
     (folder / "runner.yaml").write_text(
         yaml.safe_dump({"age": float(person["age"]), "sex": sex, "body_mass_kg": float(person["body_mass_kg"])})

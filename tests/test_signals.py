@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,12 +11,12 @@ from real_files import real_path
 from trialkit import simulated_c3d
 from workflow_runner import schema_defaults, stance_settings
 
-from runrisk.biomech.signals import match_labels, names_for_lab, resolve_signals
+from runrisk.biomech.signals import SignalNaming, match_labels, resolve_signals
 from runrisk.biomech.stances import extract_stances
-from runrisk.cohort.shards import load_trial
+from runrisk.cohort.shards import TrialReading, load_trial
 from runrisk.io.c3d import read_trial
 
-SETTINGS = schema_defaults()["biomechanics"]
+SETTINGS = TrialReading.from_config(schema_defaults()["biomechanics"])
 PARTICIPANT = pd.Series({"body_mass_kg": 70.0, "lab": ""})
 
 
@@ -39,14 +41,18 @@ def test_vendor_spellings_are_recognised_without_config(label, canonical):
     assert match_labels([label, "unrelated"], {}) == {canonical: label}
 
 
+def naming(signal_names: dict, lab_signal_names: dict) -> SignalNaming:
+    return SignalNaming("plugin_gait", {}, signal_names, lab_signal_names, None)
+
+
 def test_the_order_of_preference_exact_then_config_then_vocabulary():
     assert match_labels(["RHeel", "RHEE"], {}) == {"RHEE": "RHEE"}
     assert match_labels(["RMT1", "RMT2"], {})["RTOE"] == "RMT2"  # the second metatarsal is Plug-in Gait's TOE
-    configured = names_for_lab({"signal_names": {"RTOE": ["R_FOOT_TIP"]}, "lab_signal_names": {}}, "")
+    configured = naming({"RTOE": ["R_FOOT_TIP"]}, {}).names_for_lab("")
     assert match_labels(["RMT2", "R_FOOT_TIP"], configured)["RTOE"] == "R_FOOT_TIP"
-    per_lab = {"signal_names": {"RTOE": ["A"]}, "lab_signal_names": {"b": {"RTOE": ["B"]}}}
-    assert match_labels(["A", "B"], names_for_lab(per_lab, "b"))["RTOE"] == "B"
-    assert match_labels(["A", "B"], names_for_lab(per_lab, "other"))["RTOE"] == "A"
+    per_lab = naming({"RTOE": ["A"]}, {"b": {"RTOE": ["B"]}})
+    assert match_labels(["A", "B"], per_lab.names_for_lab("b"))["RTOE"] == "B"
+    assert match_labels(["A", "B"], per_lab.names_for_lab("other"))["RTOE"] == "A"
     assert match_labels(["RHEE"], {"LHEE": ["RHEE"]}) == {"RHEE": "RHEE"}  # one label carries one signal
 
 
@@ -82,7 +88,7 @@ def test_a_required_signal_missing_is_the_stance_qc_reason(sim_config, tmp_path)
     trial = load_trial(tmp_path / "odd.c3d", PARTICIPANT, SETTINGS)
     right = next(r for r in extract_stances(trial, stance_settings()) if r["side"] == "R")
     assert right["qc_reason"].startswith("missing signal(s) RAnkleMoment: in the file under no known name")
-    configured = {**SETTINGS, "signal_names": {"RAnkleMoment": ["RAnkleMomentX"]}}
+    configured = replace(SETTINGS, signal_names={"RAnkleMoment": ["RAnkleMomentX"]})
     trial = load_trial(tmp_path / "odd.c3d", PARTICIPANT, configured)
     right = next(r for r in extract_stances(trial, stance_settings()) if r["side"] == "R")
     assert right["qc_reason"] == "" and np.isfinite(right["ankle_inversion_moment_peak"])

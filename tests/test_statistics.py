@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from lifelines import CoxTimeVaryingFitter
-from workflow_runner import demo_config
+from workflow_runner import demo_config, simulation
 
 from runrisk.cohort.outcomes import OutcomeRules
 from runrisk.stats.montecarlo import run_size, summarise
@@ -156,7 +156,7 @@ def test_monte_carlo_runs_the_study_code_reproducibly():
         "lag_weeks": 1,
     }
     rules = OutcomeRules.from_config(config["outcomes"], config["exposure"], [t.column for t in terms])
-    cfg = {**config["simulate"], "hazard": {**config["simulate"]["hazard"], "baseline_weekly_log_hazard": -7.0}}
+    cfg = simulation(hazard={**config["simulate"]["hazard"], "baseline_weekly_log_hazard": -7.0})
     replicates = run_size(cfg, plan, 300, 2, rules, min_prior_weeks=2)
     pd.testing.assert_frame_equal(replicates, run_size(cfg, plan, 300, 2, rules, min_prior_weeks=2))
     assert set(replicates["strategy"]) == {"published", "pre_onset", "cox_timevarying"}

@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from real_files import real_path
-from workflow_runner import ROOT
+from workflow_runner import demo_config
 
 from runrisk.cohort.exposure import exposure_summary, weekly_volume
 from runrisk.cohort.shards import shard_activities, shard_participants
@@ -17,6 +16,7 @@ from runrisk.errors import InputError
 from runrisk.io.fitabase import read_fitabase_daily
 from runrisk.io.garmin import read_fit, read_gpx, read_tcx
 from runrisk.io.wearables import (
+    WearableSettings,
     _fitbit_start_times,
     activities_frame,
     flag_duplicates,
@@ -26,7 +26,7 @@ from runrisk.io.wearables import (
 )
 
 PRAGUE = ZoneInfo("Europe/Prague")
-SETTINGS = yaml.safe_load((ROOT / "config/config.yaml").read_text())["wearables"]
+SETTINGS = demo_config()["wearables"]
 
 
 # --- Fitbit -------------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def test_same_run_from_a_watch_and_fitbit_counts_once(tmp_path):
         "prior_achilles_problems,enrolment_date\nA1,30,F,165,60,yes,no,2015-08-10\n"
     )
     members = shard_participants(raw / "participants.csv", ["A1"], None)
-    activities = shard_activities(members, raw, "Europe/Prague", SETTINGS)
+    activities = shard_activities(members, raw, "Europe/Prague", WearableSettings.from_config(SETTINGS))
     counted = activities[activities["excluded_reason"] == ""]
     assert len(activities) == 4 and len(counted) == 2  # the FIT run and the GPX run
     assert set(counted["source"]) == {"fit", "gpx"}

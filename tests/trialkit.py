@@ -15,11 +15,11 @@ from runrisk.simulate import c3d_writer, cohort
 FZ1, MX1, MY1 = 2, 3, 4  # analog channels of plate 1 (Fx, Fy, Fz, Mx, My, Mz)
 
 
-def simulated_c3d(sim_config: dict, index: int = 3, trial_sd_fraction: float = 0.0) -> tuple[dict, ezc3d.c3d]:
+def simulated_c3d(sim_config, index: int = 3, trial_sd_fraction: float = 0.0) -> tuple[dict, ezc3d.c3d]:
     person = {**cohort.draw_person(sim_config, index), "lab": "gait_lab_a"}  # Plug-in Gait's labels and units
-    rng = cohort.participant_rng(sim_config["seed"], index, cohort.STREAM_TRIALS)
+    rng = cohort.participant_rng(sim_config.seed, index, cohort.STREAM_TRIALS)
     offsets = {f"{n}_left_offset": 0.0 for n in cohort.PEAK_NAMES}
-    return person, c3d_writer.build_trial({**person, **offsets}, rng, trial_sd_fraction, sim_config["biomechanics"])
+    return person, c3d_writer.build_trial({**person, **offsets}, rng, trial_sd_fraction, sim_config.biomechanics)
 
 
 def write_and_read(c3d: ezc3d.c3d, path: Path, convention: str = "plugin_gait") -> Trial:

@@ -12,6 +12,7 @@ import yaml
 
 from runrisk.biomech.stances import StanceSettings
 from runrisk.config import complete_config
+from runrisk.simulate.settings import Simulation
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW_PARTS = ("Snakefile", "workflow", "profiles", "scripts", "config", "envs")
@@ -54,6 +55,11 @@ def demo_config() -> dict:
 def schema_defaults() -> dict:
     """Every default of the schema: the config of a study that sets only what is required."""
     return complete_config({"study": {"name": "test", "timezone": "UTC"}, "raw_dir": "raw"}, SCHEMA)
+
+
+def simulation(**overrides) -> Simulation:
+    """The demo's simulate section as the simulator reads it, with some keys changed."""
+    return Simulation.from_config({**demo_config()["simulate"], **overrides})
 
 
 def stance_settings(**overrides) -> StanceSettings:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from real_files import IN_REPOSITORY
-from workflow_runner import ROOT, demo_config
+from workflow_runner import ROOT, demo_config, simulation
 
 from runrisk.simulate import c3d_writer, cohort, fitbit_writer
 from runrisk.simulate.c3d_writer import _set_int_parameter
@@ -27,16 +27,15 @@ TEST_SEED = yaml.safe_load((ROOT / "config" / "test.yaml").read_text())["simulat
 
 def build_study(root: Path, n: int = 4) -> list[str]:
     """A valid raw study of n participants in the real formats; returns the raw ids."""
-    cfg = {
-        **CONFIG["simulate"],
-        "seed": TEST_SEED,
-        "n_participants": n,
-        "missing_biomechanics_fraction": 0.0,
-        "no_wearable_fraction": 0.0,
-        "runner_fraction": 1.0,
-        "second_lab_fraction": 0.0,
-        "marker_lab_fraction": 0.0,
-    }  # every participant has runs with the lab's outputs to damage, in run_01.c3d
+    cfg = simulation(
+        seed=TEST_SEED,
+        n_participants=n,
+        missing_biomechanics_fraction=0.0,
+        no_wearable_fraction=0.0,
+        runner_fraction=1.0,
+        second_lab_fraction=0.0,
+        marker_lab_fraction=0.0,
+    )  # every participant has runs with the lab's outputs to damage, in run_01.c3d
     truth, weekly = cohort.simulate_truth(cfg)
     root.mkdir(parents=True, exist_ok=True)
     cohort.participants_csv(truth).to_csv(root / "participants.csv", index=False)
@@ -44,10 +43,10 @@ def build_study(root: Path, n: int = 4) -> list[str]:
     for _, row in truth.iterrows():
         person = row.to_dict()
         c3d_writer.write_trials(
-            person, root / "c3d" / person["raw_id"], 2, cfg["seed"], cfg["trial_sd_fraction"], cfg["biomechanics"]
+            person, root / "c3d" / person["raw_id"], 2, cfg.seed, cfg.trial_sd_fraction, cfg.biomechanics
         )
         fitbit_writer.write_fitbit_export(
-            person, weekly[weekly["raw_id"] == person["raw_id"]], root / "fitbit" / person["raw_id"], cfg["seed"]
+            person, weekly[weekly["raw_id"] == person["raw_id"]], root / "fitbit" / person["raw_id"], cfg.seed
         )
     return list(truth["raw_id"])
 

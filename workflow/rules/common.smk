@@ -1,8 +1,17 @@
 import os
 
+from runrisk.cohort.exposure import ScreeningExposure, WeekCounting
+from runrisk.cohort.outcomes import Censoring, OutcomeSettings
+from runrisk.cohort.shards import TrialReading
 from runrisk.ids import shard_count, shard_members, shard_of
 from runrisk.io import layout
+from runrisk.io.wearables import WearableSettings
 from runrisk.report.provenance import canonical_config_hash
+from runrisk.simulate.settings import Simulation
+from runrisk.stats.montecarlo import MontecarloSettings
+from runrisk.stats.sensitivity import SensitivitySettings
+from runrisk.stats.terms import Timevarying
+from runrisk.stats.validation import ValidationSettings
 
 RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]
@@ -67,34 +76,14 @@ def shard_raw_files(shard, kinds):
     )
 
 
-def keys_of(section, *names):
-    """Only the keys a rule reads, so changing another key of the section reruns nothing of it."""
-    return {name: section[name] for name in names}
-
-
-# what the outcome rules (runrisk.cohort.outcomes.OutcomeRules) read of the exposure section
-OUTCOME_EXPOSURE_KEYS = ("follow_up_weeks", "min_worn_weeks", "window", "grace_weeks")
-
-
-# what stance extraction reads of the biomechanics section (not the QC figure's or primary_limb)
-TRIAL_READING = keys_of(
-    config["biomechanics"],
-    "force_threshold_n",
-    "cop_threshold_n",
-    "min_stance_s",
-    "max_stance_s",
-    "edge_margin_mm",
-    "filter",
-    "convention",
-    "lab_conventions",
-    "signal_names",
-    "lab_signal_names",
-    "required_signals",
-    "visual3d_rate_hz",
-    "model",
-    "static_pattern",
-    "cgm",
-)
+# A rule passes a section's keys through the settings class its script parses them with
+# (runrisk.config.Section.pick), so it depends on exactly the keys that class reads.
+TRIAL_READING = TrialReading.pick(config["biomechanics"])
+WEARABLES = WearableSettings.pick(config["wearables"])
+WEEK_COUNTING = WeekCounting.pick(config["exposure"])
+CENSORING = Censoring.pick(config["exposure"])
+OUTCOME_SETTINGS = OutcomeSettings.pick(config["outcomes"])
+SIMULATION = Simulation.pick(config["simulate"])
 QC_PARTICIPANT = config["biomechanics"]["qc_participant"] or sorted(PARTICIPANTS)[0]
 
 

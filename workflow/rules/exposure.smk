@@ -19,14 +19,9 @@ rule ingest_activities:
         members=shard_members_param,
         raw_dir=raw_dir_of,
         timezone=config["study"]["timezone"],
-        settings=config["wearables"],
+        settings=WEARABLES,
         on_bad_input=config["on_bad_input"],
-        weeks=keys_of(
-            config["exposure"],
-            "follow_up_weeks",
-            "min_worn_days_per_week",
-            "min_prior_weeks",
-        ),
+        weeks=WEEK_COUNTING,
     script:
         "../../scripts/ingest_activities.py"
 
@@ -72,7 +67,7 @@ rule weekly_volume:
         mem_mb=2000,
         runtime=5,
     params:
-        outcomes=config["outcomes"],
-        exposure=keys_of(config["exposure"], *OUTCOME_EXPOSURE_KEYS),
+        outcomes=OUTCOME_SETTINGS,
+        exposure=CENSORING,
     script:
         "../../scripts/weekly_volume.py"

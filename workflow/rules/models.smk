@@ -38,7 +38,7 @@ rule fit_timevarying:
         runtime=10,
     params:
         on_unfittable=config["models"]["on_unfittable"],
-        timevarying=config["models"]["timevarying"],
+        timevarying=Timevarying.pick(config["models"]["timevarying"]),
         grace_weeks=config["exposure"]["grace_weeks"],
     script:
         "../../scripts/fit_timevarying.py"
@@ -96,7 +96,7 @@ rule validate_model:
     params:
         on_unfittable=config["models"]["on_unfittable"],
         terms=config["models"]["terms"],
-        validation=config["validation"],
+        validation=ValidationSettings.pick(config["validation"]),
     script:
         "../../scripts/validate_model.py"
 
@@ -125,7 +125,7 @@ rule sensitivity:
     params:
         on_unfittable=config["models"]["on_unfittable"],
         terms=config["models"]["terms"],
-        sensitivity=config["sensitivity"],
+        sensitivity=SensitivitySettings.pick(config["sensitivity"]),
     script:
         "../../scripts/sensitivity.py"
 
@@ -145,12 +145,13 @@ rule montecarlo_size:
         mem_mb=2000,
         runtime=60,
     params:
-        simulate=config["simulate"],
+        simulate=SIMULATION,
         terms=config["models"]["terms"],
-        timevarying=config["models"]["timevarying"],
-        outcomes=config["outcomes"],
-        exposure=keys_of(config["exposure"], *OUTCOME_EXPOSURE_KEYS, "min_prior_weeks"),
-        montecarlo=keys_of(config["montecarlo"], "repetitions", "alpha"),
+        timevarying=Timevarying.pick(config["models"]["timevarying"]),
+        outcomes=OUTCOME_SETTINGS,
+        exposure=CENSORING,
+        min_prior_weeks=config["exposure"]["min_prior_weeks"],
+        montecarlo=MontecarloSettings.pick(config["montecarlo"]),
     script:
         "../../scripts/montecarlo_size.py"
 
@@ -168,7 +169,7 @@ rule true_effects:
         mem_mb=4000,
         runtime=20,
     params:
-        simulate=config["simulate"],
+        simulate=SIMULATION,
         terms=config["models"]["terms"],
         timevarying_terms=config["models"]["timevarying"]["terms"],
         min_worn_weeks=config["exposure"]["min_worn_weeks"],
@@ -238,6 +239,18 @@ rule screening_model:
     params:
         terms=config["models"]["terms"],
         code_root=workflow.basedir,
+        study={
+            "name": config["study"]["name"],
+            "synthetic": SIMULATED,
+            "config_sha256": canonical_config_hash(config),
+            "primary_limb": config["biomechanics"]["primary_limb"],
+        },
+        settings={
+            "biomechanics": TRIAL_READING,
+            "wearables": WEARABLES,
+            "exposure": ScreeningExposure.pick(config["exposure"]),
+            "timezone": config["study"]["timezone"],
+        },
         definition=(
             f"physician-confirmed diagnosis ({', '.join(config['outcomes']['case_icd10'])}) "
             f"within {config['exposure']['follow_up_weeks']} weeks of the lab session"

@@ -22,8 +22,8 @@ rule outcomes:
         mem_mb=1000,
         runtime=5,
     params:
-        outcomes=config["outcomes"],
-        exposure=keys_of(config["exposure"], *OUTCOME_EXPOSURE_KEYS),
+        outcomes=OUTCOME_SETTINGS,
+        exposure=CENSORING,
         primary_limb=config["biomechanics"]["primary_limb"],
         term_columns=TERM_COLUMNS,
     script:

@@ -38,5 +38,6 @@ rule manifest:
     params:
         code_root=workflow.basedir,
         raw_dir=raw_dir_of,
+        config=config,  # the manifest records the whole config: any change rewrites it
     script:
         "../../scripts/manifest.py"

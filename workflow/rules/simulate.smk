@@ -15,7 +15,7 @@ rule simulate_cohort:
         mem_mb=1000,
         runtime=10,
     params:
-        simulate=config["simulate"],
+        simulate=SIMULATION,
     script:
         "../../scripts/simulate_cohort.py"
 
@@ -37,7 +37,7 @@ rule simulate_raw_shard:
         mem_mb=1000,
         runtime=20,
     params:
-        simulate=config["simulate"],
+        simulate=SIMULATION,
         members=shard_members_param,
         raw_dir=raw_dir_of,
     script:

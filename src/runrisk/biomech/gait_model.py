@@ -16,14 +16,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from runrisk.biomech import cgm
+from runrisk.config import Section
 from runrisk.errors import InputError
 from runrisk.io.trial import Trial
 
-MODELS = ("precomputed", "cgm10", "auto")
 MODEL_OUTPUTS = ("HipAngles", "KneeAngles", "AnkleAngles", "HipMoment", "KneeMoment", "AnkleMoment")
 MARKER_NAMES = ("LASI", "RASI", "LPSI", "RPSI", "SACR") + tuple(f"{s}{m}" for s in cgm.SIDES for m in cgm.SIDED)
 PARTICIPANT_COLUMNS = {  # participants.csv column -> PROCESSING name (sided: L/R prefixed)
@@ -34,27 +35,24 @@ PARTICIPANT_COLUMNS = {  # participants.csv column -> PROCESSING name (sided: L/
 
 
 @dataclass(frozen=True)
-class ModelSettings:
-    model: str
-    static_pattern: str
+class CgmSettings(Section):
+    SECTION = "biomechanics.cgm"
+
     marker_diameter_mm: float
     flat_foot: bool
     max_gap_frames: int
-    force_threshold_n: float
 
-    @classmethod
-    def from_config(cls, cfg: dict) -> ModelSettings:
-        """The biomechanics section as the schema completed it: no defaults here, so a rule that forgot
-        to pass a key fails instead of silently running the default model."""
-        own = cfg["cgm"]
-        return cls(
-            model=cfg["model"],
-            static_pattern=cfg["static_pattern"],
-            marker_diameter_mm=own["marker_diameter_mm"],
-            flat_foot=own["flat_foot"],
-            max_gap_frames=own["max_gap_frames"],
-            force_threshold_n=cfg["force_threshold_n"],
-        )
+
+@dataclass(frozen=True)
+class ModelSettings(Section):
+    """What the gait model reads of the biomechanics section."""
+
+    SECTION = "biomechanics"
+
+    model: Literal["precomputed", "cgm10", "auto"]
+    static_pattern: str
+    cgm: CgmSettings
+    force_threshold_n: float
 
 
 def is_static(path: Path, pattern: str) -> bool:
@@ -96,7 +94,7 @@ def measurements(processing: Mapping[str, float], participant: Mapping) -> dict[
 
 def subject_of(trial: Trial, participant: Mapping, settings: ModelSettings) -> cgm.Subject:
     try:
-        return cgm.subject_from_processing(measurements(trial.processing, participant), settings.marker_diameter_mm)
+        return cgm.subject_from_processing(measurements(trial.processing, participant), settings.cgm.marker_diameter_mm)
     except cgm.ModelError as error:
         raise InputError(
             trial.path,
@@ -119,7 +117,7 @@ def calibrated(static: Trial, participant: Mapping, settings: ModelSettings) -> 
     """The subject's measurements with the foot offsets of a static trial."""
     subject = subject_of(static, participant, settings)
     try:
-        return cgm.calibrate(markers_of(static, settings.max_gap_frames), subject, settings.flat_foot)
+        return cgm.calibrate(markers_of(static, settings.cgm.max_gap_frames), subject, settings.cgm.flat_foot)
     except cgm.ModelError as error:
         raise InputError(static.path, f"the static trial cannot calibrate the gait model: {error}") from error
 
@@ -131,7 +129,7 @@ def with_model_outputs(
 
     subject: calibrated by a static trial; None takes the foot offsets from the trial's PROCESSING.
     """
-    markers = markers_of(trial, settings.max_gap_frames)
+    markers = markers_of(trial, settings.cgm.max_gap_frames)
     missing = cgm.missing_markers(markers)
     if missing:
         raise InputError(trial.path, f"the gait model needs marker(s) {', '.join(missing)}")

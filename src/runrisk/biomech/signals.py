@@ -12,10 +12,11 @@ match nothing are dropped at reading: no free text from a file travels further.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from runrisk.config import Section
 from runrisk.io.trial import Trial
 
 SIDES = {"R": ("R", "RT", "RIGHT"), "L": ("L", "LT", "LEFT")}
@@ -93,11 +94,26 @@ def match_labels(labels: list[str], configured: dict[str, list[str]]) -> dict[st
     return found
 
 
-def names_for_lab(settings: dict, lab: str) -> dict[str, list[str]]:
-    """The configured labels of each canonical signal: the lab's own first, then every lab's."""
-    own = settings["lab_signal_names"].get(lab, {})
-    common = settings["signal_names"]
-    return {name: [*own.get(name, []), *common.get(name, [])] for name in {*own, *common}}
+@dataclass(frozen=True)
+class SignalNaming(Section):
+    """How the biomechanics section names and orients a lab's signals."""
+
+    SECTION = "biomechanics"
+
+    convention: str
+    lab_conventions: dict[str, str]
+    signal_names: dict[str, list[str]]
+    lab_signal_names: dict[str, dict[str, list[str]]]
+    visual3d_rate_hz: float | None
+
+    def names_for_lab(self, lab: str) -> dict[str, list[str]]:
+        """The configured labels of each canonical signal: the lab's own first, then every lab's."""
+        own = self.lab_signal_names.get(lab, {})
+        common = self.signal_names
+        return {name: [*own.get(name, []), *common.get(name, [])] for name in {*own, *common}}
+
+    def convention_of(self, lab: str) -> str:
+        return self.lab_conventions.get(lab, self.convention)
 
 
 def resolve_signals(trial: Trial, configured: dict[str, list[str]]) -> Trial:

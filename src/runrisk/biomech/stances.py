@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from runrisk.biomech.signals import missing_signals
+from runrisk.config import Section
 from runrisk.errors import InputError
 from runrisk.io.trial import Plate, Trial
 
@@ -30,37 +31,33 @@ PEAK_NAMES = tuple(PEAK_DEFINITIONS)
 
 
 @dataclass(frozen=True)
-class StanceSettings:
-    """The biomechanics section of the config as stance extraction uses it (defaults: the config schema)."""
+class FilterSettings(Section):
+    SECTION = "biomechanics.filter"
+
+    order: int
+    kinematics_hz: float | None  # markers and joint angles
+    kinetics_hz: float | str | None  # joint moments, or "kinematics_hz"
+    grf_hz: float | None  # vertical GRF before stance detection
+
+    @property
+    def kinetics_cutoff(self) -> float | None:
+        # one cut-off for angles and moments unless a lab sets its own (Kristianslund et al. 2012)
+        return self.kinematics_hz if self.kinetics_hz == "kinematics_hz" else self.kinetics_hz
+
+
+@dataclass(frozen=True)
+class StanceSettings(Section):
+    """What stance extraction reads of the biomechanics section."""
+
+    SECTION = "biomechanics"
 
     force_threshold_n: float
     cop_threshold_n: float
     min_stance_s: float
     max_stance_s: float
     edge_margin_mm: float
-    filter_order: int
-    kinematics_hz: float | None  # markers and joint angles
-    kinetics_hz: float | None  # joint moments
-    grf_hz: float | None  # vertical GRF before stance detection
+    filter: FilterSettings
     required_signals: tuple[str, ...]  # side-less names (HEE, AnkleAngles) a valid stance needs
-
-    @classmethod
-    def from_config(cls, cfg: dict) -> StanceSettings:
-        filters = cfg["filter"]
-        # one cut-off for angles and moments unless a lab sets its own (Kristianslund et al. 2012)
-        kinetics = filters["kinematics_hz"] if filters["kinetics_hz"] == "kinematics_hz" else filters["kinetics_hz"]
-        return cls(
-            force_threshold_n=cfg["force_threshold_n"],
-            cop_threshold_n=cfg["cop_threshold_n"],
-            min_stance_s=cfg["min_stance_s"],
-            max_stance_s=cfg["max_stance_s"],
-            edge_margin_mm=cfg["edge_margin_mm"],
-            filter_order=filters["order"],
-            kinematics_hz=filters["kinematics_hz"],
-            kinetics_hz=kinetics,
-            grf_hz=filters["grf_hz"],
-            required_signals=tuple(cfg["required_signals"]),
-        )
 
 
 # scipy.signal is imported where it is used: it loads scipy.stats, 1.1 s of start-up that every job reading
@@ -99,14 +96,14 @@ def lowpass(values: np.ndarray, rate: float, cutoff: float | None, order: int) -
 def filter_trial(trial: Trial, settings: StanceSettings) -> Trial:
     """Kinematics and kinetics filtered, each family stacked into one lowpass call."""
     cutoff_of = {
-        label: settings.kinetics_hz if label in trial.moment_labels else settings.kinematics_hz
+        label: settings.filter.kinetics_cutoff if label in trial.moment_labels else settings.filter.kinematics_hz
         for label in trial.points
     }
     points = {}
     for cutoff in dict.fromkeys(cutoff_of.values()):
         labels = [label for label, c in cutoff_of.items() if c == cutoff]
         stacked = np.stack([np.asarray(trial.points[label], dtype=float) for label in labels])
-        filtered = lowpass(stacked, trial.point_rate, cutoff, settings.filter_order)
+        filtered = lowpass(stacked, trial.point_rate, cutoff, settings.filter.order)
         points.update(zip(labels, filtered, strict=True))
     return replace(trial, points={label: points[label] for label in trial.points})
 
@@ -247,7 +244,7 @@ def plate_stance(trial: Trial, plate: Plate, settings: StanceSettings) -> dict |
         )
     if len(plate.force[2]) and not np.isfinite(plate.force[2]).any():
         return {**unusable_plate_row(plate), "qc_reason": "no finite vertical force on this plate"}
-    fz = lowpass(remove_baseline(vertical_force(plate)), rate, settings.grf_hz, settings.filter_order)
+    fz = lowpass(remove_baseline(vertical_force(plate)), rate, settings.filter.grf_hz, settings.filter.order)
     segments = [s for s in contact_segments(fz, settings.force_threshold_n) if s[1] - s[0] > 1]
     if not segments:
         return None

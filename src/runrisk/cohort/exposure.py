@@ -5,8 +5,12 @@ A week with no wearable data is missing (NA), never zero: only worn weeks say ho
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from runrisk.config import Section
 
 WEEKLY_COLUMNS = [
     "participant_id",
@@ -22,6 +26,25 @@ WEEKLY_COLUMNS = [
     "prior_4wk_km",
     "ratio_to_prior_4wk",
 ]
+
+
+@dataclass(frozen=True)
+class WeekCounting(Section):
+    """What weekly volume reads of the exposure section."""
+
+    SECTION = "exposure"
+
+    follow_up_weeks: int
+    min_worn_days_per_week: int
+    min_prior_weeks: int
+
+
+@dataclass(frozen=True)
+class ScreeningExposure(WeekCounting):
+    """What one runner's screening reads of the exposure section: the study's week counting and how many worn
+    weeks give a running volume."""
+
+    min_worn_weeks: int
 
 
 def follow_up_week(local_date: pd.Series, enrolment: pd.Series) -> pd.Series:

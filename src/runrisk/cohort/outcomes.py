@@ -4,18 +4,46 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from runrisk.cohort.exposure import follow_up_week
+from runrisk.config import Section
 from runrisk.errors import StudyError
 
 
 @dataclass(frozen=True)
+class OutcomeSettings(Section):
+    """What the case definition reads of the outcomes section (not the words of ingestion's vocabulary)."""
+
+    SECTION = "outcomes"
+
+    case_icd10: tuple[str, ...]
+    complaint_regions: tuple[str, ...]
+    onset_regions: tuple[str, ...]
+    diagnosis_regions: dict[str, str]
+    explaining_diagnosis_weeks: int
+    min_valid_stances: int
+    strict_controls: bool
+
+
+@dataclass(frozen=True)
+class Censoring(Section):
+    """What the outcome rules read of the exposure section."""
+
+    SECTION = "exposure"
+
+    follow_up_weeks: int
+    min_worn_weeks: int
+    window: Literal["pre_onset", "whole_follow_up"]
+    grace_weeks: int
+
+
+@dataclass(frozen=True)
 class OutcomeRules:
-    """The case definition, exclusions and censoring (defaults: the config schema's outcomes and exposure
-    sections)."""
+    """The case definition, exclusions and censoring, derived from the outcomes and exposure sections."""
 
     follow_up_weeks: int
     case_icd10: tuple[str, ...]
@@ -31,24 +59,27 @@ class OutcomeRules:
     term_columns: tuple[str, ...]  # the model's covariates: an analysed participant has every one
 
     @classmethod
-    def from_config(cls, outcomes: dict, exposure: dict, term_columns: Sequence[str]) -> OutcomeRules:
-        """exposure: at least follow_up_weeks, min_worn_weeks, window and grace_weeks (common.smk's
-        OUTCOME_EXPOSURE_KEYS)."""
-        stems = {icd10_stem(code): region for code, region in outcomes["diagnosis_regions"].items()}
+    def of(cls, outcomes: OutcomeSettings, exposure: Censoring, term_columns: Sequence[str]) -> OutcomeRules:
+        stems = {icd10_stem(code): region for code, region in outcomes.diagnosis_regions.items()}
         return cls(
-            follow_up_weeks=exposure["follow_up_weeks"],
-            case_icd10=tuple(outcomes["case_icd10"]),
-            complaint_regions=tuple(outcomes["complaint_regions"]),
-            onset_regions=tuple(outcomes["onset_regions"]),
+            follow_up_weeks=exposure.follow_up_weeks,
+            case_icd10=outcomes.case_icd10,
+            complaint_regions=outcomes.complaint_regions,
+            onset_regions=outcomes.onset_regions,
             diagnosis_regions=tuple(sorted(stems.items(), key=lambda item: -len(item[0]))),
-            explaining_diagnosis_weeks=outcomes["explaining_diagnosis_weeks"],
-            min_valid_stances=outcomes["min_valid_stances"],
-            min_worn_weeks=exposure["min_worn_weeks"],
-            exposure_window=exposure["window"],
-            grace_weeks=exposure["grace_weeks"],
-            strict_controls=outcomes["strict_controls"],
+            explaining_diagnosis_weeks=outcomes.explaining_diagnosis_weeks,
+            min_valid_stances=outcomes.min_valid_stances,
+            min_worn_weeks=exposure.min_worn_weeks,
+            exposure_window=exposure.window,
+            grace_weeks=exposure.grace_weeks,
+            strict_controls=outcomes.strict_controls,
             term_columns=tuple(term_columns),
         )
+
+    @classmethod
+    def from_config(cls, outcomes: dict, exposure: dict, term_columns: Sequence[str]) -> OutcomeRules:
+        """From whole (validated, defaulted) sections, for callers outside a rule."""
+        return cls.of(OutcomeSettings.from_config(outcomes), Censoring.from_config(exposure), term_columns)
 
 
 # The analysis sets of the sensitivity analyses, declared once: outcomes writes them, sensitivity fits them.

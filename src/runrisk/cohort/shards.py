@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ import pandas as pd
 from runrisk.biomech.cgm import Subject
 from runrisk.biomech.conventions import to_documented_convention
 from runrisk.biomech.gait_model import ModelSettings, calibrated, computes, is_static, with_model_outputs
-from runrisk.biomech.signals import names_for_lab, resolve_signals
+from runrisk.biomech.signals import SignalNaming, resolve_signals
 from runrisk.biomech.stances import PEAK_NAMES, StanceSettings, extract_stances
 from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
@@ -26,6 +26,7 @@ from runrisk.io.trial import Trial
 from runrisk.io.visual3d import read_visual3d
 from runrisk.io.wearables import (
     FitbitBatch,
+    WearableSettings,
     activities_frame,
     flag_duplicates,
     flag_uncountable_runs,
@@ -34,6 +35,15 @@ from runrisk.io.wearables import (
 )
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrialReading(StanceSettings, ModelSettings, SignalNaming):
+    """Everything reading a participant's trials takes from the biomechanics section: how signals are named,
+    where the gait model comes from, how stances are found (not the QC figure's participant nor
+    primary_limb, so changing those reruns no shard)."""
+
+
 TRIAL_COLUMNS = [
     "participant_id",
     "trial",
@@ -78,31 +88,32 @@ def shard_participants(
     return valid.loc[[m for m in members if m in valid.index]]
 
 
-def load_trial(path: Path, participant: pd.Series, settings: dict, calibration: Calibration | None = None) -> Trial:
+def load_trial(
+    path: Path, participant: pd.Series, settings: TrialReading, calibration: Calibration | None = None
+) -> Trial:
     """One trial file with its signals under canonical names, in the documented convention, its joint
     angles and moments from the lab's model or computed from its markers (biomechanics.model)."""
     trial = read_signals(path, participant, settings)
     trial = to_documented_convention(
-        trial, convention_of(participant.get("lab", ""), settings), participant["body_mass_kg"]
+        trial, settings.convention_of(participant.get("lab", "")), participant["body_mass_kg"]
     )
-    model = ModelSettings.from_config(settings)
-    if computes(trial, model):
+    if computes(trial, settings):
         subject = calibration.subject() if calibration is not None else None
-        return with_model_outputs(trial, participant, model, subject)
+        return with_model_outputs(trial, participant, settings, subject)
     return replace(trial, model_source="file" if trial.angle_labels or trial.moment_labels else "")
 
 
-def read_signals(path: Path, participant: pd.Series, settings: dict) -> Trial:
+def read_signals(path: Path, participant: pd.Series, settings: SignalNaming) -> Trial:
     is_c3d = path.suffix.lower() == ".c3d"
-    trial = read_trial(path) if is_c3d else read_visual3d(path, settings["visual3d_rate_hz"])
-    return resolve_signals(trial, names_for_lab(settings, participant.get("lab", "")))
+    trial = read_trial(path) if is_c3d else read_visual3d(path, settings.visual3d_rate_hz)
+    return resolve_signals(trial, settings.names_for_lab(participant.get("lab", "")))
 
 
 class Calibration:
     """A participant's static trial, read and calibrated the first time a trial needs the gait model
     (a lab whose files carry their own outputs never needs it)."""
 
-    def __init__(self, statics: list[tuple[Path, str]], participant: pd.Series, settings: dict, raw_id: str):
+    def __init__(self, statics: list[tuple[Path, str]], participant: pd.Series, settings: TrialReading, raw_id: str):
         self.statics, self.participant, self.settings, self.raw_id = statics, participant, settings, raw_id
         self._subject: Subject | None = None
 
@@ -112,15 +123,15 @@ class Calibration:
             path, label = self.statics[0]
             try:
                 static = read_signals(path, self.participant, self.settings)
-                self._subject = calibrated(static, self.participant, ModelSettings.from_config(self.settings))
+                self._subject = calibrated(static, self.participant, self.settings)
             except InputError as error:
                 raise relabelled(error, label, self.raw_id) from error
         return self._subject
 
 
-def split_statics(paths: list[tuple[Path, str]], settings: dict) -> tuple[list, list]:
+def split_statics(paths: list[tuple[Path, str]], settings: ModelSettings) -> tuple[list, list]:
     """(static trials, the others) by biomechanics.static_pattern on the file name."""
-    pattern = settings["static_pattern"]
+    pattern = settings.static_pattern
     statics = [(p, label) for p, label in paths if is_static(p, pattern)]
     return statics, [(p, label) for p, label in paths if (p, label) not in statics]
 
@@ -130,12 +141,8 @@ def static_trial_row(participant: pd.Series, label: str) -> dict:
     return {"participant_id": participant["participant_id"], "trial": label, "model_source": "static"}
 
 
-def convention_of(lab: str, settings: dict) -> str:
-    return settings["lab_conventions"].get(lab, settings["convention"])
-
-
 def participant_stances(
-    raw_dir: str | Path, raw_id: str, participant: pd.Series, settings: dict, stance_settings: StanceSettings
+    raw_dir: str | Path, raw_id: str, participant: pd.Series, settings: TrialReading
 ) -> tuple[list[dict], list[dict]]:
     stance_rows, trial_rows = [], []
     paths = labelled_files(raw_dir, raw_id, TRIAL_KINDS)
@@ -150,7 +157,7 @@ def participant_stances(
         except InputError as error:  # file readers know the file; its label and the participant are known here
             raise relabelled(error, label, raw_id) from error
         try:
-            stances = extract_stances(trial, stance_settings)
+            stances = extract_stances(trial, settings)
         except InputError as error:
             raise relabelled(error, label, raw_id) from error
         except Exception as exc:  # a file ezc3d reads but whose content no stance survives
@@ -169,17 +176,16 @@ def participant_stances(
 
 
 def shard_stances(
-    members: pd.DataFrame, raw_dir: str | Path, settings: dict, quarantine: Quarantine | None = None
+    members: pd.DataFrame, raw_dir: str | Path, settings: TrialReading, quarantine: Quarantine | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stances (one row per loaded plate) and trials (one row per file) of one shard's participants
     (shard_participants' frame)."""
-    stance_settings = StanceSettings.from_config(settings)
     stance_rows, trial_rows = [], []
     for raw_id, participant in members.iterrows():
         found = attempt(
             quarantine,
             "trials",
-            lambda r=raw_id, p=participant: participant_stances(raw_dir, r, p, settings, stance_settings),
+            lambda r=raw_id, p=participant: participant_stances(raw_dir, r, p, settings),
         )
         if found is not None:
             stance_rows += found[0]
@@ -187,7 +193,9 @@ def shard_stances(
     return pd.DataFrame(stance_rows, columns=STANCE_COLUMNS), pd.DataFrame(trial_rows, columns=TRIAL_COLUMNS)
 
 
-def participant_activities(raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: dict, fitbit: FitbitBatch) -> list[dict]:
+def participant_activities(
+    raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: WearableSettings, fitbit: FitbitBatch
+) -> list[dict]:
     """Activity rows of one participant's Garmin and Fitabase files; their Fitbit exports go into the
     batch, converted later with the rest of the shard's."""
     rows = []
@@ -203,17 +211,17 @@ def participant_activities(raw_dir: Path, raw_id: str, tz: ZoneInfo, settings: d
     return rows
 
 
-def read_wearable(path: Path, raw_id: str, tz: ZoneInfo, settings: dict) -> tuple[str, list[dict]]:
+def read_wearable(path: Path, raw_id: str, tz: ZoneInfo, settings: WearableSettings) -> tuple[str, list[dict]]:
     """The source of one wearable file and its rows (a Fitbit export's raw records, for the batch)."""
     kind, suffix = kind_of(path), path.suffix.lower()
     if kind == "fitbit":
         return "fitbit", load_fitbit_records(path, raw_id)
     if kind == "fitabase":
-        return "fitabase", read_fitabase_daily(path, raw_id, tz, settings["fitabase_running_column"])
+        return "fitabase", read_fitabase_daily(path, raw_id, tz, settings.fitabase_running_column)
     if suffix == ".fit":
         return "fit", read_fit(path, raw_id, tz)
     if suffix == ".gpx":
-        return "gpx", read_gpx(path, raw_id, tz, settings["gpx_default_activity"])
+        return "gpx", read_gpx(path, raw_id, tz, settings.gpx_default_activity)
     return "tcx", read_tcx(path, raw_id, tz)
 
 
@@ -261,7 +269,7 @@ def shard_activities(
     members: pd.DataFrame,
     raw_dir: str | Path,
     timezone: str,
-    settings: dict,
+    settings: WearableSettings,
     quarantine: Quarantine | None = None,
 ) -> pd.DataFrame:
     """Activities of one shard's participants (shard_participants' frame): all sources, units in km and
@@ -286,10 +294,10 @@ def shard_activities(
         activities = activities[~activities["raw_id"].isin(set_aside)].reset_index(drop=True)
     pseudonyms = members["participant_id"].to_dict()
     activities.insert(0, "participant_id", per_distinct(activities.pop("raw_id").to_numpy(), pseudonyms.get))
-    activities = flag_uncountable_runs(activities, settings["min_run_s"], settings["min_run_km"])
-    activities = flag_duplicates(activities, settings["duplicate_window_s"], settings["source_priority"])
+    activities = flag_uncountable_runs(activities, settings.min_run_s, settings.min_run_km)
+    activities = flag_duplicates(activities, settings.duplicate_window_s, list(settings.source_priority))
     raw_ids = dict(zip(members["participant_id"], members.index, strict=True))
-    for error in daily_volume_errors(activities, raw_ids, settings["max_daily_run_km"]):
+    for error in daily_volume_errors(activities, raw_ids, settings.max_daily_run_km):
         if quarantine is None:
             raise error
         quarantine.add(error, "wearables")
@@ -298,12 +306,11 @@ def shard_activities(
 
 
 def first_readable_trial(
-    raw_dir: str | Path, participants: pd.DataFrame, preferred: str, settings: dict
+    raw_dir: str | Path, participants: pd.DataFrame, preferred: str, settings: TrialReading
 ) -> tuple[pd.Series, str, Trial, list[dict]] | None:
     """The preferred participant's first trial that reads and gives stances, else the next participant's
     (participants indexed by raw id): a figure shows a trial that can be shown. A file that cannot be read
     is skipped here; the participant's shard job is where it stops the run or is quarantined."""
-    stance_settings = StanceSettings.from_config(settings)
     for raw_id in dict.fromkeys([preferred, *participants.index]):
         if raw_id not in participants.index:
             continue
@@ -316,7 +323,7 @@ def first_readable_trial(
         for path, label in dynamics:
             try:
                 trial = load_trial(path, participant, settings, calibration)
-                return participant, label, trial, extract_stances(trial, stance_settings)
+                return participant, label, trial, extract_stances(trial, settings)
             except InputError as error:
                 log.info("QC figure: %s of %s skipped (%s)", label, participant["participant_id"], error.reason)
     return None

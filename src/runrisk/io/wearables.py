@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from runrisk.config import Section
 from runrisk.errors import InputError, described, first_reasons
 
 KM_PER_UNIT = {
@@ -52,6 +54,21 @@ ACTIVITY_COLUMNS = [
 MAX_ACTIVITY_KM = 250.0  # longer than any ultra a wearable logs in one activity: a unit or sync error
 MAX_ACTIVITY_S = 48 * 3600
 FITBIT_FORMATS = ("%m/%d/%y %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z")
+
+
+@dataclass(frozen=True)
+class WearableSettings(Section):
+    """The wearables section: how activities are counted and duplicates resolved."""
+
+    SECTION = "wearables"
+
+    duplicate_window_s: float
+    source_priority: tuple[str, ...]
+    min_run_s: float
+    min_run_km: float
+    max_daily_run_km: float
+    gpx_default_activity: str
+    fitabase_running_column: str
 
 
 def parse_fitbit_time(text: str, tz: ZoneInfo) -> dt.datetime:

@@ -25,11 +25,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from runrisk.biomech.stances import StanceSettings, summarise_participants
-from runrisk.cohort.exposure import exposure_summary, weekly_volume
-from runrisk.cohort.shards import participant_stances, shard_activities
+from runrisk.biomech.stances import summarise_participants
+from runrisk.cohort.exposure import ScreeningExposure, exposure_summary, weekly_volume
+from runrisk.cohort.shards import TrialReading, participant_stances, shard_activities
 from runrisk.errors import InputError, StudyError
 from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS
+from runrisk.io.wearables import WearableSettings
 from runrisk.stats import screening
 
 RUNNER_ID = "runner"
@@ -112,6 +113,12 @@ class Measured:
 
 def measure(runner_dir: Path, runner: Runner, document: dict) -> Measured:
     settings = document["settings"]
+    # from_config: a model file of an older release may carry whole sections
+    reading, wearables = (
+        TrialReading.from_config(settings["biomechanics"]),
+        WearableSettings.from_config(settings["wearables"]),
+    )
+    exposure = ScreeningExposure.from_config(settings["exposure"])
     participant = pd.Series(
         {"participant_id": RUNNER_ID, "body_mass_kg": runner.body_mass_kg, "lab": runner.lab}, name=RUNNER_ID
     )
@@ -119,27 +126,24 @@ def measure(runner_dir: Path, runner: Runner, document: dict) -> Measured:
     with tempfile.TemporaryDirectory(prefix="runrisk-screen-") as folder:
         raw = Path(folder)
         staged(runner_dir, raw)
-        biomech = settings["biomechanics"]
         try:
-            stance_rows, trial_rows = participant_stances(
-                raw, RUNNER_ID, participant, biomech, StanceSettings.from_config(biomech)
-            )
+            stance_rows, trial_rows = participant_stances(raw, RUNNER_ID, participant, reading)
         except InputError as error:
             stance_rows, trial_rows = [], []
             problems.append(f"trials: {error.reason} ({error.path})")
         members = pd.DataFrame({"participant_id": [RUNNER_ID]}, index=pd.Index([RUNNER_ID], name="raw_id"))
         try:
-            activities = shard_activities(members, raw, settings["timezone"], settings["wearables"])
+            activities = shard_activities(members, raw, settings["timezone"], wearables)
         except InputError as error:
             activities = pd.DataFrame()
             problems.append(f"wearables: {error.reason} ({error.path})")
     stances, trials = pd.DataFrame(stance_rows), pd.DataFrame(trial_rows)
-    weekly = runner_weeks(activities, runner, settings["exposure"])
-    values, missing = term_values(document, runner, stances, weekly, settings["exposure"])
+    weekly = runner_weeks(activities, runner, exposure)
+    values, missing = term_values(document, runner, stances, weekly, exposure)
     return Measured(stances, trials, weekly, values, missing, problems)
 
 
-def runner_weeks(activities: pd.DataFrame, runner: Runner, exposure: dict) -> pd.DataFrame:
+def runner_weeks(activities: pd.DataFrame, runner: Runner, exposure: ScreeningExposure) -> pd.DataFrame:
     """Weekly volume of the 52 weeks up to the screening date (default: the last day with wearable data),
     by the study's weekly-volume code; empty without activities."""
     if activities.empty:
@@ -148,7 +152,7 @@ def runner_weeks(activities: pd.DataFrame, runner: Runner, exposure: dict) -> pd
     start = end - pd.Timedelta(days=7 * WINDOW_WEEKS - 1)
     participants = pd.DataFrame({"participant_id": [RUNNER_ID], "enrolment_date": [start]})
     weekly = weekly_volume(
-        activities, participants, WINDOW_WEEKS, exposure["min_worn_days_per_week"], exposure["min_prior_weeks"]
+        activities, participants, WINDOW_WEEKS, exposure.min_worn_days_per_week, exposure.min_prior_weeks
     )
     return weekly[weekly["week"] >= 1].reset_index(drop=True)
 
@@ -157,7 +161,7 @@ TERM_SOURCES = {"mean_weekly_km": "wearables", "age": "runner", "female": "runne
 
 
 def term_values(
-    document: dict, runner: Runner, stances: pd.DataFrame, weekly: pd.DataFrame, exposure: dict
+    document: dict, runner: Runner, stances: pd.DataFrame, weekly: pd.DataFrame, exposure: ScreeningExposure
 ) -> tuple[dict[str, float], list[str]]:
     values: dict[str, float] = {"age": runner.age, "female": float(runner.female)}
     missing: list[str] = []
@@ -165,7 +169,7 @@ def term_values(
         missing.append("no_weeks")
     else:
         summary = exposure_summary(weekly).iloc[0]
-        if summary["whole_follow_up_weeks_worn"] < exposure["min_worn_weeks"]:
+        if summary["whole_follow_up_weeks_worn"] < exposure.min_worn_weeks:
             missing.append("few_weeks")
         else:
             values["mean_weekly_km"] = float(summary["whole_follow_up_mean_weekly_km"])

@@ -14,17 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from runrisk.biomech.stances import PEAK_NAMES
 from runrisk.io.surveillance import DIAGNOSIS_COLUMNS, REPORT_COLUMNS
+from runrisk.simulate.settings import Simulation
 
-PEAK_NAMES = (
-    "ankle_inversion_angle_peak",
-    "ankle_eversion_angle_peak",
-    "ankle_external_rotation_peak",
-    "ankle_inversion_moment_peak",
-    "knee_flexion_angle_peak",
-    "knee_flexion_moment_peak",
-    "hip_adduction_angle_peak",
-)
 # Streams keep draws for one purpose independent of draws for another.
 STREAM_PERSON, STREAM_WEEKS, STREAM_OUTCOME, STREAM_REPORTS, STREAM_TRIALS, STREAM_FITBIT = range(6)
 OSTRC_Q1 = (0, 8, 17, 25)
@@ -72,15 +65,15 @@ def strike_index_moments(fractions: dict) -> tuple[float, float]:
     return mean, float(np.sqrt(second - mean**2))
 
 
-def draw_person(cfg: dict, index: int) -> dict:
-    rng = participant_rng(cfg["seed"], index, STREAM_PERSON)
-    female = rng.random() < cfg["female_fraction"]
-    runner = rng.random() < cfg["runner_fraction"]
-    age = float(np.clip(rng.normal(cfg["age_mean"], cfg["age_sd"]), cfg["age_min"], cfg["age_max"]))
+def draw_person(cfg: Simulation, index: int) -> dict:
+    rng = participant_rng(cfg.seed, index, STREAM_PERSON)
+    female = rng.random() < cfg.female_fraction
+    runner = rng.random() < cfg.runner_fraction
+    age = float(np.clip(rng.normal(cfg.age_mean, cfg.age_sd), cfg.age_min, cfg.age_max))
     height_cm = rng.normal(166.0, 6.5) if female else rng.normal(179.0, 7.0)
     bmi = rng.normal(23.5 if runner else 25.5, 2.8)
-    start = dt.date.fromisoformat(str(cfg["enrolment_start"]))
-    enrolment = start + dt.timedelta(days=int(rng.integers(0, cfg["enrolment_span_days"])))
+    start = dt.date.fromisoformat(str(cfg.enrolment_start))
+    enrolment = start + dt.timedelta(days=int(rng.integers(0, cfg.enrolment_span_days)))
     person = {
         "index": index,
         "raw_id": raw_participant_id(index),
@@ -89,27 +82,27 @@ def draw_person(cfg: dict, index: int) -> dict:
         "age": round(age, 1),
         "height_cm": round(float(height_cm), 1),
         "body_mass_kg": round(float(bmi * (height_cm / 100) ** 2), 1),
-        "prior_achilles": bool(rng.random() < cfg["prior_achilles_fraction"]),
+        "prior_achilles": bool(rng.random() < cfg.prior_achilles_fraction),
         "enrolment_date": enrolment,
-        "strike_index": draw_strike_index(rng, cfg["strike_pattern_fractions"]),
-        "uses_miles": bool(rng.random() < cfg["mile_unit_fraction"]),
-        "has_wearable": bool(rng.random() >= cfg["no_wearable_fraction"]),
+        "strike_index": draw_strike_index(rng, cfg.strike_pattern_fractions),
+        "uses_miles": bool(rng.random() < cfg.mile_unit_fraction),
+        "has_wearable": bool(rng.random() >= cfg.no_wearable_fraction),
     }
     for name in PEAK_NAMES:
-        pop = cfg["biomechanics"][name]
+        pop = cfg.biomechanics[name]
         person[name] = float(rng.normal(pop["mean"], pop["sd"]))
     person["contact_time_s"] = float(rng.uniform(0.22, 0.29))
-    person["has_trials"] = bool(rng.random() >= cfg["missing_biomechanics_fraction"])
+    person["has_trials"] = bool(rng.random() >= cfg.missing_biomechanics_fraction)
     person["lab"] = lab_of(rng.random(), cfg)
     return person
 
 
-def lab_of(draw: float, cfg: dict) -> str:
+def lab_of(draw: float, cfg: Simulation) -> str:
     """gait_lab_b (Visual3D), gait_lab_c (markers only: the study computes the gait model) or gait_lab_a,
     from one uniform draw, so that adding a lab moves no other random number."""
-    if draw < cfg["second_lab_fraction"]:
+    if draw < cfg.second_lab_fraction:
         return "gait_lab_b"
-    if draw < cfg["second_lab_fraction"] + cfg["marker_lab_fraction"]:
+    if draw < cfg.second_lab_fraction + cfg.marker_lab_fraction:
         return "gait_lab_c"
     return "gait_lab_a"
 
@@ -132,23 +125,23 @@ class PersonDraws:
     delay_weeks: int
 
 
-def draw_person_weeks(cfg: dict, person: dict) -> PersonDraws:
-    rng = participant_rng(cfg["seed"], person["index"], STREAM_WEEKS)
-    n = cfg["follow_up_weeks"] + 1 + HISTORY_WEEKS
-    wear, volume, behaviour, onset = cfg["wear"], cfg["weekly_km"], cfg["behaviour"], cfg["onset"]
-    wear_p = rng.beta(wear["beta_a"], wear["beta_b"])
-    dropout = int(rng.integers(8, n)) if rng.random() < wear["dropout_fraction"] else n
+def draw_person_weeks(cfg: Simulation, person: dict) -> PersonDraws:
+    rng = participant_rng(cfg.seed, person["index"], STREAM_WEEKS)
+    n = cfg.follow_up_weeks + 1 + HISTORY_WEEKS
+    wear, volume, behaviour, onset = cfg.wear, cfg.weekly_km, cfg.behaviour, cfg.onset
+    wear_p = rng.beta(wear.beta_a, wear.beta_b)
+    dropout = int(rng.integers(8, n)) if rng.random() < wear.dropout_fraction else n
     if person["runner"]:
-        typical = volume["runner_median"] * np.exp(rng.normal(0, volume["runner_sd_log"]))
+        typical = volume.runner_median * np.exp(rng.normal(0, volume.runner_sd_log))
     else:
-        typical = volume["non_runner_km"] if rng.random() < volume["non_runner_run_fraction"] else 0.0
-    late = rng.random() < behaviour["late_start_fraction"]
+        typical = volume.non_runner_km if rng.random() < volume.non_runner_run_fraction else 0.0
+    late = rng.random() < behaviour.late_start_fraction
     start = int(rng.integers(HISTORY_WEEKS + 4, HISTORY_WEEKS + 30)) if late else 0
     holiday = np.zeros(n, bool)
-    for _ in range(rng.poisson(behaviour["holidays_per_year"])):
+    for _ in range(rng.poisson(behaviour.holidays_per_year)):
         first = int(rng.integers(0, n))
-        holiday[first : first + int(rng.integers(1, behaviour["holiday_weeks_max"] + 1))] = True
-    shape = 1 / volume["week_cv"] ** 2
+        holiday[first : first + int(rng.integers(1, behaviour.holiday_weeks_max + 1))] = True
+    shape = 1 / volume.week_cv**2
     return PersonDraws(
         wear_p=float(wear_p),
         dropout_week=dropout,
@@ -156,22 +149,22 @@ def draw_person_weeks(cfg: dict, person: dict) -> PersonDraws:
         start_week=start,
         holiday=holiday,
         km_noise=rng.gamma(shape, 1 / shape, n),
-        rest=rng.random(n) < volume["rest_week_fraction"],
+        rest=rng.random(n) < volume.rest_week_fraction,
         wear_u=rng.random(n),
         onset_u=rng.random(n),
-        diagnosed=bool(rng.random() < onset["diagnosis_fraction"]),
-        delay_weeks=int(rng.poisson(onset["delay_weeks_mean"])),
+        diagnosed=bool(rng.random() < onset.diagnosis_fraction),
+        delay_weeks=int(rng.poisson(onset.delay_weeks_mean)),
     )
 
 
 HISTORY_WEEKS = 4  # weeks before the baseline week, so week 1's change has four weeks behind it
 
 
-def person_log_hazard(cfg: dict, people: pd.DataFrame) -> np.ndarray:
+def person_log_hazard(cfg: Simulation, people: pd.DataFrame) -> np.ndarray:
     """The biomechanical and demographic part of each participant's weekly log hazard (true peaks)."""
-    ors = cfg["true_odds_ratios"]
-    pop = cfg["biomechanics"]
-    si_mean, si_sd = strike_index_moments(cfg["strike_pattern_fractions"])
+    ors = cfg.true_odds_ratios
+    pop = cfg.biomechanics
+    si_mean, si_sd = strike_index_moments(cfg.strike_pattern_fractions)
 
     def z(name):
         return (people[name].to_numpy(float) - pop[name]["mean"]) / pop[name]["sd"]
@@ -180,7 +173,7 @@ def person_log_hazard(cfg: dict, people: pd.DataFrame) -> np.ndarray:
         np.log(ors["ankle_external_rotation_lower_per_sd"]) * -z("ankle_external_rotation_peak")
         + np.log(ors["ankle_inversion_moment_per_sd"]) * z("ankle_inversion_moment_peak")
         + np.log(ors["strike_index_per_sd"]) * (people["strike_index"].to_numpy(float) - si_mean) / si_sd
-        + np.log(ors["age_per_10_years"]) * (people["age"].to_numpy(float) - cfg["age_mean"]) / 10
+        + np.log(ors["age_per_10_years"]) * (people["age"].to_numpy(float) - cfg.age_mean) / 10
         + np.log(ors["female"]) * people["female"].to_numpy(float)
     )
 
@@ -192,7 +185,7 @@ def change_ratio(km: np.ndarray, prior_km: np.ndarray) -> np.ndarray:
     return np.minimum(ratio, 3.0)
 
 
-def simulate_weeks(cfg: dict, people: pd.DataFrame, draws: list[PersonDraws]) -> dict[str, np.ndarray]:
+def simulate_weeks(cfg: Simulation, people: pd.DataFrame, draws: list[PersonDraws]) -> dict[str, np.ndarray]:
     """The weekly process of every participant at once (people x weeks, history weeks first).
 
     Week w's hazard of symptom onset is 1 - exp(-exp(eta)), eta = baseline + log HR(km) * km(w - lag) / 12.5
@@ -201,8 +194,8 @@ def simulate_weeks(cfg: dict, people: pd.DataFrame, draws: list[PersonDraws]) ->
     onset week on, running drops to behaviour.km_after_onset of usual and recovers linearly over
     behaviour.recovery_weeks, and the device is worn less (behaviour.wear_after_onset).
     """
-    hazard_cfg, behaviour = cfg["hazard"], cfg["behaviour"]
-    n_people, n_weeks = len(draws), cfg["follow_up_weeks"] + 1 + HISTORY_WEEKS
+    hazard_cfg, behaviour = cfg.hazard, cfg.behaviour
+    n_people, n_weeks = len(draws), cfg.follow_up_weeks + 1 + HISTORY_WEEKS
     stack = {
         name: np.array([getattr(d, name) for d in draws])
         for name in ("holiday", "km_noise", "rest", "wear_u", "onset_u")
@@ -212,9 +205,9 @@ def simulate_weeks(cfg: dict, people: pd.DataFrame, draws: list[PersonDraws]) ->
     wear_p = np.array([d.wear_p for d in draws])
     dropout = np.array([d.dropout_week for d in draws])
     has_wearable = people["has_wearable"].to_numpy(bool)
-    person_eta = hazard_cfg["baseline_weekly_log_hazard"] + person_log_hazard(cfg, people)
-    b_km, b_ratio = np.log(hazard_cfg["weekly_km_per_12_5"]), np.log(hazard_cfg["change_ratio_per_0_5"])
-    lag = hazard_cfg["lag_weeks"]
+    person_eta = hazard_cfg.baseline_weekly_log_hazard + person_log_hazard(cfg, people)
+    b_km, b_ratio = np.log(hazard_cfg.weekly_km_per_12_5), np.log(hazard_cfg.change_ratio_per_0_5)
+    lag = hazard_cfg.lag_weeks
     km = np.zeros((n_people, n_weeks))
     worn = np.zeros((n_people, n_weeks), bool)
     hazard = np.full((n_people, n_weeks), np.nan)
@@ -222,11 +215,11 @@ def simulate_weeks(cfg: dict, people: pd.DataFrame, draws: list[PersonDraws]) ->
     for j in range(n_weeks):
         since = np.where(onset >= 0, j - onset, -1)
         recovering = since >= 0
-        recovery = np.clip(since / max(behaviour["recovery_weeks"], 1), 0, 1)
-        factor = np.where(recovering, behaviour["km_after_onset"] + (1 - behaviour["km_after_onset"]) * recovery, 1.0)
+        recovery = np.clip(since / max(behaviour.recovery_weeks, 1), 0, 1)
+        factor = np.where(recovering, behaviour.km_after_onset + (1 - behaviour.km_after_onset) * recovery, 1.0)
         running = (j >= start) & ~stack["rest"][:, j] & ~stack["holiday"][:, j]
         km[:, j] = np.where(running, typical * stack["km_noise"][:, j] * factor, 0.0)
-        wear_now = wear_p * np.where(recovering, behaviour["wear_after_onset"], 1.0)
+        wear_now = wear_p * np.where(recovering, behaviour.wear_after_onset, 1.0)
         worn[:, j] = has_wearable & (stack["wear_u"][:, j] < wear_now) & (j < dropout) & ~stack["holiday"][:, j]
         if j <= HISTORY_WEEKS or j - lag - 4 < 0:
             continue  # the baseline week and before carry no risk; the change needs four weeks behind it
@@ -254,17 +247,17 @@ def pre_onset_mean_km(weeks: dict[str, np.ndarray], window_end: np.ndarray) -> t
         return np.where(count > 0, (weeks["km"] * inside).sum(axis=1) / count, np.nan), count
 
 
-def simulate_people(cfg: dict, indices: range) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def simulate_people(cfg: Simulation, indices: range) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Participant-level truth and the people x weeks arrays (weeks 0..W) for participants `indices`."""
     people = pd.DataFrame([draw_person(cfg, index) for index in indices])
     draws = [draw_person_weeks(cfg, person) for person in people.to_dict("records")]
     weeks = simulate_weeks(cfg, people, draws)
-    follow = cfg["follow_up_weeks"]
+    follow = cfg.follow_up_weeks
     onset = weeks["onset_week"]
     diagnosed = np.array([d.diagnosed for d in draws]) & (onset >= 0)
     diagnosis = np.where(diagnosed, onset + np.array([d.delay_weeks for d in draws]), -1)
     true_case = (diagnosis >= 1) & (diagnosis <= follow)
-    rng = [participant_rng(cfg["seed"], i, STREAM_OUTCOME) for i in indices]
+    rng = [participant_rng(cfg.seed, i, STREAM_OUTCOME) for i in indices]
     complaint_u = np.array([[g.random(), g.random(), g.random()] for g in rng]).reshape(len(people), 3)
     window_end = np.where(onset >= 1, onset - 1, follow)
     weeks["km"] = np.where(weeks["worn"], weeks["km"], 0.0)
@@ -275,22 +268,22 @@ def simulate_people(cfg: dict, indices: range) -> tuple[pd.DataFrame, dict[str, 
         true_weeks_worn=weeks_inside,
         true_exposure_km_whole_follow_up=whole,
         true_weeks_worn_whole_follow_up=whole_weeks,
-        true_log_hazard=cfg["hazard"]["baseline_weekly_log_hazard"] + person_log_hazard(cfg, people),
+        true_log_hazard=cfg.hazard.baseline_weekly_log_hazard + person_log_hazard(cfg, people),
         onset_week=onset,
         diagnosis_week=diagnosis,
         true_case=true_case,
         event_week=np.where(true_case, diagnosis, -1),
         achilles_complainer=(onset >= 1) & ~true_case,
-        complainer=~true_case & (onset < 0) & (complaint_u[:, 0] < cfg["complaint_fraction"]),
-        complaint_explained=complaint_u[:, 1] < cfg["explained_complaint_fraction"],
-        other_diagnosis=complaint_u[:, 2] < cfg["other_diagnosis_fraction"],
+        complainer=~true_case & (onset < 0) & (complaint_u[:, 0] < cfg.complaint_fraction),
+        complaint_explained=complaint_u[:, 1] < cfg.explained_complaint_fraction,
+        other_diagnosis=complaint_u[:, 2] < cfg.other_diagnosis_fraction,
     )
     return people, weeks
 
 
-def simulate_truth(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate_truth(cfg: Simulation) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Participant-level truth and the week-level truth (worn, recorded km, true hazard) for the cohort."""
-    truth, weeks = simulate_people(cfg, range(cfg["n_participants"]))
+    truth, weeks = simulate_people(cfg, range(cfg.n_participants))
     n_weeks = weeks["km"].shape[1]
     weekly = pd.DataFrame(
         {
@@ -342,29 +335,29 @@ def episode(rng: np.random.Generator, n_weeks: int) -> tuple[int, int, str]:
     return start, min(n_weeks, start + int(rng.integers(0, 4))), str(rng.choice(COMPLAINT_REGIONS))
 
 
-def symptomatic_weeks(cfg: dict, person: pd.Series, rng: np.random.Generator) -> dict[int, str]:
+def symptomatic_weeks(cfg: Simulation, person: pd.Series, rng: np.random.Generator) -> dict[int, str]:
     """Week -> body region of each week with a complaint: the Achilles from onset until some weeks after
     the diagnosis (or the onset, when no physician saw it), a foot/ankle/shin episode, another region."""
-    n_weeks = cfg["follow_up_weeks"]
+    n_weeks = cfg.follow_up_weeks
     symptomatic: dict[int, str] = {}
     if person["complainer"]:
         first, last, region = episode(rng, n_weeks)
         symptomatic.update(dict.fromkeys(range(first, last + 1), region))
-    if rng.random() < cfg["other_complaint_fraction"]:
+    if rng.random() < cfg.other_complaint_fraction:
         symptomatic.setdefault(int(rng.integers(1, n_weeks + 1)), str(rng.choice(OTHER_REGIONS)))
     if person["onset_week"] >= 1:
-        until = max(person["onset_week"], person["diagnosis_week"]) + cfg["onset"]["symptom_weeks"]
+        until = max(person["onset_week"], person["diagnosis_week"]) + cfg.onset.symptom_weeks
         symptomatic.update(dict.fromkeys(range(person["onset_week"], min(n_weeks, until) + 1), "achilles"))
     return symptomatic
 
 
-def weekly_reports_rows(cfg: dict, person: pd.Series) -> list[dict]:
+def weekly_reports_rows(cfg: Simulation, person: pd.Series) -> list[dict]:
     """OSTRC-O2 answers per follow-up week; every week with a complaint is answered."""
-    rng = participant_rng(cfg["seed"], int(person["index"]), STREAM_REPORTS)
+    rng = participant_rng(cfg.seed, int(person["index"]), STREAM_REPORTS)
     symptomatic = symptomatic_weeks(cfg, person, rng)
     rows = []
-    for week in range(1, cfg["follow_up_weeks"] + 1):
-        if week not in symptomatic and rng.random() > cfg["report_response_rate"]:
+    for week in range(1, cfg.follow_up_weeks + 1):
+        if week not in symptomatic and rng.random() > cfg.report_response_rate:
             continue
         q1, q2, q3, q4 = _answers(rng, week in symptomatic)
         date = person["enrolment_date"] + dt.timedelta(days=7 * (week - 1) + int(rng.integers(0, 7)))
@@ -398,10 +391,10 @@ def _one_sided_diagnosis(person: pd.Series, rng: np.random.Generator, week: int,
     return _diagnosis(person, week, day, str(rng.choice(["right", "left"])), code, description)
 
 
-def diagnoses_rows(cfg: dict, person: pd.Series) -> list[dict]:
+def diagnoses_rows(cfg: Simulation, person: pd.Series) -> list[dict]:
     """The Achilles diagnosis of a case; a diagnosis that explains a foot/ankle/shin complaint for some
     complainers; an unrelated diagnosis (knee, hip, back) for others."""
-    rng = participant_rng(cfg["seed"], int(person["index"]), STREAM_REPORTS + 100)
+    rng = participant_rng(cfg.seed, int(person["index"]), STREAM_REPORTS + 100)
     rows = []
     if person["true_case"]:
         side = str(rng.choice(["right", "left", "bilateral"], p=[0.5, 0.35, 0.15]))
@@ -411,13 +404,11 @@ def diagnoses_rows(cfg: dict, person: pd.Series) -> list[dict]:
             )
         )
     if person["complainer"] and person["complaint_explained"]:
-        first, _, region = episode(
-            participant_rng(cfg["seed"], int(person["index"]), STREAM_REPORTS), cfg["follow_up_weeks"]
-        )
-        week = min(cfg["follow_up_weeks"], first + int(rng.integers(0, 3)))
+        first, _, region = episode(participant_rng(cfg.seed, int(person["index"]), STREAM_REPORTS), cfg.follow_up_weeks)
+        week = min(cfg.follow_up_weeks, first + int(rng.integers(0, 3)))
         rows.append(_one_sided_diagnosis(person, rng, week, EXPLAINING_CODE[region], "musculoskeletal diagnosis"))
     if person["other_diagnosis"]:
-        week = int(rng.integers(1, cfg["follow_up_weeks"] + 1))
+        week = int(rng.integers(1, cfg.follow_up_weeks + 1))
         code = str(rng.choice(OTHER_DIAGNOSES))
         rows.append(_one_sided_diagnosis(person, rng, week, code, "other musculoskeletal diagnosis"))
     return rows
@@ -427,7 +418,9 @@ def diagnoses_rows(cfg: dict, person: pd.Series) -> list[dict]:
 DIAGNOSIS_CSV_COLUMNS = [*DIAGNOSIS_COLUMNS, "description"]
 
 
-def write_surveillance_csvs(cfg: dict, truth: pd.DataFrame, reports_csv: str | Path, diagnoses_csv: str | Path) -> None:
+def write_surveillance_csvs(
+    cfg: Simulation, truth: pd.DataFrame, reports_csv: str | Path, diagnoses_csv: str | Path
+) -> None:
     """The weekly reports and diagnoses CSVs, written participant by participant: a cohort of 9,110 has
     some 400,000 weekly reports, which need never be in memory at once."""
     with (

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from runrisk.simulate import c3d_writer, fitbit_writer
+from runrisk.simulate.settings import Simulation
 
 
-def write_participant(raw_id: str, truth: pd.DataFrame, weekly: pd.DataFrame, cfg: dict, raw: Path) -> list[Path]:
+def write_participant(raw_id: str, truth: pd.DataFrame, weekly: pd.DataFrame, cfg: Simulation, raw: Path) -> list[Path]:
     """The files of raw_id (truth indexed by raw id, weekly the truth's weeks, cfg the simulate section)
     under raw/c3d and raw/fitbit; the paths written."""
     person = {"raw_id": raw_id, **truth.loc[raw_id].to_dict()}
@@ -22,10 +23,10 @@ def write_participant(raw_id: str, truth: pd.DataFrame, weekly: pd.DataFrame, cf
         written += c3d_writer.write_trials(
             person,
             raw / "c3d" / raw_id,
-            cfg["trials_per_participant"],
-            cfg["seed"],
-            cfg["trial_sd_fraction"],
-            cfg["biomechanics"],
+            cfg.trials_per_participant,
+            cfg.seed,
+            cfg.trial_sd_fraction,
+            cfg.biomechanics,
         )
     weeks = weekly[weekly["raw_id"] == raw_id]
-    return written + fitbit_writer.write_fitbit_export(person, weeks, raw / "fitbit" / raw_id, cfg["seed"])
+    return written + fitbit_writer.write_fitbit_export(person, weeks, raw / "fitbit" / raw_id, cfg.seed)

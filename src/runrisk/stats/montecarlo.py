@@ -18,17 +18,32 @@ the configured hazard ratios for the Cox model.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
 from runrisk.cohort.exposure import add_change, exposure_summary, exposure_under
 from runrisk.cohort.outcomes import OutcomeRules, analysis_frame, classify, onset_weeks
+from runrisk.config import Section
 from runrisk.io.surveillance import REPORT_COLUMNS
 from runrisk.simulate import cohort
+from runrisk.simulate.settings import Simulation
 from runrisk.stats.models import fit_firth
 from runrisk.stats.terms import Term, design_matrix, outcome
 from runrisk.stats.timevarying import WEEKLY_COLUMNS, fit_cox_timevarying, weekly_intervals
+
+
+@dataclass(frozen=True)
+class MontecarloSettings(Section):
+    """What one cohort size's replicates read of the montecarlo section (the sizes are the DAG's)."""
+
+    SECTION = "montecarlo"
+
+    repetitions: int
+    alpha: float
+
 
 STRATEGIES = ("published", "pre_onset", "cox_timevarying")
 PRIMARY_SIDE = "R"
@@ -38,7 +53,7 @@ def replicate_seed(base: int, size: int, replicate: int) -> int:
     return int(np.random.SeedSequence([base, size, replicate]).generate_state(1)[0])
 
 
-def study_tables(cfg: dict, people: pd.DataFrame, weeks: dict[str, np.ndarray], min_prior_weeks: int) -> dict:
+def study_tables(cfg: Simulation, people: pd.DataFrame, weeks: dict[str, np.ndarray], min_prior_weeks: int) -> dict:
     """The tables the workflow reads into its outcome and model steps, built from a simulated cohort."""
     ids = people["raw_id"].to_numpy()
     enrol = pd.to_datetime(people["enrolment_date"])
@@ -80,21 +95,21 @@ def study_tables(cfg: dict, people: pd.DataFrame, weeks: dict[str, np.ndarray], 
     }
 
 
-def measured_biomechanics(cfg: dict, people: pd.DataFrame) -> pd.DataFrame:
+def measured_biomechanics(cfg: Simulation, people: pd.DataFrame) -> pd.DataFrame:
     """The primary limb's peaks as the lab measures them: the true peak plus the noise of averaging the
     trials; no stance where the lab session gave no trials."""
-    rng = np.random.default_rng([cfg["seed"], 7])
-    noise_sd = cfg["trial_sd_fraction"] / np.sqrt(cfg["trials_per_participant"])
+    rng = np.random.default_rng([cfg.seed, 7])
+    noise_sd = cfg.trial_sd_fraction / np.sqrt(cfg.trials_per_participant)
     frame = pd.DataFrame(
         {
             "participant_id": people["raw_id"].to_numpy(),
             "side": PRIMARY_SIDE,
-            "n_stances": np.where(people["has_trials"], 2 * cfg["trials_per_participant"], 0),
+            "n_stances": np.where(people["has_trials"], 2 * cfg.trials_per_participant, 0),
             "strike_index_pct": people["strike_index"].to_numpy(float),
         }
     )
     for name in cohort.PEAK_NAMES:
-        sd = cfg["biomechanics"][name]["sd"]
+        sd = cfg.biomechanics[name]["sd"]
         frame[name] = people[name].to_numpy(float) + rng.normal(0, noise_sd * sd, len(people))
     return frame[people["has_trials"].to_numpy(bool)].reset_index(drop=True)
 
@@ -160,11 +175,11 @@ def cox_rows(frame: pd.DataFrame, weekly: pd.DataFrame, terms: list[Term], lag: 
 
 
 def replicate(
-    cfg: dict, plan: dict, size: int, index: int, rules: OutcomeRules, min_prior_weeks: int, alpha: float
+    cfg: Simulation, plan: dict, size: int, index: int, rules: OutcomeRules, min_prior_weeks: int, alpha: float
 ) -> list[dict]:
     """One simulated cohort through every strategy; `plan` holds the logistic and time-varying terms, the
     lag and the grace weeks."""
-    run_cfg = {**cfg, "n_participants": size, "seed": replicate_seed(cfg["seed"], size, index)}
+    run_cfg = replace(cfg, n_participants=size, seed=replicate_seed(cfg.seed, size, index))
     people, weeks = cohort.simulate_people(run_cfg, range(size))
     tables = study_tables(run_cfg, people, weeks, min_prior_weeks)
     rows = []
@@ -176,7 +191,13 @@ def replicate(
 
 
 def run_size(
-    cfg: dict, plan: dict, size: int, repetitions: int, rules: OutcomeRules, min_prior_weeks: int, alpha: float = 0.05
+    cfg: Simulation,
+    plan: dict,
+    size: int,
+    repetitions: int,
+    rules: OutcomeRules,
+    min_prior_weeks: int,
+    alpha: float = 0.05,
 ) -> pd.DataFrame:
     rows = [row for i in range(repetitions) for row in replicate(cfg, plan, size, i, rules, min_prior_weeks, alpha)]
     return pd.DataFrame(rows)

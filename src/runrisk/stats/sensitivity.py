@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from statsmodels.imputation.mice import MICE, MICEData
 
 from runrisk.cohort.outcomes import LENIENT_CONTROLS, WHOLE_FOLLOW_UP_EXPOSURE, WITH_MISSING_BIOMECHANICS
+from runrisk.config import Section
 from runrisk.stats.fittable import ModelData, fitted_or_reported, unfitted_coefficients
 from runrisk.stats.models import fit_firth, fit_logistic
 from runrisk.stats.terms import Term, coefficient_table, design_matrix, outcome
@@ -49,8 +52,28 @@ def fit_mice_logistic(
 PRIMARY = "primary (strict controls, complete case)"
 
 
+@dataclass(frozen=True)
+class MultipleImputation(Section):
+    SECTION = "sensitivity.multiple_imputation"
+
+    enabled: bool
+    imputations: int
+    burn_in: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class SensitivitySettings(Section):
+    SECTION = "sensitivity"
+
+    lenient_controls: bool
+    runners_only: bool
+    whole_follow_up_exposure: bool
+    multiple_imputation: MultipleImputation
+
+
 def sensitivity_tables(
-    analysis: pd.DataFrame, variants: pd.DataFrame, terms: list[Term], cfg: dict, on_unfittable: str
+    analysis: pd.DataFrame, variants: pd.DataFrame, terms: list[Term], cfg: SensitivitySettings, on_unfittable: str
 ) -> pd.DataFrame:
     """The Firth model on the primary set and each configured variant, and complete case against
     multiple imputation, in one table whose `analysis` column names the set; a set the model cannot
@@ -67,17 +90,17 @@ def sensitivity_tables(
         ).assign(analysis=name)
 
     tables = [fitted(PRIMARY, "firth", analysis, terms, fit_firth)]
-    if cfg["lenient_controls"]:
+    if cfg.lenient_controls:
         lenient = variants[variants["variant"] == LENIENT_CONTROLS]
         tables.append(fitted("lenient controls", "firth", lenient, terms, fit_firth))
-    if cfg["whole_follow_up_exposure"]:
+    if cfg.whole_follow_up_exposure:
         published = variants[variants["variant"] == WHOLE_FOLLOW_UP_EXPOSURE]
         tables.append(fitted("whole follow-up exposure (published)", "firth", published, terms, fit_firth))
-    if cfg["runners_only"]:
+    if cfg.runners_only:
         runner_terms = [t for t in terms if t.column != "runner"]
         tables.append(fitted("runners only", "firth", analysis[analysis["runner"]], runner_terms, fit_firth))
-    if cfg["multiple_imputation"]["enabled"]:
-        mi = cfg["multiple_imputation"]
+    if cfg.multiple_imputation.enabled:
+        mi = cfg.multiple_imputation
         tables.append(fitted("complete case (ML)", "logistic", analysis, terms, fit_logistic, separation=True))
         with_missing = variants[variants["variant"] == WITH_MISSING_BIOMECHANICS]
         columns = [t.column for t in terms]
@@ -85,7 +108,7 @@ def sensitivity_tables(
         data = ModelData.of("logistic_mice", with_missing.fillna(with_missing[columns].mean()), terms)
         table = fitted_or_reported(
             data,
-            lambda: fit_mice_logistic(with_missing, terms, mi["imputations"], mi["burn_in"], mi["seed"]),
+            lambda: fit_mice_logistic(with_missing, terms, mi.imputations, mi.burn_in, mi.seed),
             on_unfittable,
             lambda exc: unfitted_coefficients(data, terms, exc).assign(missing_rows=0),
         )

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from runrisk.config import Section
+
 COEF_COLUMNS = [
     "model",
     "term",
@@ -34,15 +36,28 @@ COEF_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class Term:
+class Term(Section):
+    SECTION = "models.terms[]"
+
     column: str
     label: str
     scale: float | str  # a number (per that many units) or "sd" (per sample SD)
     sign: int  # -1 reports the effect of a *lower* value
 
-    @classmethod
-    def from_config(cls, entry: dict) -> Term:
-        return cls(entry["column"], entry["label"], entry["scale"], int(entry["sign"]))
+
+@dataclass(frozen=True)
+class Timevarying(Section):
+    """The time-varying Cox model's section."""
+
+    SECTION = "models.timevarying"
+
+    lag_weeks: int
+    terms: tuple[Term, ...]
+
+
+def terms_of(entries) -> list[Term]:
+    """A rule's list of model terms (models.terms), parsed."""
+    return [Term.of(entry) for entry in entries]
 
 
 def design_matrix(

@@ -11,11 +11,14 @@ the truth is the configured hazard ratios, which it estimates directly.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
 from runrisk.simulate import cohort
+from runrisk.simulate.settings import Simulation
 from runrisk.stats.terms import Term, design_matrix
 
 # term column -> (simulate key, unit of the configured ratio, sign of the configured direction)
@@ -31,20 +34,20 @@ CONFIGURED_EFFECTS = {
 EFFECT_COLUMNS = ["model", "term", "true_log_ratio", "published_limit_log_ratio", "definition"]
 
 
-def configured_log_ratio(cfg: dict, term: Term) -> float:
+def configured_log_ratio(cfg: Simulation, term: Term) -> float:
     """The configured log hazard ratio of a term in the term's own scaling and direction; NaN for a term the
     simulator has no effect for (its truth is 0 only if the generator ignores it, which it does not state)."""
     if term.column not in CONFIGURED_EFFECTS:
         return np.nan
     key, unit, direction = CONFIGURED_EFFECTS[term.column]
     section, name = key.split(".")
-    log_ratio = np.log(cfg[section][name]) * direction * term.sign
+    log_ratio = np.log(getattr(cfg, section)[name]) * direction * term.sign
     if unit == "sd" or term.scale == "sd":
         return float(log_ratio) if unit == term.scale else np.nan
     return float(log_ratio * float(term.scale) / unit)
 
 
-def truth_frame(cfg: dict, people: pd.DataFrame, window: str, min_worn_weeks: int) -> pd.DataFrame:
+def truth_frame(cfg: Simulation, people: pd.DataFrame, window: str, min_worn_weeks: int) -> pd.DataFrame:
     """The truth cohort as the analysis would select and describe it, without measurement error."""
     exposure = people["true_exposure_km"] if window == "pre_onset" else people["true_exposure_km_whole_follow_up"]
     worn = people["true_weeks_worn"] if window == "pre_onset" else people["true_weeks_worn_whole_follow_up"]
@@ -64,20 +67,22 @@ def truth_frame(cfg: dict, people: pd.DataFrame, window: str, min_worn_weeks: in
     return frame[keep.to_numpy()].reset_index(drop=True)
 
 
-def logistic_limit(cfg: dict, people: pd.DataFrame, terms: list[Term], window: str, min_worn_weeks: int):
+def logistic_limit(cfg: Simulation, people: pd.DataFrame, terms: list[Term], window: str, min_worn_weeks: int):
     frame = truth_frame(cfg, people, window, min_worn_weeks)
     x, _ = design_matrix(frame, terms)
     y = (frame["status"] == "case").astype(float)
     return sm.Logit(y, sm.add_constant(x)).fit(disp=False, maxiter=200).params, len(frame), int(y.sum())
 
 
-def true_effects(cfg: dict, terms: list[Term], timevarying_terms: list[Term], min_worn_weeks: int) -> pd.DataFrame:
+def true_effects(
+    cfg: Simulation, terms: list[Term], timevarying_terms: list[Term], min_worn_weeks: int
+) -> pd.DataFrame:
     """One row per model and term: the true log odds ratio of each logistic term as the primary (pre-onset)
     analysis defines it, beside the limit of the published (whole-follow-up) analysis, whose difference is
     that analysis' bias under behaviour change; and the configured log hazard ratio of each time-varying
     Cox term. The truth cohort is drawn with seed + 1, so it shares no participant with the study."""
-    truth_cfg = {**cfg, "seed": int(cfg["seed"]) + 1, "n_participants": cfg["truth_cohort_size"]}
-    people, _ = cohort.simulate_people(truth_cfg, range(truth_cfg["n_participants"]))
+    truth_cfg = replace(cfg, seed=int(cfg.seed) + 1, n_participants=cfg.truth_cohort_size)
+    people, _ = cohort.simulate_people(truth_cfg, range(truth_cfg.n_participants))
     primary, n, cases = logistic_limit(cfg, people, terms, "pre_onset", min_worn_weeks)
     published, _, _ = logistic_limit(cfg, people, terms, "whole_follow_up", min_worn_weeks)
     definition = f"primary analysis on a truth cohort of {len(people)} ({n} analysed, {cases} cases)"

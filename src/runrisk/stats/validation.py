@@ -4,6 +4,8 @@ correction, calibration curve and decision curve."""
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ from scipy.special import expit
 from scipy.stats import rankdata
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
+from runrisk.config import Section
 from runrisk.stats.firth import firth_fit
 from runrisk.stats.terms import Term, design_matrix, outcome
 
@@ -191,19 +194,32 @@ def decision_curve(y: np.ndarray, risk: np.ndarray, thresholds: np.ndarray) -> p
 METRICS = ("c_statistic", "calibration_slope", "calibration_intercept", "brier")
 
 
-def validate(analysis: pd.DataFrame, terms: list[Term], cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+@dataclass(frozen=True)
+class ValidationSettings(Section):
+    SECTION = "validation"
+
+    method: Literal["firth", "logistic"]
+    bootstrap_repetitions: int
+    seed: int
+    calibration_groups: int
+    decision_thresholds: tuple[float, float, float]  # from, to, step
+
+
+def validate(
+    analysis: pd.DataFrame, terms: list[Term], cfg: ValidationSettings
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Bootstrap-validated performance summary, calibration curve and decision curve of the model."""
     x, _ = design_matrix(analysis, terms)
     X = np.column_stack([np.ones(len(x)), x.to_numpy()])
     y = outcome(analysis).to_numpy()
-    start, stop, step = cfg["decision_thresholds"]
+    start, stop, step = cfg.decision_thresholds
     thresholds = np.arange(start, stop + step / 2, step)
-    summary = bootstrap_validation(X, y, cfg["method"], cfg["bootstrap_repetitions"], cfg["seed"], thresholds)
-    risk = expit(X @ fit_coefficients(X, y, cfg["method"]))
+    summary = bootstrap_validation(X, y, cfg.method, cfg.bootstrap_repetitions, cfg.seed, thresholds)
+    risk = expit(X @ fit_coefficients(X, y, cfg.method))
     curve = pd.concat(
         [
-            calibration_curve(y, risk, cfg["calibration_groups"]),
-            smoothed_calibration(y, risk, cfg["seed"]),
+            calibration_curve(y, risk, cfg.calibration_groups),
+            smoothed_calibration(y, risk, cfg.seed),
             risk_histogram(y, risk),
         ],
         ignore_index=True,
