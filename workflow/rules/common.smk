@@ -8,10 +8,12 @@ from runrisk.io import layout
 from runrisk.io.wearables import WearableSettings
 from runrisk.report.provenance import canonical_config_hash
 from runrisk.simulate.settings import Simulation
-from runrisk.stats.montecarlo import MontecarloSettings
-from runrisk.stats.sensitivity import SensitivitySettings
+from runrisk.stats.settings import (
+    MontecarloSettings,
+    SensitivitySettings,
+    ValidationSettings,
+)
 from runrisk.stats.terms import Timevarying
-from runrisk.stats.validation import ValidationSettings
 
 RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]

@@ -18,7 +18,7 @@ the configured hazard ratios for the Cox model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -26,24 +26,12 @@ import statsmodels.api as sm
 
 from runrisk.cohort.exposure import add_change, exposure_summary, exposure_under
 from runrisk.cohort.outcomes import OutcomeRules, analysis_frame, classify, onset_weeks
-from runrisk.config import Section
 from runrisk.io.surveillance import REPORT_COLUMNS
 from runrisk.simulate import cohort
 from runrisk.simulate.settings import Simulation
 from runrisk.stats.models import fit_firth
 from runrisk.stats.terms import Term, design_matrix, outcome
 from runrisk.stats.timevarying import WEEKLY_COLUMNS, fit_cox_timevarying, weekly_intervals
-
-
-@dataclass(frozen=True)
-class MontecarloSettings(Section):
-    """What one cohort size's replicates read of the montecarlo section (the sizes are the DAG's)."""
-
-    SECTION = "montecarlo"
-
-    repetitions: int
-    alpha: float
-
 
 STRATEGIES = ("published", "pre_onset", "cox_timevarying")
 PRIMARY_SIDE = "R"

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from statsmodels.imputation.mice import MICE, MICEData
 
 from runrisk.cohort.outcomes import LENIENT_CONTROLS, WHOLE_FOLLOW_UP_EXPOSURE, WITH_MISSING_BIOMECHANICS
-from runrisk.config import Section
 from runrisk.stats.fittable import ModelData, fitted_or_reported, unfitted_coefficients
 from runrisk.stats.models import fit_firth, fit_logistic
+from runrisk.stats.settings import SensitivitySettings
 from runrisk.stats.terms import Term, coefficient_table, design_matrix, outcome
 
 
@@ -50,26 +48,6 @@ def fit_mice_logistic(
 
 
 PRIMARY = "primary (strict controls, complete case)"
-
-
-@dataclass(frozen=True)
-class MultipleImputation(Section):
-    SECTION = "sensitivity.multiple_imputation"
-
-    enabled: bool
-    imputations: int
-    burn_in: int
-    seed: int
-
-
-@dataclass(frozen=True)
-class SensitivitySettings(Section):
-    SECTION = "sensitivity"
-
-    lenient_controls: bool
-    runners_only: bool
-    whole_follow_up_exposure: bool
-    multiple_imputation: MultipleImputation
 
 
 def sensitivity_tables(

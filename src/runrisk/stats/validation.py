@@ -4,8 +4,6 @@ correction, calibration curve and decision curve."""
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -14,8 +12,8 @@ from scipy.special import expit
 from scipy.stats import rankdata
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
-from runrisk.config import Section
 from runrisk.stats.firth import firth_fit
+from runrisk.stats.settings import ValidationSettings
 from runrisk.stats.terms import Term, design_matrix, outcome
 
 
@@ -192,17 +190,6 @@ def decision_curve(y: np.ndarray, risk: np.ndarray, thresholds: np.ndarray) -> p
 
 
 METRICS = ("c_statistic", "calibration_slope", "calibration_intercept", "brier")
-
-
-@dataclass(frozen=True)
-class ValidationSettings(Section):
-    SECTION = "validation"
-
-    method: Literal["firth", "logistic"]
-    bootstrap_repetitions: int
-    seed: int
-    calibration_groups: int
-    decision_thresholds: tuple[float, float, float]  # from, to, step
 
 
 def validate(
