@@ -5,7 +5,7 @@ from pathlib import Path
 
 from runrisk import scriptio
 from runrisk.io.tables import read_table
-from runrisk.report.screen import write_example_runner
+from runrisk.simulate.example_runner import write_example_runner
 
 
 def main(snakemake):

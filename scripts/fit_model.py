@@ -5,10 +5,8 @@ import logging
 from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
 from runrisk.stats.fittable import ModelData, fitted_or_reported, unfitted_coefficients
-from runrisk.stats.models import fit_cox, fit_firth, fit_logistic
+from runrisk.stats.models import FITTERS
 from runrisk.stats.terms import terms_of
-
-FITTERS = {"logistic": fit_logistic, "firth": fit_firth, "cox": fit_cox}
 
 
 def main(snakemake):

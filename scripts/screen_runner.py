@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from runrisk import scriptio
-from runrisk.report.screen import screen
+from runrisk.screening.cli import screen
 
 
 def main(snakemake):

@@ -8,7 +8,7 @@ import pandas as pd
 from runrisk import scriptio
 from runrisk.io.tables import read_table
 from runrisk.report.provenance import code_revision
-from runrisk.stats import screening
+from runrisk.screening import model as screening
 from runrisk.stats.terms import terms_of
 
 

@@ -20,6 +20,7 @@ LAYERS = {
     "simulate": 3,
     "stats": 4,
     "report": 5,
+    "screening": 5,  # one runner against a study's model: measures with cohort, predicts with stats
 }
 CORE_MODULES = {"errors", "ids", "config", "scriptio"}
 

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.text import Text
 from workflow_runner import demo_config
 
-from runrisk.cohort.shards import first_readable_trial
+from runrisk.cohort.shards import TrialReading, first_readable_trial
 from runrisk.io.surveillance import read_participants
 from runrisk.report import figures
 
@@ -79,10 +79,10 @@ def figures_of(run: Path) -> dict:
 def qc_figure(run: Path):
     raw = run / "resources/synthetic"
     participants = read_participants(raw / "participants.csv").set_index("raw_id")
-    participant, label, trial, stances = first_readable_trial(
-        raw, participants, participants.index[0], demo_config()["biomechanics"]
-    )
-    return figures.trial_qc_figure(trial, stances, f"participant {participant['participant_id']}, trial {label}")
+    settings = TrialReading.from_config(demo_config()["biomechanics"])
+    participant, label, trial, stances = first_readable_trial(raw, participants, participants.index[0], settings)
+    title = f"participant {participant['participant_id']}, trial {label}"
+    return figures.trial_qc_figure(trial, stances, title, settings.cop_threshold_n)
 
 
 def stated_in(ax, table: pd.DataFrame) -> None:

@@ -1,8 +1,9 @@
-"""One runner's screening page (runrisk.report.screen) and the model file it reads (runrisk.stats.screening)."""
+"""One runner's screening page (runrisk.screening: the model file, measuring one runner, the page, the CLI)."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -15,12 +16,16 @@ import yaml
 from scipy.special import expit
 from workflow_runner import SCHEMA, run_snakemake, schema_defaults, simulation
 
+from runrisk.biomech.stances import PEAK_NAMES
+from runrisk.cohort.exposure import ScreeningExposure
 from runrisk.config import complete_config
 from runrisk.errors import InputError
-from runrisk.report import screen
+from runrisk.io.surveillance import PARTICIPANT_FIELDS
+from runrisk.screening import cli, measure, runner
+from runrisk.screening import model as screening
+from runrisk.screening import page as screen_page
+from runrisk.screening.model import ScreeningModelError
 from runrisk.simulate import c3d_writer, cohort, fitbit_writer
-from runrisk.stats import screening
-from runrisk.stats.screening import ScreeningModelError
 from runrisk.stats.terms import Term
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,7 +141,7 @@ def test_a_changed_wrong_version_or_malformed_model_file_is_refused(model_file, 
     ("fields", "message"),
     [
         ({"age": 7, "sex": "female", "body_mass_kg": 60}, "age: not a possible value"),
-        ({"age": 40, "sex": "x", "body_mass_kg": 60}, "sex: must be one of female, male"),
+        ({"age": 40, "sex": "x", "body_mass_kg": 60}, "sex: must be the closed list F or M"),
         ({"age": 40, "sex": "male"}, "body_mass_kg: missing or not a number"),
         ({"age": 40, "sex": "male", "body_mass_kg": 60, "name": "Jane"}, "unknown field"),
     ],
@@ -144,7 +149,7 @@ def test_a_changed_wrong_version_or_malformed_model_file_is_refused(model_file, 
 def test_an_impossible_runner_yaml_is_refused_naming_the_field(tmp_path, fields, message):
     (tmp_path / "runner.yaml").write_text(yaml.safe_dump(fields))
     with pytest.raises(InputError, match=message) as caught:
-        screen.read_runner(tmp_path / "runner.yaml")
+        runner.read_runner(tmp_path / "runner.yaml")
     assert "Jane" not in str(caught.value) and " 7 " not in str(caught.value)
 
 
@@ -166,26 +171,26 @@ def synthetic_runner(folder: Path, with_trials: bool = True, with_wearable: bool
 
 def test_a_runner_gets_a_page_with_the_librarys_numbers(model_file, tmp_path):
     synthetic_runner(tmp_path / "runner")
-    measured = screen.screen(model_file, tmp_path / "runner", tmp_path / "page.html", "en")
+    measured = cli.screen(model_file, tmp_path / "runner", tmp_path / "page.html", "en")
     page = (tmp_path / "page.html").read_text()
     document = screening.load(model_file)
     assert set(measured.values) == {t["column"] for t in document["terms"]}
     risk = screening.predict(document, measured.values)
-    assert f"data-value='{risk.risk:.6f}'" in page and "illustrative" in page
+    assert f'data-value="{risk.risk:.6f}"' in page and "illustrative" in page
     assert "<script" not in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
-    dutch = screen.page(document, measured, "nl")
+    dutch = screen_page.page(document, measured, "nl")
     assert "Voorspeld risico" in dutch and "geen diagnose" in dutch
 
 
 def test_a_runner_without_stances_or_wearable_weeks_gets_a_page_that_says_what_is_missing(model_file, tmp_path):
     synthetic_runner(tmp_path / "no_trials", with_trials=False)
-    screen.screen(model_file, tmp_path / "no_trials", tmp_path / "a.html")
+    cli.screen(model_file, tmp_path / "no_trials", tmp_path / "a.html")
     page = (tmp_path / "a.html").read_text()
-    assert "id='no-risk'" in page and "no valid stance on the right foot" in page
+    assert 'id="no-risk"' in page and "no valid stance on the right foot" in page
     synthetic_runner(tmp_path / "no_watch", with_wearable=False)
-    screen.screen(model_file, tmp_path / "no_watch", tmp_path / "b.html", "nl")
+    cli.screen(model_file, tmp_path / "no_watch", tmp_path / "b.html", "nl")
     page = (tmp_path / "b.html").read_text()
-    assert "id='no-risk'" in page and "geen weken met gegevens van het horloge" in page
+    assert 'id="no-risk"' in page and "geen weken met gegevens van het horloge" in page
 
 
 def test_the_command_line_refuses_a_bad_model_with_one_line(model_file, tmp_path):
@@ -228,7 +233,7 @@ def test_the_example_runners_page_in_headless_chromium_shows_the_librarys_number
     assert "screen_runner" in result.stderr and "fit_model" not in result.stderr  # only the screening ran
     document = screening.load(study / "results/models/screening_model.json")
     folder = study / "resources/screening/example"
-    measured = screen.measure(folder, screen.read_runner(folder / "runner.yaml"), document)
+    measured = measure.measure(folder, runner.read_runner(folder / "runner.yaml"), document)
     expected = screening.predict(document, measured.values)
     errors, shot = [], tmp_path / "example_runner_page.png"
     with sync_playwright() as playwright:
@@ -253,8 +258,61 @@ def test_the_example_runners_page_in_headless_chromium_shows_the_librarys_number
     percentiles = {
         t["column"]: screening.percentile(t, measured.values[t["column"]])
         for t in document["terms"]
-        if not screen.is_binary(t)
+        if not screen_page.is_binary(t)
     }
     assert shown == pytest.approx(percentiles, abs=0.01) and len(shown) == 5
-    assert weeks == screen.WINDOW_WEEKS
+    assert weeks == measure.WINDOW_WEEKS
     assert shot.stat().st_size > 20_000
+
+
+@pytest.mark.parametrize(
+    ("written", "female"), [("F", True), ("m", False), ("Female", True), ("vrouw", True), ("muž", False)]
+)
+def test_runner_yaml_takes_the_sex_vocabulary_of_participants_csv(tmp_path, written, female):
+    """A coach may copy a row of the study's participants.csv (F/M) or write the word."""
+    (tmp_path / "runner.yaml").write_text(yaml.safe_dump({"age": 40, "sex": written, "body_mass_kg": 60}))
+    assert runner.read_runner(tmp_path / "runner.yaml").female is female
+    sex_field = next(field for field in PARTICIPANT_FIELDS if field[0] == "sex")
+    assert sex_field[2](written) == ("F" if female else "M")  # the participants reader: the same vocabulary
+
+
+def test_every_language_has_every_text_with_the_same_fields():
+    english = screen_page.texts("en")
+    for lang in screen_page.LANGUAGES:
+        words = screen_page.texts(lang)
+        assert set(words) == set(english), lang
+        fields = {key: set(re.findall(r"{(\w+)}", text)) for key, text in words.items()}
+        assert fields == {key: set(re.findall(r"{(\w+)}", text)) for key, text in english.items()}, lang
+
+
+def test_the_legend_states_the_thresholds_the_chart_colours_by():
+    assert screen_page.spike(1.29) == "" and screen_page.spike(1.3) == ""
+    assert screen_page.spike(1.31) == "over13" and screen_page.spike(1.51) == "over15"
+    assert screen_page.spike(float("nan")) == ""
+    moderate, high = screen_page.SPIKE_THRESHOLDS["over13"], screen_page.SPIKE_THRESHOLDS["over15"]
+    english = screen_page.texts("en")["legend"].format(moderate=moderate, high=high)
+    assert f"more than {moderate} times" in english and f"more than {high}" in english
+    dutch = screen_page.texts("nl")["legend"].format(
+        moderate=screen_page.number(moderate, "nl"), high=screen_page.number(high, "nl")
+    )
+    assert "meer dan 1,3 keer" in dutch and "1,5" in dutch
+
+
+def test_the_runner_row_follows_the_studys_terms(tmp_path):
+    """No term is known by name: a study whose model has other terms gets them from the same tables."""
+    person = runner.Runner(age=41.0, female=True, body_mass_kg=60.0)
+    stances = pd.DataFrame(
+        [
+            {"participant_id": "runner", "side": "R", "qc_reason": "", "strike_index_pct": 20.0, "contact_time_s": 0.25}
+            | dict.fromkeys(PEAK_NAMES, 1.5)
+        ]
+    )
+    exposure = ScreeningExposure(follow_up_weeks=52, min_worn_days_per_week=1, min_prior_weeks=2, min_worn_weeks=4)
+    document = {"study": {"primary_limb": "R"}, "terms": [{"column": "knee_flexion_angle_peak"}, {"column": "runner"}]}
+    values, missing = measure.term_values(document, person, stances, pd.DataFrame(), exposure)
+    assert values == {"knee_flexion_angle_peak": 1.5, "runner": 1.0} and missing == ["no_weeks"]
+    document["terms"].append({"column": "not_a_column"})
+    assert measure.term_values(document, person, stances, pd.DataFrame(), exposure)[1] == [
+        "no_weeks",
+        "no_value:not_a_column",
+    ]

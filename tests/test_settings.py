@@ -225,3 +225,19 @@ def test_config_defaults_yaml_is_the_schema_written_out():
     assert written == defaults_yaml(SCHEMA), "regenerate with: python -m runrisk.config"
     defaults = yaml.safe_load(written)  # required keys (study, raw_dir) have no default: set them as a study must
     assert complete_config({**defaults, **MINIMAL}, SCHEMA) == schema_defaults()
+
+
+def test_facts_have_one_home():
+    """The list of baseline models, the stance peaks and the exposure windows are each written once."""
+    from runrisk.biomech import cgm, signals, stances
+    from runrisk.cohort import exposure, outcomes
+    from runrisk.report import figures
+    from runrisk.simulate import cohort
+    from runrisk.stats import models, terms
+
+    assert set(models.FITTERS) == set(terms.MODELS) == set(figures.MODEL_LABELS)
+    assert "logistic|firth|cox" not in (ROOT / "workflow" / "rules" / "models.smk").read_text()
+    assert cohort.PEAK_NAMES is stances.PEAK_NAMES
+    assert set(cgm.SIDED) | set(cgm.PELVIS_SIDED) == set(signals.MARKERS)
+    assert typing.get_args(typing.get_type_hints(outcomes.Censoring)["window"]) == exposure.EXPOSURE_WINDOWS
+    assert not hasattr(importlib.import_module("runrisk.biomech.gait_model"), "MODELS")

@@ -13,14 +13,13 @@ from runrisk.stats.settings import (
     SensitivitySettings,
     ValidationSettings,
 )
-from runrisk.stats.terms import Timevarying
+from runrisk.stats.terms import MODELS, Timevarying
 
 RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]
 ENV = "../../envs/runrisk.yaml"
 RAW_FILES = {kind: str(path) for kind, path in layout.surveillance_files(RAW).items()}
 TERM_COLUMNS = [term["column"] for term in config["models"]["terms"]]
-MODELS = ["logistic", "firth", "cox"]  # the values of fit_model's {model}
 RESULT_FOLDERS = (
     "results/tables/",
     "results/models/",

@@ -8,7 +8,7 @@ rule fit_model:
     benchmark:
         "benchmarks/runs/fit_{model}.tsv"
     wildcard_constraints:
-        model="logistic|firth|cox",
+        model="|".join(MODELS),
     conda:
         ENV
     resources:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from runrisk.biomech.signals import MARKERS
+
 SIDES = ("L", "R")
 GRAVITY_MM_S2 = np.array([0.0, 0.0, -9810.0])
 # Davis et al. 1991 hip regression angles (rad), as Plug-in Gait states them
@@ -31,7 +33,8 @@ DEMPSTER = {
     "shank": (0.0465, 0.567, 0.302),
     "foot": (0.0145, 0.5, 0.475),
 }
-SIDED = ("THI", "KNE", "TIB", "ANK", "TOE", "HEE")  # Plug-in Gait's lower-limb markers, L/R prefixed
+PELVIS_SIDED = ("ASI", "PSI")
+SIDED = tuple(name for name in MARKERS if name not in PELVIS_SIDED)  # the lower-limb markers, L/R prefixed
 
 
 class ModelError(ValueError):

@@ -319,11 +319,13 @@ def extract_stances(trial: Trial, settings: StanceSettings) -> list[dict]:
     return [row for plate in trial.plates if (row := plate_stance(filtered, plate, settings)) is not None]
 
 
+SUMMARY_COLUMNS = ("strike_index_pct", "contact_time_s", *PEAK_NAMES)  # trial means of the biomechanics table
+
+
 def summarise_participants(stances: pd.DataFrame) -> pd.DataFrame:
     """Trial means per participant and limb over valid stances, with the number of stances used."""
     valid = stances[stances["qc_reason"] == ""]
-    columns = ["strike_index_pct", "contact_time_s", *PEAK_NAMES]
     grouped = valid.groupby(["participant_id", "side"], sort=True)
-    summary = grouped[columns].mean()
+    summary = grouped[list(SUMMARY_COLUMNS)].mean()
     summary.insert(0, "n_stances", grouped.size())
     return summary.reset_index()

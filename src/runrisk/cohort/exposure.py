@@ -111,7 +111,8 @@ def add_change(weekly: pd.DataFrame, min_prior_weeks: int) -> pd.DataFrame:
 # Which worn weeks make a participant's exposure: the weeks before the first sign of the outcome, or (as the
 # published analysis did) every follow-up week, including those after a diagnosis when injured runners
 # run less.
-EXPOSURE_WINDOWS = ("pre_onset", "whole_follow_up")
+PRE_ONSET, WHOLE_FOLLOW_UP = EXPOSURE_WINDOWS = ("pre_onset", "whole_follow_up")
+EXPOSURE_COLUMNS = ("participant_id", "weeks_worn", "mean_weekly_km", "last_worn_week")  # exposure_under's
 SUMMARY_COLUMNS = [
     "participant_id",
     "window_end_week",
@@ -135,7 +136,7 @@ def exposure_summary(weekly: pd.DataFrame, window_end: pd.Series | None = None) 
     before_onset = worn[worn["week"].to_numpy() <= worn["participant_id"].map(ends).to_numpy(float)]
     summary = pd.DataFrame(index=ids)
     summary["window_end_week"] = ends.astype(int)
-    for prefix, weeks in (("pre_onset", before_onset), ("whole_follow_up", worn)):
+    for prefix, weeks in ((PRE_ONSET, before_onset), (WHOLE_FOLLOW_UP, worn)):
         per_person = weeks.groupby("participant_id", observed=True)
         summary[f"{prefix}_weeks_worn"] = per_person.size().reindex(ids).fillna(0).astype(int)
         summary[f"{prefix}_mean_weekly_km"] = per_person["running_km"].mean().reindex(ids)

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from runrisk.cohort.exposure import follow_up_week
+from runrisk.cohort.exposure import WHOLE_FOLLOW_UP, follow_up_week
 from runrisk.config import Section
 from runrisk.errors import StudyError
 
@@ -88,7 +88,7 @@ WITH_MISSING_BIOMECHANICS = "with_missing_biomechanics"  # participants without 
 WHOLE_FOLLOW_UP_EXPOSURE = "whole_follow_up_exposure"  # the published analysis: km of every worn week
 SENSITIVITY_VARIANTS = {
     LENIENT_CONTROLS: lambda rules: replace(rules, strict_controls=False),
-    WHOLE_FOLLOW_UP_EXPOSURE: lambda rules: replace(rules, exposure_window="whole_follow_up"),
+    WHOLE_FOLLOW_UP_EXPOSURE: lambda rules: replace(rules, exposure_window=WHOLE_FOLLOW_UP),
     # multiple imputation fills what is missing, so nobody is excluded for a missing term there
     WITH_MISSING_BIOMECHANICS: lambda rules: replace(rules, min_valid_stances=0, term_columns=()),
 }

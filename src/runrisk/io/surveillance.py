@@ -16,7 +16,7 @@ from runrisk.errors import InputError, described, first_reasons
 from runrisk.ids import pseudonymise
 from runrisk.io.csvfiles import read_study_csv, spreadsheet_row
 from runrisk.io.quarantine import Quarantine, attempt
-from runrisk.io.vocabulary import Vocabulary
+from runrisk.io.vocabulary import Vocabulary, sex_code
 
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
@@ -70,7 +70,7 @@ def _in_range(low: float, high: float):
 
 PARTICIPANT_FIELDS = [  # column, output name, converter, what a valid value is
     ("age", "age", _in_range(10, 100), "an age in years between 10 and 100"),
-    ("sex", "sex", lambda t: {"F": "F", "M": "M"}[t.strip().upper()], "F or M"),
+    ("sex", "sex", sex_code, "F or M"),  # or a word for either: io.vocabulary.SEX
     ("height_cm", "height_m", lambda t: _in_range(100, 230)(t) / 100, "a height in cm (100-230)"),
     ("body_mass_kg", "body_mass_kg", _in_range(25, 250), "a body mass in kg (25-250)"),
     ("runner", "runner", _yes_no, "yes/no"),

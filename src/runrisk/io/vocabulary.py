@@ -68,6 +68,24 @@ class Vocabulary:
         return f"a known {self.what} (add the study's own words to {self.config_key})"
 
 
+# Sex as every file a person writes gives it (participants.csv, a runner's runner.yaml): the study's F/M
+# and the words of its languages, one vocabulary, so a coach may copy a participants row.
+SEXES = ("F", "M")
+SEX_SYNONYMS = {
+    "F": ("female", "woman", "w", "žena", "ž", "vrouw", "v"),
+    "M": ("male", "man", "muž"),
+}
+SEX = Vocabulary.of("sex", "the closed list F or M (female/male, žena/muž, vrouw/man)", SEXES, SEX_SYNONYMS)
+
+
+def sex_code(text: str) -> str:
+    """F or M from any spelling of the vocabulary; ValueError for an empty or unknown word."""
+    code = SEX.canonical(text)
+    if not code:
+        raise ValueError(text)
+    return code
+
+
 def regions(synonyms: Mapping[str, Sequence[str]]) -> Vocabulary:
     return Vocabulary.of("body region", "outcomes.region_synonyms", REGIONS, synonyms)
 

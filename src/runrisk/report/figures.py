@@ -226,7 +226,7 @@ PEAK_TITLES = {
 }
 
 
-def trial_qc_figure(trial, stances: list[dict], title: str, cop_threshold_n: float = 50.0) -> plt.Figure:
+def trial_qc_figure(trial, stances: list[dict], title: str, cop_threshold_n: float) -> plt.Figure:
     """Vertical GRF with the stances found, COP path on the foot, and stance peaks of the ankle outputs."""
     from runrisk.biomech.stances import PEAK_DEFINITIONS, remove_baseline, vertical_force
 

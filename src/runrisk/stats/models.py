@@ -131,3 +131,6 @@ def unfitted_ph_tests(terms: list[Term], reason: str) -> pd.DataFrame:
             "reason": reason,
         }
     )
+
+
+FITTERS = {"logistic": fit_logistic, "firth": fit_firth, "cox": fit_cox}  # one per terms.MODELS

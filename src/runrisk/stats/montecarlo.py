@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from runrisk.cohort.exposure import add_change, exposure_summary, exposure_under
+from runrisk.cohort.exposure import PRE_ONSET, WHOLE_FOLLOW_UP, add_change, exposure_summary, exposure_under
 from runrisk.cohort.outcomes import OutcomeRules, analysis_frame, classify, onset_weeks
 from runrisk.io.surveillance import REPORT_COLUMNS
 from runrisk.simulate import cohort
@@ -171,9 +171,9 @@ def replicate(
     people, weeks = cohort.simulate_people(run_cfg, range(size))
     tables = study_tables(run_cfg, people, weeks, min_prior_weeks)
     rows = []
-    for strategy, window in (("published", "whole_follow_up"), ("pre_onset", "pre_onset")):
+    for strategy, window in (("published", WHOLE_FOLLOW_UP), ("pre_onset", PRE_ONSET)):
         rows += logistic_rows(analysed(tables, rules, window), plan["terms"], strategy, alpha)
-    primary = analysed(tables, rules, "pre_onset")
+    primary = analysed(tables, rules, PRE_ONSET)
     rows += cox_rows(primary, tables["weekly"], plan["timevarying_terms"], plan["lag_weeks"], rules.grace_weeks, alpha)
     return [{"size": size, "replicate": index, **row} for row in rows]
 

@@ -35,6 +35,9 @@ COEF_COLUMNS = [
 ]
 
 
+MODELS = ("logistic", "firth", "cox")  # the baseline models, by fit_model's {model} (stats.models.FITTERS)
+
+
 @dataclass(frozen=True)
 class Term(Section):
     SECTION = "models.terms[]"

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from runrisk.cohort.exposure import PRE_ONSET, WHOLE_FOLLOW_UP
 from runrisk.simulate import cohort
 from runrisk.simulate.settings import Simulation
 from runrisk.stats.terms import Term, design_matrix
@@ -49,8 +50,8 @@ def configured_log_ratio(cfg: Simulation, term: Term) -> float:
 
 def truth_frame(cfg: Simulation, people: pd.DataFrame, window: str, min_worn_weeks: int) -> pd.DataFrame:
     """The truth cohort as the analysis would select and describe it, without measurement error."""
-    exposure = people["true_exposure_km"] if window == "pre_onset" else people["true_exposure_km_whole_follow_up"]
-    worn = people["true_weeks_worn"] if window == "pre_onset" else people["true_weeks_worn_whole_follow_up"]
+    exposure = people["true_exposure_km"] if window == PRE_ONSET else people["true_exposure_km_whole_follow_up"]
+    worn = people["true_weeks_worn"] if window == PRE_ONSET else people["true_weeks_worn_whole_follow_up"]
     unexplained = people["achilles_complainer"] | (people["complainer"] & ~people["complaint_explained"])
     keep = (
         people["has_trials"]
@@ -83,8 +84,8 @@ def true_effects(
     Cox term. The truth cohort is drawn with seed + 1, so it shares no participant with the study."""
     truth_cfg = replace(cfg, seed=int(cfg.seed) + 1, n_participants=cfg.truth_cohort_size)
     people, _ = cohort.simulate_people(truth_cfg, range(truth_cfg.n_participants))
-    primary, n, cases = logistic_limit(cfg, people, terms, "pre_onset", min_worn_weeks)
-    published, _, _ = logistic_limit(cfg, people, terms, "whole_follow_up", min_worn_weeks)
+    primary, n, cases = logistic_limit(cfg, people, terms, PRE_ONSET, min_worn_weeks)
+    published, _, _ = logistic_limit(cfg, people, terms, WHOLE_FOLLOW_UP, min_worn_weeks)
     definition = f"primary analysis on a truth cohort of {len(people)} ({n} analysed, {cases} cases)"
     rows = [
         {

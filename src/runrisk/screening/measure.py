@@ -1,0 +1,153 @@
+"""One runner's files measured as the cohort was: the study's readers, stance extraction, gait model,
+biomechanics summary, weekly volume and covariate table, with the settings the model file carries."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from runrisk.biomech.stances import SUMMARY_COLUMNS, summarise_participants
+from runrisk.cohort.exposure import (
+    EXPOSURE_COLUMNS,
+    WHOLE_FOLLOW_UP,
+    ScreeningExposure,
+    exposure_summary,
+    exposure_under,
+    weekly_volume,
+)
+from runrisk.cohort.outcomes import covariates
+from runrisk.cohort.shards import TrialReading, participant_stances, shard_activities
+from runrisk.errors import InputError
+from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS
+from runrisk.io.wearables import WearableSettings
+from runrisk.screening.runner import Runner
+
+RUNNER_ID = "runner"
+WINDOW_WEEKS = 52  # a year of training up to the screening date, as the study followed a year
+
+
+@dataclass
+class Measured:
+    """What the study's code made of the runner's files."""
+
+    stances: pd.DataFrame
+    trials: pd.DataFrame
+    weekly: pd.DataFrame
+    values: dict[str, float]
+    missing: list[str] = field(default_factory=list)  # why a term has no value (catalogue keys)
+    reported: set[str] = field(default_factory=set)  # term columns from runner.yaml (age, sex), not measured
+    problems: list[str] = field(default_factory=list)  # files that could not be read
+
+
+def staged(runner_dir: Path, raw: Path) -> dict[str, int]:
+    """The runner's files copied into a study layout (raw/<kind>/runner/) by extension; counts per kind."""
+    kinds = {**TRIAL_KINDS, **WEARABLE_KINDS}
+    counts = dict.fromkeys(kinds, 0)
+    for path in sorted(runner_dir.iterdir()):
+        if not path.is_file():
+            continue
+        kind = next((k for k, extensions in kinds.items() if path.suffix.lower() in extensions), None)
+        if kind is None:
+            continue
+        target = raw / kind / RUNNER_ID
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / path.name)
+        counts[kind] += 1
+    return counts
+
+
+def measure(runner_dir: Path, runner: Runner, document: dict) -> Measured:
+    settings = document["settings"]
+    # from_config: a model file of an older release may carry whole sections
+    reading = TrialReading.from_config(settings["biomechanics"])
+    wearables = WearableSettings.from_config(settings["wearables"])
+    exposure = ScreeningExposure.from_config(settings["exposure"])
+    participant = pd.Series(
+        {"participant_id": RUNNER_ID, "body_mass_kg": runner.body_mass_kg, "lab": runner.lab}, name=RUNNER_ID
+    )
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="runrisk-screen-") as folder:
+        raw = Path(folder)
+        staged(runner_dir, raw)
+        try:
+            stance_rows, trial_rows = participant_stances(raw, RUNNER_ID, participant, reading)
+        except InputError as error:
+            stance_rows, trial_rows = [], []
+            problems.append(f"trials: {error.reason} ({error.path})")
+        members = pd.DataFrame({"participant_id": [RUNNER_ID]}, index=pd.Index([RUNNER_ID], name="raw_id"))
+        try:
+            activities = shard_activities(members, raw, settings["timezone"], wearables)
+        except InputError as error:
+            activities = pd.DataFrame()
+            problems.append(f"wearables: {error.reason} ({error.path})")
+    stances, trials = pd.DataFrame(stance_rows), pd.DataFrame(trial_rows)
+    weekly = runner_weeks(activities, runner, exposure)
+    values, missing = term_values(document, runner, stances, weekly, exposure)
+    reported = {c for c in values if c not in SUMMARY_COLUMNS and c not in EXPOSURE_COLUMNS}
+    return Measured(stances, trials, weekly, values, missing, problems, reported)
+
+
+def runner_weeks(activities: pd.DataFrame, runner: Runner, exposure: ScreeningExposure) -> pd.DataFrame:
+    """Weekly volume of the WINDOW_WEEKS weeks up to the screening date (default: the last day with
+    wearable data), by the study's weekly-volume code; empty without activities."""
+    if activities.empty:
+        return pd.DataFrame()
+    end = pd.Timestamp(runner.screening_date) if runner.screening_date else activities["local_date"].max()
+    start = end - pd.Timedelta(days=7 * WINDOW_WEEKS - 1)
+    participants = pd.DataFrame({"participant_id": [RUNNER_ID], "enrolment_date": [start]})
+    weekly = weekly_volume(
+        activities, participants, WINDOW_WEEKS, exposure.min_worn_days_per_week, exposure.min_prior_weeks
+    )
+    return weekly[weekly["week"] >= 1].reset_index(drop=True)
+
+
+def term_values(
+    document: dict, runner: Runner, stances: pd.DataFrame, weekly: pd.DataFrame, exposure: ScreeningExposure
+) -> tuple[dict[str, float], list[str]]:
+    """The runner's row of the study's covariate table (runrisk.cohort.outcomes.covariates): every model
+    term by the column the study computes it in, whatever terms the study chose; why a term has none."""
+    missing: list[str] = []
+    person = pd.DataFrame(
+        {"participant_id": [RUNNER_ID], "age": [runner.age], "sex": ["F" if runner.female else "M"], "runner": [True]}
+    )
+    limb = limb_summary(stances, document["study"]["primary_limb"])
+    if limb.empty:
+        missing.append("no_stance")
+    volume = runner_exposure(weekly)
+    if weekly.empty or not weekly["worn"].any():
+        missing.append("no_weeks")
+    elif int(volume["weeks_worn"].iloc[0]) < exposure.min_worn_weeks:
+        missing.append("few_weeks")
+        volume = volume.iloc[0:0]  # too few worn weeks give no running volume, as in the study
+    row = covariates(person, limb, volume).iloc[0]
+    values: dict[str, float] = {}
+    for term in document["terms"]:
+        column = term["column"]
+        value = float(row[column]) if column in row.index and pd.notna(row[column]) else np.nan
+        if np.isfinite(value):
+            values[column] = value
+        elif column in EXPOSURE_COLUMNS or (column in SUMMARY_COLUMNS and limb.empty):
+            continue  # no_weeks, few_weeks or no_stance says why
+        else:
+            missing.append(f"no_value:{column}")
+    return values, missing
+
+
+def limb_summary(stances: pd.DataFrame, limb: str) -> pd.DataFrame:
+    """The runner's biomechanics row of the primary limb, as summarise_biomechanics writes the cohort's."""
+    summary = summarise_participants(stances) if len(stances) else pd.DataFrame()
+    if summary.empty:
+        return pd.DataFrame(columns=["participant_id", "side", *SUMMARY_COLUMNS])
+    return summary[summary["side"] == limb].reset_index(drop=True)
+
+
+def runner_exposure(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The runner's exposure row: every worn week of the window (the whole window is before any onset)."""
+    if weekly.empty:
+        return pd.DataFrame(columns=list(EXPOSURE_COLUMNS))
+    return exposure_under(exposure_summary(weekly), WHOLE_FOLLOW_UP)

@@ -1,0 +1,60 @@
+"""A runner's runner.yaml: age, sex and body mass (and optionally the lab and the screening date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from runrisk.errors import InputError
+from runrisk.io.vocabulary import SEX, sex_code
+
+AGE_RANGE = (10, 100)
+MASS_RANGE_KG = (20, 250)
+FIELDS = ("age", "sex", "body_mass_kg", "lab", "screening_date")
+
+
+@dataclass(frozen=True)
+class Runner:
+    age: float
+    female: bool
+    body_mass_kg: float
+    lab: str = ""
+    screening_date: dt.date | None = None
+
+
+def read_runner(path: Path) -> Runner:
+    """runner.yaml, each field checked; a bad one is named with what is allowed (its value never echoed)."""
+    if not path.is_file():
+        raise InputError(path, "runner.yaml is missing: it gives the runner's age, sex and body_mass_kg")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"not readable YAML ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise InputError(path, "runner.yaml must be a mapping of fields (age, sex, body_mass_kg)")
+    unknown = sorted(set(map(str, data)) - set(FIELDS))
+    if unknown:
+        raise InputError(path, f"unknown field(s) {', '.join(unknown)}")
+    age = _number(path, data, "age", *AGE_RANGE, "years")
+    mass = _number(path, data, "body_mass_kg", *MASS_RANGE_KG, "kg")
+    try:
+        female = sex_code(str(data.get("sex") or "")) == "F"
+    except ValueError:
+        raise InputError(path, f"sex: must be {SEX.config_key}") from None
+    screening_date = data.get("screening_date")
+    if screening_date is not None and not isinstance(screening_date, dt.date):
+        raise InputError(path, "screening_date: must be a date written YYYY-MM-DD")
+    return Runner(age, female, mass, str(data.get("lab") or ""), screening_date)
+
+
+def _number(path: Path, data: dict, name: str, low: float, high: float, unit: str) -> float:
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+        raise InputError(path, f"{name}: missing or not a number ({unit})")
+    if not low <= value <= high:
+        raise InputError(path, f"{name}: not a possible value (allowed {low}-{high} {unit})")
+    return float(value)
