@@ -70,3 +70,47 @@ def test_a_plate_without_its_channels_is_named(sim_config, tmp_path):
     params["FORCE_PLATFORM"]["CHANNEL"]["value"] = params["FORCE_PLATFORM"]["CHANNEL"]["value"][:, :1]
     with pytest.raises(InputError, match="FORCE_PLATFORM:CHANNEL does not give the 6 channels of force plate 2"):
         plate_outputs(plain["data"]["analogs"][0], params, [2, 2], tmp_path / "trial.c3d")
+
+
+def test_one_labs_plates_stored_with_opposite_origins_give_the_same_origin(tmp_path):
+    """Sample01 stores FORCE_PLATFORM:ORIGIN as the C3D manual defines it (z < 0), Sample02 the same two
+    plates negated (z > 0): both are read as the manual's vector, and the trials table says which."""
+    from runrisk.io.c3d import read_trial
+    from runrisk.io.force_plates import ORIGIN_AS_STORED, ORIGIN_NEGATED, plate_origin
+
+    read = {}
+    for name in ("Sample01_Eb015pi", "Sample02_pc_real"):
+        path = real_path(f"c3d/{name}.c3d")
+        group = ezc3d.c3d(str(path))["parameters"]["FORCE_PLATFORM"]
+        read[name] = [plate_origin(group, i, 2, path) for i in range(2)]
+        assert read_trial(path).summary()["plate_origins"] == ",".join(c for _, c in read[name])
+    for (first, stored), (second, negated) in zip(read["Sample01_Eb015pi"], read["Sample02_pc_real"], strict=True):
+        assert (stored, negated) == (ORIGIN_AS_STORED, ORIGIN_NEGATED)
+        np.testing.assert_allclose(first[:2], second[:2], atol=0.02)  # the lab recalibrated z by 0.006 mm
+        assert first[2] < 0 and second[2] < 0
+
+
+def test_an_origin_stored_upside_down_gives_the_cop_of_the_right_one(sim_config):
+    """A positive z is the manual's vector negated: the plates' COP is that of the file stored correctly."""
+    _, c3d = simulated_c3d(sim_config)
+    params, analogs = c3d["parameters"], c3d["data"]["analogs"][0]
+    types = [2] * int(params["FORCE_PLATFORM"]["USED"]["value"][0])
+    origin = np.asarray(params["FORCE_PLATFORM"]["ORIGIN"]["value"], dtype=float)
+    params["FORCE_PLATFORM"]["ORIGIN"]["value"] = origin + np.array([[3.0], [-2.0], [-20.0]])  # a real offset
+    right = plate_outputs(analogs, params, types, "right.c3d")
+    params["FORCE_PLATFORM"]["ORIGIN"]["value"] = -(origin + np.array([[3.0], [-2.0], [-20.0]]))
+    flipped = plate_outputs(analogs, params, types, "flipped.c3d")
+    for good, bad in zip(right, flipped, strict=True):
+        assert (good.origin_convention, bad.origin_convention) == ("c3d", "negated")
+        np.testing.assert_array_equal(np.isfinite(good.cop), np.isfinite(bad.cop))
+        np.testing.assert_allclose(good.cop[np.isfinite(good.cop)], bad.cop[np.isfinite(bad.cop)])
+
+
+def test_a_kistler_origin_stored_upside_down_keeps_its_sensor_spacing():
+    """Type 3's x and y are the sensors' half-spacings: only z is the stored-upside-down part."""
+    from runrisk.io.force_plates import plate_origin
+
+    group = {"ORIGIN": {"value": np.array([[210.0], [350.0], [53.0]])}}
+    origin, convention = plate_origin(group, 0, 3, "kistler.c3d")
+    np.testing.assert_allclose(origin, [210.0, 350.0, -53.0])
+    assert convention == "negated"

@@ -1,6 +1,7 @@
 """Trials as real labs write them: units, plate types, drift, double and partial contacts, missing
 markers, events, Plug-in Gait vs Visual3D conventions, Visual3D ASCII exports, filtering."""
 
+import re
 import struct
 
 import numpy as np
@@ -105,9 +106,34 @@ def test_double_contact_on_one_plate_is_flagged(sim_config, tmp_path):
 def test_cop_off_the_plate_edge_is_a_partial_contact(sim_config, tmp_path):
     _, c3d = simulated_c3d(sim_config)
     channels = analogs(c3d)
+    near = analogs(c3d).copy()
     channels[MY1] += 195.0 * -channels[FZ1]  # COP 195 mm further along x: past the 200 mm half-width
     row = right_stance(write_and_read(c3d, tmp_path / "edge.c3d"))
-    assert row["qc_reason"].startswith("partial contact: COP comes within")
+    assert re.fullmatch(
+        r"partial contact: COP is outside the plate by \d+ mm while the force exceeds 50 N", row["qc_reason"]
+    )
+    _, c3d = simulated_c3d(sim_config)
+    channels = analogs(c3d)
+    channels[:] = near
+    channels[MY1] += 110.0 * -channels[FZ1]  # 110 mm: inside the plate, within the 10 mm margin of its edge
+    reason = right_stance(write_and_read(c3d, tmp_path / "near.c3d"))["qc_reason"]
+    assert re.fullmatch(
+        r"partial contact: COP comes within \d+ mm of the plate edge while the force exceeds 50 N \(margin 10 mm\)",
+        reason,
+    )
+
+
+def test_the_cop_is_judged_only_where_the_force_defines_it(sim_config, tmp_path):
+    """Below cop_threshold_n the COP is noise over a small force: a wild COP there is no partial contact."""
+    _, c3d = simulated_c3d(sim_config)
+    channels = analogs(c3d)
+    fz = -channels[FZ1]
+    light = (fz > 20.0) & (fz < 45.0)  # the stance's first and last instants: above the force threshold only
+    assert light.any()
+    channels[MY1] += np.where(light, 600.0 * fz, 0.0)  # the COP 600 mm off the plate there
+    assert right_stance(write_and_read(c3d, tmp_path / "light.c3d"))["qc_reason"] == ""
+    channels[MY1] += np.where((fz > 60.0) & (fz < 70.0), 600.0 * fz, 0.0)  # and where it counts
+    assert "outside the plate by" in right_stance(write_and_read(c3d, tmp_path / "heavy.c3d"))["qc_reason"]
 
 
 def test_missing_foot_markers_fall_back_to_events(sim_config, tmp_path, reference):

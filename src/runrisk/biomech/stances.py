@@ -170,7 +170,9 @@ def stance_qc(start: int, end: int, n: int, rate: float, settings: StanceSetting
     return ""
 
 
-def edge_qc(plate: Plate, loaded: np.ndarray, margin_mm: float) -> str:
+def edge_qc(plate: Plate, loaded: np.ndarray, settings: StanceSettings) -> str:
+    """A foot partly off the plate, judged by the COP only where the vertical force exceeds cop_threshold_n
+    (loaded): below a few tens of N the COP is a ratio of noise and wanders anywhere."""
     if plate.corners_mm is None or not len(loaded):
         return ""
     cop = plate.cop_mm[:2, loaded]
@@ -178,8 +180,14 @@ def edge_qc(plate: Plate, loaded: np.ndarray, margin_mm: float) -> str:
     if not cop.shape[1]:
         return ""
     closest = float(distance_to_edge(cop, plate.corners_mm).min())
-    if closest < margin_mm:
-        return f"partial contact: COP comes within {closest:.0f} mm of the plate edge (margin {margin_mm:g} mm)"
+    where = f"while the force exceeds {settings.cop_threshold_n:g} N"
+    if closest < 0:
+        return f"partial contact: COP is outside the plate by {-closest:.0f} mm {where}"
+    if closest < settings.edge_margin_mm:
+        return (
+            f"partial contact: COP comes within {closest:.0f} mm of the plate edge {where} "
+            f"(margin {settings.edge_margin_mm:g} mm)"
+        )
     return ""
 
 
@@ -250,9 +258,7 @@ def plate_stance(trial: Trial, plate: Plate, settings: StanceSettings) -> dict |
         return None
     start, end = max(segments, key=lambda s: s[1] - s[0])
     loaded = start + np.flatnonzero(fz[start:end] > settings.cop_threshold_n)
-    qc = stance_qc(start, end, len(fz), rate, settings, len(segments)) or edge_qc(
-        plate, loaded, settings.edge_margin_mm
-    )
+    qc = stance_qc(start, end, len(fz), rate, settings, len(segments)) or edge_qc(plate, loaded, settings)
     mid = (start + end) // 2
     side = plate.side_hint or side_from_markers(trial, plate.cop_mm[:2, mid], analog_to_frame(trial, mid))
     side = side or side_from_events(trial, start / rate)

@@ -54,6 +54,7 @@ TRIAL_COLUMNS = [
     "n_frames",
     "n_plates",
     "plate_types",
+    "plate_origins",
     "n_events",
     "has_model_outputs",
     "model_source",

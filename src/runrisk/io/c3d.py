@@ -208,6 +208,7 @@ def read_trial(path: str | Path) -> Trial:
                 outputs.corners * scale,
                 plate_type=plate_types[i],
                 free_moment_nmm=outputs.free_moment,
+                origin_convention=outputs.origin_convention,
             )
         )
     first_frame = int(c3d["header"]["points"]["first_frame"])

@@ -18,6 +18,8 @@ import numpy as np
 from runrisk.errors import InputError
 
 CHANNELS_PER_TYPE = {1: 6, 2: 6, 3: 8, 4: 6}
+ORIGIN_AS_STORED = "c3d"  # z <= 0: the vector from the plate's origin up to the surface centre, as stored
+ORIGIN_NEGATED = "negated"  # z > 0: stored the other way round, read negated
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class PlateOutputs:
     cop: np.ndarray  # (3, n), lab frame, the unit of FORCE_PLATFORM:CORNERS
     free_moment: np.ndarray  # (n,), the vertical free moment about the COP (ezc3d's Tz[2])
     corners: np.ndarray  # (3, 4)
+    origin_convention: str = ORIGIN_AS_STORED  # how FORCE_PLATFORM:ORIGIN was read (see plate_origin)
 
 
 def _flat(group: dict, name: str, path: Path) -> np.ndarray:
@@ -51,13 +54,27 @@ def plate_frame(corners: np.ndarray) -> np.ndarray:
     return np.column_stack([v / np.linalg.norm(v) for v in (x, y, z)])
 
 
-def _origin(group: dict, index: int, plate_type: int, path: Path) -> np.ndarray:
+def plate_origin(group: dict, index: int, plate_type: int, path: Path) -> tuple[np.ndarray, str]:
+    """FORCE_PLATFORM:ORIGIN of one plate as the C3D manual defines it, and whether it was stored so.
+
+    The manual (c3d.org, "TYPE-2" under FORCE_PLATFORM:ORIGIN) defines it as the vector from the plate's
+    measurement origin to the centre of the working surface, in the plate's axes, whose z-axis points
+    down: z is negative for a plate whose origin lies below its surface, which every plate's does. Older
+    AMTI calibration sheets give the opposite vector (surface to origin, z positive), and writers copy it:
+    the c3d.org samples of one lab store (-4.4, 1.9, -21.6) in Sample01 and (4.4, -1.9, 21.6) in Sample02.
+    A positive z is therefore read negated, as Visual3D does (FP_ORIGIN: "if the ORIGIN is stored with a
+    positive value, Visual3D multiplies all 3 components by -1") and BTK does for types 2, 4 and 5
+    (btkGroundReactionWrenchFilter.cpp, FinishAMTI). For type 3 (Kistler) x and y are the sensors'
+    half-spacings, not a position: only z is negated there (BTK's FinishKistler)."""
     values = _needed(_flat(group, "ORIGIN", path), 3 * (index + 1), "ORIGIN", index + 1, path)
     origin = values[3 * index : 3 * index + 3].copy()
     if plate_type == 1:
         origin[:2] = 0.0
-    # the manual gives the vector from the plate's origin to the surface centre; many writers flip it
-    return -origin if origin[2] > 0 else origin
+    if origin[2] <= 0:
+        return origin, ORIGIN_AS_STORED
+    if plate_type == 3:
+        return np.array([origin[0], origin[1], -origin[2]]), ORIGIN_NEGATED
+    return -origin, ORIGIN_NEGATED
 
 
 def _calibration(group: dict, index: int, path: Path) -> np.ndarray:
@@ -89,7 +106,7 @@ def _plate_outputs(analogs: np.ndarray, group: dict, index: int, plate_type: int
     corners = _needed(_flat(group, "CORNERS", path), 12 * (index + 1), "CORNERS", index + 1, path)
     corners = corners[12 * index : 12 * index + 12].reshape(4, 3).T
     rotation, centre = plate_frame(corners), corners.mean(axis=1, keepdims=True)
-    origin = _origin(group, index, plate_type, path)
+    origin, convention = plate_origin(group, index, plate_type, path)
     channel_table = np.asarray(group.get("CHANNEL", {}).get("value", []))
     if channel_table.ndim != 2 or channel_table.shape[0] < n_channels or channel_table.shape[1] <= index:
         raise InputError(
@@ -106,7 +123,7 @@ def _plate_outputs(analogs: np.ndarray, group: dict, index: int, plate_type: int
             force = rotation @ signals[0:3]
             cop = rotation @ np.vstack([signals[3], signals[4], np.zeros_like(signals[5])]) + centre
             free = signals[5] * rotation[2, 2]
-            return PlateOutputs(force, cop, free, corners)
+            return PlateOutputs(force, cop, free, corners, convention)
         if plate_type == 3:
             c = signals
             force_raw = np.vstack([c[0] + c[1], c[2] + c[3], c[4] + c[5] + c[6] + c[7]])
@@ -127,7 +144,8 @@ def _plate_outputs(analogs: np.ndarray, group: dict, index: int, plate_type: int
         if plate_type == 3:
             cop_raw = _type3_cop_correction(group, index, cop_raw)
         free_raw = moment_raw + np.cross(force_raw.T, cop_raw.T).T
-        return PlateOutputs(rotation @ force_raw, rotation @ cop_raw + centre, (rotation @ free_raw)[2], corners)
+        cop = rotation @ cop_raw + centre
+        return PlateOutputs(rotation @ force_raw, cop, (rotation @ free_raw)[2], corners, convention)
 
 
 def plate_outputs(analogs: np.ndarray, params: dict, plate_types: list[int], path: Path) -> list[PlateOutputs]:

@@ -21,6 +21,7 @@ class Plate:
     side_hint: str = ""  # "R"/"L" for per-foot signals (instrumented treadmills), else ""
     plate_type: int | None = None
     free_moment_nmm: np.ndarray | None = None  # (n,) moment about the vertical at the COP, on the foot
+    origin_convention: str = ""  # C3D: how FORCE_PLATFORM:ORIGIN was read (runrisk.io.force_plates)
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Trial:
             "n_frames": self.n_frames,
             "n_plates": len(self.plates),
             "plate_types": ",".join(str(p.plate_type) for p in self.plates if p.plate_type is not None),
+            "plate_origins": ",".join(p.origin_convention for p in self.plates if p.origin_convention),
             "n_events": len(self.events),
             "has_model_outputs": bool(self.angle_labels or self.moment_labels),
             "model_source": self.model_source,
