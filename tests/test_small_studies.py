@@ -21,6 +21,7 @@ from runrisk.cohort.outcomes import MISSING_TERM_BOX
 from runrisk.ids import pseudonymise
 from runrisk.io.fitabase import read_fitabase_daily
 from runrisk.io.garmin import read_fit, read_gpx, read_tcx
+from runrisk.io.tables import write_table
 
 pytestmark = pytest.mark.slow
 TOO_SMALL = "a model needs cases and controls|no participant was analysed|parameters cannot be estimated from"
@@ -104,6 +105,31 @@ def test_a_pilot_study_reports_what_it_could_not_fit(pilot_raw, tmp_path):
     assert (report["status"] == "not fitted").all()
     for figure in ("forest", "calibration", "decision_curve", "sensitivity"):
         assert (workdir / f"results/figures/{figure}.png").stat().st_size > 5000
+    every_rule_after_the_analysis_on_0_1_and_2_participants(workdir)
+
+
+def every_rule_after_the_analysis_on_0_1_and_2_participants(workdir: Path) -> None:
+    """The analysis table cut to 0, 1 and 2 participants, and every rule after it rerun: a table that says
+    "not fitted" with on_unfittable report, one clear line per model with stop, never a traceback."""
+    full = pd.read_parquet(workdir / "results/tables/analysis.parquet")
+    config_path = workdir / "config" / "config.yaml"
+    settings = yaml.safe_load(config_path.read_text())
+    for mode in ("report", "stop"):
+        config_path.write_text(yaml.safe_dump({**settings, "models": {"on_unfittable": mode}}))
+        for n in (0, 1, 2):
+            write_table(full.head(n), workdir / "results/tables/analysis.parquet")
+            result = run_snakemake(workdir, 2, "--keep-going")
+            no_traceback(workdir, result.stderr)
+            if mode == "report":
+                assert result.returncode == 0, (n, result.stderr[-3000:])
+                for name in ("logistic", "firth", "cox", "cox_timevarying", "ph_test", "validation", "sensitivity"):
+                    table = pd.read_parquet(workdir / f"results/models/{name}.parquet")
+                    assert (table["status"] == "not fitted").all(), (n, name)
+                assert (workdir / "results/models/screening_model.json").exists()
+            else:
+                assert result.returncode != 0
+                text = (workdir / "logs/models/cox_timevarying.log").read_text()
+                assert re.search(rf"ERROR runrisk: cox_timevarying: {n} analysed, ", text), (n, text)
 
 
 # --- a study made of public real files ---------------------------------------------------------------

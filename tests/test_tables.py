@@ -57,3 +57,17 @@ def test_selective_reads_return_the_rows_pandas_would(tmp_path):
     assert some["km"].tolist() == expected["km"].tolist()
     nobody = read_table(tmp_path / "all.parquet", filters=[("participant_id", "==", "nobody")])
     assert nobody.empty and list(nobody.columns) == list(whole.columns)
+
+
+def test_a_filter_on_no_participants_gives_no_rows_not_an_arrow_error(tmp_path):
+    """An empty analysis asks for the weeks of no participant: an empty "in" list has pyarrow's null type,
+    which a string column refused with ArrowTypeError (fit_timevarying's traceback on a study of 0)."""
+    path = tmp_path / "weekly.parquet"
+    write_table(pd.DataFrame({"participant_id": ["a", "b"], "week": [1, 2]}), path)
+    for categorical in ([], ["participant_id"]):
+        empty = read_table(path, filters=[("participant_id", "in", [])], categorical=categorical)
+        assert empty.empty and list(empty.columns) == ["participant_id", "week"]
+        assert read_table(path, filters=[("participant_id", "in", ["b"])], categorical=categorical)[
+            "week"
+        ].tolist() == [2]
+    assert len(read_table(path, filters=[("participant_id", "not in", [])])) == 2

@@ -61,6 +61,7 @@ def read_table(
     if filters is None and not categorical:
         return pq.read_table(path, columns=columns).to_pandas()
     file = pq.ParquetFile(path, read_dictionary=list(categorical) or None)
+    filters = typed_filters(filters, file.schema_arrow) if filters else None
     keep = pq.filters_to_expression(filters) if filters else None
     wanted = columns or file.schema_arrow.names
     needed = list(dict.fromkeys([*wanted, *_filter_columns(filters or [])]))  # a filter may use other columns
@@ -71,6 +72,22 @@ def read_table(
     if not parts:
         parts = [file.schema_arrow.empty_table().select(wanted)]
     return pa.concat_tables(parts).to_pandas()
+
+
+def typed_filters(filters: list, schema: pa.Schema) -> list:
+    """Filters whose value lists have their column's type: an empty list (no participant analysed) is of
+    pyarrow's null type, which an "in" on a string column refuses (ArrowTypeError), though it means no row."""
+    if isinstance(filters[0], tuple):
+        return [typed_filter(f, schema) for f in filters]
+    return [typed_filters(conjunction, schema) for conjunction in filters]
+
+
+def typed_filter(condition: tuple, schema: pa.Schema) -> tuple:
+    column, op, value = condition
+    if op in {"in", "not in"} and not isinstance(value, pa.Array):
+        dtype = schema.field(column).type
+        value = pa.array(list(value), type=dtype.value_type if pa.types.is_dictionary(dtype) else dtype)
+    return column, op, value
 
 
 def _filter_columns(filters: list) -> list[str]:
