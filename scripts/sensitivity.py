@@ -4,7 +4,8 @@ against multiple imputation of missing biomechanics."""
 from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
 from runrisk.report.figures import forest_plot, save
-from runrisk.stats.sensitivity import SensitivitySettings, sensitivity_tables
+from runrisk.stats.sensitivity import sensitivity_tables
+from runrisk.stats.settings import SensitivitySettings
 from runrisk.stats.terms import terms_of
 
 

@@ -4,8 +4,9 @@ from runrisk import scriptio
 from runrisk.io.tables import read_table, write_table
 from runrisk.report.figures import calibration_figure, decision_curve_figure, not_drawn, save
 from runrisk.stats.fittable import ModelData, fitted_or_reported
+from runrisk.stats.settings import ValidationSettings
 from runrisk.stats.terms import terms_of
-from runrisk.stats.validation import ValidationSettings, unvalidated, validate
+from runrisk.stats.validation import unvalidated, validate
 
 
 def main(snakemake):

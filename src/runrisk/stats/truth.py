@@ -42,7 +42,8 @@ def configured_log_ratio(cfg: Simulation, term: Term) -> float:
         return np.nan
     key, unit, direction = CONFIGURED_EFFECTS[term.column]
     section, name = key.split(".")
-    log_ratio = np.log(getattr(cfg, section)[name]) * direction * term.sign
+    part = getattr(cfg, section)
+    log_ratio = np.log(part[name] if isinstance(part, dict) else getattr(part, name)) * direction * term.sign
     if unit == "sd" or term.scale == "sd":
         return float(log_ratio) if unit == term.scale else np.nan
     return float(log_ratio * float(term.scale) / unit)

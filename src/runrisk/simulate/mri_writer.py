@@ -1,0 +1,115 @@
+"""A synthetic tendon's multi-echo gradient-echo series written as a scanner writes it: classic MR Image
+Storage DICOM, one file per slice and echo, with the patient fields a real header carries (name, id,
+birth date, institution, accession number), so the readers' privacy is tested on what departments send.
+
+The phantom: an elliptical tendon of given thickness (antero-posterior) and width in a field of view of
+fat-like background, each voxel decaying as S0 exp(-TE / T2*), Rician noise of a given SNR, air corners.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4"
+AXIAL = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)  # rows along patient x (L), columns along y (P): LPS axial
+
+
+@dataclass(frozen=True)
+class Phantom:
+    t2star_ms: float = 10.0
+    thickness_mm: float = 6.0  # antero-posterior
+    width_mm: float = 14.0  # medio-lateral
+    s0: float = 1000.0
+    snr: float = 50.0  # S0 over the noise SD per channel
+    matrix: int = 48
+    pixel_mm: float = 0.5
+    slices: int = 4
+    slice_mm: float = 3.0
+    echo_times_ms: tuple[float, ...] = (1.5, 3.5, 5.5, 7.5, 9.5, 11.5, 13.5, 15.5)
+
+    def tendon_mask(self) -> np.ndarray:
+        """(x, y, slice) bool: the ellipse in every slice, x medio-lateral, y antero-posterior."""
+        centre = (self.matrix - 1) / 2
+        i, j = np.meshgrid(np.arange(self.matrix), np.arange(self.matrix), indexing="ij")
+        ellipse = ((i - centre) * self.pixel_mm / (self.width_mm / 2)) ** 2 + (
+            (j - centre) * self.pixel_mm / (self.thickness_mm / 2)
+        ) ** 2 <= 1
+        return np.repeat(ellipse[:, :, None], self.slices, axis=2)
+
+    def magnitudes(self, rng: np.random.Generator) -> np.ndarray:
+        """(x, y, slice, echo) magnitudes: tendon T2*, background 35 ms at half the signal, air corners."""
+        te = np.asarray(self.echo_times_ms)
+        mask = self.tendon_mask()
+        background = np.ones_like(mask, dtype=bool)
+        corner = max(self.matrix // 8, 2)
+        for xs in (slice(0, corner), slice(-corner, None)):
+            for ys in (slice(0, corner), slice(-corner, None)):
+                background[xs, ys, :] = False
+        clean = np.where(mask[..., None], self.s0 * np.exp(-te / self.t2star_ms), 0.0)
+        clean += np.where((background & ~mask)[..., None], 0.5 * self.s0 * np.exp(-te / 35.0), 0.0)
+        sigma = self.s0 / self.snr
+        noise = rng.normal(0, sigma, clean.shape) + 1j * rng.normal(0, sigma, clean.shape)
+        return np.abs(clean + noise)
+
+
+@dataclass(frozen=True)
+class Patient:
+    """What a header says about its patient: planted in synthetic files so tests can look for it."""
+
+    name: str = "Planted^Jane"
+    patient_id: str = "PLANTED-ID-0042"
+    birth_date: str = "19800101"
+    institution: str = "Planted Hospital"
+    accession: str = "ACC-PLANTED-7"
+
+
+def write_dicom_series(
+    folder: Path, magnitudes: np.ndarray, phantom: Phantom, patient: Patient, seed: int, scale: float = 4.0
+) -> list[Path]:
+    """One file per slice and echo (IM_<echo>_<slice>.dcm); pixels stored as uint16 with RescaleSlope."""
+    import pydicom
+    from pydicom.dataset import FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    folder.mkdir(parents=True, exist_ok=True)
+    study, series = (generate_uid(entropy_srcs=[str(seed), kind]) for kind in ("study", "series"))
+    written = []
+    for e, te in enumerate(phantom.echo_times_ms):
+        for k in range(phantom.slices):
+            meta = FileMetaDataset()
+            meta.MediaStorageSOPClassUID = MR_IMAGE_STORAGE
+            meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=[str(seed), str(e), str(k)])
+            meta.TransferSyntaxUID = ExplicitVRLittleEndian
+            ds = pydicom.Dataset()
+            ds.file_meta = meta
+            ds.SOPClassUID, ds.SOPInstanceUID = MR_IMAGE_STORAGE, meta.MediaStorageSOPInstanceUID
+            ds.StudyInstanceUID, ds.SeriesInstanceUID = study, series
+            ds.Modality, ds.SeriesDescription = "MR", "t2star_me_gre right achilles"
+            ds.PatientName, ds.PatientID, ds.PatientBirthDate = patient.name, patient.patient_id, patient.birth_date
+            ds.InstitutionName, ds.AccessionNumber = patient.institution, patient.accession
+            ds.StudyDate = dt.date(2019, 1, 7).strftime("%Y%m%d")
+            ds.EchoTime, ds.EchoNumbers = float(te), e + 1
+            ds.ImageOrientationPatient = list(AXIAL)
+            ds.ImagePositionPatient = [0.0, 0.0, float(k * phantom.slice_mm)]
+            ds.PixelSpacing = [phantom.pixel_mm, phantom.pixel_mm]
+            ds.SliceThickness = phantom.slice_mm
+            ds.InstanceNumber = e * phantom.slices + k + 1
+            ds.Rows = ds.Columns = phantom.matrix
+            ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+            ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+            ds.RescaleSlope, ds.RescaleIntercept = 1 / scale, 0
+            pixels = np.clip(np.rint(magnitudes[:, :, k, e].T * scale), 0, 65535).astype("<u2")  # rows are y
+            ds.PixelData = pixels.tobytes()
+            path = folder / f"IM_{e + 1:02d}_{k + 1:03d}.dcm"
+            ds.save_as(path, enforce_file_format=True)
+            written.append(path)
+    return written
+
+
+def dicom_affine_ras(phantom: Phantom) -> np.ndarray:
+    """The RAS affine of the series write_dicom_series writes (x along -R, y along -A)."""
+    return np.diag([-phantom.pixel_mm, -phantom.pixel_mm, phantom.slice_mm, 1.0])

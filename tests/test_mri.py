@@ -1,0 +1,210 @@
+"""The tendon MRI: T2* fits against phantoms of known T2*, the readers on pydicom's and nibabel's own test
+files and on a synthetic scanner series, masks in another geometry, and bad input named by file label."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+
+import numpy as np
+import pydicom
+import pytest
+from pydicom.data import get_testdata_file
+
+from runrisk.errors import InputError
+from runrisk.io import mri
+from runrisk.simulate.mri_writer import Patient, Phantom, write_dicom_series
+from runrisk.tendon.measures import Geometry, roi_measures
+from runrisk.tendon.t2star import FITTED, LOW_R2, fit_t2star
+
+TE = np.array([1.5, 3.5, 5.5, 7.5, 9.5, 11.5, 13.5, 15.5])
+
+
+def rician(t2star: float, snr: float, n: int, seed: int) -> tuple[np.ndarray, float]:
+    rng = np.random.default_rng(seed)
+    sigma = 1000.0 / snr
+    clean = 1000.0 * np.exp(-TE / t2star)
+    return np.abs(clean + rng.normal(0, sigma, (n, TE.size)) + 1j * rng.normal(0, sigma, (n, TE.size))), sigma
+
+
+@pytest.mark.parametrize("t2star", [5.0, 10.0, 20.0, 40.0, 60.0])
+@pytest.mark.parametrize("snr", [20.0, 100.0])
+def test_the_default_fit_recovers_t2star_within_2_percent_at_snr_20_and_more(t2star, snr):
+    signal, sigma = rician(t2star, snr, 1000, seed=int(t2star * snr))
+    fit = fit_t2star(signal, TE, sigma=sigma)
+    assert fit.fitted.mean() > 0.9
+    assert abs(np.median(fit.t2star_ms[fit.fitted]) / t2star - 1) < 0.02
+
+
+def test_log_linear_is_biased_by_the_noise_floor_where_the_default_is_not():
+    """The reason the default is the Rician fit: at T2* 5 ms and SNR 20 late echoes sit in the floor."""
+    signal, sigma = rician(5.0, 20.0, 2000, seed=3)
+    loglinear = fit_t2star(signal, TE, "loglinear")
+    default = fit_t2star(signal, TE, sigma=sigma)
+    assert np.median(loglinear.t2star_ms[loglinear.fitted]) / 5.0 - 1 > 0.05
+    assert abs(np.median(default.t2star_ms[default.fitted]) / 5.0 - 1) < 0.02
+
+
+def test_voxels_are_rejected_with_their_reason():
+    signal, sigma = rician(10.0, 50.0, 4, seed=4)
+    signal[1] = 50.0  # flat: no decay to fit
+    signal[2, 3] = np.nan
+    signal[3, 0] = -1.0  # a negative magnitude is no measurement
+    fit = fit_t2star(signal, TE, sigma=sigma)
+    assert fit.status[0] == FITTED
+    assert fit.status[1] != FITTED and fit.status[2] == fit.status[3] == 4
+    flat = fit_t2star(np.full((1, TE.size), 50.0) + np.linspace(0, 1e-3, TE.size), TE, "loglinear")
+    assert flat.status[0] in (LOW_R2, 3)
+    with pytest.raises(ValueError, match="noise SD"):
+        fit_t2star(signal, TE)  # the Rician fit without sigma
+
+
+def test_pydicom_test_file_reads_with_the_geometry_nibabel_reports():
+    """pydicom's MR_small.dcm: our affine equals nibabel's DICOM wrapper's (LPS), turned to RAS."""
+    from nibabel.nicom import dicomwrappers
+
+    path = get_testdata_file("MR_small.dcm")
+    ds = pydicom.dcmread(path)
+    theirs = dicomwrappers.wrapper_from_data(ds).affine  # voxel (row, column, slice) -> LPS
+    ours = mri._dicom_affine(
+        np.asarray(ds.ImageOrientationPatient[:3], float),
+        np.asarray(ds.ImageOrientationPatient[3:], float),
+        [float(v) for v in ds.PixelSpacing],
+        np.asarray([ds.ImagePositionPatient], float),
+    )
+    lps = mri.LPS_TO_RAS @ ours  # back to LPS; our voxel axes are (column, row): swap to nibabel's order
+    np.testing.assert_allclose(lps[:3, [1, 0]], theirs[:3, :2], atol=1e-6)
+    np.testing.assert_allclose(lps[:3, 3], theirs[:3, 3], atol=1e-6)
+
+
+def echoes_from(path, folder, echo_times, patient_ids=None):
+    """A multi-echo 'series' from one test file: the same slice written at several echo times."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for e, te in enumerate(echo_times):
+        ds = pydicom.dcmread(path)
+        ds.EchoTime = te
+        if patient_ids:
+            ds.PatientID = patient_ids[e]
+        ds.save_as(folder / f"echo{e}.dcm")
+    return sorted(folder.iterdir())
+
+
+def test_a_series_of_pydicom_test_files_reads_in_echo_order(tmp_path):
+    files = echoes_from(get_testdata_file("MR_small.dcm"), tmp_path / "p", [9.0, 3.0, 6.0])
+    image = mri.read_dicom_series(files, tmp_path / "p", "P1")
+    assert image.signal.shape == (64, 64, 1, 3)
+    np.testing.assert_array_equal(image.echo_times_ms, [3.0, 6.0, 9.0])
+    pixels = pydicom.dcmread(files[0]).pixel_array.T.astype(float)
+    np.testing.assert_array_equal(image.signal[:, :, 0, 0], pixels)
+
+
+def test_nibabel_test_file_reads_with_its_own_affine(tmp_path):
+    import nibabel
+    from nibabel.testing import data_path
+
+    source = tmp_path / "p" / "t2star_me.nii.gz"
+    source.parent.mkdir()
+    shutil.copyfile(f"{data_path}/example4d.nii.gz", source)
+    image = nibabel.load(source)
+    n = image.shape[3]
+    (tmp_path / "p" / "t2star_me.json").write_text(json.dumps({"EchoTime": [0.002 * (i + 1) for i in range(n)]}))
+    series = mri.read_series(mri.scan_files(tmp_path / "p"), tmp_path / "p", "P1")
+    np.testing.assert_allclose(series.affine, image.affine)
+    assert series.signal.shape == image.shape
+    np.testing.assert_allclose(series.echo_times_ms, [2.0 * (i + 1) for i in range(n)])
+
+
+@pytest.fixture(scope="module")
+def scanner_series(tmp_path_factory):
+    phantom = Phantom(t2star_ms=12.0, snr=40.0)
+    folder = tmp_path_factory.mktemp("mri") / "P1"
+    write_dicom_series(folder, phantom.magnitudes(np.random.default_rng(7)), phantom, Patient(), seed=7)
+    return phantom, folder
+
+
+def test_a_scanner_series_gives_the_phantoms_t2star_area_and_thickness(scanner_series):
+    phantom, folder = scanner_series
+    image = mri.read_series(mri.scan_files(folder), folder, "P1")
+    mask = phantom.tendon_mask()
+    sigma = mri.corner_sigma(image.signal)
+    assert abs(sigma / (phantom.s0 / phantom.snr) - 1) < 0.1
+    fit = fit_t2star(image.signal, image.echo_times_ms, sigma=sigma)
+    row = roi_measures(mask, fit, Geometry.of(image.affine))
+    assert abs(row["t2star_median_ms"] / 12.0 - 1) < 0.02
+    area = np.pi * phantom.width_mm / 2 * phantom.thickness_mm / 2
+    assert abs(row["csa_max_mm2"] / area - 1) < 0.05
+    assert abs(row["thickness_max_mm"] - phantom.thickness_mm) <= phantom.pixel_mm
+    assert row["slices_used"] == phantom.slices and row["qc_reason"] == ""
+
+
+def test_a_mask_in_another_geometry_is_resampled_onto_the_image(scanner_series, tmp_path):
+    import nrrd
+
+    phantom, folder = scanner_series
+    image = mri.read_series(mri.scan_files(folder), folder, "P1")
+    mask = phantom.tendon_mask()
+    # as 3D Slicer saves it: LPS space, the volume flipped along x
+    lps = mri.LPS_TO_RAS @ image.affine
+    flipped = mask[::-1]
+    directions = lps[:3, :3].copy()
+    directions[:, 0] *= -1
+    origin = lps[:3, 3] + lps[:3, 0] * (mask.shape[0] - 1)
+    path = tmp_path / "tendon_mask.nrrd"
+    nrrd.write(
+        str(path),
+        flipped.astype(np.uint8),
+        {"space": "left-posterior-superior", "space directions": directions.T, "space origin": origin},
+    )
+    labels, affine = mri.read_mask(path, tmp_path, "P1")
+    np.testing.assert_array_equal(mri.mask_on_image(labels, affine, image, "mri-1", "P1"), mask)
+
+
+def test_bad_series_are_named_by_label_never_by_their_values(tmp_path):
+    source = get_testdata_file("MR_small.dcm")
+    cases = {
+        "single": (echoes_from(source, tmp_path / "single", [3.0]), "a single echo"),
+        "patients": (
+            echoes_from(source, tmp_path / "patients", [3.0, 6.0], ["PLANTED-A", "PLANTED-B"]),
+            "more than one patient",
+        ),
+    }
+    mixed = echoes_from(source, tmp_path / "mixed", [3.0, 6.0])
+    ds = pydicom.dcmread(mixed[1])
+    ds.PixelSpacing = [0.9, 0.9]
+    ds.save_as(mixed[1])
+    cases["mixed"] = (mixed, "mixed geometry")
+    for name, (files, reason) in cases.items():
+        with pytest.raises(InputError, match=reason) as caught:
+            mri.read_dicom_series(files, tmp_path / name, "P1")
+        message = str(caught.value)
+        assert "PLANTED" not in message and "echo0" not in message and "mri-" in message, message
+        assert "P1" in message
+
+
+def test_a_compressed_series_without_a_decoder_is_said(tmp_path):
+    """JPEG-LS needs pylibjpeg or GDCM, which runrisk does not install (JPEG 2000 and RLE decode through
+    Pillow and pydicom itself)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        files = echoes_from(get_testdata_file("MR_small_jpeg_ls_lossless.dcm"), tmp_path / "p", [3.0, 6.0])
+        with pytest.raises(InputError, match=r"cannot be decoded here"):
+            mri.read_dicom_series(files, tmp_path / "p", "P1")
+
+
+def test_nifti_without_echo_times_and_masks_off_the_image_are_named(tmp_path, scanner_series):
+    import nibabel
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    nibabel.save(nibabel.Nifti1Image(np.ones((4, 4, 2, 3), np.float32), np.eye(4)), folder / "me.nii.gz")
+    with pytest.raises(InputError, match="no JSON sidecar with EchoTime"):
+        mri.read_series(mri.scan_files(folder), folder, "P1")
+    phantom, series_folder = scanner_series
+    image = mri.read_series(mri.scan_files(series_folder), series_folder, "P1")
+    far = np.eye(4)
+    far[:3, 3] = 1e4
+    with pytest.raises(InputError, match="outside the image"):
+        mri.mask_on_image(np.ones((4, 4, 2), bool), far, image, "mri-9", "P1")
+    empty = roi_measures(np.zeros(phantom.tendon_mask().shape, bool), None, Geometry.of(image.affine))
+    assert empty["qc_reason"] == "the ROI mask is empty"
