@@ -32,6 +32,13 @@ if SIMULATED:
 
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/biomechanics.smk"
+
+
+if HAS_MRI:
+
+    include: "workflow/rules/tendon.smk"
+
+
 include: "workflow/rules/exposure.smk"
 include: "workflow/rules/outcomes.smk"
 include: "workflow/rules/models.smk"

@@ -17,6 +17,7 @@ from runrisk.cohort.outcomes import (
     flow_table,
 )
 from runrisk.io.tables import SORT_KEYS, read_table, write_table
+from runrisk.tendon.study import tendon_covariates
 
 
 def main(snakemake):
@@ -31,6 +32,7 @@ def main(snakemake):
     # only reported complaints bear on the outcome: weeks without one are most of a large cohort's rows
     reports = read_table(snakemake.input.reports, filters=[("severity", ">", 0)])
     diagnoses = read_table(snakemake.input.diagnoses)
+    tendon = tendon_covariates(read_table(snakemake.input.tendon[0])) if snakemake.input.tendon else None
 
     def frame_under(rules_variant):
         exposure = exposure_under(exposures, rules_variant.exposure_window)
@@ -42,8 +44,9 @@ def main(snakemake):
             diagnoses,
             rules_variant,
             quarantined,
+            tendon,
         )
-        return outcomes, analysis_frame(participants, biomechanics, exposure, outcomes, side)
+        return outcomes, analysis_frame(participants, biomechanics, exposure, outcomes, side, tendon=tendon)
 
     outcomes, analysis = frame_under(rules)
     unenrolled = read_table(snakemake.input.unenrolled)

@@ -16,6 +16,7 @@ LAYERS = {
     "core": 0,  # errors, ids, config, scriptio: what every layer uses
     "io": 1,
     "biomech": 2,
+    "tendon": 2,  # the MRI of the tendon: reads through io, measures by itself
     "cohort": 3,
     "simulate": 3,
     "stats": 4,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import ezc3d
 import pandas as pd
+import pydicom
 import pytest
 import yaml
 from bad_input.corpus import build_study
@@ -305,3 +306,60 @@ def test_models_of_the_real_files_study_fit_or_say_why(real_run):
         fitted = table["status"] == "fitted"
         assert table.loc[~fitted, "reason"].str.contains(r"\d+ analysed, \d+ events").all()
         assert table.loc[fitted, "ratio"].notna().all()
+
+
+# --- a study with baseline tendon MRI -----------------------------------------------------------------
+
+
+def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_headers(tmp_path):
+    """Four participants: a scanner's DICOM series with a NIfTI mask, the radiologist's measurements, a
+    series whose files name two patients (quarantined), and one without MRI. The tendon table holds what
+    each gave, the flow shows the quarantined one, and no DICOM patient field reaches any output or log."""
+    import nibabel
+    import numpy as np
+
+    from runrisk.simulate.mri_writer import Patient, Phantom, dicom_affine_ras, write_dicom_series
+
+    raw = tmp_path / "raw"
+    ids = build_study(raw, n=4)
+    phantom, patient = Phantom(t2star_ms=11.0, snr=40.0), Patient()
+    scanned = raw / "mri" / ids[0]
+    write_dicom_series(scanned, phantom.magnitudes(np.random.default_rng(1)), phantom, patient, seed=1)
+    mask = nibabel.Nifti1Image(phantom.tendon_mask().astype(np.uint8), dicom_affine_ras(phantom))
+    nibabel.save(mask, scanned / "tendon_mask.nii.gz")
+    measured = raw / "mri" / ids[1]
+    measured.mkdir(parents=True)
+    (measured / "tendon_measurements.csv").write_text(
+        f"participant,thickness_mm,csa_mm2,t2star_ms,abnormal\n{ids[1]},5.2,61.0,9.4,no\n"
+    )
+    two_patients = raw / "mri" / ids[2]
+    files = write_dicom_series(two_patients, phantom.magnitudes(np.random.default_rng(2)), phantom, patient, seed=2)
+    other = pydicom.dcmread(files[3])
+    other.PatientID = "PLANTED-OTHER-99"
+    other.save_as(files[3])
+    shutil.copyfile(scanned / "tendon_mask.nii.gz", two_patients / "tendon_mask.nii.gz")
+    terms = [
+        {"column": "t2star_median_ms", "label": "Tendon T2* (per SD)", "scale": "sd"},
+        {"column": "age", "label": "Age (per 10 years)", "scale": 10},
+    ]
+    workdir = study_dir(
+        tmp_path / "run", raw, on_bad_input="quarantine", models={"on_unfittable": "report", "terms": terms}
+    )
+    result = run_snakemake(workdir, 2)
+    assert result.returncode == 0, result.stderr[-3000:]
+    no_traceback(workdir, result.stderr)
+    tendon = pd.read_parquet(workdir / "results/tables/tendon.parquet").set_index("source")
+    assert set(tendon.index) == {"images", "radiologist"}
+    assert abs(tendon.loc["images", "t2star_median_ms"] / 11.0 - 1) < 0.03
+    assert tendon.loc["radiologist", "thickness_max_mm"] == 5.2 and not tendon.loc["radiologist", "abnormal"]
+    quarantine = pd.read_parquet(workdir / "results/tables/quarantine.parquet")
+    mri_rows = quarantine[quarantine["stage"] == "mri"]
+    assert len(mri_rows) == 1 and "more than one patient" in mri_rows["reason"].iloc[0]
+    analysis = pd.read_parquet(workdir / "results/tables/analysis.parquet")
+    assert "t2star_median_ms" in analysis.columns
+    planted = [patient.name, patient.patient_id, patient.birth_date, patient.institution, patient.accession]
+    planted += ["PLANTED-OTHER-99", "Planted"]
+    for path in [*(workdir / "results").rglob("*"), *(workdir / "logs").rglob("*")]:
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(p.encode() in data for p in planted), path

@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 from runrisk.cohort.exposure import ScreeningExposure, WeekCounting
 from runrisk.cohort.outcomes import Censoring, OutcomeSettings
@@ -14,12 +15,16 @@ from runrisk.stats.settings import (
     ValidationSettings,
 )
 from runrisk.stats.terms import MODELS, Timevarying
+from runrisk.tendon.study import TendonSettings, has_mri
 
 RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]
 ENV = "../../envs/runrisk.yaml"
 RAW_FILES = {kind: str(path) for kind, path in layout.surveillance_files(RAW).items()}
 TERM_COLUMNS = [term["column"] for term in config["models"]["terms"]]
+# the baseline tendon MRI, when the study has one (raw_dir/mri/): otherwise no rule reads or waits for it
+HAS_MRI = has_mri(RAW) and not SIMULATED
+TENDON_TABLE = "results/tables/tendon.parquet"
 RESULT_FOLDERS = (
     "results/tables/",
     "results/models/",
@@ -99,6 +104,15 @@ def wearable_inputs(wildcards):
 def qc_trial_inputs(wildcards):
     shard = shard_of(PARTICIPANTS, QC_PARTICIPANT, config["shard_size"])
     return shard_raw_files(f"{shard:03d}", layout.TRIAL_KINDS)
+
+
+def mri_files():
+    """Every file under raw_dir/mri/ (DICOM files often have no extension)."""
+    return sorted(str(p) for p in Path(RAW, "mri").rglob("*") if p.is_file())
+
+
+def tendon_input(wildcards):
+    return [TENDON_TABLE] if HAS_MRI else []
 
 
 def all_raw_files():

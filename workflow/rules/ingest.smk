@@ -57,6 +57,7 @@ rule gather_quarantine:
             *expand(
                 "results/shards/quarantine/wearables-{shard}.parquet", shard=SHARDS
             ),
+            *(["results/shards/quarantine/mri.parquet"] if HAS_MRI else []),
         ],
     output:
         table="results/tables/quarantine.parquet",

@@ -7,6 +7,7 @@ rule outcomes:
         reports=rules.ingest_surveillance.output.reports,
         diagnoses=rules.ingest_surveillance.output.diagnoses,
         quarantine=rules.gather_quarantine.output.table,
+        tendon=tendon_input,
     output:
         outcomes="results/tables/outcomes.parquet",
         flow="results/tables/flow.parquet",

@@ -195,6 +195,7 @@ def classify(
     diagnoses: pd.DataFrame,
     rules: OutcomeRules,
     quarantined: frozenset[str] = frozenset(),
+    tendon: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per enrolled participant: status, the flow box, the diagnosis week (event_week), and the
     time-to-event view: follow_up_weeks to a case's onset (onset_weeks: its first Achilles complaint or
@@ -212,7 +213,7 @@ def classify(
     onset = onset_weeks(participants, reports, diagnoses, rules).reindex(ids).where(is_case)
     censored = censoring_week(last_worn.to_numpy().astype(int), rules)
     event = is_case & (onset.fillna(np.inf).to_numpy() <= censored)
-    missing = missing_terms(participants, biomechanics, exposure, rules.term_columns)
+    missing = missing_terms(participants, biomechanics, exposure, rules.term_columns, tendon)
     conditions = [
         ids.isin(quarantined).to_numpy(),
         stances.to_numpy() < rules.min_valid_stances,
@@ -268,23 +269,32 @@ def enrolled_with_quarantined(participants: pd.DataFrame, quarantine: pd.DataFra
     return pd.concat([participants, stubs], ignore_index=True).sort_values("participant_id", kind="mergesort")
 
 
-def covariates(participants: pd.DataFrame, limb: pd.DataFrame, exposure: pd.DataFrame) -> pd.DataFrame:
-    """Every participant's baseline covariates: demographics, one limb's biomechanics, exposure."""
+def covariates(
+    participants: pd.DataFrame, limb: pd.DataFrame, exposure: pd.DataFrame, tendon: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every participant's baseline covariates: demographics, one limb's biomechanics, exposure, and the
+    baseline tendon MRI's measures when the study has them (runrisk.tendon.study.COVARIATES)."""
     frame = (
         participants[["participant_id", "age", "sex", "runner"]]
         .merge(limb.drop(columns=["side"], errors="ignore"), on="participant_id", how="left")
         .merge(exposure.drop(columns=["weeks_worn"]), on="participant_id", how="left")
     )
+    if tendon is not None:
+        frame = frame.merge(tendon, on="participant_id", how="left")
     frame["female"] = (frame["sex"] == "F").astype(int)
     return frame
 
 
 def missing_terms(
-    participants: pd.DataFrame, limb: pd.DataFrame, exposure: pd.DataFrame, columns: Sequence[str]
+    participants: pd.DataFrame,
+    limb: pd.DataFrame,
+    exposure: pd.DataFrame,
+    columns: Sequence[str],
+    tendon: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Per participant (in participants' order), the model's covariates that are missing, comma-separated;
     "" when none is. A column no table has is a config error, not a missing value."""
-    frame = covariates(participants, limb, exposure)
+    frame = covariates(participants, limb, exposure, tendon)
     unknown = [c for c in columns if c not in frame.columns]
     if unknown:
         raise StudyError(
@@ -304,10 +314,11 @@ def analysis_frame(
     outcomes: pd.DataFrame,
     primary_side: str,
     statuses=("case", "control"),
+    tendon: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Participants of the given statuses with covariates of the primary limb (NaN where none)."""
     limb = biomechanics[biomechanics["side"] == primary_side]
     selected = outcomes[outcomes["status"].isin(statuses)]
     people = participants[participants["participant_id"].isin(selected["participant_id"])]
-    frame = selected.merge(covariates(people, limb, exposure), on="participant_id")
+    frame = selected.merge(covariates(people, limb, exposure, tendon), on="participant_id")
     return frame.sort_values("participant_id").reset_index(drop=True)

@@ -18,6 +18,7 @@ pa.set_memory_pool(pa.system_memory_pool())
 SORT_KEYS: dict[str, list[str]] = {
     "participants": ["participant_id"],
     "trials": ["participant_id", "trial"],
+    "tendon": ["participant_id", "scan"],
     "stances": ["participant_id", "trial", "plate"],
     "biomechanics": ["participant_id", "side"],
     "activities": ["participant_id", "start_utc", "activity", "log_id"],

@@ -42,6 +42,7 @@ def ap_thickness_mm(mask_slice: np.ndarray, geometry: Geometry) -> float:
 
 
 def roi_measures(mask: np.ndarray, fit: T2StarMap | None, geometry: Geometry) -> dict:
+    # fit: of every image voxel, or of the ROI's voxels in mask order
     """One row of the tendon table for one scan: T2* (ROI median and IQR over fitted voxels, counts of
     fitted and rejected voxels by reason), cross-sectional area per slice and its maximum, maximum A-P
     thickness, volume, slices used, and why a measure is missing (qc_reason)."""
@@ -66,8 +67,9 @@ def roi_measures(mask: np.ndarray, fit: T2StarMap | None, geometry: Geometry) ->
         return {**row, "qc_reason": "the ROI mask is empty"}
     if fit is None:
         return row
-    status = fit.status.reshape(mask.shape)[mask]
-    values = fit.t2star_ms.reshape(mask.shape)[mask][status == FITTED]
+    inside = fit.status.size == mask.sum()  # a fit of the ROI's voxels only, else of the whole image
+    status = fit.status if inside else fit.status.reshape(mask.shape)[mask]
+    values = (fit.t2star_ms if inside else fit.t2star_ms.reshape(mask.shape)[mask])[status == FITTED]
     for code, name in STATUS_NAMES.items():
         if code != FITTED:
             row[f"voxels_rejected_{name.replace(' ', '_')}"] = int((status == code).sum())

@@ -69,12 +69,13 @@ def _as_voxels(signal: np.ndarray, echo_times_ms: np.ndarray) -> tuple[np.ndarra
 
 
 def loglinear_parameters(signal: np.ndarray, te: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(S0, R2* in 1/ms) per voxel from the S^2-weighted regression of log S on TE."""
-    positive = np.where(signal > 0, signal, np.nan)
-    y, w = np.log(positive), np.nan_to_num(positive) ** 2
-    y = np.nan_to_num(y)
-    sw, swt, swtt = w.sum(1), w @ te, w @ te**2
-    swy, swty = (w * y).sum(1), (w * y) @ te
+    """(S0, R2* in 1/ms) per voxel from the S^2-weighted regression of log S on TE (a zero magnitude has
+    weight zero, so the tiny floor under its logarithm never counts)."""
+    y = np.log(np.maximum(signal, np.finfo(float).tiny))
+    w = signal * signal
+    wy = w * y
+    sw, swt, swtt = w.sum(1), w @ te, w @ (te * te)
+    swy, swty = wy.sum(1), wy @ te
     with np.errstate(divide="ignore", invalid="ignore"):
         det = sw * swtt - swt**2
         slope = (sw * swty - swt * swy) / det

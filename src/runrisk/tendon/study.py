@@ -1,0 +1,109 @@
+"""One row of the tendon table per participant and scan: the study's baseline MRI measured from the
+scanner's files (a multi-echo series and a tendon mask), or taken from the radiologist's measurements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from runrisk.config import Section
+from runrisk.errors import InputError
+from runrisk.io import mri
+from runrisk.io.csvfiles import read_study_csv
+from runrisk.io.layout import participant_folder
+from runrisk.tendon.measures import Geometry, roi_measures
+from runrisk.tendon.t2star import Acceptance, fit_t2star
+
+MRI_KIND = "mri"
+# the tendon table's measures that a model may use as terms (models.terms[].column)
+COVARIATES = ("t2star_median_ms", "csa_max_mm2", "thickness_max_mm", "volume_mm3")
+EMPTY_COLUMNS = ["participant_id", "scan", "source", *COVARIATES, "abnormal"]  # a study whose MRI folder is empty
+MEASUREMENT_COLUMNS = {"thickness_mm": "thickness_max_mm", "csa_mm2": "csa_max_mm2", "t2star_ms": "t2star_median_ms"}
+YES_NO = {"yes": True, "no": False, "y": True, "n": False, "1": True, "0": False, "true": True, "false": False}
+
+
+@dataclass(frozen=True)
+class TendonSettings(Section):
+    """What measuring the tendon reads of the tendon section."""
+
+    SECTION = "tendon"
+
+    fit: Literal["rician", "offset", "loglinear"]
+    min_r2: float
+    min_snr: float
+    t2star_range_ms: tuple[float, float]
+
+    @property
+    def acceptance(self) -> Acceptance:
+        return Acceptance(self.min_r2, self.min_snr, tuple(self.t2star_range_ms))
+
+
+def has_mri(raw_dir: str | Path) -> bool:
+    return (Path(raw_dir) / MRI_KIND).is_dir()
+
+
+def measured_row(folder: Path, files: mri.ScanFiles, raw_id: str, settings: TendonSettings) -> dict:
+    image = mri.read_series(files, folder, raw_id)
+    if not files.masks:
+        raise InputError("mri", "no tendon mask (a NIfTI or NRRD file named *mask*, *roi*, *seg* or *label*)", raw_id)
+    label = mri.label_of(files.masks[0], folder)
+    labels, affine = mri.read_mask(files.masks[0], folder, raw_id)
+    mask = mri.mask_on_image(labels, affine, image, label, raw_id)
+    sigma = mri.corner_sigma(image.signal) if settings.fit == "rician" else None
+    if settings.fit == "rician" and not (sigma and np.isfinite(sigma) and sigma > 0):
+        raise InputError("mri", "no noise in the image's corners to measure (sigma is 0): is it a magnitude?", raw_id)
+    fit = fit_t2star(image.signal[mask], image.echo_times_ms, settings.fit, sigma, settings.acceptance)
+    row = roi_measures(mask, fit, Geometry.of(image.affine))
+    return {"scan": "mri-1", "source": "images", "echoes": int(image.echo_times_ms.size), **row, "abnormal": pd.NA}
+
+
+def radiologist_rows(path: Path, folder: Path, raw_id: str) -> list[dict]:
+    """tendon_measurements.csv: participant, thickness_mm, csa_mm2, t2star_ms, abnormal (yes/no); empty
+    cells are measures not taken."""
+    table = read_study_csv(path, required=[])
+    rows = []
+    for index, record in enumerate(table.to_dict("records"), start=2):
+        named = str(record.get("participant", "") or "").strip()
+        if named and named.lower() != raw_id.lower():
+            raise InputError(
+                mri.label_of(path, folder), "participant names someone other than the folder's", raw_id, row=index
+            )
+        row = {"scan": f"mri-{index - 1}", "source": "radiologist"}
+        for column, name in MEASUREMENT_COLUMNS.items():
+            text = str(record.get(column, "") or "").strip()
+            try:
+                value = float(text) if text else np.nan
+            except ValueError:
+                raise InputError(mri.label_of(path, folder), f"{column} is not a number", raw_id, row=index) from None
+            if text and not (0 < value < 1e4):
+                raise InputError(mri.label_of(path, folder), f"{column} is not a possible value", raw_id, row=index)
+            row[name] = value
+        flag = str(record.get("abnormal", "") or "").strip().lower()
+        if flag and flag not in YES_NO:
+            raise InputError(mri.label_of(path, folder), "abnormal is not yes or no", raw_id, row=index)
+        rows.append({**row, "abnormal": YES_NO[flag] if flag else pd.NA})
+    return rows
+
+
+def participant_tendon(raw_dir: str | Path, raw_id: str, settings: TendonSettings) -> list[dict]:
+    """The participant's tendon rows: measured from the images when there are any, else the radiologist's;
+    none without an MRI folder."""
+    folder = participant_folder(Path(raw_dir), MRI_KIND, raw_id)
+    if folder is None:
+        return []
+    files = mri.scan_files(folder)
+    if files.images:
+        return [measured_row(folder, files, raw_id, settings)]
+    if files.measurements is not None:
+        return radiologist_rows(files.measurements, folder, raw_id)
+    raise InputError("mri", "the MRI folder holds neither images nor tendon_measurements.csv", raw_id)
+
+
+def tendon_covariates(tendon: pd.DataFrame) -> pd.DataFrame:
+    """One row per participant for the models: the first scan's measures."""
+    first = tendon.sort_values(["participant_id", "scan"]).drop_duplicates("participant_id")
+    return first[["participant_id", *COVARIATES]].reset_index(drop=True)
