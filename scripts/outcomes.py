@@ -17,12 +17,15 @@ from runrisk.cohort.outcomes import (
     flow_table,
 )
 from runrisk.io.tables import SORT_KEYS, read_table, write_table
-from runrisk.tendon.study import tendon_covariates
+from runrisk.tendon.study import AbnormalTendon, tendon_covariates
 
 
 def main(snakemake):
     params = snakemake.params
-    rules = OutcomeRules.of(OutcomeSettings.of(params.outcomes), Censoring.of(params.exposure), params.term_columns)
+    abnormal = AbnormalTendon.of(params.abnormal_tendon)
+    rules = OutcomeRules.of(
+        OutcomeSettings.of(params.outcomes), Censoring.of(params.exposure), params.term_columns, abnormal.exclude
+    )
     side = params.primary_limb
     quarantine = read_table(snakemake.input.quarantine)
     participants = enrolled_with_quarantined(read_table(snakemake.input.participants), quarantine)
@@ -32,7 +35,7 @@ def main(snakemake):
     # only reported complaints bear on the outcome: weeks without one are most of a large cohort's rows
     reports = read_table(snakemake.input.reports, filters=[("severity", ">", 0)])
     diagnoses = read_table(snakemake.input.diagnoses)
-    tendon = tendon_covariates(read_table(snakemake.input.tendon[0])) if snakemake.input.tendon else None
+    tendon = tendon_covariates(read_table(snakemake.input.tendon[0]), abnormal) if snakemake.input.tendon else None
 
     def frame_under(rules_variant):
         exposure = exposure_under(exposures, rules_variant.exposure_window)
@@ -54,6 +57,7 @@ def main(snakemake):
         outcomes,
         unknown_records=int((~quarantine["enrolled"]).sum()),
         unenrolled_folders=unenrolled["participant_id"].nunique(),
+        abnormal_tendon_box=rules.exclude_abnormal_tendon,
     )
     logging.info("flow:\n%s", flow.to_string(index=False))
     write_table(outcomes, snakemake.output.outcomes, sort_by=SORT_KEYS["outcomes"])

@@ -314,7 +314,8 @@ def test_models_of_the_real_files_study_fit_or_say_why(real_run):
 def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_headers(tmp_path):
     """Four participants: a scanner's DICOM series with a NIfTI mask, the radiologist's measurements, a
     series whose files name two patients (quarantined), and one without MRI. The tendon table holds what
-    each gave, the flow shows the quarantined one, and no DICOM patient field reaches any output or log."""
+    each gave, the flow shows the quarantined one and the abnormal tendon the study excludes, and no DICOM
+    patient field reaches any output or log."""
     import nibabel
     import numpy as np
 
@@ -343,7 +344,11 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
         {"column": "age", "label": "Age (per 10 years)", "scale": 10},
     ]
     workdir = study_dir(
-        tmp_path / "run", raw, on_bad_input="quarantine", models={"on_unfittable": "report", "terms": terms}
+        tmp_path / "run",
+        raw,
+        on_bad_input="quarantine",
+        models={"on_unfittable": "report", "terms": terms},
+        tendon={"abnormal": {"exclude": True, "thickness_mm": 5.5}},  # the phantom's 6 mm, not the radiologist's 5.2
     )
     result = run_snakemake(workdir, 2)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -355,8 +360,11 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     quarantine = pd.read_parquet(workdir / "results/tables/quarantine.parquet")
     mri_rows = quarantine[quarantine["stage"] == "mri"]
     assert len(mri_rows) == 1 and "more than one patient" in mri_rows["reason"].iloc[0]
-    analysis = pd.read_parquet(workdir / "results/tables/analysis.parquet")
-    assert "t2star_median_ms" in analysis.columns
+    boxes = flow(workdir)
+    assert boxes["excluded: abnormal Achilles tendon at the baseline MRI"] == 1
+    assert boxes["excluded: quarantined (bad input; see the quarantine table)"] == 1
+    outcomes = pd.read_parquet(workdir / "results/tables/outcomes.parquet").set_index("participant_id")
+    assert outcomes.loc[pseudonymise(ids[0]), "box"] == "excluded: abnormal Achilles tendon at the baseline MRI"
     planted = [patient.name, patient.patient_id, patient.birth_date, patient.institution, patient.accession]
     planted += ["PLANTED-OTHER-99", "Planted"]
     for path in [*(workdir / "results").rglob("*"), *(workdir / "logs").rglob("*")]:

@@ -15,7 +15,7 @@ from runrisk.stats.settings import (
     ValidationSettings,
 )
 from runrisk.stats.terms import MODELS, Timevarying
-from runrisk.tendon.study import TendonSettings, has_mri
+from runrisk.tendon.study import AbnormalTendon, TendonSettings, has_mri
 
 RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]

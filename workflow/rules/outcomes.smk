@@ -27,5 +27,6 @@ rule outcomes:
         exposure=CENSORING,
         primary_limb=config["biomechanics"]["primary_limb"],
         term_columns=TERM_COLUMNS,
+        abnormal_tendon=AbnormalTendon.pick(config["tendon"]["abnormal"]),
     script:
         "../../scripts/outcomes.py"

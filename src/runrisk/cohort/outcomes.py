@@ -57,9 +57,16 @@ class OutcomeRules:
     grace_weeks: int
     strict_controls: bool
     term_columns: tuple[str, ...]  # the model's covariates: an analysed participant has every one
+    exclude_abnormal_tendon: bool = False  # a baseline MRI's abnormal tendon is a flow box of its own
 
     @classmethod
-    def of(cls, outcomes: OutcomeSettings, exposure: Censoring, term_columns: Sequence[str]) -> OutcomeRules:
+    def of(
+        cls,
+        outcomes: OutcomeSettings,
+        exposure: Censoring,
+        term_columns: Sequence[str],
+        exclude_abnormal_tendon: bool = False,
+    ) -> OutcomeRules:
         stems = {icd10_stem(code): region for code, region in outcomes.diagnosis_regions.items()}
         return cls(
             follow_up_weeks=exposure.follow_up_weeks,
@@ -74,6 +81,7 @@ class OutcomeRules:
             grace_weeks=exposure.grace_weeks,
             strict_controls=outcomes.strict_controls,
             term_columns=tuple(term_columns),
+            exclude_abnormal_tendon=exclude_abnormal_tendon,
         )
 
     @classmethod
@@ -107,6 +115,8 @@ EXCLUSION_BOXES = (
     "excluded: control with prior Achilles problems",
     "excluded: control with Achilles/foot/ankle/shin complaint that no diagnosis of its region explains",
 )
+# only in the flow of a study that excludes them (tendon.abnormal.exclude): a study without MRI keeps its flow
+ABNORMAL_TENDON_BOX = "excluded: abnormal Achilles tendon at the baseline MRI"
 CASE_BOX, CONTROL_BOX = "analysed: case (physician-confirmed Achilles tendinopathy)", "analysed: strict control"
 
 
@@ -214,8 +224,10 @@ def classify(
     censored = censoring_week(last_worn.to_numpy().astype(int), rules)
     event = is_case & (onset.fillna(np.inf).to_numpy() <= censored)
     missing = missing_terms(participants, biomechanics, exposure, rules.term_columns, tendon)
+    abnormal = abnormal_tendon(ids, tendon) & rules.exclude_abnormal_tendon
     conditions = [
         ids.isin(quarantined).to_numpy(),
+        abnormal,
         stances.to_numpy() < rules.min_valid_stances,
         worn.to_numpy() < rules.min_worn_weeks,
         missing.to_numpy() != "",
@@ -223,7 +235,9 @@ def classify(
         ~is_case & ids.isin(complainers).to_numpy() & rules.strict_controls,
         is_case,
     ]
-    box = np.select(conditions, [*EXCLUSION_BOXES, CASE_BOX], default=CONTROL_BOX)
+    box = np.select(
+        conditions, [QUARANTINE_BOX, ABNORMAL_TENDON_BOX, *EXCLUSION_BOXES[1:], CASE_BOX], default=CONTROL_BOX
+    )
     status = np.where(box == CASE_BOX, "case", np.where(box == CONTROL_BOX, "control", "excluded"))
     follow = np.where(event, onset.fillna(0).to_numpy(), censored)
     return pd.DataFrame(
@@ -242,11 +256,22 @@ def classify(
     )
 
 
-def flow_table(outcomes: pd.DataFrame, unknown_records: int = 0, unenrolled_folders: int = 0) -> pd.DataFrame:
+def abnormal_tendon(ids: pd.Series, tendon: pd.DataFrame | None) -> np.ndarray:
+    """Per participant (in ids' order): the baseline MRI found the tendon abnormal (tendon_covariates'
+    abnormal_tendon); False without MRI."""
+    if tendon is None or "abnormal_tendon" not in tendon:
+        return np.zeros(len(ids), bool)
+    flags = tendon.set_index("participant_id")["abnormal_tendon"]
+    return flags.reindex(ids).fillna(False).astype(bool).to_numpy()
+
+
+def flow_table(
+    outcomes: pd.DataFrame, unknown_records: int = 0, unenrolled_folders: int = 0, abnormal_tendon_box: bool = False
+) -> pd.DataFrame:
     """Counts per box in a fixed order; the boxes after 'enrolled' sum to the enrolled count.
     Each box also states the median number of follow-up weeks its participants wore the wearable.
     Quarantined records of people not in participants.csv get a last row outside that sum."""
-    order = [*EXCLUSION_BOXES, CASE_BOX, CONTROL_BOX]
+    order = [QUARANTINE_BOX, *[ABNORMAL_TENDON_BOX] * abnormal_tendon_box, *EXCLUSION_BOXES[1:], CASE_BOX, CONTROL_BOX]
     counts = outcomes["box"].value_counts().reindex(order, fill_value=0)
     worn = outcomes.groupby("box")["weeks_worn"].median().reindex(order)
     rows = [

@@ -42,6 +42,26 @@ class TendonSettings(Section):
         return Acceptance(self.min_r2, self.min_snr, tuple(self.t2star_range_ms))
 
 
+@dataclass(frozen=True)
+class AbnormalTendon(Section):
+    """When a baseline tendon counts as abnormal, and whether that excludes the participant."""
+
+    SECTION = "tendon.abnormal"
+
+    exclude: bool
+    thickness_mm: float | None  # thicker than this is abnormal (null: no such rule)
+    t2star_ms: float | None  # a longer ROI median T2* is abnormal (null: no such rule)
+
+    def of_table(self, tendon: pd.DataFrame) -> pd.Series:
+        """Per row: the radiologist's flag, or a measure beyond its configured limit."""
+        flagged = tendon["abnormal"].astype("boolean").fillna(False).astype(bool)
+        if self.thickness_mm is not None:
+            flagged |= tendon["thickness_max_mm"].astype(float) > self.thickness_mm
+        if self.t2star_ms is not None:
+            flagged |= tendon["t2star_median_ms"].astype(float) > self.t2star_ms
+        return flagged
+
+
 def has_mri(raw_dir: str | Path) -> bool:
     return (Path(raw_dir) / MRI_KIND).is_dir()
 
@@ -103,7 +123,10 @@ def participant_tendon(raw_dir: str | Path, raw_id: str, settings: TendonSetting
     raise InputError("mri", "the MRI folder holds neither images nor tendon_measurements.csv", raw_id)
 
 
-def tendon_covariates(tendon: pd.DataFrame) -> pd.DataFrame:
-    """One row per participant for the models: the first scan's measures."""
+def tendon_covariates(tendon: pd.DataFrame, abnormal: AbnormalTendon | None = None) -> pd.DataFrame:
+    """One row per participant for the models: the first scan's measures, and whether it was abnormal."""
     first = tendon.sort_values(["participant_id", "scan"]).drop_duplicates("participant_id")
-    return first[["participant_id", *COVARIATES]].reset_index(drop=True)
+    frame = first[["participant_id", *COVARIATES]].reset_index(drop=True)
+    if abnormal is not None:
+        frame["abnormal_tendon"] = abnormal.of_table(first.reset_index(drop=True)).to_numpy()
+    return frame
