@@ -20,3 +20,33 @@ rule tendon:
         on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/tendon.py"
+
+
+rule tendon_figure:
+    input:
+        participants=RAW_FILES["participants"],
+        tendon=rules.tendon.output.tendon,
+        raw=mri_files(),
+    output:
+        png=report(
+            "results/figures/tendon_qc.png",
+            caption="../report/tendon_qc.rst",
+            category="Tendon MRI",
+        ),
+        svg="results/figures/tendon_qc.svg",
+    log:
+        "logs/figures/tendon_qc.log",
+    benchmark:
+        "benchmarks/runs/figure_tendon_qc.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        raw_id=QC_PARTICIPANT,
+        raw_dir=raw_dir_of,
+        settings=TendonSettings.pick(config["tendon"]),
+        on_bad_input=config["on_bad_input"],
+    script:
+        "../../scripts/figure_tendon.py"

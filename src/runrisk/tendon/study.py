@@ -109,6 +109,58 @@ def radiologist_rows(path: Path, folder: Path, raw_id: str) -> list[dict]:
     return rows
 
 
+@dataclass(frozen=True)
+class TendonView:
+    """What the QC figure shows of one scan: the middle ROI slice's first echo, its ROI and T2* map."""
+
+    first_echo: np.ndarray  # (x, y)
+    roi: np.ndarray  # (x, y) bool
+    t2star_ms: np.ndarray  # (x, y), NaN outside the ROI and where a voxel's fit was rejected
+    t2star_median_ms: float
+    echoes: int
+
+
+def tendon_view(raw_dir: str | Path, raw_id: str, settings: TendonSettings) -> TendonView | None:
+    """The view of a participant's images (None without them)."""
+    folder = participant_folder(Path(raw_dir), MRI_KIND, raw_id)
+    files = mri.scan_files(folder) if folder is not None else None
+    if files is None or not files.images or not files.masks:
+        return None
+    image = mri.read_series(files, folder, raw_id)
+    labels, affine = mri.read_mask(files.masks[0], folder, raw_id)
+    mask = mri.mask_on_image(labels, affine, image, mri.label_of(files.masks[0], folder), raw_id)
+    used = np.flatnonzero(mask.sum(axis=(0, 1)))
+    if not used.size:
+        return None
+    k = int(used[len(used) // 2])
+    sigma = mri.corner_sigma(image.signal) if settings.fit == "rician" else None
+    fit = fit_t2star(
+        image.signal[:, :, k][mask[:, :, k]], image.echo_times_ms, settings.fit, sigma, settings.acceptance
+    )
+    t2star = np.full(mask.shape[:2], np.nan)
+    t2star[mask[:, :, k]] = np.where(fit.fitted, fit.t2star_ms, np.nan)
+    median = float(np.nanmedian(t2star)) if np.isfinite(t2star).any() else float("nan")
+    return TendonView(image.signal[:, :, k, 0], mask[:, :, k], t2star, median, int(image.echo_times_ms.size))
+
+
+def first_view(
+    raw_dir: str | Path, participants: pd.DataFrame, preferred: str, tendon: pd.DataFrame, settings: TendonSettings
+) -> tuple[str, TendonView] | None:
+    """(pseudonym, view) of the preferred participant's scanned series, else the first participant's with
+    one (participants indexed by raw id); a series that cannot be read here was named by the tendon rule."""
+    scanned = set(tendon.loc[tendon["source"] == "images", "participant_id"])
+    for raw_id in dict.fromkeys([preferred, *participants.index]):
+        if raw_id not in participants.index or participants.at[raw_id, "participant_id"] not in scanned:
+            continue
+        try:
+            view = tendon_view(raw_dir, raw_id, settings)
+        except InputError:
+            continue
+        if view is not None:
+            return str(participants.at[raw_id, "participant_id"]), view
+    return None
+
+
 def participant_tendon(raw_dir: str | Path, raw_id: str, settings: TendonSettings) -> list[dict]:
     """The participant's tendon rows: measured from the images when there are any, else the radiologist's;
     none without an MRI folder."""
