@@ -190,8 +190,9 @@ def test_a_figure_option_reruns_only_that_figure(small_run, section, key, figure
     option = small_run / "config" / f"{key}.yaml"
     option.write_text(yaml.safe_dump({section: {key: str(raw_ids.iloc[-1])}}))
     try:
-        # the provenance records (manifest, report table) carry the config hash, so they follow any change
-        expected = {figure_rule: 1, "manifest": 1, "provenance_table": 1, "all": 1}
+        # the provenance records (manifest, report table) and the screening model carry the config hash, so
+        # they follow any change
+        expected = {figure_rule: 1, "manifest": 1, "provenance_table": 1, "screening_model": 1, "all": 1}
         assert planned_rules(small_run, f"config/{key}.yaml") == expected
     finally:
         option.unlink()
