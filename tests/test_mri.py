@@ -8,6 +8,7 @@ import shutil
 import warnings
 
 import numpy as np
+import pandas as pd
 import pydicom
 import pytest
 from pydicom.data import get_testdata_file
@@ -208,3 +209,33 @@ def test_nifti_without_echo_times_and_masks_off_the_image_are_named(tmp_path, sc
         mri.mask_on_image(np.ones((4, 4, 2), bool), far, image, "mri-9", "P1")
     empty = roi_measures(np.zeros(phantom.tendon_mask().shape, bool), None, Geometry.of(image.affine))
     assert empty["qc_reason"] == "the ROI mask is empty"
+
+
+def test_the_synthetic_world_scans_a_share_and_moves_no_other_draw(tmp_path):
+    """simulate.mri draws from its own stream: with or without scans, every other truth is the same; a
+    scanned participant's files read back to its true T2* and thickness, runners' tendons by their km."""
+    from dataclasses import replace
+
+    from workflow_runner import simulation
+
+    from runrisk.simulate import cohort
+    from runrisk.simulate.mri_writer import write_participant_mri
+    from runrisk.tendon.study import TendonSettings, participant_tendon
+
+    world = simulation(n_participants=200, seed=11)
+    scanned, _ = cohort.simulate_people(world, range(200))
+    unscanned, _ = cohort.simulate_people(replace(world, mri=replace(world.mri, fraction=0.0)), range(200))
+    tendon = ["has_mri", "true_t2star_ms", "true_thickness_mm"]
+    pd.testing.assert_frame_equal(scanned.drop(columns=tendon), unscanned.drop(columns=tendon))
+    assert 0.25 < scanned["has_mri"].mean() < 0.5 and not unscanned["has_mri"].any()
+    heavy = scanned["true_t2star_ms"][scanned["runner"]].mean()
+    assert heavy < world.mri.t2star_ms + 1  # runners' tendons follow their km (-0.3 ms per 12.5 km/week)
+    person = {"raw_id": "4H00001", **scanned[scanned["has_mri"]].iloc[0].to_dict()}
+    files = write_participant_mri(person, tmp_path / "mri" / "4H00001", world.mri, world.seed)
+    assert len(files) == 3 * 6 + 1
+    settings = TendonSettings.from_config(
+        {"fit": "rician", "min_r2": 0.25, "min_snr": 3.0, "t2star_range_ms": [1, 300]}
+    )
+    row = participant_tendon(tmp_path, "4H00001", settings)[0]
+    assert abs(row["t2star_median_ms"] / person["true_t2star_ms"] - 1) < 0.05
+    assert abs(row["thickness_max_mm"] - person["true_thickness_mm"]) <= 0.5 + 1e-9

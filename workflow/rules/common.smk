@@ -23,7 +23,7 @@ ENV = "../../envs/runrisk.yaml"
 RAW_FILES = {kind: str(path) for kind, path in layout.surveillance_files(RAW).items()}
 TERM_COLUMNS = [term["column"] for term in config["models"]["terms"]]
 # the baseline tendon MRI, when the study has one (raw_dir/mri/): otherwise no rule reads or waits for it
-HAS_MRI = has_mri(RAW) and not SIMULATED
+HAS_MRI = config["simulate"]["mri"]["fraction"] > 0 if SIMULATED else has_mri(RAW)
 TENDON_TABLE = "results/tables/tendon.parquet"
 RESULT_FOLDERS = (
     "results/tables/",
@@ -107,7 +107,10 @@ def qc_trial_inputs(wildcards):
 
 
 def mri_files():
-    """Every file under raw_dir/mri/ (DICOM files often have no extension)."""
+    """Every file under raw_dir/mri/ (DICOM files often have no extension), or the simulator's inventories
+    that promise them."""
+    if SIMULATED:
+        return [f"{RAW}/inventory/shard-{shard}.tsv" for shard in SHARDS]
     return sorted(str(p) for p in Path(RAW, "mri").rglob("*") if p.is_file())
 
 

@@ -19,7 +19,7 @@ from runrisk.io.surveillance import DIAGNOSIS_COLUMNS, REPORT_COLUMNS
 from runrisk.simulate.settings import Simulation
 
 # Streams keep draws for one purpose independent of draws for another.
-STREAM_PERSON, STREAM_WEEKS, STREAM_OUTCOME, STREAM_REPORTS, STREAM_TRIALS, STREAM_FITBIT = range(6)
+STREAM_PERSON, STREAM_WEEKS, STREAM_OUTCOME, STREAM_REPORTS, STREAM_TRIALS, STREAM_FITBIT, STREAM_MRI = range(7)
 OSTRC_Q1 = (0, 8, 17, 25)
 OSTRC_Q2_Q3 = (0, 6, 13, 19, 25)
 OSTRC_Q4 = (0, 8, 17, 25)
@@ -175,7 +175,31 @@ def person_log_hazard(cfg: Simulation, people: pd.DataFrame) -> np.ndarray:
         + np.log(ors["strike_index_per_sd"]) * (people["strike_index"].to_numpy(float) - si_mean) / si_sd
         + np.log(ors["age_per_10_years"]) * (people["age"].to_numpy(float) - cfg.age_mean) / 10
         + np.log(ors["female"]) * people["female"].to_numpy(float)
+        + tendon_log_hazard(cfg, people)
     )
+
+
+def tendon_log_hazard(cfg: Simulation, people: pd.DataFrame) -> np.ndarray:
+    """The true T2*'s part of the log hazard: none unless simulate.mri.onset_hr_per_sd_t2star is set."""
+    ratio = cfg.mri.onset_hr_per_sd_t2star
+    if ratio is None or "true_t2star_ms" not in people:
+        return np.zeros(len(people))
+    return np.log(ratio) * (people["true_t2star_ms"].to_numpy(float) - cfg.mri.t2star_ms) / cfg.mri.t2star_sd_ms
+
+
+def draw_tendons(cfg: Simulation, people: pd.DataFrame, draws: list[PersonDraws]) -> dict[str, np.ndarray]:
+    """Each participant's baseline tendon: scanned or not, true T2* and thickness, from its own stream and
+    its typical weekly km before enrolment (regular running shapes the tendon; nothing after baseline)."""
+    mri, rows = cfg.mri, []
+    for index, draw in zip(people["index"], draws, strict=True):
+        rng = participant_rng(cfg.seed, int(index), STREAM_MRI)
+        scanned, noise = rng.random() < mri.fraction, rng.normal(size=2)
+        km = (draw.typical_km - cfg.weekly_km.runner_median) / 12.5
+        t2star = mri.t2star_ms + mri.t2star_per_12_5_km * km + mri.t2star_sd_ms * noise[0]
+        thickness = mri.thickness_mm + mri.thickness_per_12_5_km * km + mri.thickness_sd_mm * noise[1]
+        rows.append((bool(scanned), max(t2star, 3.0), max(thickness, 2.5)))
+    scanned, t2star, thickness = (np.array(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
+    return {"has_mri": scanned, "true_t2star_ms": t2star, "true_thickness_mm": thickness}
 
 
 def change_ratio(km: np.ndarray, prior_km: np.ndarray) -> np.ndarray:
@@ -251,6 +275,7 @@ def simulate_people(cfg: Simulation, indices: range) -> tuple[pd.DataFrame, dict
     """Participant-level truth and the people x weeks arrays (weeks 0..W) for participants `indices`."""
     people = pd.DataFrame([draw_person(cfg, index) for index in indices])
     draws = [draw_person_weeks(cfg, person) for person in people.to_dict("records")]
+    people = people.assign(**draw_tendons(cfg, people, draws))
     weeks = simulate_weeks(cfg, people, draws)
     follow = cfg.follow_up_weeks
     onset = weeks["onset_week"]

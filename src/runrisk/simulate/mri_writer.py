@@ -45,7 +45,7 @@ class Phantom:
         te = np.asarray(self.echo_times_ms)
         mask = self.tendon_mask()
         background = np.ones_like(mask, dtype=bool)
-        corner = max(self.matrix // 8, 2)
+        corner = max(self.matrix // 6, 6)  # air at least as wide as the corner patches io.mri.corner_sigma reads
         for xs in (slice(0, corner), slice(-corner, None)):
             for ys in (slice(0, corner), slice(-corner, None)):
                 background[xs, ys, :] = False
@@ -113,3 +113,36 @@ def write_dicom_series(
 def dicom_affine_ras(phantom: Phantom) -> np.ndarray:
     """The RAS affine of the series write_dicom_series writes (x along -R, y along -A)."""
     return np.diag([-phantom.pixel_mm, -phantom.pixel_mm, phantom.slice_mm, 1.0])
+
+
+DEFAULT_ECHOES_MS = (1.5, 3.5, 5.5, 7.5, 9.5, 11.5)  # six echoes, as the T2* goal asks for at least
+
+
+def write_participant_mri(person: dict, folder: Path, world, seed: int) -> list[Path]:
+    """One synthetic participant's series and mask: a small field of view (20 mm, 3 slices, 6 echoes)
+    around the tendon, the header's patient fields as a scanner fills them (synthetic values)."""
+    import nibabel
+
+    from runrisk.simulate.cohort import STREAM_MRI, participant_rng
+
+    phantom = Phantom(
+        t2star_ms=float(person["true_t2star_ms"]),
+        thickness_mm=float(person["true_thickness_mm"]),
+        snr=float(world.snr),
+        matrix=40,
+        slices=3,
+        echo_times_ms=DEFAULT_ECHOES_MS,
+    )
+    index = int(person["index"])
+    rng = participant_rng(seed, index, STREAM_MRI + 100)
+    patient = Patient(
+        name=f"Synthetic^Runner{index:05d}",
+        patient_id=str(person["raw_id"]),
+        birth_date=f"{2019 - int(person['age']):04d}0101",
+        institution="Synthetic 4HAIE Imaging Centre",
+        accession=f"SYN{index:07d}",
+    )
+    written = write_dicom_series(folder, phantom.magnitudes(rng), phantom, patient, seed=seed * 100_003 + index)
+    mask = folder / "tendon_mask.nii"  # uncompressed: gzip would stamp the time into the bytes
+    nibabel.save(nibabel.Nifti1Image(phantom.tendon_mask().astype(np.uint8), dicom_affine_ras(phantom)), mask)
+    return [*written, mask]

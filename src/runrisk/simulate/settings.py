@@ -60,6 +60,23 @@ class Behaviour(Section):
 
 
 @dataclass(frozen=True)
+class TendonWorld(Section):
+    """The baseline tendon MRI of the synthetic cohort."""
+
+    SECTION = "simulate.mri"
+
+    fraction: float
+    snr: float
+    t2star_ms: float
+    t2star_sd_ms: float
+    t2star_per_12_5_km: float
+    thickness_mm: float
+    thickness_sd_mm: float
+    thickness_per_12_5_km: float
+    onset_hr_per_sd_t2star: float | None
+
+
+@dataclass(frozen=True)
 class Simulation(Section):
     """The whole simulate section: every key is read by the simulator, the truth or the power study."""
 
@@ -99,3 +116,4 @@ class Simulation(Section):
     other_complaint_fraction: float
     other_diagnosis_fraction: float
     report_response_rate: float
+    mri: TendonWorld

@@ -31,6 +31,7 @@ CONFIGURED_EFFECTS = {
     "strike_index_pct": ("true_odds_ratios.strike_index_per_sd", "sd", 1),
     "age": ("true_odds_ratios.age_per_10_years", 10, 1),
     "female": ("true_odds_ratios.female", 1, 1),
+    "t2star_median_ms": ("mri.onset_hr_per_sd_t2star", "sd", 1),  # null: the tendon has no effect (truth 0)
 }
 EFFECT_COLUMNS = ["model", "term", "true_log_ratio", "published_limit_log_ratio", "definition"]
 
@@ -43,7 +44,8 @@ def configured_log_ratio(cfg: Simulation, term: Term) -> float:
     key, unit, direction = CONFIGURED_EFFECTS[term.column]
     section, name = key.split(".")
     part = getattr(cfg, section)
-    log_ratio = np.log(part[name] if isinstance(part, dict) else getattr(part, name)) * direction * term.sign
+    ratio = part[name] if isinstance(part, dict) else getattr(part, name)
+    log_ratio = np.log(1.0 if ratio is None else ratio) * direction * term.sign
     if unit == "sd" or term.scale == "sd":
         return float(log_ratio) if unit == term.scale else np.nan
     return float(log_ratio * float(term.scale) / unit)
@@ -65,12 +67,15 @@ def truth_frame(cfg: Simulation, people: pd.DataFrame, window: str, min_worn_wee
         strike_index_pct=people["strike_index"],
         female=people["female"].astype(int),
         runner=people["runner"],
+        # the tendon's true measures where it was scanned: a model with tendon terms analyses those alone
+        t2star_median_ms=people["true_t2star_ms"].where(people["has_mri"]),
+        thickness_max_mm=people["true_thickness_mm"].where(people["has_mri"]),
     )
     return frame[keep.to_numpy()].reset_index(drop=True)
 
 
 def logistic_limit(cfg: Simulation, people: pd.DataFrame, terms: list[Term], window: str, min_worn_weeks: int):
-    frame = truth_frame(cfg, people, window, min_worn_weeks)
+    frame = truth_frame(cfg, people, window, min_worn_weeks).dropna(subset=[t.column for t in terms])
     x, _ = design_matrix(frame, terms)
     y = (frame["status"] == "case").astype(float)
     return sm.Logit(y, sm.add_constant(x)).fit(disp=False, maxiter=200).params, len(frame), int(y.sum())
