@@ -5,7 +5,7 @@ import logging
 import pandas as pd
 
 from runrisk import scriptio
-from runrisk.io.quarantine import attempt, quarantine_for, records_frame
+from runrisk.io.quarantine import Quarantine, attempt, quarantine_for, records_frame
 from runrisk.io.surveillance import read_participants
 from runrisk.io.tables import SORT_KEYS, write_table
 from runrisk.tendon.study import EMPTY_COLUMNS, TendonSettings, participant_tendon
@@ -14,7 +14,8 @@ from runrisk.tendon.study import EMPTY_COLUMNS, TendonSettings, participant_tend
 def main(snakemake):
     settings = TendonSettings.of(snakemake.params.settings)
     quarantine = quarantine_for(snakemake.params.on_bad_input)
-    participants = read_participants(snakemake.input.participants, quarantine)
+    # rows of participants.csv are ingest_participants' to quarantine: a private one here, so none counts twice
+    participants = read_participants(snakemake.input.participants, Quarantine() if quarantine is not None else None)
     rows = []
     for person in participants.itertuples():
         found = attempt(

@@ -162,6 +162,7 @@ def test_report_renders_every_figure_in_headless_chromium(small_run):
                 "Participant flow",
                 "Prediction performance",
                 "Running volume",
+                "Tendon MRI",
             )
         ]
         for category in categories:
