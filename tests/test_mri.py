@@ -12,14 +12,17 @@ import pandas as pd
 import pydicom
 import pytest
 from pydicom.data import get_testdata_file
+from workflow_runner import schema_defaults
 
 from runrisk.errors import InputError
 from runrisk.io import mri
 from runrisk.simulate.mri_writer import Patient, Phantom, write_dicom_series
 from runrisk.tendon.measures import Geometry, roi_measures
+from runrisk.tendon.study import TendonSettings
 from runrisk.tendon.t2star import FITTED, LOW_R2, fit_t2star
 
 TE = np.array([1.5, 3.5, 5.5, 7.5, 9.5, 11.5, 13.5, 15.5])
+ACCEPT = TendonSettings.from_config(schema_defaults()["tendon"]).acceptance  # the schema's defaults
 
 
 def rician(t2star: float, snr: float, n: int, seed: int) -> tuple[np.ndarray, float]:
@@ -33,7 +36,7 @@ def rician(t2star: float, snr: float, n: int, seed: int) -> tuple[np.ndarray, fl
 @pytest.mark.parametrize("snr", [20.0, 100.0])
 def test_the_default_fit_recovers_t2star_within_2_percent_at_snr_20_and_more(t2star, snr):
     signal, sigma = rician(t2star, snr, 1000, seed=int(t2star * snr))
-    fit = fit_t2star(signal, TE, sigma=sigma)
+    fit = fit_t2star(signal, TE, sigma=sigma, acceptance=ACCEPT)
     assert fit.fitted.mean() > 0.9
     assert abs(np.median(fit.t2star_ms[fit.fitted]) / t2star - 1) < 0.02
 
@@ -41,8 +44,8 @@ def test_the_default_fit_recovers_t2star_within_2_percent_at_snr_20_and_more(t2s
 def test_log_linear_is_biased_by_the_noise_floor_where_the_default_is_not():
     """The reason the default is the Rician fit: at T2* 5 ms and SNR 20 late echoes sit in the floor."""
     signal, sigma = rician(5.0, 20.0, 2000, seed=3)
-    loglinear = fit_t2star(signal, TE, "loglinear")
-    default = fit_t2star(signal, TE, sigma=sigma)
+    loglinear = fit_t2star(signal, TE, "loglinear", acceptance=ACCEPT)
+    default = fit_t2star(signal, TE, sigma=sigma, acceptance=ACCEPT)
     assert np.median(loglinear.t2star_ms[loglinear.fitted]) / 5.0 - 1 > 0.05
     assert abs(np.median(default.t2star_ms[default.fitted]) / 5.0 - 1) < 0.02
 
@@ -52,13 +55,13 @@ def test_voxels_are_rejected_with_their_reason():
     signal[1] = 50.0  # flat: no decay to fit
     signal[2, 3] = np.nan
     signal[3, 0] = -1.0  # a negative magnitude is no measurement
-    fit = fit_t2star(signal, TE, sigma=sigma)
+    fit = fit_t2star(signal, TE, sigma=sigma, acceptance=ACCEPT)
     assert fit.status[0] == FITTED
     assert fit.status[1] != FITTED and fit.status[2] == fit.status[3] == 4
-    flat = fit_t2star(np.full((1, TE.size), 50.0) + np.linspace(0, 1e-3, TE.size), TE, "loglinear")
+    flat = fit_t2star(np.full((1, TE.size), 50.0) + np.linspace(0, 1e-3, TE.size), TE, "loglinear", acceptance=ACCEPT)
     assert flat.status[0] in (LOW_R2, 3)
     with pytest.raises(ValueError, match="noise SD"):
-        fit_t2star(signal, TE)  # the Rician fit without sigma
+        fit_t2star(signal, TE, acceptance=ACCEPT)  # the Rician fit without sigma
 
 
 def test_pydicom_test_file_reads_with_the_geometry_nibabel_reports():
@@ -130,7 +133,7 @@ def test_a_scanner_series_gives_the_phantoms_t2star_area_and_thickness(scanner_s
     mask = phantom.tendon_mask()
     sigma = mri.corner_sigma(image.signal)
     assert abs(sigma / (phantom.s0 / phantom.snr) - 1) < 0.1
-    fit = fit_t2star(image.signal, image.echo_times_ms, sigma=sigma)
+    fit = fit_t2star(image.signal, image.echo_times_ms, sigma=sigma, acceptance=ACCEPT)
     row = roi_measures(mask, fit, Geometry.of(image.affine))
     assert abs(row["t2star_median_ms"] / 12.0 - 1) < 0.02
     area = np.pi * phantom.width_mm / 2 * phantom.thickness_mm / 2
@@ -220,7 +223,7 @@ def test_the_synthetic_world_scans_a_share_and_moves_no_other_draw(tmp_path):
 
     from runrisk.simulate import cohort
     from runrisk.simulate.mri_writer import write_participant_mri
-    from runrisk.tendon.study import TendonSettings, participant_tendon
+    from runrisk.tendon.study import participant_tendon
 
     world = simulation(n_participants=200, seed=11)
     scanned, _ = cohort.simulate_people(world, range(200))
@@ -233,9 +236,7 @@ def test_the_synthetic_world_scans_a_share_and_moves_no_other_draw(tmp_path):
     person = {"raw_id": "4H00001", **scanned[scanned["has_mri"]].iloc[0].to_dict()}
     files = write_participant_mri(person, tmp_path / "mri" / "4H00001", world.mri, world.seed)
     assert len(files) == 3 * 6 + 1
-    settings = TendonSettings.from_config(
-        {"fit": "rician", "min_r2": 0.25, "min_snr": 3.0, "t2star_range_ms": [1, 300]}
-    )
+    settings = TendonSettings.from_config(schema_defaults()["tendon"])
     row = participant_tendon(tmp_path, "4H00001", settings)[0]
     assert abs(row["t2star_median_ms"] / person["true_t2star_ms"] - 1) < 0.05
     assert abs(row["thickness_max_mm"] - person["true_thickness_mm"]) <= 0.5 + 1e-9

@@ -75,7 +75,8 @@ SEX_SYNONYMS = {
     "F": ("female", "woman", "w", "žena", "ž", "vrouw", "v"),
     "M": ("male", "man", "muž"),
 }
-SEX = Vocabulary.of("sex", "the closed list F or M (female/male, žena/muž, vrouw/man)", SEXES, SEX_SYNONYMS)
+SEX_ALLOWED = "the closed list F or M (female/male, žena/muž, vrouw/man)"
+SEX = Vocabulary.of("sex", "io.vocabulary.SEX_SYNONYMS", SEXES, SEX_SYNONYMS)  # words set in code, not config
 
 
 def sex_code(text: str) -> str:

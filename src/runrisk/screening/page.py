@@ -129,7 +129,7 @@ def shown_binary(column: str, value: float, words: dict) -> str:
     return words["yes"] if value == 1 else words["no"]
 
 
-def term_rows(document: dict, measured: Measured, words: dict, lang: str) -> tuple[list[dict], list[str]]:
+def term_rows(document: dict, measured: Measured, words: dict) -> tuple[list[dict], list[str]]:
     """The table of the model's terms for this runner, and a sentence for each measured, non-demographic
     one (terms the runner reported in runner.yaml are not findings)."""
     rows, said = [], []
@@ -157,7 +157,7 @@ def context(document: dict, measured: Measured, lang: str) -> dict:
     average = outcome["average_risk"]
     complete = all(t["column"] in measured.values for t in document["terms"])
     risk = model.predict(document, measured.values) if complete else None
-    rows, said = term_rows(document, measured, words, lang)
+    rows, said = term_rows(document, measured, words)
     summary = []
     if risk is not None:
         relation = words["said_higher"] if risk.risk > average else words["said_lower"]

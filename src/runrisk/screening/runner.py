@@ -10,7 +10,7 @@ import numpy as np
 import yaml
 
 from runrisk.errors import InputError
-from runrisk.io.vocabulary import SEX, sex_code
+from runrisk.io.vocabulary import SEX_ALLOWED, sex_code
 
 AGE_RANGE = (10, 100)
 MASS_RANGE_KG = (20, 250)
@@ -44,7 +44,7 @@ def read_runner(path: Path) -> Runner:
     try:
         female = sex_code(str(data.get("sex") or "")) == "F"
     except ValueError:
-        raise InputError(path, f"sex: must be {SEX.config_key}") from None
+        raise InputError(path, f"sex: must be {SEX_ALLOWED}") from None
     screening_date = data.get("screening_date")
     if screening_date is not None and not isinstance(screening_date, dt.date):
         raise InputError(path, "screening_date: must be a date written YYYY-MM-DD")

@@ -76,7 +76,7 @@ def measured_row(folder: Path, files: mri.ScanFiles, raw_id: str, settings: Tend
     sigma = mri.corner_sigma(image.signal) if settings.fit == "rician" else None
     if settings.fit == "rician" and not (sigma and np.isfinite(sigma) and sigma > 0):
         raise InputError("mri", "no noise in the image's corners to measure (sigma is 0): is it a magnitude?", raw_id)
-    fit = fit_t2star(image.signal[mask], image.echo_times_ms, settings.fit, sigma, settings.acceptance)
+    fit = fit_t2star(image.signal[mask], image.echo_times_ms, settings.fit, sigma, acceptance=settings.acceptance)
     row = roi_measures(mask, fit, Geometry.of(image.affine))
     return {"scan": "mri-1", "source": "images", "echoes": int(image.echo_times_ms.size), **row, "abnormal": pd.NA}
 
@@ -135,7 +135,7 @@ def tendon_view(raw_dir: str | Path, raw_id: str, settings: TendonSettings) -> T
     k = int(used[len(used) // 2])
     sigma = mri.corner_sigma(image.signal) if settings.fit == "rician" else None
     fit = fit_t2star(
-        image.signal[:, :, k][mask[:, :, k]], image.echo_times_ms, settings.fit, sigma, settings.acceptance
+        image.signal[:, :, k][mask[:, :, k]], image.echo_times_ms, settings.fit, sigma, acceptance=settings.acceptance
     )
     t2star = np.full(mask.shape[:2], np.nan)
     t2star[mask[:, :, k]] = np.where(fit.fitted, fit.t2star_ms, np.nan)

@@ -37,13 +37,14 @@ STATUS_NAMES = {FITTED: "fitted", LOW_R2: "R2", LOW_SNR: "SNR", OUT_OF_RANGE: "r
 
 @dataclass(frozen=True)
 class Acceptance:
-    """Which voxels' fits are kept. R^2 is low for a long T2* that decays little over the echo train, so a
+    """Which voxels' fits are kept (the values: config tendon.min_r2, min_snr, t2star_range_ms, whose
+    defaults live in the schema). R^2 is low for a long T2* that decays little over the echo train, so a
     strict R^2 would keep the fast-decaying voxels and bias the median short (-6 % at 60 ms, SNR 20, with
-    0.5): 0.25 rejects what does not decay at all (benchmarks/t2star_phantoms.py)."""
+    0.5; benchmarks/t2star_phantoms.py)."""
 
-    min_r2: float = 0.25
-    min_snr: float = 3.0  # S0 over the noise SD
-    t2star_range_ms: tuple[float, float] = (1.0, 300.0)
+    min_r2: float
+    min_snr: float  # S0 over the noise SD
+    t2star_range_ms: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -197,12 +198,12 @@ def fit_t2star(
     echo_times_ms: np.ndarray,
     method: str = "rician",
     sigma: float | np.ndarray | None = None,
-    acceptance: Acceptance | None = None,
+    *,
+    acceptance: Acceptance,
     iterations: int = 30,
 ) -> T2StarMap:
     """Fit every voxel of signal (..., echoes) and judge it; the result is flat over voxels. The rician fit
     needs the noise SD sigma (background_sigma of the image's air)."""
-    acceptance = acceptance or Acceptance()
     voxels, te = _as_voxels(signal, echo_times_ms)
     finite = np.isfinite(voxels).all(1) & (voxels >= 0).all(1)
     clean = np.where(finite[:, None], voxels, 0.0)
