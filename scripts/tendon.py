@@ -8,7 +8,7 @@ from runrisk import scriptio
 from runrisk.io.quarantine import Quarantine, attempt, quarantine_for, records_frame
 from runrisk.io.surveillance import read_participants
 from runrisk.io.tables import SORT_KEYS, write_table
-from runrisk.tendon.study import EMPTY_COLUMNS, TendonSettings, participant_tendon
+from runrisk.tendon.study import EMPTY_COLUMNS, AbnormalTendon, TendonSettings, participant_tendon, tendon_summary
 
 
 def main(snakemake):
@@ -26,6 +26,8 @@ def main(snakemake):
     logging.info("%d scans of %d participants", len(table), table["participant_id"].nunique() if len(table) else 0)
     write_table(table, snakemake.output.tendon, sort_by=SORT_KEYS["tendon"])
     write_table(records_frame(quarantine), snakemake.output.quarantine, sort_by=SORT_KEYS["quarantine"])
+    summary = tendon_summary(table, AbnormalTendon.of(snakemake.params.abnormal))
+    summary.to_csv(snakemake.output.summary, index=False, float_format="%.6g")
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

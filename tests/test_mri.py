@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,13 @@ from workflow_runner import schema_defaults
 
 from runrisk.errors import InputError
 from runrisk.io import mri
-from runrisk.simulate.mri_writer import Patient, Phantom, write_dicom_series
+from runrisk.simulate.mri_writer import (
+    Patient,
+    Phantom,
+    write_dicom_seg,
+    write_dicom_series,
+    write_enhanced_series,
+)
 from runrisk.tendon.measures import Geometry, roi_measures
 from runrisk.tendon.study import TendonSettings
 from runrisk.tendon.t2star import FITTED, LOW_R2, fit_t2star
@@ -164,6 +171,90 @@ def test_a_mask_in_another_geometry_is_resampled_onto_the_image(scanner_series, 
     np.testing.assert_array_equal(mri.mask_on_image(labels, affine, image, "mri-1", "P1"), mask)
 
 
+def test_an_enhanced_mr_object_reads_as_the_classic_series_of_the_same_frames(scanner_series, tmp_path):
+    phantom, folder = scanner_series
+    classic = mri.read_series(mri.scan_files(folder), folder, "P1")
+    magnitudes = phantom.magnitudes(np.random.default_rng(7))
+    write_enhanced_series(tmp_path / "p" / "IM0001", magnitudes, phantom, Patient(), seed=7)
+    enhanced = mri.read_series(mri.scan_files(tmp_path / "p"), tmp_path / "p", "P1")
+    np.testing.assert_array_equal(enhanced.signal, classic.signal)
+    np.testing.assert_array_equal(enhanced.echo_times_ms, classic.echo_times_ms)
+    np.testing.assert_allclose(enhanced.affine, classic.affine)
+
+
+def philips_enhanced(folder, echo_times):
+    """nibabel's own Philips Enhanced MR test object (176 frames, one echo), written once per echo time."""
+    import gzip
+    import io
+
+    from nibabel.nicom import tests as nicom_tests
+
+    with gzip.open(Path(nicom_tests.__file__).parent / "data" / "philips_mprage.dcm.gz") as file:
+        raw = file.read()
+    folder.mkdir(parents=True, exist_ok=True)
+    for e, te in enumerate(echo_times):
+        ds = pydicom.dcmread(io.BytesIO(raw))
+        for frame in ds.PerFrameFunctionalGroupsSequence:
+            frame.MREchoSequence[0].EffectiveEchoTime = te
+        ds.save_as(folder / f"echo{e}")
+    return pydicom.dcmread(io.BytesIO(raw))
+
+
+def test_a_philips_enhanced_mr_reads_with_the_geometry_and_pixels_nibabel_reports(tmp_path):
+    from nibabel.nicom import dicomwrappers
+
+    original = philips_enhanced(tmp_path / "p", [3.5, 7.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nibabel calls its DICOM readers experimental
+        wrapper = dicomwrappers.wrapper_from_data(original)
+        theirs, pixels = wrapper.affine, wrapper.get_data()  # voxel (row, column, slice) -> LPS
+    image = mri.read_series(mri.scan_files(tmp_path / "p"), tmp_path / "p", "P1")
+    assert image.signal.shape == (*pixels.shape[:3], 2)
+    # nibabel keeps the file's frame order, which here descends along the slice normal; ours ascends
+    flipped = theirs.copy()
+    flipped[:3, 2] *= -1
+    flipped[:3, 3] = theirs[:3, 3] + theirs[:3, 2] * (pixels.shape[2] - 1)
+    lps = mri.LPS_TO_RAS @ image.affine  # our voxel axes are (column, row): swap to nibabel's order
+    np.testing.assert_allclose(lps[:3, [1, 0, 2]], flipped[:3, :3], atol=1e-4)
+    np.testing.assert_allclose(lps[:3, 3], flipped[:3, 3], atol=0.01)  # mm: nibabel averages the spacing
+    np.testing.assert_allclose(image.signal[..., 0].transpose(1, 0, 2), pixels[:, :, ::-1], rtol=1e-6)
+
+
+def test_a_dicom_seg_is_the_mask_whatever_its_name_and_must_be_the_same_patients(scanner_series, tmp_path):
+    phantom, folder = scanner_series
+    participant = tmp_path / "p"
+    shutil.copytree(folder, participant)
+    sources = sorted(participant.iterdir())
+    seg = write_dicom_seg(participant / "1.2.826.0.1.3680043.2.1143.7", sources, phantom.tendon_mask(), seed=7)
+    files = mri.scan_files(participant)
+    assert files.masks == []  # no file is named as a mask: the SEG is told by its SOP class
+    scan = mri.read_scan(files, participant, "P1")
+    np.testing.assert_array_equal(scan.mask, phantom.tendon_mask())
+    assert scan.mask_label == mri.label_of(seg, participant)
+    other = pydicom.dcmread(seg)
+    other.PatientID = "PLANTED-OTHER"
+    other.save_as(seg)
+    with pytest.raises(InputError, match="more than one patient") as caught:
+        mri.read_scan(mri.scan_files(participant), participant, "P1")
+    assert "PLANTED" not in str(caught.value)
+    seg.unlink()
+    with pytest.raises(InputError, match="no tendon mask"):
+        mri.read_scan(mri.scan_files(participant), participant, "P1")
+
+
+def test_an_enhanced_mr_without_echo_times_is_named(scanner_series, tmp_path):
+    phantom, _ = scanner_series
+    path = write_enhanced_series(
+        tmp_path / "p" / "IM0001", phantom.magnitudes(np.random.default_rng(1)), phantom, Patient(), 1
+    )
+    ds = pydicom.dcmread(path)
+    del ds.PerFrameFunctionalGroupsSequence[2].MREchoSequence
+    ds.save_as(path)
+    with pytest.raises(InputError, match="Enhanced MR frame without MREchoSequence") as caught:
+        mri.read_series(mri.scan_files(tmp_path / "p"), tmp_path / "p", "P1")
+    assert "mri-1" in str(caught.value) and "IM0001" not in str(caught.value)
+
+
 def test_bad_series_are_named_by_label_never_by_their_values(tmp_path):
     source = get_testdata_file("MR_small.dcm")
     cases = {
@@ -186,14 +277,24 @@ def test_bad_series_are_named_by_label_never_by_their_values(tmp_path):
         assert "P1" in message
 
 
-def test_a_compressed_series_without_a_decoder_is_said(tmp_path):
-    """JPEG-LS needs pylibjpeg or GDCM, which runrisk does not install (JPEG 2000 and RLE decode through
-    Pillow and pydicom itself)."""
+def test_a_compressed_series_decodes_where_a_decoder_is_installed_and_is_said_where_none_is(tmp_path):
+    """JPEG-LS decodes through pyjpegls (which highdicom brings), to the uncompressed file's pixels; 12-bit
+    JPEG Extended needs pylibjpeg-libjpeg or GDCM, which runrisk does not install."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        files = echoes_from(get_testdata_file("MR_small_jpeg_ls_lossless.dcm"), tmp_path / "p", [3.0, 6.0])
-        with pytest.raises(InputError, match=r"cannot be decoded here"):
-            mri.read_dicom_series(files, tmp_path / "p", "P1")
+        files = echoes_from(get_testdata_file("MR_small_jpeg_ls_lossless.dcm"), tmp_path / "ls", [3.0, 6.0])
+        image = mri.read_dicom_series(files, tmp_path / "ls", "P1")
+        plain = pydicom.dcmread(get_testdata_file("MR_small.dcm")).pixel_array.T.astype(float)
+        np.testing.assert_array_equal(image.signal[:, :, 0, 0], plain)
+        folder = tmp_path / "jpeg12"
+        files = echoes_from(get_testdata_file("JPEG-lossy.dcm"), folder, [3.0, 6.0])
+        for path in files:
+            ds = pydicom.dcmread(path)
+            ds.ImageOrientationPatient, ds.ImagePositionPatient = [1, 0, 0, 0, 1, 0], [0, 0, 0]
+            ds.PixelSpacing = [0.5, 0.5]
+            ds.save_as(path)
+        with pytest.raises(InputError, match=r"pixels in JPEG Extended .* cannot be decoded here"):
+            mri.read_dicom_series(files, folder, "P1")
 
 
 def test_nifti_without_echo_times_and_masks_off_the_image_are_named(tmp_path, scanner_series):
@@ -240,3 +341,15 @@ def test_the_synthetic_world_scans_a_share_and_moves_no_other_draw(tmp_path):
     row = participant_tendon(tmp_path, "4H00001", settings)[0]
     assert abs(row["t2star_median_ms"] / person["true_t2star_ms"] - 1) < 0.05
     assert abs(row["thickness_max_mm"] - person["true_thickness_mm"]) <= 0.5 + 1e-9
+
+
+def test_the_manifest_names_mri_files_by_their_labels_never_their_own_names(tmp_path):
+    from runrisk.report.provenance import raw_inputs
+
+    folder = tmp_path / "raw" / "mri" / "4H00001"
+    folder.mkdir(parents=True)
+    for name in ("DOE^JANE_0001.dcm", "DOE^JANE_0002.dcm", "ACC12345_mask.nii"):
+        (folder / name).write_bytes(b"x")
+    names = raw_inputs(tmp_path / "raw", tmp_path)
+    assert sorted(names) == [f"raw/mri/4H00001/mri-{k}" for k in (1, 2, 3)]
+    assert all(mri.label_of(path, folder) == name.rsplit("/", 1)[1] for name, path in names.items())

@@ -27,6 +27,7 @@ from runrisk.screening import page as screen_page
 from runrisk.screening.model import ScreeningModelError
 from runrisk.simulate import c3d_writer, cohort, fitbit_writer
 from runrisk.stats.terms import Term
+from runrisk.tendon.study import TendonSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = complete_config(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), SCHEMA)
@@ -56,9 +57,9 @@ def firth_table(frame: pd.DataFrame) -> pd.DataFrame:
     return fit_firth(frame, TERMS)
 
 
-def write_model(path: Path) -> Path:
+def write_model(path: Path, terms: list[Term] = TERMS, frame: pd.DataFrame | None = None) -> Path:
     """A screening model file fitted to a 400-person frame drawn like the study's analysis table."""
-    frame = analysis_frame()
+    frame = analysis_frame() if frame is None else frame
     study = {
         "name": "test cohort",
         "synthetic": True,
@@ -70,7 +71,10 @@ def write_model(path: Path) -> Path:
     defaults = schema_defaults()
     settings = {name: defaults[name] for name in ("biomechanics", "wearables", "exposure")}
     settings["timezone"] = CONFIG["study"]["timezone"]
-    document = screening.build(frame, TERMS, firth_table(frame), 0.9, study, settings, "a definition")
+    settings["tendon"] = TendonSettings.pick(defaults["tendon"])
+    from runrisk.stats.models import fit_firth
+
+    document = screening.build(frame, terms, fit_firth(frame, terms), 0.9, study, settings, "a definition")
     path.write_text(json.dumps(document))
     return path
 
@@ -316,3 +320,32 @@ def test_the_runner_row_follows_the_studys_terms(tmp_path):
         "no_weeks",
         "no_value:not_a_column",
     ]
+
+
+def test_a_study_with_a_tendon_term_measures_the_runners_own_scan_or_says_there_is_none(tmp_path):
+    """The runner's mri/ folder is measured by the study's tendon code and settings (the model file's), so
+    the value equals the phantom's T2*; a runner without one gets a page saying so, and no risk."""
+    import nibabel
+
+    from runrisk.simulate.mri_writer import Patient, Phantom, dicom_affine_ras, write_dicom_series
+
+    frame = analysis_frame()
+    frame["t2star_median_ms"] = np.random.default_rng(5).normal(10, 2, len(frame))
+    tendon_term = Term(column="t2star_median_ms", label="Tendon T2* (per SD)", scale="sd", sign=1)
+    model = write_model(tmp_path / "model.json", [*TERMS, tendon_term], frame)
+    synthetic_runner(tmp_path / "scanned")
+    phantom = Phantom(t2star_ms=12.5, snr=40.0)
+    scan = tmp_path / "scanned" / "mri"
+    write_dicom_series(scan, phantom.magnitudes(np.random.default_rng(2)), phantom, Patient(), seed=2)
+    mask = nibabel.Nifti1Image(phantom.tendon_mask().astype(np.uint8), dicom_affine_ras(phantom))
+    nibabel.save(mask, scan / "tendon_mask.nii.gz")
+    measured = cli.screen(model, tmp_path / "scanned", tmp_path / "scanned.html", "en")
+    assert measured.values["t2star_median_ms"] == pytest.approx(12.5, rel=0.03)
+    page = (tmp_path / "scanned.html").read_text()
+    risk = screening.predict(screening.load(model), measured.values)
+    assert f'data-value="{risk.risk:.6f}"' in page and "Planted" not in page and "PLANTED" not in page
+    synthetic_runner(tmp_path / "unscanned")
+    measured = cli.screen(model, tmp_path / "unscanned", tmp_path / "unscanned.html", "nl")
+    assert "t2star_median_ms" not in measured.values and measured.missing == ["no_mri"]
+    page = (tmp_path / "unscanned.html").read_text()
+    assert 'id="no-risk"' in page and "geen MRI van de pees" in page

@@ -23,6 +23,7 @@ from runrisk.ids import pseudonymise
 from runrisk.io.fitabase import read_fitabase_daily
 from runrisk.io.garmin import read_fit, read_gpx, read_tcx
 from runrisk.io.tables import write_table
+from runrisk.stats.sensitivity import SCANNED, SCANNED_WITH_TENDON
 
 pytestmark = pytest.mark.slow
 TOO_SMALL = "a model needs cases and controls|no participant was analysed|parameters cannot be estimated from"
@@ -312,17 +313,25 @@ def test_models_of_the_real_files_study_fit_or_say_why(real_run):
 
 
 def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_headers(tmp_path):
-    """Four participants: a scanner's DICOM series with a NIfTI mask, the radiologist's measurements, a
-    series whose files name two patients (quarantined), and one without MRI. The tendon table holds what
-    each gave, the flow shows the quarantined one and the abnormal tendon the study excludes, and no DICOM
-    patient field reaches any output or log."""
+    """Five participants: a scanner's classic DICOM series with a NIfTI mask, the radiologist's
+    measurements, a series whose files name two patients (quarantined), an Enhanced MR object with a
+    DICOM-SEG named by its UID, and one without MRI. The tendon table holds what each gave, the report's
+    tendon table counts them, the sensitivity analyses refit on the scanned, the flow shows the quarantined
+    one and the abnormal tendon the study excludes, and no DICOM patient field reaches any output or log."""
     import nibabel
     import numpy as np
 
-    from runrisk.simulate.mri_writer import Patient, Phantom, dicom_affine_ras, write_dicom_series
+    from runrisk.simulate.mri_writer import (
+        Patient,
+        Phantom,
+        dicom_affine_ras,
+        write_dicom_seg,
+        write_dicom_series,
+        write_enhanced_series,
+    )
 
     raw = tmp_path / "raw"
-    ids = build_study(raw, n=4)
+    ids = build_study(raw, n=5)
     phantom, patient = Phantom(t2star_ms=11.0, snr=40.0), Patient()
     scanned = raw / "mri" / ids[0]
     write_dicom_series(scanned, phantom.magnitudes(np.random.default_rng(1)), phantom, patient, seed=1)
@@ -339,6 +348,11 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     other.PatientID = "PLANTED-OTHER-99"
     other.save_as(files[3])
     shutil.copyfile(scanned / "tendon_mask.nii.gz", two_patients / "tendon_mask.nii.gz")
+    enhanced, thin = raw / "mri" / ids[3], Phantom(t2star_ms=14.0, thickness_mm=5.0, snr=40.0)
+    magnitudes = thin.magnitudes(np.random.default_rng(3))
+    write_enhanced_series(enhanced / "1.3.12.2.1107.5.2.43.1", magnitudes, thin, patient, seed=3)
+    sources = write_dicom_series(tmp_path / "classic", magnitudes, thin, patient, seed=3)  # what the SEG references
+    write_dicom_seg(enhanced / "1.2.826.0.1.3680043.2.1143.9", sources, thin.tendon_mask(), seed=3)
     terms = [
         {"column": "t2star_median_ms", "label": "Tendon T2* (per SD)", "scale": "sd"},
         {"column": "age", "label": "Age (per 10 years)", "scale": 10},
@@ -353,10 +367,23 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     result = run_snakemake(workdir, 2)
     assert result.returncode == 0, result.stderr[-3000:]
     no_traceback(workdir, result.stderr)
-    tendon = pd.read_parquet(workdir / "results/tables/tendon.parquet").set_index("source")
-    assert set(tendon.index) == {"images", "radiologist"}
-    assert abs(tendon.loc["images", "t2star_median_ms"] / 11.0 - 1) < 0.03
-    assert tendon.loc["radiologist", "thickness_max_mm"] == 5.2 and not tendon.loc["radiologist", "abnormal"]
+    tendon = pd.read_parquet(workdir / "results/tables/tendon.parquet").set_index("participant_id")
+    classic, radiologist, enhanced_row = (tendon.loc[pseudonymise(ids[i])] for i in (0, 1, 3))
+    assert classic["source"] == enhanced_row["source"] == "images" and radiologist["source"] == "radiologist"
+    assert abs(classic["t2star_median_ms"] / 11.0 - 1) < 0.03
+    assert abs(enhanced_row["t2star_median_ms"] / 14.0 - 1) < 0.03
+    assert abs(enhanced_row["thickness_max_mm"] - 5.0) <= thin.pixel_mm
+    assert radiologist["thickness_max_mm"] == 5.2 and not radiologist["abnormal"]
+    summary = pd.read_csv(workdir / "results/report/tendon.csv")
+    t2star = summary[summary["measure"] == "ROI median T2* (ms)"].set_index("source")
+    assert t2star.loc["images", "scans"] == 2 and t2star.loc["radiologist", "scans"] == 1
+    images = tendon.loc[tendon["source"] == "images", "t2star_median_ms"]
+    assert t2star.loc["images", "median"] == pytest.approx(images.median(), rel=1e-5)  # CSV keeps 6 digits
+    sensitivity = pd.read_parquet(workdir / "results/models/sensitivity.parquet")
+    refits = sensitivity[sensitivity["analysis"].str.startswith("scanned at baseline")]
+    assert set(refits["analysis"]) == {SCANNED, SCANNED_WITH_TENDON}
+    with_tendon = refits[refits["analysis"].str.contains("with tendon")]
+    assert "thickness_max_mm" in set(with_tendon["term"]) and set(refits["n"]) <= {0, 1, 2, 3}
     quarantine = pd.read_parquet(workdir / "results/tables/quarantine.parquet")
     mri_rows = quarantine[quarantine["stage"] == "mri"]
     assert len(mri_rows) == 1 and "more than one patient" in mri_rows["reason"].iloc[0]
@@ -366,6 +393,7 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     outcomes = pd.read_parquet(workdir / "results/tables/outcomes.parquet").set_index("participant_id")
     assert outcomes.loc[pseudonymise(ids[0]), "box"] == "excluded: abnormal Achilles tendon at the baseline MRI"
     planted = [patient.name, patient.patient_id, patient.birth_date, patient.institution, patient.accession]
+    planted += [patient.physician, "1.3.12.2.1107", "1.2.826.0.1.3680043"]  # file names built of UIDs
     planted += ["PLANTED-OTHER-99", "Planted"]
     for path in [*(workdir / "results").rglob("*"), *(workdir / "logs").rglob("*")]:
         if path.is_file():

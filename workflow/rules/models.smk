@@ -250,6 +250,7 @@ rule screening_model:
             "wearables": WEARABLES,
             "exposure": ScreeningExposure.pick(config["exposure"]),
             "timezone": config["study"]["timezone"],
+            "tendon": TendonSettings.pick(config["tendon"]),
         },
         definition=(
             f"physician-confirmed diagnosis ({', '.join(config['outcomes']['case_icd10'])}) "

@@ -5,6 +5,11 @@ rule tendon:
     output:
         tendon="results/tables/tendon.parquet",
         quarantine="results/shards/quarantine/mri.parquet",
+        summary=report(
+            "results/report/tendon.csv",
+            caption="../report/table_tendon.rst",
+            category="Tendon MRI",
+        ),
     log:
         "logs/tendon/tendon.log",
     benchmark:
@@ -17,6 +22,7 @@ rule tendon:
     params:
         raw_dir=raw_dir_of,
         settings=TendonSettings.pick(config["tendon"]),
+        abnormal=AbnormalTendon.pick(config["tendon"]["abnormal"]),
         on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/tendon.py"

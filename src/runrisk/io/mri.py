@@ -16,6 +16,7 @@ names, birth dates, institutions and accession numbers never leave the file.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,15 @@ def is_nifti(path: Path) -> bool:
     return path.name.lower().endswith(NIFTI_SUFFIXES)
 
 
+def is_dicom(path: Path) -> bool:
+    """A DICOM file by its name (.dcm, .ima, none) or by its PS3.10 preamble: departments name files by
+    their UIDs (1.2.826.0.1....7), whose last part reads as a suffix."""
+    if path.suffix.lower() in DICOM_SUFFIXES:
+        return True
+    with path.open("rb") as file:
+        return file.read(132)[128:] == b"DICM"
+
+
 def is_mask(path: Path) -> bool:
     return any(word in path.name.lower() for word in MASK_WORDS)
 
@@ -54,7 +64,8 @@ def is_mask(path: Path) -> bool:
 # ------------------------------------------------------------------------------------------ DICOM
 
 
-def _dicom_headers(paths: list[Path], folder: Path, participant: str):
+def dicom_headers(paths: list[Path], folder: Path, participant: str) -> list[tuple[Path, object]]:
+    """Every file's dataset; the files must all name one patient (PatientID, compared and never kept)."""
     import pydicom
 
     headers = []
@@ -63,6 +74,13 @@ def _dicom_headers(paths: list[Path], folder: Path, participant: str):
             headers.append((path, pydicom.dcmread(path)))
         except Exception as exc:  # pydicom raises many kinds for a file that is no DICOM
             raise InputError(label_of(path, folder), f"not a DICOM file ({type(exc).__name__})", participant) from None
+    if len({str(getattr(ds, "PatientID", "")) for _, ds in headers}) > 1:
+        labels = ", ".join(label_of(p, folder) for p, _ in headers[:3])
+        raise InputError(
+            labels + (" ..." if len(headers) > 3 else ""),
+            "the series' files name more than one patient (PatientID differs between them)",
+            participant,
+        )
     return headers
 
 
@@ -76,57 +94,148 @@ def _float(ds, keyword: str, path: Path, folder: Path, participant: str, size: i
     return values if size else float(values[0])
 
 
-def read_dicom_series(paths: list[Path], folder: Path, participant: str) -> MultiEcho:
-    """One multi-echo series from its files (one per slice and echo)."""
-    headers = _dicom_headers(paths, folder, participant)
-    ids = {str(getattr(ds, "PatientID", "")) for _, ds in headers}
-    if len(ids) > 1:
-        labels = ", ".join(label_of(p, folder) for p, _ in headers[:3])
-        raise InputError(
-            labels + (" ..." if len(headers) > 3 else ""),
-            "the series' files name more than one patient (PatientID differs between them)",
-            participant,
+MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4"
+ENHANCED_MR_STORAGE = "1.2.840.10008.5.1.4.1.1.4.1"
+SEGMENTATION_STORAGE = "1.2.840.10008.5.1.4.1.1.66.4"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One slice of one echo, from a classic file or a frame of an Enhanced MR object."""
+
+    echo_time: float
+    position: np.ndarray  # ImagePositionPatient, LPS mm
+    geometry: tuple  # (orientation, spacing, matrix), rounded: equal for every frame of a series
+    pixels: Callable[[], np.ndarray]  # (rows, columns), rescaled
+    path: Path
+
+
+def classic_frame(path: Path, ds, folder: Path, participant: str) -> Frame:
+    orientation = _float(ds, "ImageOrientationPatient", path, folder, participant, 6)
+    spacing = _float(ds, "PixelSpacing", path, folder, participant, 2)
+    return Frame(
+        _float(ds, "EchoTime", path, folder, participant),
+        _float(ds, "ImagePositionPatient", path, folder, participant, 3),
+        _geometry(orientation, spacing, ds),
+        lambda: _rescaled(_decoded(ds, path, folder, participant), ds),
+        path,
+    )
+
+
+def _geometry(orientation: np.ndarray, spacing: np.ndarray, ds) -> tuple:
+    return (tuple(np.round(orientation, 4)), tuple(np.round(spacing, 4)), (int(ds.Rows), int(ds.Columns)))
+
+
+def _functional_group(ds, frame_groups, sequence: str, path: Path, folder: Path, participant: str):
+    """A functional group's item for one frame: its own (per-frame) or the object's shared one."""
+    shared = ds.get("SharedFunctionalGroupsSequence") or [None]
+    for groups in (frame_groups, shared[0]):
+        items = groups.get(sequence) if groups is not None else None
+        if items:
+            return items[0]
+    raise InputError(label_of(path, folder), f"Enhanced MR frame without {sequence}", participant)
+
+
+def enhanced_frames(path: Path, ds, folder: Path, participant: str) -> list[Frame]:
+    """The frames of an Enhanced MR Image object (PS3.3 A.36-2): geometry and echo time from each frame's
+    functional groups, else the shared ones; pixels decoded once for all frames."""
+    per_frame = ds.get("PerFrameFunctionalGroupsSequence") or []
+    count = int(ds.get("NumberOfFrames", 1) or 1)
+    if len(per_frame) != count:
+        raise InputError(label_of(path, folder), "Enhanced MR object without a functional group per frame", participant)
+    decoded: list[np.ndarray] = []
+
+    def frame_pixels(index: int, transform) -> np.ndarray:
+        if not decoded:
+            decoded.append(_decoded(ds, path, folder, participant).reshape(count, int(ds.Rows), int(ds.Columns)))
+        return _rescaled(decoded[0][index], transform)
+
+    shared = (ds.get("SharedFunctionalGroupsSequence") or [{}])[0]
+    frames = []
+    for index, groups in enumerate(per_frame):
+
+        def group(name: str, groups=groups):
+            return _functional_group(ds, groups, name, path, folder, participant)
+
+        echo, plane = group("MREchoSequence"), group("PlaneOrientationSequence")
+        measures, position = group("PixelMeasuresSequence"), group("PlanePositionSequence")
+        has_transform = any("PixelValueTransformationSequence" in g for g in (groups, shared))
+        transform = group("PixelValueTransformationSequence") if has_transform else None
+        frames.append(
+            Frame(
+                _float(echo, "EffectiveEchoTime", path, folder, participant),
+                _float(position, "ImagePositionPatient", path, folder, participant, 3),
+                _geometry(
+                    _float(plane, "ImageOrientationPatient", path, folder, participant, 6),
+                    _float(measures, "PixelSpacing", path, folder, participant, 2),
+                    ds,
+                ),
+                lambda index=index, transform=transform: frame_pixels(index, transform),
+                path,
+            )
         )
-    frames: dict[float, list] = {}
-    geometry = None
+    return frames
+
+
+def read_dicom_series(paths: list[Path], folder: Path, participant: str) -> MultiEcho:
+    """One multi-echo series from its files: classic MR images (one per slice and echo) or Enhanced MR
+    objects (one or more, frames for slices and echoes); a DICOM-SEG among them is left to read_dicom_mask."""
+    return series_of(dicom_headers(paths, folder, participant), folder, participant)
+
+
+def series_of(headers: list[tuple[Path, object]], folder: Path, participant: str) -> MultiEcho:
+    frames: list[Frame] = []
     for path, ds in headers:
-        te = _float(ds, "EchoTime", path, folder, participant)
-        orientation = _float(ds, "ImageOrientationPatient", path, folder, participant, 6)
-        spacing = _float(ds, "PixelSpacing", path, folder, participant, 2)
-        position = _float(ds, "ImagePositionPatient", path, folder, participant, 3)
-        shape = (int(ds.Rows), int(ds.Columns))
-        this = (tuple(np.round(orientation, 4)), tuple(np.round(spacing, 4)), shape)
-        if geometry is None:
-            geometry = this
-        elif this != geometry:
+        if _is_segmentation(ds):
+            continue
+        if str(ds.get("SOPClassUID", "")) == ENHANCED_MR_STORAGE:
+            frames += enhanced_frames(path, ds, folder, participant)
+        else:
+            frames.append(classic_frame(path, ds, folder, participant))
+    return assembled(frames, folder, participant)
+
+
+def assembled(frames: list[Frame], folder: Path, participant: str) -> MultiEcho:
+    """The frames as (x, y, slice, echo): one geometry, each echo with the same slice positions."""
+    if not frames:
+        raise InputError("mri", "no MR images among the participant's DICOM files", participant)
+    geometry = frames[0].geometry
+    by_echo: dict[float, list[Frame]] = {}
+    for frame in frames:
+        if frame.geometry != geometry:
             raise InputError(
-                label_of(path, folder),
+                label_of(frame.path, folder),
                 "echoes or slices of mixed geometry (orientation, spacing or matrix)",
                 participant,
             )
-        frames.setdefault(te, []).append((position, path, ds))
-    echo_times = sorted(frames)
+        by_echo.setdefault(frame.echo_time, []).append(frame)
+    echo_times = sorted(by_echo)
     if len(echo_times) < 2:
-        raise InputError(label_of(paths[0], folder), "a single echo: T2* needs at least two echo times", participant)
-    counts = {len(v) for v in frames.values()}
-    if len(counts) > 1:
-        raise InputError(label_of(paths[0], folder), "the echoes have different numbers of slices", participant)
+        raise InputError(
+            label_of(frames[0].path, folder), "a single echo: T2* needs at least two echo times", participant
+        )
+    if len({len(v) for v in by_echo.values()}) > 1:
+        raise InputError(label_of(frames[0].path, folder), "the echoes have different numbers of slices", participant)
     orientation = np.array(geometry[0])
     row, column = orientation[:3], orientation[3:]
     normal = np.cross(row, column)
     volumes, first_positions = [], None
     for te in echo_times:
-        ordered = sorted(frames[te], key=lambda item: float(item[0] @ normal))
-        positions = np.array([p for p, _, _ in ordered])
+        ordered = sorted(by_echo[te], key=lambda frame: float(frame.position @ normal))
+        positions = np.array([frame.position for frame in ordered])
         if first_positions is None:
             first_positions = positions
         elif not np.allclose(positions, first_positions, atol=1e-3):
             raise InputError(
-                label_of(ordered[0][1], folder), "the echoes' slices lie at different positions", participant
+                label_of(ordered[0].path, folder), "the echoes' slices lie at different positions", participant
             )
-        volumes.append(np.stack([_pixels(ds, path, folder, participant) for _, path, ds in ordered], axis=-1))
+        volumes.append(np.stack([frame.pixels() for frame in ordered], axis=-1))
     signal = np.stack(volumes, axis=-1).transpose(1, 0, 2, 3)  # DICOM rows are y: (columns=x, rows=y, z, echo)
     return MultiEcho(signal, np.array(echo_times), _dicom_affine(row, column, geometry[1], first_positions))
+
+
+def _is_segmentation(ds) -> bool:
+    return str(ds.get("SOPClassUID", "")) == SEGMENTATION_STORAGE
 
 
 NATIVE_LITTLE_ENDIAN = ("1.2.840.10008.1.2.1", "1.2.840.10008.1.2")  # explicit and implicit VR
@@ -146,18 +255,25 @@ def _native_pixels(ds) -> np.ndarray | None:
     return data[: rows * columns].reshape(rows, columns) if data.size >= rows * columns else None
 
 
-def _pixels(ds, path: Path, folder: Path, participant: str) -> np.ndarray:
+def _decoded(ds, path: Path, folder: Path, participant: str) -> np.ndarray:
     try:
         native = _native_pixels(ds)
-        pixels = (native if native is not None else ds.pixel_array).astype(float)
+        return (native if native is not None else ds.pixel_array).astype(float)
     except Exception as exc:
         syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
         name = getattr(syntax, "name", "") or "an unknown transfer syntax"
         raise InputError(
             label_of(path, folder), f"pixels in {name} cannot be decoded here ({type(exc).__name__})", participant
         ) from None
-    slope = float(getattr(ds, "RescaleSlope", 1) or 1)
-    return pixels * slope + float(getattr(ds, "RescaleIntercept", 0) or 0)
+
+
+def _rescaled(pixels: np.ndarray, transform) -> np.ndarray:
+    """Stored values to the modality's: RescaleSlope and RescaleIntercept of the file or of the frame's
+    PixelValueTransformationSequence (absent: identity)."""
+    if transform is None:
+        return pixels
+    slope = float(getattr(transform, "RescaleSlope", 1) or 1)
+    return pixels * slope + float(getattr(transform, "RescaleIntercept", 0) or 0)
 
 
 def _dicom_affine(row: np.ndarray, column: np.ndarray, spacing, positions: np.ndarray) -> np.ndarray:
@@ -244,6 +360,20 @@ def read_mask(path: Path, folder: Path, participant: str) -> tuple[np.ndarray, n
     raise InputError(label_of(path, folder), "a mask must be NIfTI (.nii, .nii.gz) or NRRD (.nrrd)", participant)
 
 
+def read_dicom_mask(path: Path, ds, folder: Path, participant: str) -> tuple[np.ndarray, np.ndarray]:
+    """(label array, RAS affine) of a DICOM Segmentation (PS3.3 A.51), every segment the tendon: highdicom
+    builds the volume from the frames' plane positions (binary and fractional segmentations alike)."""
+    import highdicom
+
+    try:
+        volume = highdicom.seg.Segmentation.from_dataset(ds, copy=False).get_volume(combine_segments=True)
+    except Exception as exc:  # highdicom raises ValueError, RuntimeError ... for a SEG it cannot make a volume of
+        raise InputError(
+            label_of(path, folder), f"DICOM-SEG without a regular volume ({type(exc).__name__})", participant
+        ) from None
+    return np.asarray(volume.array) != 0, LPS_TO_RAS @ np.asarray(volume.affine, dtype=float)
+
+
 def mask_on_image(mask: np.ndarray, mask_affine: np.ndarray, image: MultiEcho, label: str, participant: str):
     """The mask in the image's voxels: as it is when both share a geometry, else each image voxel takes
     the mask voxel its centre falls in."""
@@ -278,17 +408,48 @@ def scan_files(folder: Path) -> ScanFiles:
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
     masks = [p for p in files if (is_nifti(p) or p.suffix.lower() == ".nrrd") and is_mask(p)]
     niftis = [p for p in files if is_nifti(p) and p not in masks]
-    dicoms = [p for p in files if p.suffix.lower() in DICOM_SUFFIXES and p not in masks]
+    dicoms = [p for p in files if p not in masks and p not in niftis and is_dicom(p)]
     measurements = next((p for p in files if p.name.lower() == MEASUREMENTS), None)
     return ScanFiles(niftis or dicoms, masks, measurements)
 
 
 def read_series(files: ScanFiles, folder: Path, participant: str) -> MultiEcho:
+    return read_scan(files, folder, participant, with_mask=False).image
+
+
+@dataclass(frozen=True)
+class Scan:
+    image: MultiEcho
+    mask: np.ndarray | None  # (x, y, slice) bool on the image's voxels
+    mask_label: str
+
+
+NO_MASK = "no tendon mask (a NIfTI or NRRD file named *mask*, *roi*, *seg* or *label*, or a DICOM-SEG)"
+
+
+def read_scan(files: ScanFiles, folder: Path, participant: str, with_mask: bool = True) -> Scan:
+    """The participant's series and its tendon mask on the image's voxels: a NIfTI/NRRD mask by its name,
+    else a DICOM-SEG among the DICOM files (told by its SOP class, whatever its name)."""
     if not files.images:
         raise InputError("mri", "no DICOM or NIfTI images in the participant's MRI folder", participant)
+    segmentations = []
     if is_nifti(files.images[0]):
-        return read_nifti_series(files.images, folder, participant)
-    return read_dicom_series(files.images, folder, participant)
+        image = read_nifti_series(files.images, folder, participant)
+    else:
+        headers = dicom_headers(files.images, folder, participant)
+        segmentations = [(path, ds) for path, ds in headers if _is_segmentation(ds)]
+        image = series_of(headers, folder, participant)
+    if not with_mask:
+        return Scan(image, None, "")
+    if files.masks:
+        label = label_of(files.masks[0], folder)
+        labels, affine = read_mask(files.masks[0], folder, participant)
+    elif segmentations:
+        label = label_of(segmentations[0][0], folder)
+        labels, affine = read_dicom_mask(*segmentations[0], folder, participant)
+    else:
+        raise InputError("mri", NO_MASK, participant)
+    return Scan(image, mask_on_image(labels, affine, image, label, participant), label)
 
 
 def corner_sigma(signal: np.ndarray, size: int = 6) -> float:

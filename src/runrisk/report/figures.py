@@ -65,8 +65,9 @@ def forest_plot(coefficients: pd.DataFrame) -> plt.Figure:
     offsets = np.linspace(spread, -spread, len(models)) if len(models) > 1 else [0.0]
     lowest, highest = coefficients["ci_low"].min(), coefficients["ci_high"].max()
     for offset, model in zip(offsets, models, strict=True):
-        rows = coefficients[coefficients["model"] == model].set_index("label").loc[terms]
-        y = np.arange(len(terms))[::-1] + offset
+        rows = coefficients[coefficients["model"] == model].set_index("label").reindex(terms)
+        y = (np.arange(len(terms))[::-1] + offset)[rows["ratio"].notna().to_numpy()]
+        rows = rows[rows["ratio"].notna()]  # a model without a term (the tendon refit's extras) draws none there
         errors = [rows["ratio"] - rows["ci_low"], rows["ci_high"] - rows["ratio"]]
         label = MODEL_LABELS.get(model, model)
         if not one_cohort:

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, labelled_files
+from runrisk.tendon.study import MRI_KIND
 
 WORKFLOW_PARTS = ("Snakefile", "workflow", "scripts", "config", "envs")
 RERUN_PARTS = (*WORKFLOW_PARTS, "profiles")  # profiles/ -> workflow/profiles: Snakemake's default profile
@@ -77,10 +78,26 @@ def raw_inputs(raw_dir: Path, workdir: Path) -> dict[str, Path]:
             named |= {f"{prefix}/{kind}/{folder.name}/other-{k}": path for k, path in enumerate(others, 1)}
         loose = sorted((p for p in kind_dir.iterdir() if p.is_file()), key=lambda p: p.name)
         named |= {f"{prefix}/{kind}/other-{k}": path for k, path in enumerate(loose, 1)}
-    in_kinds = {raw / kind for kind in {**TRIAL_KINDS, **WEARABLE_KINDS}}
+    named |= mri_inputs(raw, prefix)
+    in_kinds = {raw / kind for kind in {**TRIAL_KINDS, **WEARABLE_KINDS, MRI_KIND: ()}}
     for path in sorted(raw.rglob("*")):
         if path.is_file() and not in_kinds & set(path.parents):
             named[_name(path, workdir)] = path
+    return named
+
+
+def mri_inputs(raw: Path, prefix: str) -> dict[str, Path]:
+    """The MRI files by the labels the tendon rule names them by (mri-<n>, io.mri.label_of): scanners and
+    PACS exports name files by the patient's name, an accession number or the study's UIDs."""
+    named: dict[str, Path] = {}
+    kind_dir = raw / MRI_KIND
+    if not kind_dir.is_dir():
+        return named
+    for folder in sorted(p for p in kind_dir.iterdir() if p.is_dir()):
+        files = sorted(p for p in folder.rglob("*") if p.is_file())  # in label_of's order: mri-1, mri-2 ...
+        named |= {f"{prefix}/{MRI_KIND}/{folder.name}/mri-{k}": path for k, path in enumerate(files, 1)}
+    loose = sorted(p for p in kind_dir.iterdir() if p.is_file())
+    named |= {f"{prefix}/{MRI_KIND}/other-{k}": path for k, path in enumerate(loose, 1)}
     return named
 
 

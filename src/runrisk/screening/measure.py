@@ -26,6 +26,8 @@ from runrisk.errors import InputError
 from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS
 from runrisk.io.wearables import WearableSettings
 from runrisk.screening.runner import Runner
+from runrisk.tendon.study import COVARIATES as TENDON_COVARIATES
+from runrisk.tendon.study import MRI_KIND, TendonSettings, participant_tendon, tendon_covariates
 
 RUNNER_ID = "runner"
 WINDOW_WEEKS = 52  # a year of training up to the screening date, as the study followed a year
@@ -85,11 +87,29 @@ def measure(runner_dir: Path, runner: Runner, document: dict) -> Measured:
         except InputError as error:
             activities = pd.DataFrame()
             problems.append(f"wearables: {error.reason} ({error.path})")
+        tendon = runner_tendon(runner_dir, raw, document, problems)
     stances, trials = pd.DataFrame(stance_rows), pd.DataFrame(trial_rows)
     weekly = runner_weeks(activities, runner, exposure)
-    values, missing = term_values(document, runner, stances, weekly, exposure)
+    values, missing = term_values(document, runner, stances, weekly, exposure, tendon)
     reported = {c for c in values if c not in SUMMARY_COLUMNS and c not in EXPOSURE_COLUMNS}
     return Measured(stances, trials, weekly, values, missing, problems, reported)
+
+
+def runner_tendon(runner_dir: Path, raw: Path, document: dict, problems: list[str]) -> pd.DataFrame | None:
+    """The runner's baseline tendon measures from the folder's mri/ (a series and mask, or the
+    radiologist's tendon_measurements.csv), measured as the study measured its cohort; None when the
+    study's model has no tendon term, the folder no mri/, or the scan cannot be read (said in problems)."""
+    wanted = any(term["column"] in TENDON_COVARIATES for term in document["terms"])
+    source = runner_dir / MRI_KIND
+    if not wanted or not source.is_dir() or "tendon" not in document["settings"]:
+        return None
+    shutil.copytree(source, raw / MRI_KIND / RUNNER_ID)
+    try:
+        rows = participant_tendon(raw, RUNNER_ID, TendonSettings.from_config(document["settings"]["tendon"]))
+    except InputError as error:
+        problems.append(f"mri: {error.reason} ({error.path})")
+        return None
+    return tendon_covariates(pd.DataFrame(rows).assign(participant_id=RUNNER_ID)) if rows else None
 
 
 def runner_weeks(activities: pd.DataFrame, runner: Runner, exposure: ScreeningExposure) -> pd.DataFrame:
@@ -107,7 +127,12 @@ def runner_weeks(activities: pd.DataFrame, runner: Runner, exposure: ScreeningEx
 
 
 def term_values(
-    document: dict, runner: Runner, stances: pd.DataFrame, weekly: pd.DataFrame, exposure: ScreeningExposure
+    document: dict,
+    runner: Runner,
+    stances: pd.DataFrame,
+    weekly: pd.DataFrame,
+    exposure: ScreeningExposure,
+    tendon: pd.DataFrame | None = None,
 ) -> tuple[dict[str, float], list[str]]:
     """The runner's row of the study's covariate table (runrisk.cohort.outcomes.covariates): every model
     term by the column the study computes it in, whatever terms the study chose; why a term has none."""
@@ -124,7 +149,7 @@ def term_values(
     elif int(volume["weeks_worn"].iloc[0]) < exposure.min_worn_weeks:
         missing.append("few_weeks")
         volume = volume.iloc[0:0]  # too few worn weeks give no running volume, as in the study
-    row = covariates(person, limb, volume).iloc[0]
+    row = covariates(person, limb, volume, tendon).iloc[0]
     values: dict[str, float] = {}
     for term in document["terms"]:
         column = term["column"]
@@ -133,6 +158,8 @@ def term_values(
             values[column] = value
         elif column in EXPOSURE_COLUMNS or (column in SUMMARY_COLUMNS and limb.empty):
             continue  # no_weeks, few_weeks or no_stance says why
+        elif column in TENDON_COVARIATES and tendon is None:
+            missing += ["no_mri"] * ("no_mri" not in missing)
         else:
             missing.append(f"no_value:{column}")
     return values, missing

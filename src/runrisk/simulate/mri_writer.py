@@ -8,7 +8,6 @@ fat-like background, each voxel decaying as S0 exp(-TE / T2*), Rician noise of a
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +64,8 @@ class Patient:
     birth_date: str = "19800101"
     institution: str = "Planted Hospital"
     accession: str = "ACC-PLANTED-7"
+    sex: str = "F"
+    physician: str = "Planted^Doctor"
 
 
 def write_dicom_series(
@@ -76,7 +77,7 @@ def write_dicom_series(
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
     folder.mkdir(parents=True, exist_ok=True)
-    study, series = (generate_uid(entropy_srcs=[str(seed), kind]) for kind in ("study", "series"))
+    study, series, frame_of_reference = (generate_uid(entropy_srcs=[str(seed), k]) for k in ("study", "series", "for"))
     written = []
     for e, te in enumerate(phantom.echo_times_ms):
         for k in range(phantom.slices):
@@ -87,11 +88,9 @@ def write_dicom_series(
             ds = pydicom.Dataset()
             ds.file_meta = meta
             ds.SOPClassUID, ds.SOPInstanceUID = MR_IMAGE_STORAGE, meta.MediaStorageSOPInstanceUID
-            ds.StudyInstanceUID, ds.SeriesInstanceUID = study, series
+            ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame_of_reference
             ds.Modality, ds.SeriesDescription = "MR", "t2star_me_gre right achilles"
-            ds.PatientName, ds.PatientID, ds.PatientBirthDate = patient.name, patient.patient_id, patient.birth_date
-            ds.InstitutionName, ds.AccessionNumber = patient.institution, patient.accession
-            ds.StudyDate = dt.date(2019, 1, 7).strftime("%Y%m%d")
+            _patient_fields(ds, patient)
             ds.EchoTime, ds.EchoNumbers = float(te), e + 1
             ds.ImageOrientationPatient = list(AXIAL)
             ds.ImagePositionPatient = [0.0, 0.0, float(k * phantom.slice_mm)]
@@ -108,6 +107,119 @@ def write_dicom_series(
             ds.save_as(path, enforce_file_format=True)
             written.append(path)
     return written
+
+
+ENHANCED_MR_STORAGE = "1.2.840.10008.5.1.4.1.1.4.1"
+
+
+def _patient_fields(ds, patient: Patient) -> None:
+    """The patient and study module's fields (PS3.3 C.7.1.1, C.7.2.1), as a department's header has them."""
+    ds.PatientName, ds.PatientID, ds.PatientBirthDate = patient.name, patient.patient_id, patient.birth_date
+    ds.PatientSex, ds.ReferringPhysicianName = patient.sex, patient.physician
+    ds.InstitutionName, ds.AccessionNumber = patient.institution, patient.accession
+    ds.StudyDate, ds.StudyTime, ds.StudyID, ds.SeriesNumber = "20190107", "090000", "1", 1
+
+
+def write_enhanced_series(
+    path: Path, magnitudes: np.ndarray, phantom: Phantom, patient: Patient, seed: int, scale: float = 4.0
+) -> Path:
+    """The same series as one Enhanced MR Image object (as newer Siemens and Philips scanners send it):
+    a frame per slice and echo, each with its plane position and effective echo time; orientation, pixel
+    spacing and rescale shared."""
+    import pydicom
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.sequence import Sequence
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    def item(**values) -> Dataset:
+        element = Dataset()
+        for keyword, value in values.items():
+            setattr(element, keyword, value)
+        return element
+
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = ENHANCED_MR_STORAGE
+    meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=[str(seed), "enhanced"])
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = pydicom.Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID, ds.SOPInstanceUID = ENHANCED_MR_STORAGE, meta.MediaStorageSOPInstanceUID
+    ds.StudyInstanceUID, ds.SeriesInstanceUID = (generate_uid(entropy_srcs=[str(seed), k]) for k in ("study", "series"))
+    ds.Modality, ds.SeriesDescription = "MR", "t2star_me_gre right achilles"
+    _patient_fields(ds, patient)
+    ds.Rows = ds.Columns = phantom.matrix
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+    ds.SharedFunctionalGroupsSequence = Sequence(
+        [
+            item(
+                PlaneOrientationSequence=Sequence([item(ImageOrientationPatient=list(AXIAL))]),
+                PixelMeasuresSequence=Sequence(
+                    [item(PixelSpacing=[phantom.pixel_mm] * 2, SliceThickness=phantom.slice_mm)]
+                ),
+                PixelValueTransformationSequence=Sequence(
+                    [item(RescaleSlope=1 / scale, RescaleIntercept=0, RescaleType="US")]
+                ),
+            )
+        ]
+    )
+    frames, pixels = [], []
+    for e, te in enumerate(phantom.echo_times_ms):
+        for k in range(phantom.slices):
+            frames.append(
+                item(
+                    MREchoSequence=Sequence([item(EffectiveEchoTime=float(te))]),
+                    PlanePositionSequence=Sequence(
+                        [item(ImagePositionPatient=[0.0, 0.0, float(k * phantom.slice_mm)])]
+                    ),
+                    FrameContentSequence=Sequence([item(DimensionIndexValues=[e + 1, k + 1])]),
+                )
+            )
+            pixels.append(np.clip(np.rint(magnitudes[:, :, k, e].T * scale), 0, 65535).astype("<u2"))
+    ds.PerFrameFunctionalGroupsSequence = Sequence(frames)
+    ds.NumberOfFrames = len(frames)
+    ds.PixelData = np.stack(pixels).tobytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ds.save_as(path, enforce_file_format=True)
+    return path
+
+
+def write_dicom_seg(path: Path, source_files: list[Path], mask: np.ndarray, seed: int) -> Path:
+    """The tendon mask as a binary DICOM Segmentation of the series' first-echo slices (highdicom), as a
+    segmentation tool exports it; mask is (x, y, slice) in the series' slice order."""
+    import highdicom
+    import pydicom
+    from pydicom.uid import generate_uid
+
+    sources = [pydicom.dcmread(p) for p in source_files]
+    first_echo = min(float(ds.EchoTime) for ds in sources)
+    slices = sorted(
+        (ds for ds in sources if float(ds.EchoTime) == first_echo), key=lambda ds: ds.ImagePositionPatient[2]
+    )
+    tendon = highdicom.seg.SegmentDescription(
+        segment_number=1,
+        segment_label="Achilles tendon",
+        segmented_property_category=highdicom.sr.CodedConcept("91723000", "SCT", "Anatomical Structure"),
+        segmented_property_type=highdicom.sr.CodedConcept("30608006", "SCT", "Achilles tendon"),
+        algorithm_type=highdicom.seg.SegmentAlgorithmTypeValues.MANUAL,
+    )
+    seg = highdicom.seg.Segmentation(
+        source_images=slices,
+        pixel_array=mask.transpose(2, 1, 0).astype(np.uint8),  # (slice, rows=y, columns=x)
+        segmentation_type=highdicom.seg.SegmentationTypeValues.BINARY,
+        segment_descriptions=[tendon],
+        series_instance_uid=generate_uid(entropy_srcs=[str(seed), "seg-series"]),
+        series_number=100,
+        sop_instance_uid=generate_uid(entropy_srcs=[str(seed), "seg"]),
+        instance_number=1,
+        manufacturer="runrisk synthetic",
+        manufacturer_model_name="segmentation",
+        software_versions="1",
+        device_serial_number="0",
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    seg.save_as(path)
+    return path
 
 
 def dicom_affine_ras(phantom: Phantom) -> np.ndarray:
@@ -141,6 +253,8 @@ def write_participant_mri(person: dict, folder: Path, world, seed: int) -> list[
         birth_date=f"{2019 - int(person['age']):04d}0101",
         institution="Synthetic 4HAIE Imaging Centre",
         accession=f"SYN{index:07d}",
+        sex=person["sex"] if person.get("sex") in ("F", "M") else "O",
+        physician="Synthetic^Physician",
     )
     written = write_dicom_series(folder, phantom.magnitudes(rng), phantom, patient, seed=seed * 100_003 + index)
     mask = folder / "tendon_mask.nii"  # uncompressed: gzip would stamp the time into the bytes

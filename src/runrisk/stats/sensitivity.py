@@ -48,6 +48,9 @@ def fit_mice_logistic(
 
 
 PRIMARY = "primary (strict controls, complete case)"
+# the same participants with and without the tendon's terms: what the tendon adds, apart from who was scanned
+SCANNED = "scanned at baseline (primary terms)"
+SCANNED_WITH_TENDON = "scanned at baseline, with tendon MRI terms"
 
 
 def sensitivity_tables(
@@ -91,4 +94,10 @@ def sensitivity_tables(
             lambda exc: unfitted_coefficients(data, terms, exc).assign(missing_rows=0),
         )
         tables.append(table.assign(analysis="multiple imputation (MICE, ML)"))
+    tendon_terms = [t for t in cfg.tendon.terms if t.column in analysis]
+    if cfg.tendon.enabled and tendon_terms:  # the study has tendon MRI (outcomes merged its measures)
+        scanned = analysis[analysis[[t.column for t in tendon_terms]].notna().all(axis=1)]
+        added = [t for t in tendon_terms if t.column not in {term.column for term in terms}]
+        tables.append(fitted(SCANNED, "firth", scanned, terms, fit_firth))
+        tables.append(fitted(SCANNED_WITH_TENDON, "firth", scanned, [*terms, *added], fit_firth))
     return pd.concat(tables, ignore_index=True)

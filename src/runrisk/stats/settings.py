@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from runrisk.config import Section
+from runrisk.stats.terms import Term
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,14 @@ class MultipleImputation(Section):
 
 
 @dataclass(frozen=True)
+class TendonSensitivity(Section):
+    SECTION = "sensitivity.tendon"
+
+    enabled: bool
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
 class SensitivitySettings(Section):
     SECTION = "sensitivity"
 
@@ -38,6 +47,7 @@ class SensitivitySettings(Section):
     runners_only: bool
     whole_follow_up_exposure: bool
     multiple_imputation: MultipleImputation
+    tendon: TendonSensitivity
 
 
 @dataclass(frozen=True)

@@ -67,12 +67,8 @@ def has_mri(raw_dir: str | Path) -> bool:
 
 
 def measured_row(folder: Path, files: mri.ScanFiles, raw_id: str, settings: TendonSettings) -> dict:
-    image = mri.read_series(files, folder, raw_id)
-    if not files.masks:
-        raise InputError("mri", "no tendon mask (a NIfTI or NRRD file named *mask*, *roi*, *seg* or *label*)", raw_id)
-    label = mri.label_of(files.masks[0], folder)
-    labels, affine = mri.read_mask(files.masks[0], folder, raw_id)
-    mask = mri.mask_on_image(labels, affine, image, label, raw_id)
+    scan = mri.read_scan(files, folder, raw_id)
+    image, mask = scan.image, scan.mask
     sigma = mri.corner_sigma(image.signal) if settings.fit == "rician" else None
     if settings.fit == "rician" and not (sigma and np.isfinite(sigma) and sigma > 0):
         raise InputError("mri", "no noise in the image's corners to measure (sigma is 0): is it a magnitude?", raw_id)
@@ -124,11 +120,10 @@ def tendon_view(raw_dir: str | Path, raw_id: str, settings: TendonSettings) -> T
     """The view of a participant's images (None without them)."""
     folder = participant_folder(Path(raw_dir), MRI_KIND, raw_id)
     files = mri.scan_files(folder) if folder is not None else None
-    if files is None or not files.images or not files.masks:
+    if files is None or not files.images:
         return None
-    image = mri.read_series(files, folder, raw_id)
-    labels, affine = mri.read_mask(files.masks[0], folder, raw_id)
-    mask = mri.mask_on_image(labels, affine, image, mri.label_of(files.masks[0], folder), raw_id)
+    scan = mri.read_scan(files, folder, raw_id)
+    image, mask = scan.image, scan.mask
     used = np.flatnonzero(mask.sum(axis=(0, 1)))
     if not used.size:
         return None
@@ -182,3 +177,30 @@ def tendon_covariates(tendon: pd.DataFrame, abnormal: AbnormalTendon | None = No
     if abnormal is not None:
         frame["abnormal_tendon"] = abnormal.of_table(first.reset_index(drop=True)).to_numpy()
     return frame
+
+
+SUMMARY_LABELS = {
+    "t2star_median_ms": "ROI median T2* (ms)",
+    "csa_max_mm2": "Maximum cross-sectional area (mm²)",
+    "thickness_max_mm": "Maximum antero-posterior thickness (mm)",
+    "volume_mm3": "ROI volume (mm³)",
+}
+
+
+def tendon_summary(tendon: pd.DataFrame, abnormal: AbnormalTendon) -> pd.DataFrame:
+    """The report's tendon table: per measure and source (images, radiologist), the scans with a value and
+    their median and interquartile range; then the scans by QC reason and the abnormal count (no
+    participant named)."""
+    rows = []
+    for source, scans in tendon.groupby("source", sort=True):
+        for column, label in SUMMARY_LABELS.items():
+            values = pd.to_numeric(scans[column], errors="coerce").dropna()
+            q1, median, q3 = np.percentile(values, [25, 50, 75]) if len(values) else (np.nan,) * 3
+            rows.append({"source": source, "measure": label, "scans": len(values), "median": median})
+            rows[-1] |= {"q1": q1, "q3": q3}
+        if "qc_reason" in scans:
+            for reason, count in scans["qc_reason"].fillna("").replace("", "none").value_counts().sort_index().items():
+                rows.append({"source": source, "measure": f"QC: {reason}", "scans": int(count)})
+        rows.append({"source": source, "measure": "abnormal tendon", "scans": int(abnormal.of_table(scans).sum())})
+    columns = ["source", "measure", "scans", "median", "q1", "q3"]
+    return pd.DataFrame(rows, columns=columns)
