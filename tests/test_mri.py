@@ -353,3 +353,73 @@ def test_the_manifest_names_mri_files_by_their_labels_never_their_own_names(tmp_
     names = raw_inputs(tmp_path / "raw", tmp_path)
     assert sorted(names) == [f"raw/mri/4H00001/mri-{k}" for k in (1, 2, 3)]
     assert all(mri.label_of(path, folder) == name.rsplit("/", 1)[1] for name, path in names.items())
+
+
+# DICOM PS3.15 Annex E, Table E.1-1: attributes the Basic Application Level Confidentiality Profile removes
+# or replaces, of those an MR series carries (PatientID is compared between files, never kept)
+BASIC_PROFILE = {
+    "AccessionNumber",
+    "AcquisitionDate",
+    "AcquisitionTime",
+    "ContentDate",
+    "ContentTime",
+    "DeviceSerialNumber",
+    "FrameOfReferenceUID",
+    "InstitutionAddress",
+    "InstitutionName",
+    "OperatorsName",
+    "OtherPatientIDs",
+    "PatientAddress",
+    "PatientAge",
+    "PatientBirthDate",
+    "PatientName",
+    "PatientSex",
+    "PatientWeight",
+    "PerformingPhysicianName",
+    "ReferringPhysicianName",
+    "SeriesDate",
+    "SeriesDescription",
+    "SeriesInstanceUID",
+    "SeriesTime",
+    "SOPInstanceUID",
+    "StationName",
+    "StudyDate",
+    "StudyDescription",
+    "StudyID",
+    "StudyInstanceUID",
+    "StudyTime",
+}
+
+
+def test_the_image_readers_touch_no_attribute_the_basic_confidentiality_profile_removes(
+    scanner_series, tmp_path, monkeypatch
+):
+    """Every attribute the readers look up in a header is recorded: of the Basic Profile's, only
+    PatientID (compared between files), in classic and Enhanced MR series alike."""
+    read: set[str] = set()
+    original = pydicom.dcmread
+
+    def recording(*args, **kwargs):
+        ds = original(*args, **kwargs)
+
+        class Recorded(type(ds)):
+            def __getattr__(self, name):
+                read.add(name)
+                return super().__getattr__(name)
+
+            def get(self, key, default=None):
+                read.add(str(key))
+                return super().get(key, default)
+
+        ds.__class__ = Recorded
+        return ds
+
+    monkeypatch.setattr(pydicom, "dcmread", recording)
+    phantom, folder = scanner_series
+    mri.read_series(mri.scan_files(folder), folder, "P1")
+    write_enhanced_series(tmp_path / "e" / "IM1", phantom.magnitudes(np.random.default_rng(1)), phantom, Patient(), 1)
+    mri.read_series(mri.scan_files(tmp_path / "e"), tmp_path / "e", "P1")
+    assert {"EchoTime", "ImagePositionPatient", "PerFrameFunctionalGroupsSequence"} <= read  # it records
+    assert read & BASIC_PROFILE == set(), read & BASIC_PROFILE
+    assert "PatientID" in read
+    assert recording(sorted(folder.iterdir())[0]).StudyDate and "StudyDate" in read  # a read would be seen
