@@ -47,6 +47,11 @@ include: "workflow/rules/provenance.smk"
 include: "workflow/rules/screening.smk"
 
 
+if HAS_SQUAD:
+
+    include: "workflow/rules/monitor.smk"
+
+
 # one-second jobs: on a cluster they run beside the scheduler instead of waiting in the queue
 localrules:
     all,
@@ -62,13 +67,15 @@ localrules:
     report_tables,
     power,
     screen,
+    monitor,
     provenance_table,
 
 
 onsuccess:
     print(
         "runrisk: results are in results/ (tables, models, figures); build the report with "
-        "`snakemake --cores 1 --report report.html`; the power study is `snakemake --cores all power`"
+        "`snakemake --cores 1 --report report.html`; the power study is `snakemake --cores all power`; "
+        "a squad's season is `snakemake --cores all monitor`"
     )
 
 

@@ -22,6 +22,7 @@ LAYERS = {
     "stats": 4,
     "report": 5,
     "screening": 5,  # one runner against a study's model: measures with cohort, predicts with stats
+    "monitor": 6,  # a squad's season: reads through io, signals of its own, the study model through screening
 }
 CORE_MODULES = {"errors", "ids", "config", "scriptio"}
 

@@ -200,6 +200,7 @@ def philips_enhanced(folder, echo_times):
     return pydicom.dcmread(io.BytesIO(raw))
 
 
+@pytest.mark.slow  # 352 frames of 256 x 256
 def test_a_philips_enhanced_mr_reads_with_the_geometry_and_pixels_nibabel_reports(tmp_path):
     from nibabel.nicom import dicomwrappers
 

@@ -126,9 +126,10 @@ def test_envs_mirror_the_pyproject_pins():
         pins[name.lower()] = version
     for env in (ROOT / "envs").glob("*.yaml"):
         spec = yaml.safe_load(env.read_text())
-        listed = dict(
-            d.split("=", 1) for d in spec["dependencies"] if isinstance(d, str) and not d.startswith("python=")
-        )
+        conda = [d for d in spec["dependencies"] if isinstance(d, str) and d not in ("pip",)]
+        listed = dict(d.split("=", 1) for d in conda if not d.startswith("python="))
+        for section in (d for d in spec["dependencies"] if isinstance(d, dict)):  # what conda-forge lacks
+            listed |= dict(d.split("#")[0].strip().split("==", 1) for d in section["pip"])
         assert {k.lower(): v for k, v in listed.items()} == pins, env.name
 
 

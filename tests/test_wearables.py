@@ -14,7 +14,7 @@ from runrisk.cohort.exposure import exposure_summary, weekly_volume
 from runrisk.cohort.shards import shard_activities, shard_participants
 from runrisk.errors import InputError
 from runrisk.io.fitabase import read_fitabase_daily
-from runrisk.io.garmin import read_fit, read_gpx, read_tcx
+from runrisk.io.garmin import DETAILS, read_fit, read_gpx, read_tcx
 from runrisk.io.wearables import (
     WearableSettings,
     _fitbit_start_times,
@@ -163,7 +163,8 @@ def test_real_gpx_track_totals():
     assert row["start_utc"] == dt.datetime(2020, 10, 26, 17, 7, 30)
     assert row["duration_s"] == pytest.approx(3041.0, abs=0.1)
     assert 5.0 < row["distance_km"] < 10.0 and row["is_run"]
-    assert set(row) == {"log_id", "activity", "is_run", "start_utc", "local_date", "duration_s", "distance_km"}
+    totals = {"log_id", "activity", "is_run", "start_utc", "local_date", "duration_s", "distance_km"}
+    assert set(row) == totals | set(DETAILS)
 
 
 def test_real_tcx_lap_totals():

@@ -149,6 +149,22 @@ def screening_runners():
     return ["example"] if SIMULATED else []
 
 
+def squad_folder():
+    """The squad the monitor target follows: monitor.squad_dir, or the embedded default's example squad."""
+    return config["monitor"]["squad_dir"] or "resources/monitor/example_squad"
+
+
+def squad_files():
+    """Every file of a configured squad, so that a new week of files reruns the monitor."""
+    folder = config["monitor"]["squad_dir"]
+    return (
+        sorted(str(p) for p in Path(folder).rglob("*") if p.is_file()) if folder else []
+    )
+
+
+HAS_SQUAD = bool(config["monitor"]["squad_dir"]) or SIMULATED
+
+
 def runner_folder(wildcards):
     folder = config["screening"]["runners_dir"]
     if folder:

@@ -251,6 +251,10 @@ rule screening_model:
             "exposure": ScreeningExposure.pick(config["exposure"]),
             "timezone": config["study"]["timezone"],
             "tendon": TendonSettings.pick(config["tendon"]),
+            "outcomes": {
+                key: config["outcomes"][key]
+                for key in ("region_synonyms", "side_synonyms")
+            },
         },
         definition=(
             f"physician-confirmed diagnosis ({', '.join(config['outcomes']['case_icd10'])}) "

@@ -1,7 +1,8 @@
 """Garmin FIT activity files (fitdecode), GPX and TCX tracks into activities rows.
 
-Only totals leave this module: start, duration, distance and sport. Track points (GPS) are summed
-into a distance here and dropped.
+Only totals leave this module: start, duration, distance and sport, and the session's details a coach's
+monitoring reads (DETAILS: ascent, heart rate, time in the hardest heart-rate zones, the runner's RPE and
+feel). Track points (GPS) are summed into a distance and an ascent here and dropped.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ import fitdecode
 from runrisk.errors import InputError
 from runrisk.io.wearables import make_activity
 
+# a session's details beside the study's activity columns (which runrisk.io.wearables.activities_frame
+# keeps, so the study's tables never carry these): NaN where the file has none
+DETAILS = ("ascent_m", "avg_hr", "max_hr", "hard_hr_s", "rpe", "feel")
+FIT_WORKOUT_FEEL, FIT_WORKOUT_RPE = 192, 193  # session fields: feel 0-100, RPE x 10 (Borg CR10)
 FIT_EPOCH_MIN = 0x10000000  # FIT date_time values below this are device-relative counters, not dates
 EARTH_RADIUS_M = 6371008.8
 
@@ -27,10 +32,53 @@ def _fit_sessions(path: Path) -> tuple[list[dict], dict]:
             if frame.frame_type != fitdecode.FIT_FRAME_DATA:
                 continue
             if frame.name == "session":
-                sessions.append({f.name: f.value for f in frame.fields})
+                # by field number too: a profile older than the file's names RPE and feel unknown_192/193
+                sessions.append({f.name: f.value for f in frame.fields} | {f.def_num: f.value for f in frame.fields})
             elif frame.name == "activity":
                 activity = {f.name: f.value for f in frame.fields}
     return sessions, activity
+
+
+def _number(value, scale: float = 1.0) -> float:
+    return float(value) * scale if isinstance(value, int | float) and not isinstance(value, bool) else float("nan")
+
+
+def fit_details(session: dict) -> dict:
+    """The session's ascent (m), average and maximum heart rate, seconds in the two hardest heart-rate
+    zones (as the watch set them), RPE (0-10) and feel (0-100); NaN where the file has none."""
+    zones = session.get("time_in_hr_zone")
+    hard = sum(float(z) for z in zones[-2:] if z is not None) if isinstance(zones, tuple | list) and zones else None
+    return {
+        "ascent_m": _number(session.get("total_ascent")),
+        "avg_hr": _number(session.get("avg_heart_rate")),
+        "max_hr": _number(session.get("max_heart_rate")),
+        "hard_hr_s": _number(hard),
+        "rpe": _number(session.get(FIT_WORKOUT_RPE), 0.1),
+        "feel": _number(session.get(FIT_WORKOUT_FEEL)),
+    }
+
+
+ASCENT_HYSTERESIS_M = 3.0  # GPS elevation jitters by metres: a rise counts once it passes this
+
+
+def ascent_m(elevations: list[float]) -> float:
+    """Total ascent along a track's elevations, a rise counted once it climbs ASCENT_HYSTERESIS_M above
+    the lowest point since the last counted one (summing every rise of GPS elevations counts their noise
+    many times over); NaN without elevations."""
+    if len(elevations) < 2:
+        return float("nan")
+    total, reference = 0.0, elevations[0]
+    for elevation in elevations[1:]:
+        if elevation - reference >= ASCENT_HYSTERESIS_M:
+            total += elevation - reference
+            reference = elevation
+        elif elevation < reference:
+            reference = elevation
+    return total
+
+
+def no_details() -> dict:
+    return dict.fromkeys(DETAILS, float("nan"))
 
 
 def _fit_local_zone(activity: dict, fallback: dt.tzinfo) -> dt.tzinfo:
@@ -64,16 +112,15 @@ def read_fit(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
             )
         distance = session.get("total_distance")
         try:
-            rows.append(
-                make_activity(
-                    str(i),  # the session, track or activity in the file: never its name
-                    str(session.get("sport") or "generic"),
-                    start,
-                    local,
-                    float(session.get("total_timer_time") or session.get("total_elapsed_time") or 0),
-                    None if distance is None else float(distance) / 1000.0,
-                )
+            activity_row = make_activity(
+                str(i),  # the session, track or activity in the file: never its name
+                str(session.get("sport") or "generic"),
+                start,
+                local,
+                float(session.get("total_timer_time") or session.get("total_elapsed_time") or 0),
+                None if distance is None else float(distance) / 1000.0,
             )
+            rows.append(activity_row | fit_details(session))
         except ValueError as exc:
             raise InputError(path, f"session {i}: {exc}", participant) from exc
     return rows
@@ -131,12 +178,14 @@ def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity
     rows = []
     for i, track in enumerate(e for e in _parse_xml(path, participant).iter() if _local(e.tag) == "trk"):
         kind = next((e.text for e in track if _local(e.tag) == "type" and e.text), default_activity)
-        coords, times = [], []
+        coords, times, elevations = [], [], []
         for j, point in enumerate(e for e in track.iter() if _local(e.tag) == "trkpt"):
             coords.append(_coordinates(point, path, participant, f"track {i} point {j}"))
             stamp = next((e.text for e in point if _local(e.tag) == "time"), None)
             if stamp is not None:
                 times.append(_stamp(stamp, path, participant, f"track {i} point {j}"))
+            elevation = next((e.text for e in point if _local(e.tag) == "ele"), None)
+            elevations += [value for value in [_float_or_none(elevation)] if value is not None]
         if not times:
             raise InputError(path, f"track {i} has no point times; it cannot be placed in a week", participant)
         try:
@@ -149,10 +198,40 @@ def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity
                     (max(times) - min(times)).total_seconds(),
                     haversine_m(coords) / 1000.0,
                 )
+                | no_details()
+                | {"ascent_m": ascent_m(elevations)}
             )
         except ValueError as exc:
             raise InputError(path, f"track {i}: {exc}", participant) from exc
     return rows
+
+
+def _float_or_none(text: str | None) -> float | None:
+    try:
+        value = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _heart_rate(lap: ET.Element, name: str) -> float | None:
+    element = next((e for e in lap if _local(e.tag) == name), None)
+    value = next((e.text for e in element if _local(e.tag) == "Value"), None) if element is not None else None
+    return _float_or_none(value)
+
+
+def tcx_details(activity: ET.Element, laps: list[ET.Element]) -> dict:
+    """Ascent along the trackpoints' AltitudeMeters; average heart rate weighted by lap time, maximum."""
+    elevations = [_float_or_none(e.text) for e in activity.iter() if _local(e.tag) == "AltitudeMeters"]
+    seconds = [_float_or_none(next((e.text for e in lap if _local(e.tag) == "TotalTimeSeconds"), None)) for lap in laps]
+    averages = [(_heart_rate(lap, "AverageHeartRateBpm"), s or 0.0) for lap, s in zip(laps, seconds, strict=True)]
+    weighted = [(hr, s) for hr, s in averages if hr is not None and s > 0]
+    maxima = [hr for hr in (_heart_rate(lap, "MaximumHeartRateBpm") for lap in laps) if hr is not None]
+    return no_details() | {
+        "ascent_m": ascent_m([e for e in elevations if e is not None]),
+        "avg_hr": sum(hr * s for hr, s in weighted) / sum(s for _, s in weighted) if weighted else float("nan"),
+        "max_hr": max(maxima) if maxima else float("nan"),
+    }
 
 
 def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
@@ -178,6 +257,7 @@ def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
                     total("TotalTimeSeconds"),
                     total("DistanceMeters") / 1000.0,
                 )
+                | tcx_details(activity, laps)
             )
         except (TypeError, ValueError) as exc:
             raise InputError(path, f"activity {i}: {exc}", participant) from exc

@@ -30,6 +30,9 @@ from runrisk.tendon.study import COVARIATES as TENDON_COVARIATES
 from runrisk.tendon.study import MRI_KIND, TendonSettings, participant_tendon, tendon_covariates
 
 RUNNER_ID = "runner"
+# a runner's CSV files that are not Fitabase exports: the squad's symptom log (runrisk.monitor.symptoms)
+# and the radiologist's tendon measurements
+NOT_WEARABLES = ("symptoms.csv", "tendon_measurements.csv")
 WINDOW_WEEKS = 52  # a year of training up to the screening date, as the study followed a year
 
 
@@ -51,7 +54,7 @@ def staged(runner_dir: Path, raw: Path) -> dict[str, int]:
     kinds = {**TRIAL_KINDS, **WEARABLE_KINDS}
     counts = dict.fromkeys(kinds, 0)
     for path in sorted(runner_dir.iterdir()):
-        if not path.is_file():
+        if not path.is_file() or path.name.lower() in NOT_WEARABLES:
             continue
         kind = next((k for k, extensions in kinds.items() if path.suffix.lower() in extensions), None)
         if kind is None:
@@ -92,7 +95,7 @@ def measure(runner_dir: Path, runner: Runner, document: dict) -> Measured:
     weekly = runner_weeks(activities, runner, exposure)
     values, missing = term_values(document, runner, stances, weekly, exposure, tendon)
     reported = {c for c in values if c not in SUMMARY_COLUMNS and c not in EXPOSURE_COLUMNS}
-    return Measured(stances, trials, weekly, values, missing, problems, reported)
+    return Measured(stances, trials, weekly, values, missing=missing, reported=reported, problems=problems)
 
 
 def runner_tendon(runner_dir: Path, raw: Path, document: dict, problems: list[str]) -> pd.DataFrame | None:

@@ -29,7 +29,6 @@ from scipy.optimize import brentq
 from scipy.special import expit
 
 from runrisk.errors import StudyError
-from runrisk.stats.firth import firth_fit
 from runrisk.stats.terms import Term, design_matrix, outcome
 
 SCHEMA_VERSION = "runrisk.screening_model/1"
@@ -156,6 +155,8 @@ def build(
     x, _ = design_matrix(analysis, terms)
     y = outcome(analysis).to_numpy()
     X = np.column_stack([np.ones(len(x)), x.to_numpy()])
+    from runrisk.stats.firth import firth_fit  # here: loading a model file (the pages) needs no scipy.stats
+
     fit = firth_fit(X, y)
     lp = X @ fit.beta
     event_rate = float(y.mean())

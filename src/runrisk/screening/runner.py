@@ -1,8 +1,10 @@
-"""A runner's runner.yaml: age, sex and body mass (and optionally the lab and the screening date)."""
+"""A runner's runner.yaml: age, sex and body mass (and optionally the lab, the screening date and the
+label a coach's squad pages show)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +16,8 @@ from runrisk.io.vocabulary import SEX_ALLOWED, sex_code
 
 AGE_RANGE = (10, 100)
 MASS_RANGE_KG = (20, 250)
-FIELDS = ("age", "sex", "body_mass_kg", "lab", "screening_date")
+FIELDS = ("age", "sex", "body_mass_kg", "lab", "screening_date", "label")
+LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,23}")  # initials or a bib number: no name is needed
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Runner:
     body_mass_kg: float
     lab: str = ""
     screening_date: dt.date | None = None
+    label: str = ""
 
 
 def read_runner(path: Path) -> Runner:
@@ -48,7 +52,10 @@ def read_runner(path: Path) -> Runner:
     screening_date = data.get("screening_date")
     if screening_date is not None and not isinstance(screening_date, dt.date):
         raise InputError(path, "screening_date: must be a date written YYYY-MM-DD")
-    return Runner(age, female, mass, str(data.get("lab") or ""), screening_date)
+    label = str(data.get("label") or "")
+    if label and not LABEL.fullmatch(label):
+        raise InputError(path, "label: 1-24 letters, digits, spaces, '.', '_' or '-' (initials or a bib number)")
+    return Runner(age, female, mass, str(data.get("lab") or ""), screening_date, label)
 
 
 def _number(path: Path, data: dict, name: str, low: float, high: float, unit: str) -> float:

@@ -1,0 +1,286 @@
+"""The coach's pages: a squad page (runners ordered by what needs attention) and a page per runner with
+the season on a time axis beside the study model's baseline risk. Self-contained HTML (inline CSS and
+SVG, no script, no network); words from texts/<lang>.yaml, markup from Jinja2 templates with
+autoescaping; this module computes what the templates show."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import jinja2
+import numpy as np
+import pandas as pd
+import yaml
+
+from runrisk.monitor.load import FRANDSEN, NIELSEN
+from runrisk.screening.page import number
+
+LANGUAGES = ("en", "nl")
+RECENT_WEEKS = 2  # the weeks the squad page judges attention by
+HIGH_ACWR = 1.5  # Williams et al.'s and Gabbett's "danger zone": shown as a flag, not as a verdict
+PAIN_ATTENTION = 3  # NRS 3 and more: a pain a coach asks about (below it, a note)
+CHANGE_COLOURS = {"under 10 %": "#2e86c1", "10-30 %": "#e67e22", "over 30 %": "#c0392b", "": "#95a5a6"}
+CHART = {"width": 760, "height": 260, "left": 44, "right": 44, "bottom": 46, "top": 16}
+
+
+@cache
+def texts(lang: str) -> dict:
+    return yaml.safe_load(files("runrisk.monitor").joinpath("texts", f"{lang}.yaml").read_text(encoding="utf-8"))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("runrisk.monitor", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def shown(value, lang: str, digits: int = 1) -> str:
+    return number(float(value), lang, digits) if value is not None and np.isfinite(float(value)) else "-"
+
+
+def pace_text(minutes: float) -> str:
+    """Minutes per km as a runner reads it: 5:38."""
+    if not np.isfinite(minutes):
+        return "-"
+    whole, seconds = divmod(round(minutes * 60), 60)
+    return f"{whole}:{seconds:02d}"
+
+
+def change_text(value: float, lang: str) -> str:
+    return f"{'+' if value >= 0 else ''}{number(100 * value, lang, 0)} %" if np.isfinite(value) else "-"
+
+
+def recent(weeks: pd.DataFrame) -> pd.DataFrame:
+    return weeks.tail(RECENT_WEEKS)
+
+
+def attention(weeks: pd.DataFrame | None) -> tuple[int, list[str]]:
+    """(rank, reasons) of a runner for the squad page: 0 a spike with symptoms, 1 a substantial problem
+    or pain of 3 and more, 2 a spike, 3 a high acute:chronic ratio, 4 symptoms noted, 5 nothing; reasons
+    are text keys."""
+    if weeks is None or weeks.empty:
+        return 6, ["no_data"]
+    last = recent(weeks)
+    spike, symptoms = bool(last["spike"].any()), bool((last["symptom_days"] > 0).any())
+    substantial = bool(last["substantial"].any()) or bool((last["pain_max"] >= PAIN_ATTENTION).any())
+    high = bool((last["acwr"] > HIGH_ACWR).any())
+    reasons = [
+        key
+        for key, present in (
+            ("reason_spike_symptoms", spike and symptoms),
+            ("reason_substantial", substantial),
+            ("reason_spike", spike and not symptoms),
+            ("reason_acwr", high),
+            ("reason_symptoms", symptoms and not substantial and not spike),
+        )
+        if present
+    ]
+    if spike and symptoms:
+        rank = 0
+    elif substantial:
+        rank = 1
+    elif spike:
+        rank = 2
+    elif high:
+        rank = 3
+    elif symptoms:
+        rank = 4
+    else:
+        rank = 5
+    return rank, reasons or ["reason_none"]
+
+
+def ordered(runners: list) -> list:
+    """Most attention first; then the higher latest ratio; then label."""
+
+    def key(person):
+        rank, _ = attention(person.weeks)
+        ratio = person.weeks["acwr"].iloc[-1] if person.weeks is not None and len(person.weeks) else np.nan
+        return rank, -(ratio if np.isfinite(ratio) else -1.0), person.label
+
+    return sorted(runners, key=key)
+
+
+def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
+    """Weekly km bars (coloured by week-to-week change), a marker over weeks with a run 30 % longer than
+    the recent longest, the symptom strip (worst pain) under the axis, and the acute:chronic ratio line
+    (right axis, 0-2.5)."""
+    width, height = CHART["width"], CHART["height"]
+    left, right, bottom, top = CHART["left"], CHART["right"], CHART["bottom"], CHART["top"]
+    n = max(len(weeks), 1)
+    step = (width - left - right) / n
+    km_top = max(float(weeks["km"].max()) if len(weeks) else 0.0, 10.0) * 1.15
+    axis_y = height - bottom
+    scale = (axis_y - top) / km_top
+    ratio_scale = (axis_y - top) / 2.5
+    bars, markers, strip, line = [], [], [], []
+    for i, week in enumerate(weeks.itertuples()):
+        x = left + i * step
+        length = float(week.km) * scale
+        bars.append(
+            {
+                "x": x + 1,
+                "y": axis_y - length,
+                "width": max(step - 2, 1),
+                "height": length,
+                "colour": CHANGE_COLOURS[week.change_category],
+                "week": f"{week.week_start:%Y-%m-%d}",
+                "km": float(week.km),
+            }
+        )
+        if week.longest_run_change > 0.30:
+            markers.append({"x": x + step / 2, "y": axis_y - length - 8, "week": f"{week.week_start:%Y-%m-%d}"})
+        if week.symptom_days > 0 or week.pain_max > 0:
+            pain = float(week.pain_max) if np.isfinite(week.pain_max) else 0.0
+            strip.append(
+                {
+                    "x": x + 1,
+                    "width": max(step - 2, 1),
+                    "y": axis_y + 20,
+                    "pain": pain,
+                    "colour": "#c0392b" if week.substantial or pain >= PAIN_ATTENTION else "#f5b041",
+                }
+            )
+        if np.isfinite(week.acwr):
+            line.append(f"{x + step / 2:.1f},{axis_y - min(float(week.acwr), 2.5) * ratio_scale:.1f}")
+    km_ticks = [{"label": f"{t:.0f}", "y": axis_y - t * scale} for t in np.linspace(0, km_top / 1.15, 5)]
+    ratio_ticks = [{"label": f"{r:.1f}", "y": axis_y - r * ratio_scale} for r in (0.5, 1.0, 1.5, 2.0)]
+    months = []
+    for i, week in enumerate(weeks.itertuples()):
+        new_month = i == 0 or week.week_start.month != weeks["week_start"].iloc[i - 1].month
+        if new_month and (not months or left + i * step - months[-1]["x"] >= 48):  # labels never overlap
+            months.append({"x": left + i * step, "label": f"{week.week_start:%Y-%m}"})
+    return {
+        **CHART,
+        "axis_y": axis_y,
+        "plot_right": width - right,
+        "bars": bars,
+        "markers": markers,
+        "strip": strip,
+        "line": " ".join(line),
+        "km_ticks": km_ticks,
+        "ratio_ticks": ratio_ticks,
+        "months": months,
+        "high_y": axis_y - HIGH_ACWR * ratio_scale,
+    }
+
+
+def week_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
+    rows = []
+    for week in weeks.iloc[::-1].itertuples():
+        rows.append(
+            {
+                "week": f"{week.week_start:%Y-%m-%d}",
+                "runs": int(week.runs),
+                "km": shown(week.km, lang),
+                "km_value": f"{week.km:.3f}",
+                "time": shown(week.run_time_min, lang, 0),
+                "pace": pace_text(week.pace_min_per_km),
+                "ascent": shown(week.ascent_m, lang, 0),
+                "longest": shown(week.longest_km, lang),
+                "hard": shown(week.hard_hr_min, lang, 0),
+                "srpe": shown(week.srpe_au, lang, 0),
+                "change": change_text(week.change, lang),
+                "change_value": f"{week.change:.6f}" if np.isfinite(week.change) else "",
+                "change_category": week.change_category or "-",
+                "run_category": week.run_category or "-",
+                "acwr": shown(week.acwr, lang, 2),
+                "acwr_value": f"{week.acwr:.6f}" if np.isfinite(week.acwr) else "",
+                "pain": shown(week.pain_max, lang, 0),
+                "ostrc": shown(week.ostrc_max, lang, 0),
+                "substantial": bool(week.substantial),
+                "spike": bool(week.spike),
+            }
+        )
+    return rows
+
+
+def risk_view(risk, lang: str) -> dict | None:
+    if risk is None:
+        return None
+    return {
+        "value": f"{risk.risk:.6f}",
+        "text": f"{number(100 * risk.risk, lang)} %",
+        "interval": f"{number(100 * risk.low, lang)}-{number(100 * risk.high, lang)} %",
+    }
+
+
+def runner_page(person, risk, document: dict | None, lang: str, problems: list[str]) -> str:
+    words = texts(lang)
+    weeks = person.weeks if person.weeks is not None else pd.DataFrame()
+    rank, reasons = attention(person.weeks)
+    return (
+        environment()
+        .get_template("runner.html.j2")
+        .render(
+            lang=lang,
+            words=words,
+            label=person.label,
+            reasons=[words[r] for r in reasons],
+            chart=season_chart(weeks, words) if len(weeks) else None,
+            weeks=week_rows(weeks, lang) if len(weeks) else [],
+            risk=risk_view(risk, lang),
+            no_risk=words["no_trials"] if not person.has_trials else words["no_risk_measured"],
+            model=model_line(document, words),
+            problems=problems,
+            nielsen=[label for _, label in NIELSEN],
+            frandsen=[label for _, label in FRANDSEN],
+            colours=CHANGE_COLOURS,
+        )
+    )
+
+
+def model_line(document: dict | None, words: dict) -> str:
+    if document is None:
+        return words["no_model"]
+    study = document["study"]
+    return words["model"].format(name=study["name"], n=document["outcome"]["n"], events=document["outcome"]["events"])
+
+
+def squad_page(runners: list, risks: dict, document: dict | None, lang: str, first, last) -> str:
+    words = texts(lang)
+    rows = []
+    for person in ordered(runners):
+        rank, reasons = attention(person.weeks)
+        weeks = person.weeks if person.weeks is not None else pd.DataFrame()
+        latest = weeks.iloc[-1] if len(weeks) else None
+        last_weeks = recent(weeks) if len(weeks) else weeks
+        rows.append(
+            {
+                "label": person.label,
+                "slug": person.slug,
+                "rank": rank,
+                "reasons": [words[r] for r in reasons],
+                "km": shown(latest["km"], lang) if latest is not None else "-",
+                "km_value": f"{latest['km']:.3f}" if latest is not None else "",
+                "change": change_text(latest["change"], lang) if latest is not None else "-",
+                "category": (latest["change_category"] or "-") if latest is not None else "-",
+                "run_category": (latest["run_category"] or "-") if latest is not None else "-",
+                "acwr": shown(latest["acwr"], lang, 2) if latest is not None else "-",
+                "acwr_value": f"{latest['acwr']:.6f}" if latest is not None and np.isfinite(latest["acwr"]) else "",
+                "symptom_days": int(last_weeks["symptom_days"].sum()) if len(last_weeks) else 0,
+                "risk": risk_view(risks.get(person.slug), lang),
+                "problems": len(person.problems),
+            }
+        )
+    problems = [{"label": p.label, "slug": p.slug, "files": p.problems} for p in runners if p.problems]
+    return (
+        environment()
+        .get_template("squad.html.j2")
+        .render(
+            lang=lang,
+            words=words,
+            rows=rows,
+            problems=problems,
+            model=model_line(document, words),
+            first=f"{first:%Y-%m-%d}" if first is not None else "-",
+            last=f"{last:%Y-%m-%d}" if last is not None else "-",
+            recent=RECENT_WEEKS,
+        )
+    )

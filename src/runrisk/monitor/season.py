@@ -1,0 +1,126 @@
+"""runrisk monitor: a squad folder to its pages, reading only the files that changed since the last run."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from runrisk.errors import InputError, StudyError
+from runrisk.io.tables import write_table
+from runrisk.io.wearables import WearableSettings
+from runrisk.monitor import page
+from runrisk.monitor.squad import CACHE, SessionCache, content_hash, path_key, read_squad, season_span, with_weeks
+from runrisk.screening import model
+from runrisk.screening.measure import measure
+
+log = logging.getLogger(__name__)
+WEEKS_TABLE = "weeks.parquet"
+
+
+@dataclass
+class Written:
+    runners: int
+    files_read: int  # wearable files parsed this run (the rest came from the cache)
+    pages_written: int  # runner pages written this run (the squad page is always written)
+    risks_measured: int
+
+
+def baseline_risk(person, document: dict | None, cache: SessionCache) -> tuple[model.Risk | None, bool]:
+    """The study model's risk for the runner's gait trials and training, cached by the model and the
+    runner's files; (risk or None, measured now)."""
+    if document is None or person.runner is None or not person.has_trials:
+        return None, False
+    files = sorted(
+        (str(p.relative_to(person.folder)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in person.folder.rglob("*")
+        if p.is_file()
+    )
+    key = f"risk|{path_key(person.folder)}"
+    stamp = content_hash(document["content_sha256"], files, dataclasses.asdict(person.runner))
+    cached = cache.get(key)
+    if cached and cached["stamp"] == stamp:
+        return (model.Risk(**cached["risk"]) if cached["risk"] else None), False
+    measured = measure(person.folder, person.runner, document)
+    complete = all(term["column"] in measured.values for term in document["terms"])
+    risk = model.predict(document, measured.values) if complete else None
+    cache.put(key, {"stamp": stamp, "risk": dataclasses.asdict(risk) if risk else None})
+    return risk, True
+
+
+def monitor(
+    squad: Path,
+    model_path: Path,
+    out: Path,
+    lang: str = "en",
+    since: dt.date | None = None,
+    as_of: dt.date | None = None,
+    timezone: str | None = None,
+    cache_path: Path | None = None,
+) -> Written:
+    """The squad's pages in out (index.html, runners/<label>.html, weeks.parquet); each file's sessions
+    are kept in cache_path (default out/.monitor-cache.json) for the next week's update."""
+    if lang not in page.LANGUAGES:
+        raise StudyError(f"--lang must be one of {', '.join(page.LANGUAGES)}")
+    if not squad.is_dir():
+        raise InputError(squad, "the squad folder does not exist")
+    # the study's model carries its reading rules (wearables, time zone, vocabularies): the squad's files
+    # are read as the study read its cohort's
+    document = model.load(model_path)
+    study_settings = document["settings"]
+    wearables = WearableSettings.from_config(study_settings["wearables"])
+    tz = ZoneInfo(timezone or study_settings["timezone"])
+    outcomes = study_settings.get("outcomes", {})  # a model of an older release has no vocabularies
+    synonyms = {"regions": outcomes.get("region_synonyms", {}), "sides": outcomes.get("side_synonyms", {})}
+    cache = SessionCache(cache_path or out / CACHE)
+    runners = read_squad(squad, tz, wearables, synonyms, cache)
+    first, last = season_span(runners, since, as_of)
+    if first is not None:
+        with_weeks(runners, first, last)
+    risks, measured = {}, 0
+    for person in runners:
+        risk, fresh = baseline_risk(person, document, cache)
+        risks[person.slug], measured = risk, measured + fresh
+    written = write_pages(runners, risks, document, lang, out, cache, first, last)
+    write_weeks(runners, out / WEEKS_TABLE)
+    cache.save()
+    return Written(len(runners), cache.read_files, written, measured)
+
+
+def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, first, last) -> int:
+    (out / "runners").mkdir(parents=True, exist_ok=True)
+    model_hash = document["content_sha256"] if document else ""
+    written = 0
+    for person in runners:
+        weeks = person.weeks.to_dict("records") if person.weeks is not None else []
+        risk = risks.get(person.slug)
+        stamp = content_hash(
+            weeks,
+            dataclasses.asdict(risk) if risk else None,
+            person.problems,
+            lang,
+            person.label,
+            model_hash,
+            person.has_trials,
+        )
+        target = out / "runners" / f"{person.slug}.html"
+        key = f"page|{target.name}"
+        cached = cache.get(key)
+        if cached == stamp and target.is_file():
+            continue
+        target.write_text(page.runner_page(person, risk, document, lang, person.problems), encoding="utf-8")
+        cache.put(key, stamp)
+        written += 1
+    (out / "index.html").write_text(page.squad_page(runners, risks, document, lang, first, last), encoding="utf-8")
+    return written
+
+
+def write_weeks(runners, path: Path) -> None:
+    rows = [row | {"runner": p.label} for p in runners if p.weeks is not None for row in p.weeks.to_dict("records")]
+    table = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["runner", "week_start"])
+    write_table(table[["runner", *[c for c in table.columns if c != "runner"]]], path, sort_by=["runner", "week_start"])

@@ -1,0 +1,278 @@
+"""A coach's squad folder read into seasons: one folder per runner with runner.yaml, the wearable files
+runrisk reads (Garmin FIT, GPX, TCX, Fitbit exports, Fitabase daily CSV), an optional symptoms.csv and
+optional gait trials (C3D, Visual3D text) for the study model's baseline risk.
+
+Every file is named on the pages by its label (fit-3: the third .fit by name in the runner's folder),
+never by its own name; GPS points are summed in the readers and never kept; of symptoms.csv only the
+closed fields are read. A file that cannot be read is listed, with its reason, on the runner's and the
+squad's pages; the rest of the runner's season is shown.
+
+Weekly updates: each file's sessions are kept in a cache beside the pages, keyed by the file's path,
+size and modification time, so a new week of files reads only those files; a runner's page is written
+again only when what it shows changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from runrisk.errors import InputError
+from runrisk.io.fitabase import read_fitabase_daily
+from runrisk.io.garmin import DETAILS, read_fit, read_gpx, read_tcx
+from runrisk.io.layout import TRIAL_KINDS
+from runrisk.io.vocabulary import regions, sides
+from runrisk.io.wearables import (
+    ACTIVITY_COLUMNS,
+    WearableSettings,
+    flag_duplicates,
+    flag_uncountable_runs,
+    load_fitbit_records,
+    read_fitbit_exercise,
+)
+from runrisk.monitor.load import season_weeks
+from runrisk.monitor.symptoms import SYMPTOM_COLUMNS, SYMPTOMS, read_symptoms
+from runrisk.screening.runner import Runner, read_runner
+
+RUNNER_FILE = "runner.yaml"
+WEARABLE_SUFFIXES = (".fit", ".gpx", ".tcx", ".json", ".csv")
+TRIAL_SUFFIXES = tuple(s for suffixes in TRIAL_KINDS.values() for s in suffixes)
+CACHE = ".monitor-cache.json"
+WHO = "runner"  # the readers' participant in messages: the page names the runner by label
+FITBIT_HARD_ZONES = ("cardio", "peak")  # Fitbit's two highest heart-rate zones
+
+
+@dataclass
+class SquadRunner:
+    label: str
+    slug: str
+    folder: Path
+    runner: Runner | None
+    activities: pd.DataFrame
+    symptoms: pd.DataFrame
+    problems: list[str] = field(default_factory=list)  # "fit-3: reason"
+    has_trials: bool = False
+    weeks: pd.DataFrame | None = None
+
+
+def slug_of(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "runner"
+
+
+def file_labels(folder: Path) -> dict[Path, str]:
+    """Every file of the runner's folder (runner.yaml and symptoms.csv by name) by kind and order."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    labels, counts = {}, {}
+    for path in files:
+        if path.name.lower() in (RUNNER_FILE, SYMPTOMS):
+            labels[path] = path.name.lower()
+            continue
+        kind = path.suffix.lower().lstrip(".") or "file"
+        kind = "fitbit" if kind == "json" else kind
+        counts[kind] = counts.get(kind, 0) + 1
+        labels[path] = f"{kind}-{counts[kind]}"
+    return labels
+
+
+def _fitbit_details(record: dict) -> dict:
+    zones = record.get("heartRateZones") if isinstance(record, dict) else None
+    hard = [
+        z.get("minutes")
+        for z in zones or []
+        if isinstance(z, dict) and str(z.get("name", "")).lower() in FITBIT_HARD_ZONES
+    ]
+    hard = [m for m in hard if isinstance(m, int | float)]
+
+    def number(key):
+        value = record.get(key) if isinstance(record, dict) else None
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else math.nan
+
+    return dict.fromkeys(DETAILS, math.nan) | {
+        "ascent_m": number("elevationGain"),
+        "avg_hr": number("averageHeartRate"),
+        "hard_hr_s": 60.0 * sum(hard) if hard else math.nan,
+    }
+
+
+def read_sessions(path: Path, tz: dt.tzinfo, settings: WearableSettings) -> tuple[str, list[dict]]:
+    """(source, rows) of one wearable file, each row an activity with the session's details."""
+    suffix = path.suffix.lower()
+    if suffix == ".fit":
+        return "fit", read_fit(path, WHO, tz)
+    if suffix == ".gpx":
+        return "gpx", read_gpx(path, WHO, tz, settings.gpx_default_activity)
+    if suffix == ".tcx":
+        return "tcx", read_tcx(path, WHO, tz)
+    if suffix == ".json":
+        records = load_fitbit_records(path, WHO)
+        rows = read_fitbit_exercise(path, WHO, tz)
+        return "fitbit", [row | _fitbit_details(records[int(row["log_id"])]) for row in rows]
+    rows = read_fitabase_daily(path, WHO, tz, settings.fitabase_running_column)
+    return "fitabase", [row | dict.fromkeys(DETAILS, math.nan) for row in rows]
+
+
+def _jsonable(row: dict) -> dict:
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, dt.datetime | dt.date):
+            out[key] = value.isoformat()
+        elif isinstance(value, float) and not math.isfinite(value):
+            out[key] = None
+        elif isinstance(value, np.generic):
+            out[key] = value.item()
+        else:
+            out[key] = value
+    return out
+
+
+def path_key(path: Path) -> str:
+    """A file's cache key: a digest of its path, so the cache holds no file names."""
+    return hashlib.sha256(str(path.absolute()).encode()).hexdigest()
+
+
+class SessionCache:
+    """Each file's rows (or its reason for not being read), by path, size and modification time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict = {}
+        if path.is_file():
+            try:
+                self.entries = json.loads(path.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                self.entries = {}  # a damaged cache is rebuilt, never trusted
+        self.read_files = 0
+
+    def rows(self, path: Path, tz: dt.tzinfo, settings: WearableSettings) -> tuple[str, list[dict] | None, str]:
+        stat = path.stat()
+        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz)]
+        cached = self.entries.get(key)
+        if cached and cached["stamp"] == stamp:
+            return cached["source"], cached["rows"], cached["reason"]
+        self.read_files += 1
+        try:
+            source, rows = read_sessions(path, tz, settings)
+            entry = {"stamp": stamp, "source": source, "rows": [_jsonable(r) for r in rows], "reason": ""}
+        except InputError as error:
+            entry = {"stamp": stamp, "source": "", "rows": None, "reason": error.reason}
+        self.entries[key] = entry
+        return entry["source"], entry["rows"], entry["reason"]
+
+    def get(self, key: str):
+        return self.entries.get(key)
+
+    def put(self, key: str, value) -> None:
+        self.entries[key] = value
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.entries, sort_keys=True), encoding="utf-8")
+
+
+def runner_folders(squad: Path) -> list[Path]:
+    return sorted(p for p in squad.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def read_squad(squad: Path, tz: dt.tzinfo, settings: WearableSettings, synonyms: dict, cache: SessionCache):
+    """Every runner of the squad folder, in folder order; a folder without a readable runner.yaml is a
+    runner with that problem."""
+    region_words, side_words = regions(synonyms.get("regions", {})), sides(synonyms.get("sides", {}))
+    runners = []
+    for number, folder in enumerate(runner_folders(squad), start=1):
+        runners.append(read_runner_folder(folder, number, tz, settings, cache, region_words, side_words))
+    taken: dict[str, int] = {}
+    for person in runners:  # two runners given the same label still get a page each
+        taken[person.slug] = taken.get(person.slug, 0) + 1
+        if taken[person.slug] > 1:
+            person.slug = f"{person.slug}-{taken[person.slug]}"
+    return runners
+
+
+def read_runner_folder(folder, number, tz, settings, cache, region_words, side_words) -> SquadRunner:
+    problems: list[str] = []
+    try:
+        runner = read_runner(folder / RUNNER_FILE)
+    except InputError as error:
+        runner = None
+        problems.append(f"{RUNNER_FILE}: {error.reason}")
+    label = runner.label if runner and runner.label else f"R{number:02d}"
+    labels = file_labels(folder)
+    rows = []
+    for path, file_label in labels.items():
+        if path.suffix.lower() not in WEARABLE_SUFFIXES or file_label in (RUNNER_FILE, SYMPTOMS):
+            continue
+        source, found, reason = cache.rows(path, tz, settings)
+        if found is None:
+            problems.append(f"{file_label}: {reason}")
+            continue
+        rows += [{"participant_id": label, "source": source, "source_file": file_label, **r} for r in found]
+    symptoms = pd.DataFrame(columns=SYMPTOM_COLUMNS)
+    symptom_file = next((p for p, name in labels.items() if name == SYMPTOMS), None)
+    if symptom_file is not None:
+        try:
+            symptoms = read_symptoms(symptom_file, SYMPTOMS, label, region_words, side_words)
+        except InputError as error:
+            problems.append(f"{SYMPTOMS}{f' row {error.row}' if error.row else ''}: {error.reason}")
+    has_trials = any(p.suffix.lower() in TRIAL_SUFFIXES for p in labels)
+    return SquadRunner(label, slug_of(label), folder, runner, counted(rows, settings), symptoms, problems, has_trials)
+
+
+def counted(rows: list[dict], settings: WearableSettings) -> pd.DataFrame:
+    """The runner's activities with the study's rules: too short or too small runs and the same run
+    synced from two sources flagged, so each run counts once."""
+    columns = [*ACTIVITY_COLUMNS, *DETAILS]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["excluded_reason"] = ""
+    frame["is_run"] = frame["is_run"].astype(bool)
+    frame["start_utc"] = pd.to_datetime(frame["start_utc"])
+    frame["local_date"] = pd.to_datetime(frame["local_date"])
+    for column in ("duration_s", "distance_km", *DETAILS):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    if frame.empty:
+        return frame
+    frame = flag_uncountable_runs(frame, settings.min_run_s, settings.min_run_km)
+    return flag_duplicates(frame, settings.duplicate_window_s, list(settings.source_priority))
+
+
+def runs_of(activities: pd.DataFrame) -> pd.DataFrame:
+    return activities[activities["is_run"] & (activities["excluded_reason"] == "")].reset_index(drop=True)
+
+
+def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.date | None) -> tuple:
+    """The season's first and last day: as given, else the squad's first and last day with data."""
+    dates = [d for r in runners for d in pd.to_datetime(r.activities["local_date"]).dropna()]
+    dates += [pd.Timestamp(d) for r in runners for d in r.symptoms["date"]]
+    if not dates and (since is None or as_of is None):
+        return None, None
+    first = pd.Timestamp(since) if since else min(dates)
+    last = pd.Timestamp(as_of) if as_of else max(dates)
+    return first.normalize(), last.normalize()
+
+
+def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timestamp) -> None:
+    for person in runners:
+        runs = runs_of(person.activities)
+        runs = runs[(runs["local_date"] >= first - pd.Timedelta(days=35)) & (runs["local_date"] <= last)]
+        symptoms = person.symptoms[pd.to_datetime(person.symptoms["date"]).between(first, last)]
+        weeks = season_weeks(runs, symptoms, first - pd.Timedelta(days=35), last)  # 5 weeks' lead for the ratio
+        person.weeks = weeks[weeks["week_start"] >= first - pd.Timedelta(days=first.weekday())].reset_index(drop=True)
+
+
+def content_hash(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def zone_of(name: str) -> dt.tzinfo:
+    return ZoneInfo(name)

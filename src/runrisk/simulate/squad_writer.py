@@ -1,0 +1,339 @@
+"""A coach's squad cut from the embedded default, written as a squad's files are: a dozen runners of the
+synthetic world with their weekly km as single runs (Garmin FIT with heart rate, zones, RPE and feel;
+one runner's GPX, one's TCX, one's Fitbit export), runner.yaml, symptom logs, gait trials for two, and
+load spikes for three of them, two followed by an Achilles complaint and a cut-back, as runners do.
+
+FIT files are written with Garmin's own FIT SDK (garmin-fit-sdk's Encoder); their records carry GPS
+points at a planted place, and the symptom logs a free-text note, so the pages' privacy is tested on
+what watches and runners write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from runrisk.io.layout import TRIAL_KINDS
+
+SQUAD_SIZE = 12
+PLANTED_LAT, PLANTED_LON = 50.087451, 14.421252  # where every synthetic run starts (never on a page)
+PLANTED_NOTE = "PLANTED-NOTE sore after long run with Jana Novakova"
+SPIKE_FROM_END = 2  # the spike falls in the season's second-to-last week, the complaint in its last
+SPIKED = (1, 4, 7)  # squad positions with a load spike
+COMPLAINED = (1, 4)  # ... followed by an Achilles complaint and two weeks cut back
+MILD = 9  # a runner logging mild symptoms without a spike
+RUN_DAYS = (0, 2, 4, 5, 6)  # Monday, Wednesday, Friday, Saturday, Sunday
+PRAGUE = ZoneInfo("Europe/Prague")
+
+
+@dataclass(frozen=True)
+class SquadRun:
+    start: dt.datetime  # aware
+    km: float
+    seconds: float
+    ascent_m: float
+    avg_hr: int
+    max_hr: int
+    zones_s: tuple[float, float, float, float, float]
+    rpe: int  # 0-10
+    feel: int  # 0-100
+
+
+def squad_people(truth: pd.DataFrame) -> pd.DataFrame:
+    """A dozen runners with a wearable, those with gait trials first (two pages show a baseline risk)."""
+    candidates = truth[truth["runner"] & truth["has_wearable"]].copy()
+    candidates["order"] = ~candidates["has_trials"]
+    return candidates.sort_values(["order", "index"]).head(SQUAD_SIZE).reset_index(drop=True)
+
+
+def spike_week(weeks: int) -> int:
+    return weeks - SPIKE_FROM_END
+
+
+def season_km(weekly: pd.DataFrame, raw_id: str, position: int, weeks: int) -> np.ndarray:
+    """The runner's weekly km in the world (its first `weeks` follow-up weeks, laid on the squad's common
+    season), with the squad's spike and cut-back."""
+    km = weekly[weekly["raw_id"] == raw_id].sort_values("week")["km"].fillna(0.0).to_numpy(float)[:weeks]
+    km = np.concatenate([np.where(km > 0, km, 0.0), np.zeros(weeks - len(km))])
+    spike = spike_week(weeks)
+    if position in SPIKED:
+        km[spike] = max(km[spike - 1], 10.0) * 1.6
+    if position in COMPLAINED:
+        km[spike + 1 :] *= 0.6  # the runner cut back when the tendon hurt
+    return km
+
+
+def week_runs(rng: np.random.Generator, monday: dt.date, km: float, long_factor: float) -> list[SquadRun]:
+    if km < 1.0:
+        return []
+    count = int(np.clip(round(km / 9), 1, len(RUN_DAYS)))
+    shares = np.full(count, 1.0)
+    shares[-1] = 1.8 * long_factor if count > 1 else 1.0  # the weekend long run
+    shares /= shares.sum()
+    runs = []
+    for day, share in zip(RUN_DAYS[-count:], shares, strict=True):
+        distance = float(km * share)
+        pace = float(rng.normal(5.6, 0.3)) * 60  # s per km
+        seconds = distance * pace
+        hard = float(np.clip(rng.normal(0.15, 0.08), 0, 0.6)) * seconds
+        easy = seconds - hard
+        zones = (0.1 * easy, 0.4 * easy, 0.5 * easy, 0.7 * hard, 0.3 * hard)
+        start = dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(7, 0), PRAGUE)
+        start += dt.timedelta(minutes=int(rng.integers(0, 90)))
+        rpe = int(np.clip(round(3 + distance / 6 + rng.normal(0, 0.8)), 1, 10))
+        runs.append(
+            SquadRun(
+                start,
+                distance,
+                seconds,
+                float(max(rng.normal(8, 4), 0) * distance),
+                int(rng.normal(148, 6)),
+                int(rng.normal(172, 5)),
+                zones,
+                rpe,
+                int(np.clip(rng.normal(60, 15), 0, 100)),
+            )
+        )
+    return runs
+
+
+def fit_bytes(run: SquadRun) -> bytes:
+    """One run as a FIT activity file: file id, three GPS records, a session with its details, the
+    activity with the device's local time."""
+    from garmin_fit_sdk import Encoder, Profile
+
+    numbers = Profile["mesg_num"]
+    utc = run.start.astimezone(dt.UTC)
+    end = utc + dt.timedelta(seconds=run.seconds)
+    semicircles = 2**31 / 180
+    encoder = Encoder()
+    encoder.on_mesg(
+        numbers["FILE_ID"],
+        {"type": "activity", "manufacturer": "development", "product": 1, "time_created": utc, "serial_number": 4242},
+    )
+    for k in range(3):
+        encoder.on_mesg(
+            numbers["RECORD"],
+            {
+                "timestamp": utc + dt.timedelta(seconds=k * run.seconds / 2),
+                "position_lat": int((PLANTED_LAT + 0.001 * k) * semicircles),
+                "position_long": int((PLANTED_LON + 0.001 * k) * semicircles),
+                "distance": 1000.0 * run.km * k / 2,
+                "heart_rate": run.avg_hr,
+            },
+        )
+    encoder.on_mesg(
+        numbers["SESSION"],
+        {
+            "timestamp": end,
+            "start_time": utc,
+            "sport": "running",
+            "sub_sport": "generic",
+            "total_elapsed_time": run.seconds,
+            "total_timer_time": run.seconds,
+            "total_distance": 1000.0 * run.km,
+            "total_ascent": int(round(run.ascent_m)),
+            "avg_heart_rate": run.avg_hr,
+            "max_heart_rate": run.max_hr,
+            "time_in_hr_zone": list(run.zones_s),
+            "workout_rpe": 10 * run.rpe,
+            "workout_feel": run.feel,
+            "event": "session",
+            "event_type": "stop",
+            "first_lap_index": 0,
+            "num_laps": 1,
+        },
+    )
+    local = run.start.replace(tzinfo=None) + dt.timedelta(seconds=run.seconds)
+    encoder.on_mesg(
+        numbers["ACTIVITY"],
+        {
+            "timestamp": end,
+            "local_timestamp": local,
+            "num_sessions": 1,
+            "type": "manual",
+            "event": "activity",
+            "event_type": "stop",
+            "total_timer_time": run.seconds,
+        },
+    )
+    return encoder.close()
+
+
+def gpx_text(runs: list[SquadRun]) -> str:
+    tracks = []
+    for run in runs:
+        utc = run.start.astimezone(dt.UTC)
+        points = []
+        for k in range(3):
+            stamp = (utc + dt.timedelta(seconds=k * run.seconds / 2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            # along a meridian: 0.009 degrees of latitude per km
+            lat = PLANTED_LAT + 0.009 * run.km * k / 2
+            points.append(
+                f'<trkpt lat="{lat:.6f}" lon="{PLANTED_LON:.6f}"><ele>{200 + 10 * k}</ele><time>{stamp}</time></trkpt>'
+            )
+        tracks.append(f"<trk><type>running</type><trkseg>{''.join(points)}</trkseg></trk>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="synthetic" '
+        f'xmlns="http://www.topografix.com/GPX/1/1">{"".join(tracks)}</gpx>'
+    )
+
+
+def tcx_text(runs: list[SquadRun]) -> str:
+    activities = []
+    for run in runs:
+        stamp = run.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        lap = (
+            f'<Lap StartTime="{stamp}"><TotalTimeSeconds>{run.seconds:.1f}</TotalTimeSeconds>'
+            f"<DistanceMeters>{1000 * run.km:.1f}</DistanceMeters>"
+            f"<AverageHeartRateBpm><Value>{run.avg_hr}</Value></AverageHeartRateBpm>"
+            f"<MaximumHeartRateBpm><Value>{run.max_hr}</Value></MaximumHeartRateBpm></Lap>"
+        )
+        activities.append(f'<Activity Sport="Running"><Id>{stamp}</Id>{lap}</Activity>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><TrainingCenterDatabase '
+        'xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f"<Activities>{''.join(activities)}</Activities></TrainingCenterDatabase>"
+    )
+
+
+def fitbit_records(runs: list[SquadRun]) -> list[dict]:
+    return [
+        {
+            "logId": 90_000_000 + i,
+            "activityName": "Run",
+            "startTime": run.start.strftime("%m/%d/%y %H:%M:%S"),
+            "duration": int(run.seconds * 1000),
+            "distance": round(run.km, 3),
+            "distanceUnit": "Kilometer",
+            "elevationGain": round(run.ascent_m, 1),
+            "averageHeartRate": run.avg_hr,
+            "heartRateZones": [
+                {"name": name, "minutes": int(round(seconds / 60))}
+                for name, seconds in zip(
+                    ("Out of Range", "Fat Burn", "Cardio", "Peak"),
+                    (run.zones_s[0], run.zones_s[1] + run.zones_s[2], run.zones_s[3], run.zones_s[4]),
+                    strict=True,
+                )
+            ],
+        }
+        for i, run in enumerate(runs)
+    ]
+
+
+def symptom_rows(position: int, season_start: dt.date, weeks: int) -> list[dict]:
+    note = {"note": PLANTED_NOTE}
+    if position in COMPLAINED:
+        first = season_start + dt.timedelta(weeks=spike_week(weeks) + 1)
+        return [
+            {
+                "date": first + dt.timedelta(days=1),
+                "region": "Achilles tendon",
+                "side": "right",
+                "pain": 4,
+                "ostrc_participation": 1,
+                "ostrc_volume": 2,
+                "ostrc_performance": 2,
+                "ostrc_pain": 2,
+                **note,
+            },
+            {
+                "date": first + dt.timedelta(days=4),
+                "region": "achilles",
+                "side": "R",
+                "pain": 3,
+                "ostrc_participation": 1,
+                "ostrc_volume": 2,
+                "ostrc_performance": 1,
+                "ostrc_pain": 1,
+                **note,
+            },
+            {
+                "date": first + dt.timedelta(days=6),
+                "region": "achilles",
+                "side": "right",
+                "pain": 2,
+                "ostrc_participation": 1,
+                "ostrc_volume": 1,
+                "ostrc_performance": 1,
+                "ostrc_pain": 1,
+                "note": "",
+            },
+        ]
+    if position == MILD:
+        return [
+            {
+                "date": season_start + dt.timedelta(weeks=w, days=2),
+                "region": "knee",
+                "side": "left",
+                "pain": 2,
+                "note": "",
+            }
+            for w in (weeks - 9, weeks - 4, weeks - 1)
+        ]
+    return []
+
+
+def write_squad(truth: pd.DataFrame, weekly: pd.DataFrame, raw_dir: Path, folder: Path, seed: int) -> list[str]:
+    """The squad's folders (S01 ... S12); returns their labels."""
+    people = squad_people(truth)
+    first = min(pd.Timestamp(d).date() for d in people["enrolment_date"])
+    season_start = first - dt.timedelta(days=first.weekday())  # one calendar season for the whole squad
+    weeks = int(weekly["week"].max()) + 1 if len(weekly) else 52
+    labels = []
+    for position, person in people.iterrows():
+        label = f"S{position + 1:02d}"
+        labels.append(label)
+        runner_dir = folder / label.lower()
+        runner_dir.mkdir(parents=True, exist_ok=True)
+        rng = np.random.default_rng([seed, int(person["index"]), 28])
+        runs = []
+        for week, km in enumerate(season_km(weekly, person["raw_id"], position, weeks)):
+            long_factor = 2.2 if (position in SPIKED and week == spike_week(weeks)) else 1.0
+            runs += week_runs(rng, season_start + dt.timedelta(weeks=week), km, long_factor)
+        write_runs(runner_dir, runs, position)
+        runner = {
+            "label": label,
+            "age": float(person["age"]),
+            "sex": "female" if person["female"] else "male",
+            "body_mass_kg": float(person["body_mass_kg"]),
+        }
+        if person["has_trials"] and position < 2:
+            runner["lab"] = str(person["lab"])
+            copy_trials(raw_dir, person["raw_id"], runner_dir)
+        (runner_dir / "runner.yaml").write_text(yaml.safe_dump(runner, sort_keys=False))
+        symptoms = symptom_rows(position, season_start, weeks)
+        if symptoms:
+            pd.DataFrame(symptoms).to_csv(runner_dir / "symptoms.csv", index=False)
+    return labels
+
+
+def write_runs(runner_dir: Path, runs: list[SquadRun], position: int) -> None:
+    if position == 9:
+        (runner_dir / "season.gpx").write_text(gpx_text(runs))
+    elif position == 10:
+        (runner_dir / "season.tcx").write_text(tcx_text(runs))
+    elif position == 11:
+        (runner_dir / "exercise-0.json").write_text(json.dumps(fitbit_records(runs)))
+    else:
+        for run in runs:
+            (runner_dir / f"{run.start:%Y-%m-%d-%H%M}.fit").write_bytes(fit_bytes(run))
+    if position == 3:  # a watch file cut short in transfer: listed on the pages, the season still shown
+        good = fit_bytes(runs[0]) if runs else b""
+        (runner_dir / "transfer-cut.fit").write_bytes(good[: len(good) // 2])
+
+
+def copy_trials(raw_dir: Path, raw_id: str, runner_dir: Path) -> None:
+    for kind in TRIAL_KINDS:
+        source = raw_dir / kind / raw_id
+        if source.is_dir():
+            for path in sorted(source.iterdir()):
+                shutil.copyfile(path, runner_dir / path.name)

@@ -1,0 +1,239 @@
+"""A coach's season (runrisk.monitor): the load signals against their literature and the `acwr` package,
+the symptom log, FIT session details, weekly updates that read only what changed, and the pages'
+privacy; the squad pages in headless Chromium against the library's numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_screening import CHROMIUM, write_model
+from workflow_runner import run_snakemake, schema_defaults, simulation
+
+from runrisk.errors import InputError
+from runrisk.io.garmin import read_fit
+from runrisk.io.vocabulary import regions, sides
+from runrisk.io.wearables import WearableSettings
+from runrisk.monitor import load, page
+from runrisk.monitor.cli import main as runrisk_main
+from runrisk.monitor.season import monitor
+from runrisk.monitor.squad import SessionCache, read_squad, season_span, with_weeks
+from runrisk.monitor.symptoms import SYMPTOMS, read_symptoms
+from runrisk.screening.measure import NOT_WEARABLES
+from runrisk.simulate import cohort
+from runrisk.simulate.squad_writer import PLANTED_LAT, PLANTED_LON, SquadRun, fit_bytes, write_squad
+
+PRAGUE = ZoneInfo("Europe/Prague")
+DEFAULTS = schema_defaults()
+WORDS = {"regions": DEFAULTS["outcomes"]["region_synonyms"], "sides": DEFAULTS["outcomes"]["side_synonyms"]}
+
+
+def runs_frame(days_km: dict[str, float]) -> pd.DataFrame:
+    dates = pd.to_datetime(list(days_km))
+    return pd.DataFrame(
+        {
+            "local_date": dates,
+            "start_utc": dates + pd.Timedelta(hours=6),
+            "distance_km": list(days_km.values()),
+            "duration_s": [360.0 * km for km in days_km.values()],
+            "ascent_m": np.nan,
+            "hard_hr_s": np.nan,
+            "rpe": 5.0,
+        }
+    )
+
+
+def test_week_to_week_change_falls_in_nielsens_categories_at_their_bounds():
+    # Mondays of four weeks: 10, 10.99 (+9.9 %), 14.3 (+30.1 %), 15.8 (+10.5 %) km
+    runs = runs_frame({"2026-03-02": 10.0, "2026-03-09": 10.99, "2026-03-16": 14.3, "2026-03-23": 15.8})
+    weeks = load.season_weeks(
+        runs, pd.DataFrame(columns=["date"]), pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-29")
+    )
+    assert list(weeks["change_category"]) == ["", "under 10 %", "over 30 %", "10-30 %"]
+    assert weeks["change"].iloc[2] == pytest.approx(14.3 / 10.99 - 1)
+    assert list(weeks["spike"]) == [False, False, True, False]
+    assert weeks["srpe_au"].iloc[0] == pytest.approx(5.0 * 60.0)  # Foster: RPE x minutes
+
+
+def test_a_run_is_judged_against_the_longest_of_the_previous_30_days_only():
+    runs = runs_frame({"2026-01-01": 30.0, "2026-01-30": 10.0, "2026-02-09": 12.5, "2026-02-16": 25.5})
+    changes = load.run_changes(runs)
+    assert np.isnan(changes.iloc[0])  # nothing before it
+    assert changes.iloc[1] == pytest.approx(10.0 / 30.0 - 1)  # 29 days after the 30 km
+    assert changes.iloc[2] == pytest.approx(0.25)  # the 30 km is 39 days back: against the 10 km
+    assert changes.iloc[3] == pytest.approx(25.5 / 12.5 - 1)
+    assert [load.category(v, load.FRANDSEN) for v in changes.iloc[2:]] == ["10-30 %", "over 100 %"]
+
+
+def test_the_ewma_ratio_equals_the_acwr_package_on_the_same_daily_km():
+    import acwr
+
+    rng = np.random.default_rng(4)
+    days = pd.date_range("2026-01-01", periods=180, freq="D")
+    km = pd.Series(np.where(rng.random(180) < 0.55, rng.gamma(3, 3, 180), 0.0), index=days)
+    ours = load.ewma_acwr(km)
+    theirs = acwr.acwr(km, acute=7, chronic=28, method="ewma", decay="span")
+    assert ours.isna().sum() == theirs.isna().sum() == 27  # a ratio only after 28 days of history
+    np.testing.assert_allclose(ours.dropna().to_numpy(), theirs.dropna().to_numpy(), rtol=1e-12)
+
+
+def test_the_symptom_log_takes_excel_files_the_vocabularies_and_ostrc_and_never_its_notes(tmp_path):
+    path = tmp_path / SYMPTOMS
+    text = (
+        "Date;Region;Side;Pain;ostrc_participation;ostrc_volume;ostrc_performance;ostrc_pain;note\n"
+        "2026-03-03;Achillova šlacha;pravá;4;1;2;1;2;PLANTED private words\n"
+        "2026-03-05;knee;left;1;;;;;\n"
+    )
+    path.write_bytes("\ufeff".encode() + text.encode("utf-8"))
+    table = read_symptoms(path, SYMPTOMS, "R1", regions(WORDS["regions"]), sides(WORDS["sides"]))
+    assert list(table["region"]) == ["achilles", "knee"] and table["side"].iloc[0] == "right"
+    assert table["ostrc_score"].iloc[0] == 8 + 13 + 6 + 17 and bool(table["substantial"].iloc[0])
+    assert np.isnan(table["ostrc_score"].iloc[1]) and not table["substantial"].iloc[1]
+    assert "PLANTED" not in table.to_csv()
+    assert SYMPTOMS in NOT_WEARABLES  # screening never takes the log for a Fitabase export
+    bad = {
+        "2026-03-03,nowhere,right,4\n": "row 2, participant R1: region is not a known body region",
+        "2026-03-03,knee,right,11\n": "row 2, participant R1: pain is not a number 0-10",
+        "2026-03-03,knee,right,\n": "row 2, participant R1: neither pain nor the OSTRC-O2 answers",
+    }
+    for row, reason in bad.items():
+        path.write_text("date,region,side,pain\n" + row)
+        with pytest.raises(InputError, match=reason) as caught:
+            read_symptoms(path, SYMPTOMS, "R1", regions(WORDS["regions"]), sides(WORDS["sides"]))
+        assert "nowhere" not in str(caught.value)
+
+
+def test_fit_sessions_carry_ascent_heart_rate_zones_rpe_and_feel(tmp_path):
+    start = dt.datetime(2026, 3, 2, 7, 0, tzinfo=PRAGUE)
+    run = SquadRun(start, 8.0, 2880.0, 85.0, 150, 172, (60.0, 600.0, 1200.0, 700.0, 320.0), 6, 55)
+    path = tmp_path / "run.fit"
+    path.write_bytes(fit_bytes(run))
+    (row,) = read_fit(path, "R1", PRAGUE)
+    assert row["distance_km"] == pytest.approx(8.0) and row["local_date"] == dt.date(2026, 3, 2)
+    assert (row["ascent_m"], row["avg_hr"], row["max_hr"]) == (85.0, 150.0, 172.0)
+    assert row["hard_hr_s"] == pytest.approx(1020.0) and row["rpe"] == pytest.approx(6.0) and row["feel"] == 55.0
+
+
+@pytest.fixture(scope="module")
+def squad(tmp_path_factory):
+    """The example squad's writer on a small synthetic world (no gait trials: raw_dir has none)."""
+    root = tmp_path_factory.mktemp("squad")
+    truth, weekly = cohort.simulate_truth(simulation(n_participants=60, seed=20250402))
+    write_squad(truth.assign(has_trials=False), weekly, root / "raw", root / "squad", 20250402)
+    model = write_model(root / "model.json")
+    return root / "squad", model
+
+
+@pytest.mark.slow  # the squad of a 60-participant world
+def test_a_new_week_of_files_reads_only_those_files(squad, tmp_path):
+    folder, model = squad
+    squad_copy = tmp_path / "squad"
+    shutil.copytree(folder, squad_copy)
+    first = monitor(squad_copy, model, tmp_path / "out")
+    files = sum(1 for p in squad_copy.rglob("*.fit")) + 3  # + the GPX, TCX and Fitbit seasons
+    assert first.runners == 12 and first.files_read == files and first.pages_written == 12
+    again = monitor(squad_copy, model, tmp_path / "out")
+    assert again.files_read == 0 and again.pages_written == 0
+    weeks = pd.read_parquet(tmp_path / "out/weeks.parquet")
+    last = weeks["week_start"].max()
+    for label in ("s01", "s03"):  # next Monday's run for two runners
+        day = dt.datetime.combine((last + pd.Timedelta(days=7)).date(), dt.time(7, 0), PRAGUE)
+        (squad_copy / label / "next.fit").write_bytes(
+            fit_bytes(SquadRun(day, 9.0, 3000.0, 40.0, 150, 170, (0, 0, 0, 0, 0), 5, 50))
+        )
+    update = monitor(squad_copy, model, tmp_path / "out")
+    assert update.files_read == 2 and update.pages_written == 12  # every season grew by the new week
+    weeks = pd.read_parquet(tmp_path / "out/weeks.parquet")
+    newest = weeks[weeks["week_start"] == weeks["week_start"].max()].set_index("runner")["km"]
+    assert newest["S01"] == pytest.approx(9.0) and newest["S03"] == pytest.approx(9.0) and newest["S02"] == 0
+
+
+@pytest.mark.slow  # the squad of a 60-participant world
+def test_the_pages_list_unreadable_files_and_show_no_gps_name_note_or_file_name(squad, tmp_path):
+    folder, model = squad
+    out = tmp_path / "out"
+    assert (
+        runrisk_main(["monitor", "--model", str(model), "--squad", str(folder), "--out", str(out), "--lang", "nl"]) == 0
+    )
+    squad_page = (out / "index.html").read_text()
+    assert "S04: fit-" in squad_page and "afgebroken" not in squad_page  # the cut file, by label
+    names = [p.name for p in folder.rglob("*") if p.is_file() and p.suffix in (".fit", ".gpx", ".tcx", ".json")]
+    planted = [f"{PLANTED_LAT:.4f}", f"{PLANTED_LON:.4f}", "PLANTED", "Jana", "Novakova", *names[:50]]
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not [p for p in planted if p.encode() in data], path
+    assert "Wie aandacht nodig heeft" in squad_page and "geen diagnose" in squad_page
+
+
+def test_the_squad_is_ordered_spike_with_symptoms_first():
+    weeks = pd.DataFrame(
+        {
+            "spike": [False, True],
+            "symptom_days": [0, 2],
+            "substantial": [False, True],
+            "pain_max": [np.nan, 4.0],
+            "acwr": [1.0, 1.2],
+        }
+    )
+    assert page.attention(weeks) == (0, ["reason_spike_symptoms", "reason_substantial"])
+    assert page.attention(weeks.assign(symptom_days=0, substantial=False, pain_max=np.nan))[0] == 2
+    assert page.attention(weeks.assign(spike=False))[0] == 1
+    assert (
+        page.attention(weeks.assign(spike=False, symptom_days=0, substantial=False, pain_max=np.nan, acwr=1.6))[0] == 3
+    )
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
+def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers(small_run, tmp_path):
+    """`snakemake monitor` after the study run: every runner is on the squad page, in attention order, and
+    the last week's km and ratio and each runner page's weekly km read from the DOM are the library's."""
+    from playwright.sync_api import sync_playwright
+
+    study = tmp_path / "study"
+    shutil.copytree(small_run, study, symlinks=True)
+    result = run_snakemake(study, 2, "monitor", "--configfile", "config/test.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    document = json.loads((study / "results/models/screening_model.json").read_text())
+    settings = WearableSettings.from_config(document["settings"]["wearables"])
+    tz = ZoneInfo(document["settings"]["timezone"])
+    outcomes = document["settings"]["outcomes"]
+    runners = read_squad(
+        study / "resources/monitor/example_squad",
+        tz,
+        settings,
+        {"regions": outcomes["region_synonyms"], "sides": outcomes["side_synonyms"]},
+        SessionCache(tmp_path / "cache.json"),
+    )
+    first, last = season_span(runners, None, None)
+    with_weeks(runners, first, last)
+    expected = {p.label: p for p in runners}
+    errors = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        tab = browser.new_page(viewport={"width": 1100, "height": 1400})
+        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        tab.goto((study / "results/monitor/index.html").as_uri())
+        rows = tab.locator("#squad tbody tr")
+        shown = [rows.nth(i).get_attribute("data-runner") for i in range(rows.count())]
+        km = {r: float(tab.locator(f'tr[data-runner="{r}"] td.km').get_attribute("data-value")) for r in shown}
+        ranks = [int(rows.nth(i).get_attribute("data-rank")) for i in range(rows.count())]
+        tab.locator('tr[data-runner="S02"] a').click()
+        bars = {
+            b.get_attribute("data-week"): float(b.get_attribute("data-km")) for b in tab.locator("rect.week-bar").all()
+        }
+        browser.close()
+    assert errors == [] and sorted(shown) == sorted(expected) and len(shown) == 12
+    assert ranks == sorted(ranks) and ranks[0] == 0  # a spike with symptoms heads the page
+    for label, person in expected.items():
+        assert km[label] == pytest.approx(person.weeks["km"].iloc[-1], abs=1e-3), label
+    library = {
+        f"{w:%Y-%m-%d}": k
+        for w, k in zip(expected["S02"].weeks["week_start"], expected["S02"].weeks["km"], strict=True)
+    }
+    assert bars == pytest.approx(library, abs=1e-3)
