@@ -179,6 +179,7 @@ def test_a_runner_gets_a_page_with_the_librarys_numbers(model_file, tmp_path):
     page = (tmp_path / "page.html").read_text()
     document = screening.load(model_file)
     assert set(measured.values) == {t["column"] for t in document["terms"]}
+    assert measured.problems == [] and measured.reported == {"age", "female"}  # runner.yaml's, not measured
     risk = screening.predict(document, measured.values)
     assert f'data-value="{risk.risk:.6f}"' in page and "illustrative" in page
     assert "<script" not in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
