@@ -82,6 +82,112 @@ def test_the_ewma_ratio_equals_the_acwr_package_on_the_same_daily_km():
     np.testing.assert_allclose(ours.dropna().to_numpy(), theirs.dropna().to_numpy(), rtol=1e-12)
 
 
+def random_squad(seed: int, runners: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Runs (some days two, some weeks none, RPE and ascent missing here and there) and symptom rows of
+    a few runners over half a year."""
+    rng = np.random.default_rng(seed)
+    runs, symptoms = [], []
+    for r in range(runners):
+        days = np.sort(rng.choice(np.arange(180), size=int(rng.integers(30, 90)), replace=True))
+        days = days[(days < 60) | (days > 74) | (r % 2 == 0)]  # a fortnight off for every other runner
+        km = rng.gamma(2.5, 4.0, days.size)
+        dates = pd.Timestamp("2026-01-05") + pd.to_timedelta(days, unit="D")
+        runs.append(
+            pd.DataFrame(
+                {
+                    "runner": f"r{r}",
+                    "local_date": dates,
+                    "start_utc": dates + pd.to_timedelta(rng.integers(5, 20, days.size), unit="h"),
+                    "distance_km": km,
+                    "duration_s": km * rng.uniform(270, 420, days.size),
+                    "ascent_m": np.where(rng.random(days.size) < 0.2, np.nan, rng.uniform(0, 300, days.size)),
+                    "hard_hr_s": np.where(rng.random(days.size) < 0.3, np.nan, rng.uniform(0, 900, days.size)),
+                    "rpe": np.where(rng.random(days.size) < 0.3, np.nan, rng.integers(2, 9, days.size)),
+                }
+            )
+        )
+        logged = np.sort(rng.choice(np.arange(180), size=6, replace=False))
+        symptoms.append(
+            pd.DataFrame(
+                {
+                    "runner": f"r{r}",
+                    "date": pd.Timestamp("2026-01-05") + pd.to_timedelta(logged, unit="D"),
+                    "region": "achilles",
+                    "side": "right",
+                    "pain": rng.integers(0, 6, 6).astype(float),
+                    "ostrc_score": np.where(rng.random(6) < 0.5, np.nan, rng.integers(0, 60, 6)),
+                    "substantial": rng.random(6) < 0.3,
+                }
+            )
+        )
+    return pd.concat(runs, ignore_index=True), pd.concat(symptoms, ignore_index=True)
+
+
+def test_the_squads_weeks_computed_at_once_equal_each_runners_weeks_computed_alone():
+    runs, symptoms = random_squad(11)
+    first, last = pd.Timestamp("2025-12-01"), pd.Timestamp("2026-07-05")
+    names = ["r0", "r1", "r2", "r3", "r9"]  # r9: in the squad, no run and no complaint
+    squad = load.squad_weeks(runs, symptoms, names, first, last)
+    assert len(squad) == len(names) * 31 and list(squad.columns) == ["runner", *load.WEEK_COLUMNS]
+    for name in names:
+        alone = load.season_weeks(
+            runs[runs["runner"] == name].drop(columns="runner"),
+            symptoms[symptoms["runner"] == name].drop(columns="runner"),
+            first,
+            last,
+        )
+        together = squad[squad["runner"] == name].drop(columns="runner").reset_index(drop=True)
+        pd.testing.assert_frame_equal(together, alone)
+    quiet = squad[squad["runner"] == "r9"]
+    assert (quiet["km"] == 0).all() and quiet["acwr"].isna().all() and (quiet["symptom_days"] == 0).all()
+    busy = squad[squad["runner"] == "r0"].set_index("week_start")
+    week = busy["runs"].idxmax()
+    in_week = runs[(runs["runner"] == "r0") & runs["local_date"].between(week, week + pd.Timedelta(days=6))]
+    assert busy.at[week, "km"] == pytest.approx(in_week["distance_km"].sum())
+    assert busy.at[week, "srpe_au"] == pytest.approx((in_week["rpe"] * in_week["duration_s"] / 60).sum())
+    assert np.isnan(busy["srpe_au"][busy["runs"] == 0]).all()  # no run, no RPE: not a week of zero load
+    daily = in_week.groupby("local_date")["distance_km"].sum()
+    assert busy.at[week, "runs"] == len(in_week) and busy.at[week, "longest_km"] == in_week["distance_km"].max()
+    assert daily.sum() == pytest.approx(busy.at[week, "km"])
+
+
+def test_the_chart_draws_each_weeks_session_rpe_on_the_seasons_time_axis():
+    runs, symptoms = random_squad(5, runners=1)
+    weeks = load.season_weeks(
+        runs.drop(columns="runner"), symptoms.drop(columns="runner"), runs["local_date"].min(), runs["local_date"].max()
+    )
+    chart = page.season_chart(weeks, page.texts("en"))
+    drawn = {bar["week"]: bar["value"] for bar in chart["rpe"]}
+    expected = {f"{w:%Y-%m-%d}": v for w, v in zip(weeks["week_start"], weeks["srpe_au"], strict=True) if v == v}
+    assert drawn == pytest.approx(expected) and len(drawn) > 10
+    tallest = max(chart["rpe"], key=lambda bar: bar["value"])
+    assert tallest["height"] == pytest.approx(page.RPE_BAND) and tallest["value"] == weeks["srpe_au"].max()
+    bars = {bar["week"]: bar["x"] for bar in chart["bars"]}
+    assert all(bars[bar["week"]] == bar["x"] for bar in chart["rpe"])  # the same week, the same place
+
+
+@pytest.mark.parametrize("synthetic", [False, True])
+def test_a_runners_risk_says_which_training_it_rests_on_and_illustrative_only_for_a_synthetic_model(
+    synthetic, tmp_path
+):
+    from runrisk.monitor.season import Baseline
+    from runrisk.monitor.squad import SquadRunner
+    from runrisk.screening import model
+
+    document = model.load(write_model(tmp_path / "model.json"))
+    document["study"]["synthetic"] = synthetic
+    runs, symptoms = random_squad(3, runners=1)
+    weeks = load.season_weeks(
+        runs.drop(columns="runner"), symptoms.drop(columns="runner"), runs["local_date"].min(), runs["local_date"].max()
+    )
+    person = SquadRunner("R1", "r1", tmp_path, None, pd.DataFrame(), pd.DataFrame(), [], True, weeks)
+    baseline = Baseline(model.Risk(0.031, 0.012, 0.074, -3.4, 0.5), ("2025-06-02", "2026-05-31"))
+    for lang, word in (("en", "illustrative"), ("nl", "illustratie")):
+        html = page.runner_page(person, baseline, document, lang, [])
+        assert "2025-06-02" in html and "2026-05-31" in html
+        assert (word in html) is synthetic, lang
+
+
 def test_the_symptom_log_takes_excel_files_the_vocabularies_and_ostrc_and_never_its_notes(tmp_path):
     path = tmp_path / SYMPTOMS
     text = (
@@ -151,6 +257,30 @@ def test_a_new_week_of_files_reads_only_those_files(squad, tmp_path):
     weeks = pd.read_parquet(tmp_path / "out/weeks.parquet")
     newest = weeks[weeks["week_start"] == weeks["week_start"].max()].set_index("runner")["km"]
     assert newest["S01"] == pytest.approx(9.0) and newest["S03"] == pytest.approx(9.0) and newest["S02"] == 0
+
+
+@pytest.mark.slow  # the squad of a 60-participant world
+def test_an_edited_symptom_log_is_read_again_and_a_removed_file_leaves_the_cache(squad, tmp_path):
+    from runrisk.monitor.squad import CACHE, path_key
+
+    folder, model = squad
+    squad_copy = tmp_path / "squad"
+    shutil.copytree(folder, squad_copy)
+    monitor(squad_copy, model, tmp_path / "out")
+    weeks = pd.read_parquet(tmp_path / "out/weeks.parquet")
+    last = weeks["week_start"].max()
+    log = squad_copy / "s06" / SYMPTOMS
+    log.write_text(f"date,region,side,pain\n{(last + pd.Timedelta(days=1)).date()},achilles,left,7\n")
+    removed = sorted((squad_copy / "s05").glob("*.fit"))[-1]
+    removed.unlink()
+    monitor(squad_copy, model, tmp_path / "out")
+    weeks = pd.read_parquet(tmp_path / "out/weeks.parquet").set_index(["runner", "week_start"])
+    assert weeks.at[("S06", last), "pain_max"] == 7 and weeks.at[("S06", last), "symptom_days"] == 1
+    cache = json.loads((tmp_path / "out" / CACHE).read_text())
+    assert path_key(removed.absolute()) not in cache and path_key(log.absolute()) in cache
+    assert sum(1 for key in cache if "|" not in key) == sum(
+        1 for p in squad_copy.rglob("*") if p.suffix in (".fit", ".gpx", ".tcx", ".json", ".csv")
+    )
 
 
 @pytest.mark.slow  # the squad of a 60-participant world
@@ -227,6 +357,8 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
         bars = {
             b.get_attribute("data-week"): float(b.get_attribute("data-km")) for b in tab.locator("rect.week-bar").all()
         }
+        rpe_bars = tab.locator("rect.rpe-bar").all()
+        rpe = {b.get_attribute("data-week"): float(b.get_attribute("data-srpe")) for b in rpe_bars}
         browser.close()
     assert errors == [] and sorted(shown) == sorted(expected) and len(shown) == 12
     assert ranks == sorted(ranks) and ranks[0] == 0  # a spike with symptoms heads the page
@@ -237,3 +369,7 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
         for w, k in zip(expected["S02"].weeks["week_start"], expected["S02"].weeks["km"], strict=True)
     }
     assert bars == pytest.approx(library, abs=1e-3)
+    season = expected["S02"].weeks.dropna(subset=["srpe_au"])
+    srpe = {f"{w:%Y-%m-%d}": v for w, v in zip(season["week_start"], season["srpe_au"], strict=True)}
+    assert rpe == pytest.approx(srpe, abs=0.05)
+    assert len(rpe) > 10  # the FIT files carry RPE: the season's weeks with runs have a session-RPE load

@@ -20,7 +20,6 @@ from pathlib import Path
 from runrisk.errors import StudyError
 from runrisk.monitor.page import LANGUAGES
 from runrisk.monitor.season import monitor
-from runrisk.screening.cli import screen
 
 
 def _date(text: str) -> dt.date:
@@ -53,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         if args.command == "screen":
+            from runrisk.screening.cli import screen  # here: a squad's weekly update needs no gait model
+
             screen(args.model, args.runner, args.out, args.lang)
             print(f"runrisk screen: wrote {args.out}")
             return 0

@@ -24,6 +24,7 @@ LONGEST_DAYS = 30
 ACUTE_DAYS, CHRONIC_DAYS = 7, 28
 SPIKE_WEEK_CHANGE = 0.30  # Nielsen's top category
 SPIKE_RUN_CHANGE = 0.30  # Frandsen's 30-100 % and over
+RUNNER = "runner"  # the squad's key column: runners are weeks' and signals' groups
 WEEK_COLUMNS = [
     "week_start",
     "runs",
@@ -53,85 +54,109 @@ def category(value: float, bounds) -> str:
     return next(label for upper, label in bounds if value <= upper)
 
 
-def daily_km(runs: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:
-    """Running km per local day, every day from first to last (0 where none was run)."""
+def _monday(dates: pd.Series) -> pd.Series:
+    return dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+
+
+def daily_km(runs: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, runners: list | None = None) -> pd.DataFrame:
+    """Running km per local day (rows, every day from first to last, 0 where none was run) and runner
+    (columns; runs without a `runner` column are one runner, "")."""
+    runs = runs if RUNNER in runs else runs.assign(**{RUNNER: ""})
+    runners = list(runners) if runners is not None else sorted(runs[RUNNER].unique())
     days = pd.date_range(first, last, freq="D")
     if runs.empty:
-        return pd.Series(0.0, index=days)
-    return runs.groupby("local_date")["distance_km"].sum().reindex(days, fill_value=0.0).astype(float)
+        return pd.DataFrame(0.0, index=days, columns=runners)
+    sums = runs.groupby([RUNNER, "local_date"])["distance_km"].sum().unstack(RUNNER)
+    return sums.reindex(index=days, columns=runners).fillna(0.0).astype(float)
 
 
-def ewma_acwr(daily: pd.Series) -> pd.Series:
-    """Williams et al. 2017's EWMA acute:chronic ratio per day; NaN before 28 days of history, and where
-    the chronic load is 0 (a ratio of nothing is no number)."""
+def ewma_acwr(daily: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """Williams et al. 2017's EWMA acute:chronic ratio per day (of each column); NaN before 28 days of
+    history, and where the chronic load is 0 (a ratio of nothing is no number)."""
     acute = daily.ewm(alpha=2 / (ACUTE_DAYS + 1), adjust=False, min_periods=ACUTE_DAYS).mean()
     chronic = daily.ewm(alpha=2 / (CHRONIC_DAYS + 1), adjust=False, min_periods=CHRONIC_DAYS).mean()
-    return (acute / chronic.where(chronic > 0)).rename("acwr")
+    ratio = acute / chronic.where(chronic > 0)
+    return ratio.rename("acwr") if isinstance(ratio, pd.Series) else ratio
 
 
 def run_changes(runs: pd.DataFrame) -> pd.Series:
-    """Each run's distance over the longest run of the previous 30 days, minus 1 (NaN without one)."""
-    ordered = runs.sort_values("start_utc")
-    dates = ordered["local_date"].to_numpy("datetime64[D]")
-    km = ordered["distance_km"].to_numpy(float)
-    changes = np.full(len(ordered), np.nan)
-    for i in range(len(ordered)):
-        before = (dates < dates[i]) & (dates >= dates[i] - np.timedelta64(LONGEST_DAYS, "D"))
-        if before.any() and km[before].max() > 0:
-            changes[i] = km[i] / km[before].max() - 1
-    return pd.Series(changes, index=ordered.index).reindex(runs.index)
+    """Each run's distance over the longest run of its runner's previous 30 days (the 30 days before its
+    own, not counting runs of the same day), minus 1; NaN without one."""
+    if runs.empty:
+        return pd.Series(np.nan, index=runs.index, dtype=float)
+    runs = runs if RUNNER in runs else runs.assign(**{RUNNER: ""})
+    longest = runs.groupby(["local_date", RUNNER])["distance_km"].max().unstack(RUNNER)
+    days = pd.date_range(longest.index.min(), longest.index.max(), freq="D")
+    longest = longest.reindex(days).fillna(0.0)
+    previous = longest.rolling(LONGEST_DAYS, min_periods=1).max().shift(1)
+    before = previous.stack().reindex(pd.MultiIndex.from_arrays([runs["local_date"], runs[RUNNER]])).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        changes = np.where(before > 0, runs["distance_km"].to_numpy(float) / before - 1, np.nan)
+    return pd.Series(changes, index=runs.index, dtype=float)
 
 
 def season_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp):
-    """One row per ISO week from first's week to last's: load, signals and symptoms (WEEK_COLUMNS).
-    runs: the runner's counted runs (local_date, start_utc, distance_km, duration_s, ascent_m, hard_hr_s,
-    rpe); symptoms: read_symptoms' rows."""
+    """One runner's weeks (squad_weeks of a squad of one): one row per ISO week, WEEK_COLUMNS."""
+    weeks = squad_weeks(runs.assign(**{RUNNER: ""}), symptoms.assign(**{RUNNER: ""}), [""], first, last)
+    return weeks[WEEK_COLUMNS].reset_index(drop=True)
+
+
+def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first, last) -> pd.DataFrame:
+    """One row per runner and ISO week from first's week to last's: load, signals and symptoms (`runner`
+    and WEEK_COLUMNS), the whole squad at once. runs: the runners' counted runs (runner, local_date,
+    start_utc, distance_km, duration_s, ascent_m, hard_hr_s, rpe); symptoms: read_symptoms' rows with a
+    runner column."""
     monday = first - pd.Timedelta(days=first.weekday())
     sunday = last + pd.Timedelta(days=6 - last.weekday())
-    daily = daily_km(runs, monday, sunday)
-    ratio = ewma_acwr(daily)
+    mondays = pd.date_range(monday, sunday, freq="7D")
+    grid = pd.MultiIndex.from_product([runners, mondays], names=[RUNNER, "week_start"])
     runs = runs.assign(
-        week_start=runs["local_date"] - pd.to_timedelta(runs["local_date"].dt.weekday, unit="D"),
+        week_start=_monday(runs["local_date"]),
         longest_change=run_changes(runs),
         srpe=runs["rpe"] * runs["duration_s"] / 60.0,  # Foster et al. 2001: RPE x minutes, arbitrary units
     )
-    weeks = pd.DataFrame({"week_start": pd.date_range(monday, sunday, freq="7D")})
-    by_week = runs.groupby("week_start")
-    weeks["runs"] = weeks["week_start"].map(by_week.size()).fillna(0).astype(int)
-    weeks["km"] = weeks["week_start"].map(by_week["distance_km"].sum()).fillna(0.0)
-    weeks["run_time_min"] = weeks["week_start"].map(by_week["duration_s"].sum() / 60.0).fillna(0.0)
+    by_week = runs.groupby([RUNNER, "week_start"])
+    weeks = pd.DataFrame(index=grid)
+    weeks["runs"] = by_week.size().reindex(grid, fill_value=0).astype(int)
+    weeks["km"] = by_week["distance_km"].sum().reindex(grid, fill_value=0.0)
+    weeks["run_time_min"] = (by_week["duration_s"].sum() / 60.0).reindex(grid, fill_value=0.0)
     weeks["pace_min_per_km"] = (weeks["run_time_min"] / weeks["km"].where(weeks["km"] > 0)).astype(float)
-    weeks["ascent_m"] = weeks["week_start"].map(by_week["ascent_m"].sum(min_count=1))
-    weeks["longest_km"] = weeks["week_start"].map(by_week["distance_km"].max()).fillna(0.0)
-    weeks["hard_hr_min"] = weeks["week_start"].map(by_week["hard_hr_s"].sum(min_count=1) / 60.0)
-    weeks["srpe_au"] = weeks["week_start"].map(by_week["srpe"].sum(min_count=1))
-    previous = weeks["km"].shift(1)
+    weeks["ascent_m"] = by_week["ascent_m"].sum(min_count=1).reindex(grid)
+    weeks["longest_km"] = by_week["distance_km"].max().reindex(grid, fill_value=0.0)
+    weeks["hard_hr_min"] = (by_week["hard_hr_s"].sum(min_count=1) / 60.0).reindex(grid)
+    weeks["srpe_au"] = by_week["srpe"].sum(min_count=1).reindex(grid)
+    previous = weeks["km"].groupby(level=RUNNER).shift(1)
     weeks["change"] = (weeks["km"] / previous.where(previous > 0) - 1).astype(float)
     weeks["change_category"] = [category(v, NIELSEN) for v in weeks["change"]]
-    weeks["longest_run_change"] = weeks["week_start"].map(by_week["longest_change"].max()).astype(float)
+    weeks["longest_run_change"] = by_week["longest_change"].max().reindex(grid).astype(float)
     weeks["run_category"] = [category(v, FRANDSEN) for v in weeks["longest_run_change"]]
-    weeks["acwr"] = ratio.reindex(weeks["week_start"] + pd.Timedelta(days=6)).to_numpy()  # the week's last day
-    weeks = weeks.join(symptom_weeks(symptoms), on="week_start")
+    ratio = ewma_acwr(daily_km(runs, monday, sunday, runners))
+    sundays = ratio.reindex(mondays + pd.Timedelta(days=6))  # the ratio on each week's last day
+    weeks["acwr"] = sundays.set_axis(mondays).T.stack(future_stack=True).reindex(grid).to_numpy(float)
+    weeks = weeks.join(symptom_weeks(symptoms).reindex(grid))
     weeks["substantial"] = weeks["substantial"].astype("boolean").fillna(False).astype(bool)
     weeks["symptom_days"] = pd.to_numeric(weeks["symptom_days"]).fillna(0).astype(int)
     weeks["spike"] = (weeks["change"] > SPIKE_WEEK_CHANGE) | (weeks["longest_run_change"] > SPIKE_RUN_CHANGE)
-    return weeks[WEEK_COLUMNS]
+    return weeks.reset_index()[[RUNNER, *WEEK_COLUMNS]]
 
 
 def symptom_weeks(symptoms: pd.DataFrame) -> pd.DataFrame:
+    """Per runner and week: worst pain, worst OSTRC-O2 score, any substantial problem, days with a
+    complaint (a logged "pain 0" is no symptom)."""
     if symptoms.empty:
-        return pd.DataFrame(
-            columns=["pain_max", "ostrc_max", "substantial", "symptom_days"], index=pd.DatetimeIndex([])
-        )
+        names = [RUNNER, "week_start"]
+        index = pd.MultiIndex.from_arrays([pd.Index([], dtype=object), pd.DatetimeIndex([])], names=names)
+        columns = {"pain_max": float, "ostrc_max": float, "substantial": bool, "symptom_days": int}
+        return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in columns.items()}, index=index)
     dates = pd.to_datetime(symptoms["date"])
-    complaint = (symptoms["pain"] > 0) | (symptoms["ostrc_score"] > 0)  # a logged "pain 0" is no symptom
-    frame = symptoms.assign(week_start=dates - pd.to_timedelta(dates.dt.weekday, unit="D"), complaint=complaint)
-    grouped = frame.groupby("week_start")
+    complaint = (symptoms["pain"] > 0) | (symptoms["ostrc_score"] > 0)
+    frame = symptoms.assign(date=dates, week_start=_monday(dates), complaint=complaint)
+    grouped = frame.groupby([RUNNER, "week_start"])
     return pd.DataFrame(
         {
             "pain_max": grouped["pain"].max(),
             "ostrc_max": grouped["ostrc_score"].max(),
             "substantial": grouped["substantial"].any(),
-            "symptom_days": frame[frame["complaint"]].groupby("week_start")["date"].nunique(),
+            "symptom_days": frame[frame["complaint"]].groupby([RUNNER, "week_start"])["date"].nunique(),
         }
     )

@@ -5,6 +5,7 @@ autoescaping; this module computes what the templates show."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from functools import cache
 from importlib.resources import files
 
@@ -13,15 +14,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from runrisk.monitor.load import FRANDSEN, NIELSEN
-from runrisk.screening.page import number
+from runrisk.monitor.load import FRANDSEN, NIELSEN, SPIKE_RUN_CHANGE
+from runrisk.screening.wording import number
 
 LANGUAGES = ("en", "nl")
 RECENT_WEEKS = 2  # the weeks the squad page judges attention by
 HIGH_ACWR = 1.5  # Williams et al.'s and Gabbett's "danger zone": shown as a flag, not as a verdict
 PAIN_ATTENTION = 3  # NRS 3 and more: a pain a coach asks about (below it, a note)
 CHANGE_COLOURS = {"under 10 %": "#2e86c1", "10-30 %": "#e67e22", "over 30 %": "#c0392b", "": "#95a5a6"}
-CHART = {"width": 760, "height": 260, "left": 44, "right": 44, "bottom": 46, "top": 16}
+CHART = {"width": 760, "height": 300, "left": 44, "right": 44, "bottom": 86, "top": 16}
+RPE_BAND = 36  # px under the symptom strip for the week's session-RPE load
 
 
 @cache
@@ -107,10 +109,16 @@ def ordered(runners: list) -> list:
     return sorted(runners, key=key)
 
 
+def records(weeks: pd.DataFrame) -> list:
+    """The weeks as named tuples (columns to lists once: pandas' itertuples costs three times as much)."""
+    Week = namedtuple("Week", weeks.columns)
+    return [Week(*row) for row in zip(*(weeks[column].tolist() for column in weeks.columns), strict=True)]
+
+
 def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
     """Weekly km bars (coloured by week-to-week change), a marker over weeks with a run 30 % longer than
-    the recent longest, the symptom strip (worst pain) under the axis, and the acute:chronic ratio line
-    (right axis, 0-2.5)."""
+    the recent longest, the acute:chronic ratio line (right axis, 0-2.5); under the axis the symptom strip
+    (worst pain) and the week's session-RPE load (Foster's RPE x minutes), all on one time axis."""
     width, height = CHART["width"], CHART["height"]
     left, right, bottom, top = CHART["left"], CHART["right"], CHART["bottom"], CHART["top"]
     n = max(len(weeks), 1)
@@ -119,10 +127,14 @@ def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
     axis_y = height - bottom
     scale = (axis_y - top) / km_top
     ratio_scale = (axis_y - top) / 2.5
-    bars, markers, strip, line = [], [], [], []
-    for i, week in enumerate(weeks.itertuples()):
+    strip_y, rpe_base = axis_y + 6, axis_y + 6 + 10 + RPE_BAND
+    rpe_top = float(weeks["srpe_au"].max()) if len(weeks) and weeks["srpe_au"].notna().any() else 0.0
+    bars, markers, strip, line, rpe, months = [], [], [], [], [], []
+    previous_month = None
+    for i, week in enumerate(records(weeks)):
         x = left + i * step
         length = float(week.km) * scale
+        day = f"{week.week_start:%Y-%m-%d}"
         bars.append(
             {
                 "x": x + 1,
@@ -130,32 +142,35 @@ def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
                 "width": max(step - 2, 1),
                 "height": length,
                 "colour": CHANGE_COLOURS[week.change_category],
-                "week": f"{week.week_start:%Y-%m-%d}",
+                "week": day,
                 "km": float(week.km),
             }
         )
-        if week.longest_run_change > 0.30:
-            markers.append({"x": x + step / 2, "y": axis_y - length - 8, "week": f"{week.week_start:%Y-%m-%d}"})
+        if week.longest_run_change > SPIKE_RUN_CHANGE:
+            markers.append({"x": x + step / 2, "y": axis_y - length - 8, "week": day})
         if week.symptom_days > 0 or week.pain_max > 0:
             pain = float(week.pain_max) if np.isfinite(week.pain_max) else 0.0
             strip.append(
                 {
                     "x": x + 1,
                     "width": max(step - 2, 1),
-                    "y": axis_y + 20,
+                    "y": strip_y,
                     "pain": pain,
+                    "week": day,
                     "colour": "#c0392b" if week.substantial or pain >= PAIN_ATTENTION else "#f5b041",
                 }
             )
+        if np.isfinite(week.srpe_au) and rpe_top > 0:
+            tall = RPE_BAND * float(week.srpe_au) / rpe_top
+            rpe.append({"x": x + 1, "y": rpe_base - tall, "width": max(step - 2, 1), "height": tall, "week": day})
+            rpe[-1]["value"] = float(week.srpe_au)
         if np.isfinite(week.acwr):
             line.append(f"{x + step / 2:.1f},{axis_y - min(float(week.acwr), 2.5) * ratio_scale:.1f}")
+        if week.week_start.month != previous_month and (not months or x - months[-1]["x"] >= 48):
+            months.append({"x": x, "label": f"{week.week_start:%Y-%m}"})  # labels never overlap
+        previous_month = week.week_start.month
     km_ticks = [{"label": f"{t:.0f}", "y": axis_y - t * scale} for t in np.linspace(0, km_top / 1.15, 5)]
     ratio_ticks = [{"label": f"{r:.1f}", "y": axis_y - r * ratio_scale} for r in (0.5, 1.0, 1.5, 2.0)]
-    months = []
-    for i, week in enumerate(weeks.itertuples()):
-        new_month = i == 0 or week.week_start.month != weeks["week_start"].iloc[i - 1].month
-        if new_month and (not months or left + i * step - months[-1]["x"] >= 48):  # labels never overlap
-            months.append({"x": left + i * step, "label": f"{week.week_start:%Y-%m}"})
     return {
         **CHART,
         "axis_y": axis_y,
@@ -163,6 +178,10 @@ def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
         "bars": bars,
         "markers": markers,
         "strip": strip,
+        "strip_y": strip_y,
+        "rpe": rpe,
+        "rpe_base": rpe_base,
+        "rpe_top": rpe_top,
         "line": " ".join(line),
         "km_ticks": km_ticks,
         "ratio_ticks": ratio_ticks,
@@ -173,7 +192,7 @@ def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
 
 def week_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
     rows = []
-    for week in weeks.iloc[::-1].itertuples():
+    for week in reversed(records(weeks)):
         rows.append(
             {
                 "week": f"{week.week_start:%Y-%m-%d}",
@@ -201,13 +220,16 @@ def week_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
     return rows
 
 
-def risk_view(risk, lang: str) -> dict | None:
-    if risk is None:
+def risk_view(baseline, lang: str) -> dict | None:
+    if baseline is None:
         return None
+    risk = baseline.risk
     return {
         "value": f"{risk.risk:.6f}",
         "text": f"{number(100 * risk.risk, lang)} %",
         "interval": f"{number(100 * risk.low, lang)}-{number(100 * risk.high, lang)} %",
+        "first": baseline.window[0],
+        "last": baseline.window[1],
     }
 
 
@@ -228,6 +250,7 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             risk=risk_view(risk, lang),
             no_risk=words["no_trials"] if not person.has_trials else words["no_risk_measured"],
             model=model_line(document, words),
+            synthetic=bool(document and document["study"]["synthetic"]),
             problems=problems,
             nielsen=[label for _, label in NIELSEN],
             frandsen=[label for _, label in FRANDSEN],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,6 @@ from runrisk.io.wearables import WearableSettings
 from runrisk.monitor import page
 from runrisk.monitor.squad import CACHE, SessionCache, content_hash, path_key, read_squad, season_span, with_weeks
 from runrisk.screening import model
-from runrisk.screening.measure import measure
 
 log = logging.getLogger(__name__)
 WEEKS_TABLE = "weeks.parquet"
@@ -31,7 +31,16 @@ class Written:
     risks_measured: int
 
 
-def baseline_risk(person, document: dict | None, cache: SessionCache) -> tuple[model.Risk | None, bool]:
+@dataclass(frozen=True)
+class Baseline:
+    """The study model's risk for a runner, and the last day of the training it was measured on."""
+
+    risk: model.Risk
+    window: tuple[str, str]  # YYYY-MM-DD: the training measured, up to runner.yaml's screening_date or the
+    # last day with wearable data
+
+
+def baseline_risk(person, document: dict | None, cache: SessionCache) -> tuple[Baseline | None, bool]:
     """The study model's risk for the runner's gait trials and training, cached by the model and the
     runner's files; (risk or None, measured now)."""
     if document is None or person.runner is None or not person.has_trials:
@@ -45,12 +54,16 @@ def baseline_risk(person, document: dict | None, cache: SessionCache) -> tuple[m
     stamp = content_hash(document["content_sha256"], files, dataclasses.asdict(person.runner))
     cached = cache.get(key)
     if cached and cached["stamp"] == stamp:
-        return (model.Risk(**cached["risk"]) if cached["risk"] else None), False
+        return (Baseline(model.Risk(**cached["risk"]), tuple(cached["window"])) if cached["risk"] else None), False
+    # here: the gait model's code is imported only for a squad with trials to measure
+    from runrisk.screening.measure import measure
+
     measured = measure(person.folder, person.runner, document)
     complete = all(term["column"] in measured.values for term in document["terms"])
     risk = model.predict(document, measured.values) if complete else None
-    cache.put(key, {"stamp": stamp, "risk": dataclasses.asdict(risk) if risk else None})
-    return risk, True
+    window = tuple(day.isoformat() for day in measured.window) if measured.window else ("", "")
+    cache.put(key, {"stamp": stamp, "risk": dataclasses.asdict(risk) if risk else None, "window": window})
+    return (Baseline(risk, window) if risk else None), True
 
 
 def monitor(
@@ -97,10 +110,9 @@ def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, 
     model_hash = document["content_sha256"] if document else ""
     written = 0
     for person in runners:
-        weeks = person.weeks.to_dict("records") if person.weeks is not None else []
         risk = risks.get(person.slug)
         stamp = content_hash(
-            weeks,
+            weeks_digest(person.weeks),
             dataclasses.asdict(risk) if risk else None,
             person.problems,
             lang,
@@ -120,7 +132,15 @@ def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, 
     return written
 
 
+def weeks_digest(weeks: pd.DataFrame | None) -> str:
+    """A digest of a runner's weeks, values and columns (pandas' row hashes: no rows turned to dicts)."""
+    if weeks is None:
+        return ""
+    rows = pd.util.hash_pandas_object(weeks, index=False).to_numpy()
+    return hashlib.sha256(rows.tobytes() + "|".join(weeks.columns).encode()).hexdigest()
+
+
 def write_weeks(runners, path: Path) -> None:
-    rows = [row | {"runner": p.label} for p in runners if p.weeks is not None for row in p.weeks.to_dict("records")]
-    table = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["runner", "week_start"])
+    frames = [p.weeks.assign(runner=p.label) for p in runners if p.weeks is not None]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["runner", "week_start"])
     write_table(table[["runner", *[c for c in table.columns if c != "runner"]]], path, sort_by=["runner", "week_start"])

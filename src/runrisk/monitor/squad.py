@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ from runrisk.io.wearables import (
     load_fitbit_records,
     read_fitbit_exercise,
 )
-from runrisk.monitor.load import season_weeks
+from runrisk.monitor.load import RUNNER, squad_weeks
 from runrisk.monitor.symptoms import SYMPTOM_COLUMNS, SYMPTOMS, read_symptoms
 from runrisk.screening.runner import Runner, read_runner
 
@@ -70,7 +71,10 @@ def slug_of(label: str) -> str:
 
 def file_labels(folder: Path) -> dict[Path, str]:
     """Every file of the runner's folder (runner.yaml and symptoms.csv by name) by kind and order."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    # os.walk and strings sorted by their parts (as Paths sort), not rglob and Paths: a season holds
+    # hundreds of files a runner, and pathlib's are several times slower
+    names = [os.path.join(root, n) for root, _, found in os.walk(folder) for n in found if n[0] != "."]
+    files = [Path(name) for name in sorted(names, key=lambda name: name.split(os.sep))]
     labels, counts = {}, {}
     for path in files:
         if path.name.lower() in (RUNNER_FILE, SYMPTOMS):
@@ -140,7 +144,9 @@ def path_key(path: Path) -> str:
 
 
 class SessionCache:
-    """Each file's rows (or its reason for not being read), by path, size and modification time."""
+    """Each file's rows (or its reason for not being read), by path, size and modification time; and what
+    season.py keeps between runs (risks, page stamps). Only what this run looked up is saved again, so
+    a file taken out of the squad leaves the cache with the next run."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -150,13 +156,19 @@ class SessionCache:
                 self.entries = json.loads(path.read_text(encoding="utf-8"))
             except (json.JSONDecodeError, UnicodeDecodeError):
                 self.entries = {}  # a damaged cache is rebuilt, never trusted
+        self.used: set[str] = set()
         self.read_files = 0
+
+    def _fresh(self, key: str, stamp: list):
+        self.used.add(key)
+        cached = self.entries.get(key)
+        return cached if cached and cached["stamp"] == stamp else None
 
     def rows(self, path: Path, tz: dt.tzinfo, settings: WearableSettings) -> tuple[str, list[dict] | None, str]:
         stat = path.stat()
         key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz)]
-        cached = self.entries.get(key)
-        if cached and cached["stamp"] == stamp:
+        cached = self._fresh(key, stamp)
+        if cached:
             return cached["source"], cached["rows"], cached["reason"]
         self.read_files += 1
         try:
@@ -167,15 +179,39 @@ class SessionCache:
         self.entries[key] = entry
         return entry["source"], entry["rows"], entry["reason"]
 
+    def symptoms(self, path: Path, label: str, region_words, side_words) -> tuple[pd.DataFrame, str]:
+        """(the symptom log's rows, "" or the problem the pages list)."""
+        stat = path.stat()
+        vocabularies = content_hash(sorted(region_words.spellings.items()), sorted(side_words.spellings.items()))
+        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, vocabularies]
+        cached = self._fresh(key, stamp)
+        if not cached:
+            try:
+                table = read_symptoms(path, SYMPTOMS, label, region_words, side_words)
+                cached = {"stamp": stamp, "rows": [_jsonable(r) for r in table.to_dict("records")], "problem": ""}
+            except InputError as error:
+                problem = f"{SYMPTOMS}{f' row {error.row}' if error.row else ''}: {error.reason}"
+                cached = {"stamp": stamp, "rows": [], "problem": problem}
+            self.entries[key] = cached
+        table = pd.DataFrame(cached["rows"], columns=SYMPTOM_COLUMNS)
+        table["date"] = pd.to_datetime(table["date"])
+        for column in ("pain", "ostrc_score"):
+            table[column] = pd.to_numeric(table[column]).astype(float)
+        table["substantial"] = table["substantial"].astype(bool)
+        return table, cached["problem"]
+
     def get(self, key: str):
+        self.used.add(key)
         return self.entries.get(key)
 
     def put(self, key: str, value) -> None:
+        self.used.add(key)
         self.entries[key] = value
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.entries, sort_keys=True), encoding="utf-8")
+        kept = {key: self.entries[key] for key in sorted(self.used) if key in self.entries}
+        self.path.write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
 
 
 def runner_folders(squad: Path) -> list[Path]:
@@ -183,21 +219,30 @@ def runner_folders(squad: Path) -> list[Path]:
 
 
 def read_squad(squad: Path, tz: dt.tzinfo, settings: WearableSettings, synonyms: dict, cache: SessionCache):
-    """Every runner of the squad folder, in folder order; a folder without a readable runner.yaml is a
-    runner with that problem."""
+    """Every runner of the squad folder, in folder order, each run counted by the study's rules; a folder
+    without a readable runner.yaml is a runner with that problem."""
     region_words, side_words = regions(synonyms.get("regions", {})), sides(synonyms.get("sides", {}))
-    runners = []
-    for number, folder in enumerate(runner_folders(squad), start=1):
-        runners.append(read_runner_folder(folder, number, tz, settings, cache, region_words, side_words))
+    runners, rows = [], []
+    for number, folder in enumerate(runner_folders(Path(squad).absolute()), start=1):
+        person, found = read_runner_folder(folder, number, tz, settings, cache, region_words, side_words)
+        runners.append(person)
+        rows.append(found)
     taken: dict[str, int] = {}
     for person in runners:  # two runners given the same label still get a page each
         taken[person.slug] = taken.get(person.slug, 0) + 1
         if taken[person.slug] > 1:
             person.slug = f"{person.slug}-{taken[person.slug]}"
+    # the squad's activities counted at once (the study's rules group by participant): one pass, not 50
+    everyone = [row | {"participant_id": p.slug} for p, found in zip(runners, rows, strict=True) for row in found]
+    activities = dict(tuple(counted(everyone, settings).groupby("participant_id", sort=False)))
+    empty = activity_frame([])
+    for person in runners:
+        person.activities = activities.get(person.slug, empty).reset_index(drop=True)
     return runners
 
 
-def read_runner_folder(folder, number, tz, settings, cache, region_words, side_words) -> SquadRunner:
+def read_runner_folder(folder, number, tz, settings, cache, region_words, side_words) -> tuple[SquadRunner, list]:
+    """(the runner, the rows of its wearable files, not yet counted)."""
     problems: list[str] = []
     try:
         runner = read_runner(folder / RUNNER_FILE)
@@ -214,29 +259,34 @@ def read_runner_folder(folder, number, tz, settings, cache, region_words, side_w
         if found is None:
             problems.append(f"{file_label}: {reason}")
             continue
-        rows += [{"participant_id": label, "source": source, "source_file": file_label, **r} for r in found]
+        rows += [{"source": source, "source_file": file_label, **r} for r in found]
     symptoms = pd.DataFrame(columns=SYMPTOM_COLUMNS)
     symptom_file = next((p for p, name in labels.items() if name == SYMPTOMS), None)
     if symptom_file is not None:
-        try:
-            symptoms = read_symptoms(symptom_file, SYMPTOMS, label, region_words, side_words)
-        except InputError as error:
-            problems.append(f"{SYMPTOMS}{f' row {error.row}' if error.row else ''}: {error.reason}")
+        symptoms, problem = cache.symptoms(symptom_file, label, region_words, side_words)
+        problems += [problem] if problem else []
     has_trials = any(p.suffix.lower() in TRIAL_SUFFIXES for p in labels)
-    return SquadRunner(label, slug_of(label), folder, runner, counted(rows, settings), symptoms, problems, has_trials)
+    person = SquadRunner(label, slug_of(label), folder, runner, pd.DataFrame(), symptoms, problems, has_trials)
+    return person, rows
 
 
-def counted(rows: list[dict], settings: WearableSettings) -> pd.DataFrame:
-    """The runner's activities with the study's rules: too short or too small runs and the same run
-    synced from two sources flagged, so each run counts once."""
+def activity_frame(rows: list[dict]) -> pd.DataFrame:
+    """Activity rows (the readers' or the cache's) as a typed frame, none yet excluded."""
     columns = [*ACTIVITY_COLUMNS, *DETAILS]
     frame = pd.DataFrame(rows, columns=columns)
     frame["excluded_reason"] = ""
     frame["is_run"] = frame["is_run"].astype(bool)
-    frame["start_utc"] = pd.to_datetime(frame["start_utc"])
-    frame["local_date"] = pd.to_datetime(frame["local_date"])
+    frame["start_utc"] = pd.to_datetime(frame["start_utc"], format="ISO8601")
+    frame["local_date"] = pd.to_datetime(frame["local_date"], format="ISO8601")
     for column in ("duration_s", "distance_km", *DETAILS):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
+
+
+def counted(rows: list[dict], settings: WearableSettings) -> pd.DataFrame:
+    """Activities with the study's rules: too short or too small runs and the same run synced from two
+    sources flagged (per participant_id), so each run counts once."""
+    frame = activity_frame(rows)
     if frame.empty:
         return frame
     frame = flag_uncountable_runs(frame, settings.min_run_s, settings.min_run_km)
@@ -249,22 +299,34 @@ def runs_of(activities: pd.DataFrame) -> pd.DataFrame:
 
 def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.date | None) -> tuple:
     """The season's first and last day: as given, else the squad's first and last day with data."""
-    dates = [d for r in runners for d in pd.to_datetime(r.activities["local_date"]).dropna()]
-    dates += [pd.Timestamp(d) for r in runners for d in r.symptoms["date"]]
-    if not dates and (since is None or as_of is None):
+    dates = [r.activities["local_date"].dropna() for r in runners if len(r.activities)]
+    dates += [pd.to_datetime(r.symptoms["date"]) for r in runners if len(r.symptoms)]
+    known = pd.concat(dates) if dates else pd.Series(dtype="datetime64[ns]")
+    if known.empty and (since is None or as_of is None):
         return None, None
-    first = pd.Timestamp(since) if since else min(dates)
-    last = pd.Timestamp(as_of) if as_of else max(dates)
+    first = pd.Timestamp(since) if since else known.min()
+    last = pd.Timestamp(as_of) if as_of else known.max()
     return first.normalize(), last.normalize()
 
 
+LEAD_DAYS = 35  # runs before the season's first day that its first weeks' signals look back on
+
+
 def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timestamp) -> None:
+    """Every runner's weeks of the season (first to last), computed for the whole squad at once, each
+    week's signals from the runs up to it (LEAD_DAYS before the season for its first weeks)."""
+    lead = first - pd.Timedelta(days=LEAD_DAYS)
+    runs = [runs_of(p.activities).assign(**{RUNNER: p.slug}) for p in runners if len(p.activities)]
+    runs = pd.concat(runs, ignore_index=True) if runs else runs_of(activity_frame([])).assign(**{RUNNER: ""})
+    runs = runs[(runs["local_date"] >= lead) & (runs["local_date"] <= last)]
+    symptoms = [p.symptoms.assign(**{RUNNER: p.slug}) for p in runners if len(p.symptoms)]
+    symptoms = pd.concat(symptoms, ignore_index=True) if symptoms else pd.DataFrame(columns=[*SYMPTOM_COLUMNS, RUNNER])
+    symptoms = symptoms[pd.to_datetime(symptoms["date"]).between(first, last)]
+    weeks = squad_weeks(runs, symptoms, [p.slug for p in runners], lead, last)
+    weeks = weeks[weeks["week_start"] >= first - pd.Timedelta(days=first.weekday())]
+    by_runner = dict(tuple(weeks.groupby(RUNNER, sort=False)))
     for person in runners:
-        runs = runs_of(person.activities)
-        runs = runs[(runs["local_date"] >= first - pd.Timedelta(days=35)) & (runs["local_date"] <= last)]
-        symptoms = person.symptoms[pd.to_datetime(person.symptoms["date"]).between(first, last)]
-        weeks = season_weeks(runs, symptoms, first - pd.Timedelta(days=35), last)  # 5 weeks' lead for the ratio
-        person.weeks = weeks[weeks["week_start"] >= first - pd.Timedelta(days=first.weekday())].reset_index(drop=True)
+        person.weeks = by_runner[person.slug].drop(columns=RUNNER).reset_index(drop=True)
 
 
 def content_hash(*parts) -> str:

@@ -3,6 +3,7 @@ biomechanics summary, weekly volume and covariate table, with the settings the m
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Measured:
     missing: list[str] = field(default_factory=list)  # why a term has no value (catalogue keys)
     reported: set[str] = field(default_factory=set)  # term columns from runner.yaml (age, sex), not measured
     problems: list[str] = field(default_factory=list)  # files that could not be read
+    window: tuple[dt.date, dt.date] | None = None  # first and last day of the training (None without data)
 
 
 def staged(runner_dir: Path, raw: Path) -> dict[str, int]:
@@ -95,7 +97,11 @@ def measure(runner_dir: Path, runner: Runner, document: dict) -> Measured:
     weekly = runner_weeks(activities, runner, exposure)
     values, missing = term_values(document, runner, stances, weekly, exposure, tendon)
     reported = {c for c in values if c not in SUMMARY_COLUMNS and c not in EXPOSURE_COLUMNS}
-    return Measured(stances, trials, weekly, values, missing=missing, reported=reported, problems=problems)
+    end = window_end(activities, runner)
+    window = (end - dt.timedelta(days=7 * WINDOW_WEEKS - 1), end) if end else None
+    return Measured(
+        stances, trials, weekly, values, missing=missing, reported=reported, problems=problems, window=window
+    )
 
 
 def runner_tendon(runner_dir: Path, raw: Path, document: dict, problems: list[str]) -> pd.DataFrame | None:
@@ -115,12 +121,19 @@ def runner_tendon(runner_dir: Path, raw: Path, document: dict, problems: list[st
     return tendon_covariates(pd.DataFrame(rows).assign(participant_id=RUNNER_ID)) if rows else None
 
 
+def window_end(activities: pd.DataFrame, runner: Runner) -> dt.date | None:
+    """The screening date, else the last day with wearable data (None without any)."""
+    if runner.screening_date:
+        return runner.screening_date
+    return None if activities.empty else pd.Timestamp(activities["local_date"].max()).date()
+
+
 def runner_weeks(activities: pd.DataFrame, runner: Runner, exposure: ScreeningExposure) -> pd.DataFrame:
     """Weekly volume of the WINDOW_WEEKS weeks up to the screening date (default: the last day with
     wearable data), by the study's weekly-volume code; empty without activities."""
     if activities.empty:
         return pd.DataFrame()
-    end = pd.Timestamp(runner.screening_date) if runner.screening_date else activities["local_date"].max()
+    end = pd.Timestamp(window_end(activities, runner))
     start = end - pd.Timedelta(days=7 * WINDOW_WEEKS - 1)
     participants = pd.DataFrame({"participant_id": [RUNNER_ID], "enrolment_date": [start]})
     weekly = weekly_volume(

@@ -25,8 +25,6 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
-from scipy.special import expit
 
 from runrisk.errors import StudyError
 from runrisk.stats.terms import Term, design_matrix, outcome
@@ -134,6 +132,8 @@ def content_hash(document: Mapping) -> str:
 
 def calibration_intercept(linear_predictor: np.ndarray, slope: float, event_rate: float) -> float:
     """a with mean(expit(a + slope lp)) = event_rate: the shrunken model keeps the cohort's risk."""
+    from scipy.optimize import brentq  # here: a page that only loads a model needs no scipy.optimize
+    from scipy.special import expit
 
     def gap(a: float) -> float:
         return float(np.mean(expit(a + slope * linear_predictor)) - event_rate)
@@ -263,6 +263,8 @@ def scaled(document: dict, values: Mapping[str, float]) -> np.ndarray:
 
 def predict(document: dict, values: Mapping[str, float]) -> Risk:
     """Calibrated one-year risk with its 95 % interval for one runner's term values."""
+    from scipy.special import expit  # here: a squad page without gait trials predicts nothing
+
     row = scaled(document, values)
     beta = np.array([document["intercept"], *(t["coefficient"] for t in document["terms"])])
     covariance = np.asarray(document["covariance"], float)

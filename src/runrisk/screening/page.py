@@ -15,6 +15,7 @@ import yaml
 
 from runrisk.screening import model
 from runrisk.screening.measure import WINDOW_WEEKS, Measured
+from runrisk.screening.wording import number
 
 LANGUAGES = ("en", "nl")
 # Week-to-week rises the chart colours: above these multiples of the previous four weeks' mean km
@@ -40,11 +41,6 @@ def template() -> jinja2.Template:
         lstrip_blocks=True,
     )
     return environment.get_template("page.html.j2")
-
-
-def number(value: float, lang: str, digits: int = 1) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 def percent(value: float, lang: str) -> str:

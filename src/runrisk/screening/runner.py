@@ -35,7 +35,8 @@ def read_runner(path: Path) -> Runner:
     if not path.is_file():
         raise InputError(path, "runner.yaml is missing: it gives the runner's age, sex and body_mass_kg")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's safe loader where installed: a squad page reads dozens of these every week
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(path, f"not readable YAML ({type(exc).__name__})") from None
     if not isinstance(data, dict):
