@@ -6,7 +6,8 @@ Runs `snakemake --cores N` (target all) in a fresh copy of the workflow, times i
 each rule's jobs from Snakemake's own benchmark files (benchmarks/runs/*.tsv: seconds and CPU seconds
 per job). Beside it, the floor of the raw-file stages (`benchmarks/ingest_floor.py` on the same run):
 what merely reading the same C3D files and Fitbit exports costs. Goal: 60 s wall on 2 cores.
-Writes default_run.csv (one row per rule) and prints the total.
+Writes default_run.csv (one row per rule) and prints the total. `--without-mri` runs the same study without
+its tendon MRI (simulate.mri.fraction 0; writes default_run_without_mri.csv): the MRI's share of the run.
 """
 
 from __future__ import annotations
@@ -41,16 +42,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--without-mri", action="store_true", help="the default study with no one scanned")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="runrisk-default-run-") as scratch:
         workdir = copy_workflow(Path(scratch))
+        extra = []
+        if args.without_mri:  # the study's config with one more file over it: nobody scanned
+            (workdir / "config" / "without_mri.yaml").write_text("simulate:\n  mri:\n    fraction: 0.0\n")
+            extra = ["--configfile", "config/config.yaml", "config/without_mri.yaml"]
         start = time.perf_counter()
-        result = run_snakemake(workdir, args.cores)
+        result = run_snakemake(workdir, args.cores, *extra)
         wall = time.perf_counter() - start
         assert result.returncode == 0, result.stderr[-2000:]
         table = per_rule(workdir)
     args.out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out / "default_run.csv", index=False, float_format="%.1f")
+    name = "default_run_without_mri.csv" if args.without_mri else "default_run.csv"
+    table.to_csv(args.out / name, index=False, float_format="%.1f")
     print(table.round(1).to_string(index=False))
     print(
         f"wall {wall:.0f} s on {args.cores} cores; jobs' seconds {table['seconds'].sum():.0f}, "

@@ -23,11 +23,15 @@ def test_folders_of_people_not_enrolled_are_counted_under_pseudonyms(tmp_path):
     touch(tmp_path / "c3d/Jane Roe/walk.c3d")
     touch(tmp_path / "fitbit/ZZ9/e.json")
     touch(tmp_path / "garmin/loose.fit")
+    touch(tmp_path / "mri/A1/IM_01_001.dcm")
+    touch(tmp_path / "mri/ZZ8/series/IM_01_001.dcm")  # a scan of somebody not enrolled, in a series folder
+    touch(tmp_path / "mri/ZZ8/series/IM_01_002.dcm")
     table = unenrolled_folders(tmp_path, ["A1", "A2"])
     assert table.to_dict("records") == [
         {"kind": "c3d", "participant_id": pseudonymise("Jane Roe"), "files": 2},
         {"kind": "fitbit", "participant_id": pseudonymise("ZZ9"), "files": 1},
         {"kind": "garmin", "participant_id": pseudonymise("loose.fit"), "files": 1},
+        {"kind": "mri", "participant_id": pseudonymise("ZZ8"), "files": 2},
     ]
     assert "Jane" not in table.to_string()
 

@@ -336,10 +336,17 @@ def test_the_synthetic_world_scans_a_share_and_moves_no_other_draw(tmp_path):
     heavy = scanned["true_t2star_ms"][scanned["runner"]].mean()
     assert heavy < world.mri.t2star_ms + 1  # runners' tendons follow their km (-0.3 ms per 12.5 km/week)
     person = {"raw_id": "4H00001", **scanned[scanned["has_mri"]].iloc[0].to_dict()}
-    files = write_participant_mri(person, tmp_path / "mri" / "4H00001", world.mri, world.seed)
-    assert len(files) == 3 * 6 + 1
     settings = TendonSettings.from_config(schema_defaults()["tendon"])
-    row = participant_tendon(tmp_path, "4H00001", settings)[0]
+    rows = {}
+    for scanner, share in (("classic", 0.0), ("enhanced", 1.0)):  # a file per slice and echo, or one object
+        raw = tmp_path / scanner
+        files = write_participant_mri(person, raw / "mri" / "4H00001", replace(world.mri, enhanced_fraction=share), 11)
+        assert len(files) == (3 * 6 + 1 if scanner == "classic" else 2)
+        rows[scanner] = participant_tendon(raw, "4H00001", settings)[0]
+    named = [p.name for p in (tmp_path / "enhanced" / "mri" / "4H00001").iterdir() if p.suffix != ".nii"]
+    assert named[0].startswith("1.2.") and mri.is_dicom(tmp_path / "enhanced" / "mri" / "4H00001" / named[0])
+    assert rows["classic"] == rows["enhanced"]  # the scanner moves no pixel
+    row = rows["classic"]
     assert abs(row["t2star_median_ms"] / person["true_t2star_ms"] - 1) < 0.05
     assert abs(row["thickness_max_mm"] - person["true_thickness_mm"]) <= 0.5 + 1e-9
 
@@ -424,3 +431,65 @@ def test_the_image_readers_touch_no_attribute_the_basic_confidentiality_profile_
     assert read & BASIC_PROFILE == set(), read & BASIC_PROFILE
     assert "PatientID" in read
     assert recording(sorted(folder.iterdir())[0]).StudyDate and "StudyDate" in read  # a read would be seen
+
+
+def test_nan_or_negative_signal_in_the_roi_is_named_by_the_series_label_before_any_fit(tmp_path):
+    """A processed NIfTI (NaN where a pipeline masked, negatives where it subtracted) is no magnitude
+    series: refused with the count of ROI voxels and the series' label, never measured."""
+    import nibabel
+
+    from runrisk.simulate.mri_writer import dicom_affine_ras
+    from runrisk.tendon.study import participant_tendon
+
+    phantom = Phantom(t2star_ms=10.0, snr=40.0)
+    settings = TendonSettings.from_config(schema_defaults()["tendon"])
+    magnitudes = phantom.magnitudes(np.random.default_rng(5)).astype(np.float32)
+    mask = phantom.tendon_mask()
+    for name, damage in {"nan": np.nan, "negative": -1.0}.items():
+        folder = tmp_path / "mri" / name
+        folder.mkdir(parents=True)
+        damaged = magnitudes.copy()
+        damaged[(*np.argwhere(mask)[:3].T, [7, 7, 7])] = damage  # three ROI voxels, last echo
+        nibabel.save(nibabel.Nifti1Image(damaged, dicom_affine_ras(phantom)), folder / "series.nii.gz")
+        (folder / "series.json").write_text(json.dumps({"EchoTime": [t / 1000 for t in phantom.echo_times_ms]}))
+        nibabel.save(nibabel.Nifti1Image(mask.astype(np.uint8), dicom_affine_ras(phantom)), folder / "roi.nii.gz")
+        with pytest.raises(InputError, match=rf"3 of {mask.sum()} ROI voxels have a NaN or negative") as caught:
+            participant_tendon(tmp_path, name, settings)
+        assert "mri-3" in str(caught.value) and "series" not in str(caught.value).split(":")[0]
+
+
+def test_a_folder_with_a_localizer_and_other_series_measures_its_multi_echo_series(tmp_path):
+    """As a department exports a study: a localizer (one echo, another geometry), a T1 (one echo) and the
+    multi-echo series, told apart by SeriesNumber; two multi-echo series need tendon.series_number."""
+
+    def numbered(paths: list[Path], number: int) -> None:
+        for path in paths:
+            ds = pydicom.dcmread(path)
+            ds.SeriesNumber = number
+            ds.save_as(path)
+
+    folder = tmp_path / "P1"
+    phantom, other = Phantom(t2star_ms=12.0, snr=60.0), Phantom(t2star_ms=25.0, snr=60.0)
+    numbered(write_dicom_series(folder / "s5", phantom.magnitudes(np.random.default_rng(1)), phantom, Patient(), 1), 5)
+    localizer = Phantom(matrix=32, slices=3, pixel_mm=1.2, echo_times_ms=(4.0,))
+    numbered(
+        write_dicom_series(folder / "s1", localizer.magnitudes(np.random.default_rng(2)), localizer, Patient(), 2), 1
+    )
+    t1 = Phantom(echo_times_ms=(9.0,))
+    numbered(write_dicom_series(folder / "s2", t1.magnitudes(np.random.default_rng(3)), t1, Patient(), 3), 2)
+    image = mri.read_series(mri.scan_files(folder), folder, "P1")
+    assert image.signal.shape == (phantom.matrix, phantom.matrix, phantom.slices, len(phantom.echo_times_ms))
+    fit = fit_t2star(image.signal[phantom.tendon_mask()], image.echo_times_ms, "loglinear", acceptance=ACCEPT)
+    assert np.median(fit.t2star_ms[fit.fitted]) == pytest.approx(12.0, rel=0.03)
+    numbered(write_dicom_series(folder / "s7", other.magnitudes(np.random.default_rng(4)), other, Patient(), 4), 7)
+    with pytest.raises(InputError, match=r"2 multi-echo series \(numbers 5, 7\): set tendon.series_number"):
+        mri.read_series(mri.scan_files(folder), folder, "P1")
+    chosen = mri.read_series(mri.scan_files(folder), folder, "P1", series_number=7)
+    fit = fit_t2star(chosen.signal[other.tendon_mask()], chosen.echo_times_ms, "loglinear", acceptance=ACCEPT)
+    assert np.median(fit.t2star_ms[fit.fitted]) == pytest.approx(25.0, rel=0.03)
+    with pytest.raises(InputError, match=r"no series number 3 \(tendon.series_number\) among 1, 2, 5, 7"):
+        mri.read_series(mri.scan_files(folder), folder, "P1", series_number=3)
+    shutil.rmtree(folder / "s5")
+    shutil.rmtree(folder / "s7")
+    with pytest.raises(InputError, match=r"none of the folder's 2 series \(1, 2\) has more than one echo time"):
+        mri.read_series(mri.scan_files(folder), folder, "P1")

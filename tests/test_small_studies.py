@@ -4,6 +4,7 @@ either succeeds or ends with one clear message, and the flow accounts for everyo
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -313,11 +314,12 @@ def test_models_of_the_real_files_study_fit_or_say_why(real_run):
 
 
 def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_headers(tmp_path):
-    """Five participants: a scanner's classic DICOM series with a NIfTI mask, the radiologist's
-    measurements, a series whose files name two patients (quarantined), an Enhanced MR object with a
-    DICOM-SEG named by its UID, and one without MRI. The tendon table holds what each gave, the report's
-    tendon table counts them, the sensitivity analyses refit on the scanned, the flow shows the quarantined
-    one and the abnormal tendon the study excludes, and no DICOM patient field reaches any output or log."""
+    """Six participants in shards of two: a scanner's classic DICOM series with a NIfTI mask, the
+    radiologist's measurements, a series whose files name two patients (quarantined), an Enhanced MR object
+    with a DICOM-SEG named by its UID, one without MRI, and a NIfTI series whose ROI holds negative signal
+    (a processed series: quarantined). The tendon table holds what each gave, the report's tendon table
+    counts them, the sensitivity analyses refit on the scanned, the flow shows the quarantined ones and the
+    abnormal tendon the study excludes, and no DICOM patient field reaches any output or log."""
     import nibabel
     import numpy as np
 
@@ -331,7 +333,7 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     )
 
     raw = tmp_path / "raw"
-    ids = build_study(raw, n=5)
+    ids = build_study(raw, n=6)
     phantom, patient = Phantom(t2star_ms=11.0, snr=40.0), Patient()
     scanned = raw / "mri" / ids[0]
     write_dicom_series(scanned, phantom.magnitudes(np.random.default_rng(1)), phantom, patient, seed=1)
@@ -353,6 +355,12 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     write_enhanced_series(enhanced / "1.3.12.2.1107.5.2.43.1", magnitudes, thin, patient, seed=3)
     sources = write_dicom_series(tmp_path / "classic", magnitudes, thin, patient, seed=3)  # what the SEG references
     write_dicom_seg(enhanced / "1.2.826.0.1.3680043.2.1143.9", sources, thin.tendon_mask(), seed=3)
+    processed = raw / "mri" / ids[5]
+    processed.mkdir(parents=True)
+    signed = phantom.magnitudes(np.random.default_rng(4)) - 300.0  # an offset subtracted: late echoes negative
+    nibabel.save(nibabel.Nifti1Image(signed.astype(np.float32), dicom_affine_ras(phantom)), processed / "me.nii.gz")
+    (processed / "me.json").write_text(json.dumps({"EchoTime": [t / 1000 for t in phantom.echo_times_ms]}))
+    shutil.copyfile(scanned / "tendon_mask.nii.gz", processed / "tendon_mask.nii.gz")
     terms = [
         {"column": "t2star_median_ms", "label": "Tendon T2* (per SD)", "scale": "sd"},
         {"column": "age", "label": "Age (per 10 years)", "scale": 10},
@@ -361,6 +369,7 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
         tmp_path / "run",
         raw,
         on_bad_input="quarantine",
+        shard_size=2,
         models={"on_unfittable": "report", "terms": terms},
         tendon={"abnormal": {"exclude": True, "thickness_mm": 5.5}},  # the phantom's 6 mm, not the radiologist's 5.2
     )
@@ -385,11 +394,16 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     with_tendon = refits[refits["analysis"].str.contains("with tendon")]
     assert "thickness_max_mm" in set(with_tendon["term"]) and set(refits["n"]) <= {0, 1, 2, 3}
     quarantine = pd.read_parquet(workdir / "results/tables/quarantine.parquet")
-    mri_rows = quarantine[quarantine["stage"] == "mri"]
-    assert len(mri_rows) == 1 and "more than one patient" in mri_rows["reason"].iloc[0]
+    mri_rows = quarantine[quarantine["stage"] == "mri"].set_index("participant_id")
+    assert len(mri_rows) == 2 and "more than one patient" in mri_rows.at[pseudonymise(ids[2]), "reason"]
+    negative = mri_rows.loc[pseudonymise(ids[5])]  # me.json is mri-1, the series me.nii.gz mri-2
+    assert negative["file"] == "mri-2"
+    assert re.search(r"\d+ of \d+ ROI voxels have a NaN or negative", negative["reason"])
+    assert len(list((workdir / "results/shards/tendon").glob("shard-*.parquet"))) == 3  # one job per shard
+    assert set(tendon.index) == {pseudonymise(ids[i]) for i in (0, 1, 3)}  # the quarantined leave no row
     boxes = flow(workdir)
     assert boxes["excluded: abnormal Achilles tendon at the baseline MRI"] == 1
-    assert boxes["excluded: quarantined (bad input; see the quarantine table)"] == 1
+    assert boxes["excluded: quarantined (bad input; see the quarantine table)"] == 2
     outcomes = pd.read_parquet(workdir / "results/tables/outcomes.parquet").set_index("participant_id")
     assert outcomes.loc[pseudonymise(ids[0]), "box"] == "excluded: abnormal Achilles tendon at the baseline MRI"
     planted = [patient.name, patient.patient_id, patient.birth_date, patient.institution, patient.accession]

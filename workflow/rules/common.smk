@@ -4,6 +4,7 @@ from pathlib import Path
 from runrisk.cohort.exposure import ScreeningExposure, WeekCounting
 from runrisk.cohort.outcomes import Censoring, OutcomeSettings
 from runrisk.cohort.shards import TrialReading
+from runrisk.errors import InputError
 from runrisk.ids import shard_count, shard_members, shard_of
 from runrisk.io import layout
 from runrisk.io.wearables import WearableSettings
@@ -112,6 +113,22 @@ def mri_files():
     if SIMULATED:
         return [f"{RAW}/inventory/shard-{shard}.tsv" for shard in SHARDS]
     return sorted(str(p) for p in Path(RAW, "mri").rglob("*") if p.is_file())
+
+
+def mri_inputs(wildcards):
+    """A shard's MRI files (every file under its participants' raw_dir/mri/<id>/), or the simulator's
+    inventory that promises them."""
+    if SIMULATED:
+        return [f"{RAW}/inventory/shard-{wildcards.shard}.tsv"]
+    files = []
+    for raw_id in members_of_shard(wildcards.shard):
+        try:
+            folder = layout.participant_folder(Path(RAW), "mri", raw_id)
+        except InputError:  # the shard job names the participant's ambiguous folders
+            continue
+        if folder is not None:
+            files += sorted(str(p) for p in folder.rglob("*") if p.is_file())
+    return files
 
 
 def tendon_input(wildcards):

@@ -57,7 +57,11 @@ rule gather_quarantine:
             *expand(
                 "results/shards/quarantine/wearables-{shard}.parquet", shard=SHARDS
             ),
-            *(["results/shards/quarantine/mri.parquet"] if HAS_MRI else []),
+            *(
+                expand("results/shards/quarantine/mri-{shard}.parquet", shard=SHARDS)
+                if HAS_MRI
+                else []
+            ),
         ],
     output:
         table="results/tables/quarantine.parquet",

@@ -1,10 +1,34 @@
-rule tendon:
+rule tendon_shard:
     input:
         participants=RAW_FILES["participants"],
-        raw=mri_files(),
+        raw=mri_inputs,
     output:
-        tendon="results/tables/tendon.parquet",
-        quarantine="results/shards/quarantine/mri.parquet",
+        tendon="results/shards/tendon/shard-{shard}.parquet",
+        quarantine="results/shards/quarantine/mri-{shard}.parquet",
+    log:
+        "logs/tendon/tendon-{shard}.log",
+    benchmark:
+        "benchmarks/runs/tendon_shard-{shard}.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        members=shard_members_param,
+        raw_dir=raw_dir_of,
+        settings=TendonSettings.pick(config["tendon"]),
+        on_bad_input=config["on_bad_input"],
+    script:
+        "../../scripts/tendon_shard.py"
+
+
+rule tendon:
+    input:
+        shards=expand("results/shards/tendon/shard-{shard}.parquet", shard=SHARDS),
+        quarantine=rules.gather_quarantine.output.table,
+    output:
+        tendon=TENDON_TABLE,
         summary=report(
             "results/report/tendon.csv",
             caption="../report/table_tendon.rst",
@@ -18,12 +42,9 @@ rule tendon:
         ENV
     resources:
         mem_mb=2000,
-        runtime=20,
+        runtime=5,
     params:
-        raw_dir=raw_dir_of,
-        settings=TendonSettings.pick(config["tendon"]),
         abnormal=AbnormalTendon.pick(config["tendon"]["abnormal"]),
-        on_bad_input=config["on_bad_input"],
     script:
         "../../scripts/tendon.py"
 

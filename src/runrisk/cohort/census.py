@@ -18,8 +18,10 @@ import pandas as pd
 from runrisk.errors import InputError
 from runrisk.ids import pseudonymise
 from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, labelled_files, participant_folder
+from runrisk.tendon.study import MRI_KIND
 
 KINDS = {**TRIAL_KINDS, **WEARABLE_KINDS}
+FOLDERS = (*KINDS, MRI_KIND)  # a scan of somebody not enrolled is counted like their trials
 UNENROLLED_COLUMNS = ["kind", "participant_id", "files"]
 PREFIX_BYTES = 1 << 16
 
@@ -30,7 +32,7 @@ def unenrolled_folders(raw_dir: str | Path, raw_ids: Iterable[str]) -> pd.DataFr
     raw = Path(raw_dir)
     ids = list(raw_ids)
     rows = []
-    for kind in KINDS:
+    for kind in FOLDERS:
         folder = raw / kind
         if not folder.is_dir():
             continue

@@ -108,6 +108,7 @@ class Frame:
     geometry: tuple  # (orientation, spacing, matrix), rounded: equal for every frame of a series
     pixels: Callable[[], np.ndarray]  # (rows, columns), rescaled
     path: Path
+    series: int | None  # SeriesNumber: a folder may hold a localizer and other series beside the multi-echo one
 
 
 def classic_frame(path: Path, ds, folder: Path, participant: str) -> Frame:
@@ -119,6 +120,7 @@ def classic_frame(path: Path, ds, folder: Path, participant: str) -> Frame:
         _geometry(orientation, spacing, ds),
         lambda: _rescaled(_decoded(ds, path, folder, participant), ds),
         path,
+        _series_number(ds),
     )
 
 
@@ -172,18 +174,29 @@ def enhanced_frames(path: Path, ds, folder: Path, participant: str) -> list[Fram
                 ),
                 lambda index=index, transform=transform: frame_pixels(index, transform),
                 path,
+                _series_number(ds),
             )
         )
     return frames
 
 
-def read_dicom_series(paths: list[Path], folder: Path, participant: str) -> MultiEcho:
+def read_dicom_series(paths: list[Path], folder: Path, participant: str, series_number: int | None = None) -> MultiEcho:
     """One multi-echo series from its files: classic MR images (one per slice and echo) or Enhanced MR
     objects (one or more, frames for slices and echoes); a DICOM-SEG among them is left to read_dicom_mask."""
-    return series_of(dicom_headers(paths, folder, participant), folder, participant)
+    return series_of(dicom_headers(paths, folder, participant), folder, participant, series_number)
 
 
-def series_of(headers: list[tuple[Path, object]], folder: Path, participant: str) -> MultiEcho:
+def _series_number(ds) -> int | None:
+    value = ds.get("SeriesNumber")
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def series_of(
+    headers: list[tuple[Path, object]], folder: Path, participant: str, series_number: int | None = None
+) -> MultiEcho:
     frames: list[Frame] = []
     for path, ds in headers:
         if _is_segmentation(ds):
@@ -192,7 +205,44 @@ def series_of(headers: list[tuple[Path, object]], folder: Path, participant: str
             frames += enhanced_frames(path, ds, folder, participant)
         else:
             frames.append(classic_frame(path, ds, folder, participant))
-    return assembled(frames, folder, participant)
+    return assembled(multi_echo_series(frames, folder, participant, series_number), folder, participant)
+
+
+def multi_echo_series(frames: list[Frame], folder: Path, participant: str, series_number: int | None) -> list[Frame]:
+    """The frames of the series to measure, when a folder holds several (by SeriesNumber): the one with more
+    than one echo time (a localizer or a T1 beside it has one), or the configured one among several such."""
+    by_series: dict[int | None, list[Frame]] = {}
+    for frame in frames:
+        by_series.setdefault(frame.series, []).append(frame)
+    if len(by_series) == 1:
+        return frames
+
+    def numbers(keys) -> str:
+        return ", ".join(str(k) if k is not None else "none" for k in sorted(keys, key=lambda k: (k is None, k or 0)))
+
+    if series_number is not None:
+        if series_number not in by_series:
+            raise InputError(
+                "mri",
+                f"no series number {series_number} (tendon.series_number) among {numbers(by_series)}",
+                participant,
+            )
+        return by_series[series_number]
+    multi = [k for k, members in by_series.items() if len({f.echo_time for f in members}) > 1]
+    if len(multi) == 1:
+        return by_series[multi[0]]
+    if not multi:
+        raise InputError(
+            "mri",
+            f"none of the folder's {len(by_series)} series ({numbers(by_series)}) has more than one echo time:"
+            " T2* needs a multi-echo series",
+            participant,
+        )
+    raise InputError(
+        "mri",
+        f"{len(multi)} multi-echo series (numbers {numbers(multi)}): set tendon.series_number to the one to measure",
+        participant,
+    )
 
 
 def assembled(frames: list[Frame], folder: Path, participant: str) -> MultiEcho:
@@ -413,8 +463,8 @@ def scan_files(folder: Path) -> ScanFiles:
     return ScanFiles(niftis or dicoms, masks, measurements)
 
 
-def read_series(files: ScanFiles, folder: Path, participant: str) -> MultiEcho:
-    return read_scan(files, folder, participant, with_mask=False).image
+def read_series(files: ScanFiles, folder: Path, participant: str, series_number: int | None = None) -> MultiEcho:
+    return read_scan(files, folder, participant, with_mask=False, series_number=series_number).image
 
 
 @dataclass(frozen=True)
@@ -427,7 +477,9 @@ class Scan:
 NO_MASK = "no tendon mask (a NIfTI or NRRD file named *mask*, *roi*, *seg* or *label*, or a DICOM-SEG)"
 
 
-def read_scan(files: ScanFiles, folder: Path, participant: str, with_mask: bool = True) -> Scan:
+def read_scan(
+    files: ScanFiles, folder: Path, participant: str, with_mask: bool = True, series_number: int | None = None
+) -> Scan:
     """The participant's series and its tendon mask on the image's voxels: a NIfTI/NRRD mask by its name,
     else a DICOM-SEG among the DICOM files (told by its SOP class, whatever its name)."""
     if not files.images:
@@ -438,7 +490,7 @@ def read_scan(files: ScanFiles, folder: Path, participant: str, with_mask: bool 
     else:
         headers = dicom_headers(files.images, folder, participant)
         segmentations = [(path, ds) for path, ds in headers if _is_segmentation(ds)]
-        image = series_of(headers, folder, participant)
+        image = series_of(headers, folder, participant, series_number)
     if not with_mask:
         return Scan(image, None, "")
     if files.masks:

@@ -71,38 +71,41 @@ class Patient:
 def write_dicom_series(
     folder: Path, magnitudes: np.ndarray, phantom: Phantom, patient: Patient, seed: int, scale: float = 4.0
 ) -> list[Path]:
-    """One file per slice and echo (IM_<echo>_<slice>.dcm); pixels stored as uint16 with RescaleSlope."""
+    """One file per slice and echo (IM_<echo>_<slice>.dcm); pixels stored as uint16 with RescaleSlope. One
+    dataset is filled once and only what differs between files is set before each is written (building
+    a dataset per file cost twice the writing)."""
     import pydicom
     from pydicom.dataset import FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
     folder.mkdir(parents=True, exist_ok=True)
     study, series, frame_of_reference = (generate_uid(entropy_srcs=[str(seed), k]) for k in ("study", "series", "for"))
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = MR_IMAGE_STORAGE
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = pydicom.Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID = MR_IMAGE_STORAGE
+    ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame_of_reference
+    ds.Modality, ds.SeriesDescription = "MR", "t2star_me_gre right achilles"
+    _patient_fields(ds, patient)
+    ds.ImageOrientationPatient = list(AXIAL)
+    ds.PixelSpacing = [phantom.pixel_mm, phantom.pixel_mm]
+    ds.SliceThickness = phantom.slice_mm
+    ds.Rows = ds.Columns = phantom.matrix
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+    ds.RescaleSlope, ds.RescaleIntercept = 1 / scale, 0
+    stored = np.clip(np.rint(magnitudes * scale), 0, 65535).astype("<u2")
     written = []
     for e, te in enumerate(phantom.echo_times_ms):
         for k in range(phantom.slices):
-            meta = FileMetaDataset()
-            meta.MediaStorageSOPClassUID = MR_IMAGE_STORAGE
             meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=[str(seed), str(e), str(k)])
-            meta.TransferSyntaxUID = ExplicitVRLittleEndian
-            ds = pydicom.Dataset()
-            ds.file_meta = meta
-            ds.SOPClassUID, ds.SOPInstanceUID = MR_IMAGE_STORAGE, meta.MediaStorageSOPInstanceUID
-            ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame_of_reference
-            ds.Modality, ds.SeriesDescription = "MR", "t2star_me_gre right achilles"
-            _patient_fields(ds, patient)
+            ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
             ds.EchoTime, ds.EchoNumbers = float(te), e + 1
-            ds.ImageOrientationPatient = list(AXIAL)
             ds.ImagePositionPatient = [0.0, 0.0, float(k * phantom.slice_mm)]
-            ds.PixelSpacing = [phantom.pixel_mm, phantom.pixel_mm]
-            ds.SliceThickness = phantom.slice_mm
             ds.InstanceNumber = e * phantom.slices + k + 1
-            ds.Rows = ds.Columns = phantom.matrix
-            ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-            ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
-            ds.RescaleSlope, ds.RescaleIntercept = 1 / scale, 0
-            pixels = np.clip(np.rint(magnitudes[:, :, k, e].T * scale), 0, 65535).astype("<u2")  # rows are y
-            ds.PixelData = pixels.tobytes()
+            ds.PixelData = np.ascontiguousarray(stored[:, :, k, e].T).tobytes()  # rows are y
             path = folder / f"IM_{e + 1:02d}_{k + 1:03d}.dcm"
             ds.save_as(path, enforce_file_format=True)
             written.append(path)
@@ -232,7 +235,8 @@ DEFAULT_ECHOES_MS = (1.5, 3.5, 5.5, 7.5, 9.5, 11.5)  # six echoes, as the T2* go
 
 def write_participant_mri(person: dict, folder: Path, world, seed: int) -> list[Path]:
     """One synthetic participant's series and mask: a small field of view (20 mm, 3 slices, 6 echoes)
-    around the tendon, the header's patient fields as a scanner fills them (synthetic values)."""
+    around the tendon, as classic MR images or one Enhanced MR object (world.enhanced_fraction), the
+    header's patient fields as a scanner fills them (synthetic values)."""
     import nibabel
 
     from runrisk.simulate.cohort import STREAM_MRI, participant_rng
@@ -256,7 +260,15 @@ def write_participant_mri(person: dict, folder: Path, world, seed: int) -> list[
         sex=person["sex"] if person.get("sex") in ("F", "M") else "O",
         physician="Synthetic^Physician",
     )
-    written = write_dicom_series(folder, phantom.magnitudes(rng), phantom, patient, seed=seed * 100_003 + index)
+    series_seed = seed * 100_003 + index
+    # the scanner by a stream of its own: which one sends the series moves no pixel of it
+    if participant_rng(seed, index, STREAM_MRI + 101).random() < world.enhanced_fraction:
+        from pydicom.uid import generate_uid
+
+        name = generate_uid(entropy_srcs=[str(series_seed), "enhanced file"])  # a PACS export names files by UID
+        written = [write_enhanced_series(folder / name, phantom.magnitudes(rng), phantom, patient, series_seed)]
+    else:
+        written = write_dicom_series(folder, phantom.magnitudes(rng), phantom, patient, seed=series_seed)
     mask = folder / "tendon_mask.nii"  # uncompressed: gzip would stamp the time into the bytes
     nibabel.save(nibabel.Nifti1Image(phantom.tendon_mask().astype(np.uint8), dicom_affine_ras(phantom)), mask)
     return [*written, mask]

@@ -66,6 +66,7 @@ class TendonWorld(Section):
     SECTION = "simulate.mri"
 
     fraction: float
+    enhanced_fraction: float
     snr: float
     t2star_ms: float
     t2star_sd_ms: float

@@ -14,6 +14,8 @@ import numpy as np
 from runrisk.tendon.t2star import FITTED, STATUS_NAMES, T2StarMap
 
 MIN_FITTED_VOXELS = 10  # fewer fitted voxels give no T2* median worth a number
+# the table's count of ROI voxels rejected for each reason, by status code
+REJECTED = {code: f"voxels_rejected_{name.replace(' ', '_')}" for code, name in STATUS_NAMES.items() if code != FITTED}
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def roi_measures(mask: np.ndarray, fit: T2StarMap | None, geometry: Geometry) ->
         "t2star_median_ms": np.nan,
         "t2star_iqr_ms": np.nan,
         "voxels_fitted": 0,
-        **{f"voxels_rejected_{name.replace(' ', '_')}": 0 for code, name in STATUS_NAMES.items() if code != FITTED},
+        **dict.fromkeys(REJECTED.values(), 0),
         "qc_reason": "",
     }
     if not used.size:
@@ -70,9 +72,8 @@ def roi_measures(mask: np.ndarray, fit: T2StarMap | None, geometry: Geometry) ->
     inside = fit.status.size == mask.sum()  # a fit of the ROI's voxels only, else of the whole image
     status = fit.status if inside else fit.status.reshape(mask.shape)[mask]
     values = (fit.t2star_ms if inside else fit.t2star_ms.reshape(mask.shape)[mask])[status == FITTED]
-    for code, name in STATUS_NAMES.items():
-        if code != FITTED:
-            row[f"voxels_rejected_{name.replace(' ', '_')}"] = int((status == code).sum())
+    for code, column in REJECTED.items():
+        row[column] = int((status == code).sum())
     row["voxels_fitted"] = int(values.size)
     if values.size < MIN_FITTED_VOXELS:
         return {**row, "qc_reason": f"{values.size} ROI voxels fitted, fewer than {MIN_FITTED_VOXELS}"}

@@ -15,13 +15,26 @@ from runrisk.errors import InputError
 from runrisk.io import mri
 from runrisk.io.csvfiles import read_study_csv
 from runrisk.io.layout import participant_folder
-from runrisk.tendon.measures import Geometry, roi_measures
+from runrisk.io.quarantine import attempt
+from runrisk.tendon.measures import REJECTED, Geometry, roi_measures
 from runrisk.tendon.t2star import Acceptance, fit_t2star
 
 MRI_KIND = "mri"
 # the tendon table's measures that a model may use as terms (models.terms[].column)
 COVARIATES = ("t2star_median_ms", "csa_max_mm2", "thickness_max_mm", "volume_mm3")
-EMPTY_COLUMNS = ["participant_id", "scan", "source", *COVARIATES, "abnormal"]  # a study whose MRI folder is empty
+# the tendon table's one schema, whatever a shard holds (images, the radiologist's measures, or nothing):
+# counts are nullable integers, a radiologist's row has none
+TABLE_COLUMNS = {
+    "participant_id": "string",
+    "scan": "string",
+    "source": "string",
+    **dict.fromkeys(("echoes", "slices_used", "roi_voxels"), "Int64"),
+    **dict.fromkeys(("volume_mm3", "csa_max_mm2", "csa_mean_mm2", "thickness_max_mm"), "float64"),
+    **dict.fromkeys(("t2star_median_ms", "t2star_iqr_ms"), "float64"),
+    **dict.fromkeys(("voxels_fitted", *REJECTED.values()), "Int64"),
+    "qc_reason": "string",
+    "abnormal": "boolean",
+}
 MEASUREMENT_COLUMNS = {"thickness_mm": "thickness_max_mm", "csa_mm2": "csa_max_mm2", "t2star_ms": "t2star_median_ms"}
 YES_NO = {"yes": True, "no": False, "y": True, "n": False, "1": True, "0": False, "true": True, "false": False}
 
@@ -33,6 +46,7 @@ class TendonSettings(Section):
     SECTION = "tendon"
 
     fit: Literal["rician", "offset", "loglinear"]
+    series_number: int | None  # which of several multi-echo DICOM series to measure (None: the only one)
     min_r2: float
     min_snr: float
     t2star_range_ms: tuple[float, float]
@@ -67,12 +81,22 @@ def has_mri(raw_dir: str | Path) -> bool:
 
 
 def measured_row(folder: Path, files: mri.ScanFiles, raw_id: str, settings: TendonSettings) -> dict:
-    scan = mri.read_scan(files, folder, raw_id)
+    scan = mri.read_scan(files, folder, raw_id, series_number=settings.series_number)
     image, mask = scan.image, scan.mask
+    label = mri.label_of(files.images[0], folder)  # the series, by its first file's label
+    roi = image.signal[mask]
+    unusable = int((~(np.isfinite(roi) & (roi >= 0))).any(axis=1).sum())
+    if unusable:
+        raise InputError(
+            label,
+            f"{unusable} of {len(roi)} ROI voxels have a NaN or negative signal in some echo: a magnitude series"
+            " has neither (a phase or processed series?)",
+            raw_id,
+        )
     sigma = mri.corner_sigma(image.signal) if settings.fit == "rician" else None
     if settings.fit == "rician" and not (sigma and np.isfinite(sigma) and sigma > 0):
-        raise InputError("mri", "no noise in the image's corners to measure (sigma is 0): is it a magnitude?", raw_id)
-    fit = fit_t2star(image.signal[mask], image.echo_times_ms, settings.fit, sigma, acceptance=settings.acceptance)
+        raise InputError(label, "no noise in the image's corners to measure (sigma is 0): is it a magnitude?", raw_id)
+    fit = fit_t2star(roi, image.echo_times_ms, settings.fit, sigma, acceptance=settings.acceptance)
     row = roi_measures(mask, fit, Geometry.of(image.affine))
     return {"scan": "mri-1", "source": "images", "echoes": int(image.echo_times_ms.size), **row, "abnormal": pd.NA}
 
@@ -122,7 +146,7 @@ def tendon_view(raw_dir: str | Path, raw_id: str, settings: TendonSettings) -> T
     files = mri.scan_files(folder) if folder is not None else None
     if files is None or not files.images:
         return None
-    scan = mri.read_scan(files, folder, raw_id)
+    scan = mri.read_scan(files, folder, raw_id, series_number=settings.series_number)
     image, mask = scan.image, scan.mask
     used = np.flatnonzero(mask.sum(axis=(0, 1)))
     if not used.size:
@@ -168,6 +192,23 @@ def participant_tendon(raw_dir: str | Path, raw_id: str, settings: TendonSetting
     if files.measurements is not None:
         return radiologist_rows(files.measurements, folder, raw_id)
     raise InputError("mri", "the MRI folder holds neither images nor tendon_measurements.csv", raw_id)
+
+
+def tendon_table(rows: list[dict]) -> pd.DataFrame:
+    """Tendon rows in the table's one schema (TABLE_COLUMNS), so every shard's table has the same."""
+    frame = pd.DataFrame(rows).reindex(columns=list(TABLE_COLUMNS))
+    frame["qc_reason"] = frame["qc_reason"].where(frame["source"] == "images", "")
+    return frame.astype(TABLE_COLUMNS)
+
+
+def shard_tendon(members: pd.DataFrame, raw_dir: str | Path, settings: TendonSettings, quarantine) -> pd.DataFrame:
+    """The tendon rows of one shard's participants (indexed by raw id, with participant_id); a participant
+    whose MRI is bad input is named by the error, or set aside by the quarantine."""
+    rows = []
+    for raw_id, person in members.iterrows():
+        found = attempt(quarantine, MRI_KIND, lambda r=raw_id: participant_tendon(raw_dir, r, settings))
+        rows += [{"participant_id": person["participant_id"], **row} for row in found or []]
+    return tendon_table(rows)
 
 
 def tendon_covariates(tendon: pd.DataFrame, abnormal: AbnormalTendon | None = None) -> pd.DataFrame:

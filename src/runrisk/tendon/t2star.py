@@ -72,9 +72,10 @@ def _as_voxels(signal: np.ndarray, echo_times_ms: np.ndarray) -> tuple[np.ndarra
 def loglinear_parameters(signal: np.ndarray, te: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(S0, R2* in 1/ms) per voxel from the S^2-weighted regression of log S on TE (a zero magnitude has
     weight zero, so the tiny floor under its logarithm never counts)."""
-    y = np.log(np.maximum(signal, np.finfo(float).tiny))
+    wy = np.maximum(signal, np.finfo(float).tiny)
+    np.log(wy, out=wy)  # in place: a volume's arrays are 128 MB each, and each new one costs its page faults
     w = signal * signal
-    wy = w * y
+    wy *= w
     sw, swt, swtt = w.sum(1), w @ te, w @ (te * te)
     swy, swty = wy.sum(1), wy @ te
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -132,41 +133,46 @@ def _rician_mean_and_slope(s: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray
 
 
 def _rician_fit(signal: np.ndarray, te: np.ndarray, sigma: np.ndarray, iterations: int) -> tuple[np.ndarray, ...]:
-    """Levenberg-Marquardt on (S0, R) of E[M](S0 exp(-R TE), sigma), analytic Jacobian, until every voxel's
-    step is below 1e-7 of its parameters."""
+    """Levenberg-Marquardt on (S0, R) of E[M](S0 exp(-R TE), sigma), analytic Jacobian, each voxel until its
+    step is below 1e-7 of its parameters. Only the voxels still moving are computed: most converge in a
+    few steps, and a whole volume's air would otherwise be evaluated every one of `iterations` times."""
     s0, rate = loglinear_parameters(signal, te)
     s0 = np.where(np.isfinite(s0) & (s0 > 0), s0, np.maximum(signal[:, 0], 1e-6))
     rate = np.where(np.isfinite(rate) & (rate > 0), rate, 0.1)
-    sig = sigma[:, None]
-    damping = np.full(len(signal), 1e-3)
 
-    def evaluate(a, r):
+    def evaluate(a, r, sig):
         decay = np.exp(-r[:, None] * te)
-        mean, slope = _rician_mean_and_slope(a[:, None] * decay, sig)
+        mean, slope = _rician_mean_and_slope(a[:, None] * decay, sig[:, None])
         return mean, slope * decay, slope * (-te * a[:, None] * decay)
 
-    base, d0, d1 = evaluate(s0, rate)
-    current = ((signal - base) ** 2).sum(1)
-    active = np.ones(len(signal), bool)
+    index = np.arange(len(signal))  # the moving voxels, and below their state, compacted as they stop
+    y, a, r, sig = signal, s0.copy(), rate.copy(), sigma
+    base, d0, d1 = evaluate(a, r, sig)
+    current = ((y - base) ** 2).sum(1)
+    damping = np.full(len(y), 1e-3)
     for _ in range(iterations):
-        residual = signal - base
+        residual = y - base
         a00, a01, a11 = (d0 * d0).sum(1), (d0 * d1).sum(1), (d1 * d1).sum(1)
         g0, g1 = (d0 * residual).sum(1), (d1 * residual).sum(1)
         a00, a11 = a00 * (1 + damping), a11 * (1 + damping)
         with np.errstate(divide="ignore", invalid="ignore"):
             det = a00 * a11 - a01**2
             step0, step1 = np.nan_to_num((a11 * g0 - a01 * g1) / det), np.nan_to_num((a00 * g1 - a01 * g0) / det)
-        trial = s0 + step0, rate + step1
-        new_base, new_d0, new_d1 = evaluate(*trial)
-        new = ((signal - new_base) ** 2).sum(1)
-        better = active & np.isfinite(new) & (new < current) & (trial[0] > 0) & (trial[1] > 0)
-        s0, rate = np.where(better, trial[0], s0), np.where(better, trial[1], rate)
+        trial = a + step0, r + step1
+        new_base, new_d0, new_d1 = evaluate(*trial, sig)
+        new = ((y - new_base) ** 2).sum(1)
+        better = np.isfinite(new) & (new < current) & (trial[0] > 0) & (trial[1] > 0)
+        a, r = np.where(better, trial[0], a), np.where(better, trial[1], r)
         base = np.where(better[:, None], new_base, base)
         d0, d1 = np.where(better[:, None], new_d0, d0), np.where(better[:, None], new_d1, d1)
         current = np.where(better, new, current)
         damping = np.where(better, damping / 3, damping * 4)
-        active &= (np.abs(step1) > 1e-7 * rate) | (np.abs(step0) > 1e-7 * s0)
-        if not active.any():
+        moving = (np.abs(step1) > 1e-7 * r) | (np.abs(step0) > 1e-7 * a)
+        s0[index], rate[index] = a, r
+        if not moving.all():
+            index, y, a, r, sig = index[moving], y[moving], a[moving], r[moving], sig[moving]
+            base, d0, d1, current, damping = base[moving], d0[moving], d1[moving], current[moving], damping[moving]
+        if not index.size:
             break
     return s0, rate
 
@@ -206,7 +212,7 @@ def fit_t2star(
     needs the noise SD sigma (background_sigma of the image's air)."""
     voxels, te = _as_voxels(signal, echo_times_ms)
     finite = np.isfinite(voxels).all(1) & (voxels >= 0).all(1)
-    clean = np.where(finite[:, None], voxels, 0.0)
+    clean = voxels if finite.all() else np.where(finite[:, None], voxels, 0.0)
     offset = np.zeros(len(clean))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if method == "loglinear":
@@ -220,15 +226,19 @@ def fit_t2star(
             s0, rate = _rician_fit(clean, te, sigmas, iterations)
         else:
             raise ValueError(f"unknown T2* fit {method!r}: one of {', '.join(METHODS)}")
+        model = np.multiply.outer(rate, -te)
+        np.exp(model, out=model)
+        model *= s0[:, None]
         if method == "rician":
-            model = rician_mean(s0[:, None] * np.exp(-rate[:, None] * te), sigmas[:, None])
-        else:
-            model = s0[:, None] * np.exp(-rate[:, None] * te) + offset[:, None]
-        residual = clean - model
-        total = ((clean - clean.mean(1, keepdims=True)) ** 2).sum(1)
-        r2 = 1 - (residual**2).sum(1) / total
-        noise = np.sqrt((residual**2).sum(1) / max(te.size - (3 if method == "offset" else 2), 1))
-        noise = sigmas if method == "rician" else noise
+            model = rician_mean(model, sigmas[:, None])
+        elif method == "offset":
+            model += offset[:, None]
+        model -= clean  # the residual, in the model's array
+        rss = np.einsum("ve,ve->v", model, model)
+        total = np.einsum("ve,ve->v", clean, clean) - clean.sum(1) ** 2 / te.size  # sum of squares about the mean
+        total = np.maximum(total, 0.0)  # a flat signal is 0, never a rounding error below it
+        r2 = 1 - rss / total
+        noise = sigmas if method == "rician" else np.sqrt(rss / max(te.size - (3 if method == "offset" else 2), 1))
         snr = s0 / noise
         t2star = 1 / rate
     low, high = acceptance.t2star_range_ms
