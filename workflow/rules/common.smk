@@ -107,21 +107,13 @@ def qc_trial_inputs(wildcards):
     return shard_raw_files(f"{shard:03d}", layout.TRIAL_KINDS)
 
 
-def mri_files():
-    """Every file under raw_dir/mri/ (DICOM files often have no extension), or the simulator's inventories
-    that promise them."""
+def shard_mri_files(shard):
+    """A shard's MRI files (every file under its participants' raw_dir/mri/<id>/: DICOM files often have no
+    extension), or the simulator's inventory that promises them."""
     if SIMULATED:
-        return [f"{RAW}/inventory/shard-{shard}.tsv" for shard in SHARDS]
-    return sorted(str(p) for p in Path(RAW, "mri").rglob("*") if p.is_file())
-
-
-def mri_inputs(wildcards):
-    """A shard's MRI files (every file under its participants' raw_dir/mri/<id>/), or the simulator's
-    inventory that promises them."""
-    if SIMULATED:
-        return [f"{RAW}/inventory/shard-{wildcards.shard}.tsv"]
+        return [f"{RAW}/inventory/shard-{shard}.tsv"]
     files = []
-    for raw_id in members_of_shard(wildcards.shard):
+    for raw_id in members_of_shard(shard):
         try:
             folder = layout.participant_folder(Path(RAW), "mri", raw_id)
         except InputError:  # the shard job names the participant's ambiguous folders
@@ -129,6 +121,15 @@ def mri_inputs(wildcards):
         if folder is not None:
             files += sorted(str(p) for p in folder.rglob("*") if p.is_file())
     return files
+
+
+def mri_inputs(wildcards):
+    return shard_mri_files(wildcards.shard)
+
+
+def mri_files():
+    """Every enrolled participant's MRI files (the QC figure picks among them)."""
+    return [path for shard in SHARDS for path in shard_mri_files(shard)]
 
 
 def tendon_input(wildcards):

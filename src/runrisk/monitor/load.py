@@ -58,10 +58,15 @@ def _monday(dates: pd.Series) -> pd.Series:
     return dates - pd.to_timedelta(dates.dt.weekday, unit="D")
 
 
+def _keyed(runs: pd.DataFrame) -> pd.DataFrame:
+    """Runs with their runner's key (runs without one are one runner, "")."""
+    return runs if RUNNER in runs else runs.assign(**{RUNNER: ""})
+
+
 def daily_km(runs: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, runners: list | None = None) -> pd.DataFrame:
     """Running km per local day (rows, every day from first to last, 0 where none was run) and runner
     (columns; runs without a `runner` column are one runner, "")."""
-    runs = runs if RUNNER in runs else runs.assign(**{RUNNER: ""})
+    runs = _keyed(runs)
     runners = list(runners) if runners is not None else sorted(runs[RUNNER].unique())
     days = pd.date_range(first, last, freq="D")
     if runs.empty:
@@ -84,7 +89,7 @@ def run_changes(runs: pd.DataFrame) -> pd.Series:
     own, not counting runs of the same day), minus 1; NaN without one."""
     if runs.empty:
         return pd.Series(np.nan, index=runs.index, dtype=float)
-    runs = runs if RUNNER in runs else runs.assign(**{RUNNER: ""})
+    runs = _keyed(runs)
     longest = runs.groupby(["local_date", RUNNER])["distance_km"].max().unstack(RUNNER)
     days = pd.date_range(longest.index.min(), longest.index.max(), freq="D")
     longest = longest.reindex(days).fillna(0.0)

@@ -161,9 +161,10 @@ def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
                 }
             )
         if np.isfinite(week.srpe_au) and rpe_top > 0:
-            tall = RPE_BAND * float(week.srpe_au) / rpe_top
-            rpe.append({"x": x + 1, "y": rpe_base - tall, "width": max(step - 2, 1), "height": tall, "week": day})
-            rpe[-1]["value"] = float(week.srpe_au)
+            value = float(week.srpe_au)
+            tall = RPE_BAND * value / rpe_top
+            bar = {"x": x + 1, "y": rpe_base - tall, "width": max(step - 2, 1), "height": tall}
+            rpe.append(bar | {"week": day, "value": value})
         if np.isfinite(week.acwr):
             line.append(f"{x + step / 2:.1f},{axis_y - min(float(week.acwr), 2.5) * ratio_scale:.1f}")
         if week.week_start.month != previous_month and (not months or x - months[-1]["x"] >= 48):

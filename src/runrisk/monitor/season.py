@@ -33,7 +33,7 @@ class Written:
 
 @dataclass(frozen=True)
 class Baseline:
-    """The study model's risk for a runner, and the last day of the training it was measured on."""
+    """The study model's risk for a runner, and the training it was measured on."""
 
     risk: model.Risk
     window: tuple[str, str]  # YYYY-MM-DD: the training measured, up to runner.yaml's screening_date or the

@@ -97,8 +97,7 @@ def measure(runner_dir: Path, runner: Runner, document: dict) -> Measured:
     weekly = runner_weeks(activities, runner, exposure)
     values, missing = term_values(document, runner, stances, weekly, exposure, tendon)
     reported = {c for c in values if c not in SUMMARY_COLUMNS and c not in EXPOSURE_COLUMNS}
-    end = window_end(activities, runner)
-    window = (end - dt.timedelta(days=7 * WINDOW_WEEKS - 1), end) if end else None
+    window = training_window(activities, runner)
     return Measured(
         stances, trials, weekly, values, missing=missing, reported=reported, problems=problems, window=window
     )
@@ -121,11 +120,16 @@ def runner_tendon(runner_dir: Path, raw: Path, document: dict, problems: list[st
     return tendon_covariates(pd.DataFrame(rows).assign(participant_id=RUNNER_ID)) if rows else None
 
 
-def window_end(activities: pd.DataFrame, runner: Runner) -> dt.date | None:
-    """The screening date, else the last day with wearable data (None without any)."""
+def training_window(activities: pd.DataFrame, runner: Runner) -> tuple[dt.date, dt.date] | None:
+    """The WINDOW_WEEKS weeks of training up to the screening date, else up to the last day with wearable
+    data (None without any)."""
     if runner.screening_date:
-        return runner.screening_date
-    return None if activities.empty else pd.Timestamp(activities["local_date"].max()).date()
+        end = runner.screening_date
+    elif activities.empty:
+        return None
+    else:
+        end = pd.Timestamp(activities["local_date"].max()).date()
+    return end - dt.timedelta(days=7 * WINDOW_WEEKS - 1), end
 
 
 def runner_weeks(activities: pd.DataFrame, runner: Runner, exposure: ScreeningExposure) -> pd.DataFrame:
@@ -133,8 +137,7 @@ def runner_weeks(activities: pd.DataFrame, runner: Runner, exposure: ScreeningEx
     wearable data), by the study's weekly-volume code; empty without activities."""
     if activities.empty:
         return pd.DataFrame()
-    end = pd.Timestamp(window_end(activities, runner))
-    start = end - pd.Timedelta(days=7 * WINDOW_WEEKS - 1)
+    start = pd.Timestamp(training_window(activities, runner)[0])
     participants = pd.DataFrame({"participant_id": [RUNNER_ID], "enrolment_date": [start]})
     weekly = weekly_volume(
         activities, participants, WINDOW_WEEKS, exposure.min_worn_days_per_week, exposure.min_prior_weeks
