@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -186,6 +187,46 @@ def test_a_runners_risk_says_which_training_it_rests_on_and_illustrative_only_fo
         html = page.runner_page(person, baseline, document, lang, [])
         assert "2025-06-02" in html and "2026-05-31" in html
         assert (word in html) is synthetic, lang
+
+
+def test_runs_the_studys_rules_do_not_count_are_said_on_the_runners_page_by_reason():
+    """A run too short to count and the same run synced from a FIT file and a GPX track: the week counts one
+    run, and the page says what it did not count and why (a run the watch shows never vanishes)."""
+    from runrisk.monitor.squad import DUPLICATE, SquadRunner, counted
+
+    settings = WearableSettings.from_config(DEFAULTS["wearables"])
+
+    def row(source, label, hour, seconds, km):
+        start = dt.datetime(2026, 3, 3, hour)
+        return {
+            "participant_id": "r1",
+            "source": source,
+            "source_file": label,
+            "log_id": "0",
+            "activity": "run",
+            "is_run": True,
+            "start_utc": start,
+            "local_date": start.date(),
+            "duration_s": seconds,
+            "distance_km": km,
+            "rpe": np.nan,
+        }
+
+    rows = [
+        row("fit", "fit-1", 7, 2400.0, 8.0),
+        row("gpx", "gpx-1", 7, 2400.0, 8.1),
+        row("fit", "fit-2", 18, 57.0, 0.16),
+    ]
+    person = SquadRunner("R1", "r1", Path("."), None, counted(rows, settings), pd.DataFrame(columns=["date"]))
+    with_weeks([person], pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-08"))
+    short = f"run shorter than {settings.min_run_s:g} s or {settings.min_run_km:g} km"
+    assert person.weeks["runs"].tolist() == [1] and person.weeks["km"].iloc[0] == pytest.approx(8.0)
+    assert person.not_counted == sorted([(DUPLICATE, 1), (short, 1)])
+    html = page.runner_page(person, None, None, "en", [])
+    assert f"1 run(s): {short}" in html and f"1 run(s): {DUPLICATE}" in html
+    outside = SquadRunner("R2", "r2", Path("."), None, counted(rows, settings), pd.DataFrame(columns=["date"]))
+    with_weeks([outside], pd.Timestamp("2026-03-09"), pd.Timestamp("2026-03-15"))
+    assert outside.not_counted == []  # a run before the season is no business of its page
 
 
 def test_the_symptom_log_takes_excel_files_the_vocabularies_and_ostrc_and_never_its_notes(tmp_path):

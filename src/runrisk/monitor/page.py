@@ -253,6 +253,7 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             model=model_line(document, words),
             synthetic=bool(document and document["study"]["synthetic"]),
             problems=problems,
+            not_counted=person.not_counted,
             nielsen=[label for _, label in NIELSEN],
             frandsen=[label for _, label in FRANDSEN],
             colours=CHANGE_COLOURS,

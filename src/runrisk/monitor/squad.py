@@ -63,6 +63,16 @@ class SquadRunner:
     problems: list[str] = field(default_factory=list)  # "fit-3: reason"
     has_trials: bool = False
     weeks: pd.DataFrame | None = None
+    not_counted: list[tuple[str, int]] = field(default_factory=list)  # (the study's reason, runs) in the season
+
+
+def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
+    """The season's runs the study's rules did not count, by reason (a run synced twice is one reason, not
+    one per file), so a run the watch shows never leaves the page without a word."""
+    runs = activities[activities["is_run"] & (activities["excluded_reason"] != "")]
+    runs = runs[runs["local_date"].between(first, last)]
+    reasons = runs["excluded_reason"].where(~runs["excluded_reason"].str.startswith("duplicate of"), DUPLICATE)
+    return sorted(reasons.value_counts().items())
 
 
 def slug_of(label: str) -> str:
@@ -309,6 +319,7 @@ def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.dat
     return first.normalize(), last.normalize()
 
 
+DUPLICATE = "the same run from another file or source (counted once)"
 LEAD_DAYS = 35  # runs before the season's first day that its first weeks' signals look back on
 
 
@@ -327,6 +338,7 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
     by_runner = dict(tuple(weeks.groupby(RUNNER, sort=False)))
     for person in runners:
         person.weeks = by_runner[person.slug].drop(columns=RUNNER).reset_index(drop=True)
+        person.not_counted = not_counted_runs(person.activities, first, last) if len(person.activities) else []
 
 
 def content_hash(*parts) -> str:
