@@ -1,4 +1,5 @@
 import sys
+import time
 
 from snakemake.utils import min_version, validate
 
@@ -6,6 +7,8 @@ min_version("9.0")
 
 sys.path.insert(0, f"{workflow.basedir}/src")
 from runrisk.config import validate_config
+
+RUN_STARTED = time.time()
 
 
 configfile: "config/config.yaml"
@@ -72,11 +75,11 @@ localrules:
 
 
 onsuccess:
-    print(
-        "runrisk: results are in results/ (tables, models, figures); build the report with "
-        "`snakemake --cores 1 --report report.html`; the power study is `snakemake --cores all power`; "
-        "a squad's season is `snakemake --cores all monitor`"
-    )
+    print(flow_summary(written_since=RUN_STARTED) + closing_message(), end="")
+
+
+onerror:
+    print(flow_summary(written_since=RUN_STARTED), end="")
 
 
 rule all:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_screening import CONFIG  # noqa: E402
 from workflow_runner import copy_workflow, run_snakemake  # noqa: E402
 
-from runrisk.screening.cli import screen  # noqa: E402
+from runrisk.screening.screen import screen  # noqa: E402
 from runrisk.simulate import c3d_writer, cohort, fitbit_writer  # noqa: E402
 from runrisk.simulate.settings import Simulation  # noqa: E402
 

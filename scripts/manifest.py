@@ -15,6 +15,7 @@ def main(snakemake):
         list(snakemake.input.outputs),
         Path(snakemake.params.code_root),
         Path.cwd(),
+        snakemake.params.key_fingerprint,
     )
     Path(snakemake.output.manifest).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 

@@ -16,6 +16,7 @@ from runrisk.cohort.outcomes import (
     enrolled_with_quarantined,
     flow_table,
 )
+from runrisk.cohort.reasons import FlowRules, closing_summary, flow_reasons, participant_reasons, stance_qc
 from runrisk.io.tables import SORT_KEYS, read_table, write_table
 from runrisk.tendon.study import AbnormalTendon, tendon_covariates
 
@@ -60,6 +61,7 @@ def main(snakemake):
         abnormal_tendon_box=rules.exclude_abnormal_tendon,
     )
     logging.info("flow:\n%s", flow.to_string(index=False))
+    write_reasons(snakemake, outcomes, flow, quarantine, rules, side)
     write_table(outcomes, snakemake.output.outcomes, sort_by=SORT_KEYS["outcomes"])
     write_table(flow, snakemake.output.flow, sort_by=SORT_KEYS["flow"])
     write_table(analysis, snakemake.output.analysis, sort_by=SORT_KEYS["analysis"])
@@ -69,6 +71,21 @@ def main(snakemake):
         snakemake.output.sensitivity_frames,
         sort_by=SORT_KEYS["analysis_sensitivity"],
     )
+
+
+def write_reasons(snakemake, outcomes, flow, quarantine, rules, side) -> None:
+    """The flow and why each participant was excluded, as CSV and as the text the run ends with."""
+    stances = read_table(snakemake.input.stances, columns=["participant_id", "side", "qc_reason"])
+    trials = read_table(snakemake.input.trials, columns=["participant_id", "model_source"])
+    people = participant_reasons(
+        outcomes, stances, trials, quarantine, FlowRules(side, rules.min_valid_stances, rules.min_worn_weeks)
+    )
+    flow.to_csv(snakemake.output.flow_csv, index=False, float_format="%.6g")
+    people.to_csv(snakemake.output.exclusions, index=False)
+    stance_qc(stances).to_csv(snakemake.output.stance_qc, index=False)
+    summary = closing_summary(snakemake.params.study, flow, flow_reasons(people))
+    with open(snakemake.output.summary, "w", encoding="utf-8") as out:
+        out.write(summary)
 
 
 scriptio.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

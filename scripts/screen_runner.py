@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from runrisk import scriptio
-from runrisk.screening.cli import screen
+from runrisk.screening.screen import screen
 
 
 def main(snakemake):

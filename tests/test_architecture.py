@@ -23,6 +23,7 @@ LAYERS = {
     "report": 5,
     "screening": 5,  # one runner against a study's model: measures with cohort, predicts with stats
     "monitor": 6,  # a squad's season: reads through io, signals of its own, the study model through screening
+    "cli": 7,  # the runrisk command: init, the intake check, screen, monitor
 }
 CORE_MODULES = {"errors", "ids", "config", "scriptio"}
 

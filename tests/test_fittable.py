@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from runrisk.stats.fittable import (
+    REPORT_INSTEAD,
     ModelData,
     UnfittableModel,
     fit_or_explain,
@@ -50,7 +51,9 @@ def test_no_events_names_model_counts_terms_and_epv():
 
 
 def test_nobody_analysed_constant_and_empty_terms():
-    assert message(frame(n=0, cases=0)).endswith("no participant was analysed (see the flow table)")
+    assert message(frame(n=0, cases=0)).endswith(
+        "no participant was analysed (the run's closing summary and results/report/exclusions.csv say why)"
+    )
     text = message(frame(rotation=3.0))
     assert "term rotation is constant (3 for everyone analysed)" in text
     assert "term rotation has no values" in message(frame(rotation=np.nan))
@@ -96,3 +99,13 @@ def test_report_mode_writes_the_table_with_status_and_reason():
         model := ModelData.of("cox", frame(), TERMS), lambda: fit_cox(frame(), TERMS), "stop", None
     )
     assert (fitted["status"] == "fitted").all() and model.events == 8
+
+
+def test_a_stop_says_which_setting_makes_it_a_report():
+    data = ModelData.of("logistic", frame(n=8, cases=0), TERMS)
+    with pytest.raises(UnfittableModel) as stopped:
+        fitted_or_reported(data, lambda: None, "stop", lambda exc: None)
+    assert str(stopped.value).endswith(REPORT_INSTEAD) and "models.on_unfittable: report" in REPORT_INSTEAD
+    assert (
+        fitted_or_reported(data, lambda: None, "report", lambda exc: exc.reason) == "a model needs cases and controls"
+    )

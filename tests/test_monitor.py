@@ -13,15 +13,16 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
-from test_screening import CHROMIUM, write_model
+from system_tools import chromium
+from test_screening import write_model
 from workflow_runner import run_snakemake, schema_defaults, simulation
 
+from runrisk.cli import main as runrisk_main
 from runrisk.errors import InputError
 from runrisk.io.garmin import read_fit
 from runrisk.io.vocabulary import regions, sides
 from runrisk.io.wearables import WearableSettings
 from runrisk.monitor import load, page
-from runrisk.monitor.cli import main as runrisk_main
 from runrisk.monitor.season import monitor
 from runrisk.monitor.squad import SessionCache, read_squad, season_span, with_weeks
 from runrisk.monitor.symptoms import SYMPTOMS, read_symptoms
@@ -360,7 +361,6 @@ def test_the_squad_is_ordered_spike_with_symptoms_first():
     )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
 def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers(small_run, tmp_path):
     """`snakemake monitor` after the study run: every runner is on the squad page, in attention order, and
     the last week's km and ratio and each runner page's weekly km read from the DOM are the library's."""
@@ -386,7 +386,7 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
     expected = {p.label: p for p in runners}
     errors = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
         tab = browser.new_page(viewport={"width": 1100, "height": 1400})
         tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         tab.goto((study / "results/monitor/index.html").as_uri())

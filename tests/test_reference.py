@@ -6,13 +6,13 @@ brglm2 0.9; Debian r-base-core, r-cran-survival, r-cran-brglm2). lifelines break
 method, as coxph does by default; the Breslow fit is there to show the tie method is what we match.
 """
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from system_tools import rscript
 
 from runrisk.stats.firth import firth_fit, profile_interval
 from runrisk.stats.models import fit_cox, fit_firth, fit_logistic, schoenfeld_tests
@@ -67,17 +67,8 @@ def test_ph_test_matches_survival_3_cox_zph_rank(cohort, golden):
     np.testing.assert_allclose(ours["p_value"], reference["std_error"], rtol=1e-6)
 
 
-def r_packages_missing() -> list[str]:
-    script = 'cat(Filter(function(p) !requireNamespace(p, quietly = TRUE), c("survival", "brglm2")))'
-    found = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True)
-    return found.stdout.split()
-
-
 def test_golden_file_is_what_the_r_script_writes(tmp_path):
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not installed (Debian r-base-core, r-cran-survival, r-cran-brglm2)")
-    if missing := r_packages_missing():
-        pytest.skip(f"R package(s) {missing} not installed (Debian r-cran-survival, r-cran-brglm2)")
+    rscript(("survival", "brglm2"))
     out = tmp_path / "golden.csv"
     subprocess.run(["Rscript", str(REFERENCE / "fit_reference.R"), str(REFERENCE / "cohort.csv"), str(out)], check=True)
     fresh = pd.read_csv(out, skipinitialspace=True)

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from system_tools import chromium
 from workflow_runner import ROOT, copy_workflow, run_snakemake
 
 from runrisk.report.provenance import audit, code_revision, other_commit
 from runrisk.report.provenance import main as audit_main
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def digests(root: Path) -> dict[str, str]:
@@ -133,7 +133,6 @@ def test_envs_mirror_the_pyproject_pins():
         assert {k.lower(): v for k, v in listed.items()} == pins, env.name
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
 def test_report_renders_every_figure_in_headless_chromium(small_run):
     from playwright.sync_api import sync_playwright
 
@@ -143,7 +142,7 @@ def test_report_renders_every_figure_in_headless_chromium(small_run):
     rendered = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=chromium(),
             args=[
                 "--no-sandbox",
                 "--disable-gpu",

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 from scipy.special import expit
+from system_tools import chromium
 from workflow_runner import SCHEMA, run_snakemake, schema_defaults, simulation
 
 from runrisk.biomech.stances import PEAK_NAMES
@@ -21,10 +22,11 @@ from runrisk.cohort.exposure import ScreeningExposure
 from runrisk.config import complete_config
 from runrisk.errors import InputError
 from runrisk.io.surveillance import PARTICIPANT_FIELDS
-from runrisk.screening import cli, measure, runner
+from runrisk.screening import measure, runner
 from runrisk.screening import model as screening
 from runrisk.screening import page as screen_page
 from runrisk.screening.model import ScreeningModelError
+from runrisk.screening.screen import screen
 from runrisk.simulate import c3d_writer, cohort, fitbit_writer
 from runrisk.stats.terms import Term
 from runrisk.tendon.study import TendonSettings
@@ -175,7 +177,7 @@ def synthetic_runner(folder: Path, with_trials: bool = True, with_wearable: bool
 
 def test_a_runner_gets_a_page_with_the_librarys_numbers(model_file, tmp_path):
     synthetic_runner(tmp_path / "runner")
-    measured = cli.screen(model_file, tmp_path / "runner", tmp_path / "page.html", "en")
+    measured = screen(model_file, tmp_path / "runner", tmp_path / "page.html", "en")
     page = (tmp_path / "page.html").read_text()
     document = screening.load(model_file)
     assert set(measured.values) == {t["column"] for t in document["terms"]}
@@ -189,11 +191,11 @@ def test_a_runner_gets_a_page_with_the_librarys_numbers(model_file, tmp_path):
 
 def test_a_runner_without_stances_or_wearable_weeks_gets_a_page_that_says_what_is_missing(model_file, tmp_path):
     synthetic_runner(tmp_path / "no_trials", with_trials=False)
-    cli.screen(model_file, tmp_path / "no_trials", tmp_path / "a.html")
+    screen(model_file, tmp_path / "no_trials", tmp_path / "a.html")
     page = (tmp_path / "a.html").read_text()
     assert 'id="no-risk"' in page and "no valid stance on the right foot" in page
     synthetic_runner(tmp_path / "no_watch", with_wearable=False)
-    cli.screen(model_file, tmp_path / "no_watch", tmp_path / "b.html", "nl")
+    screen(model_file, tmp_path / "no_watch", tmp_path / "b.html", "nl")
     page = (tmp_path / "b.html").read_text()
     assert 'id="no-risk"' in page and "geen weken met gegevens van het horloge" in page
 
@@ -222,10 +224,6 @@ def test_the_command_line_refuses_a_bad_model_with_one_line(model_file, tmp_path
     assert "Traceback" not in result.stderr and not (tmp_path / "x.html").exists()
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
 def test_the_example_runners_page_in_headless_chromium_shows_the_librarys_numbers(small_run, tmp_path):
     """`snakemake screen` after the study run: the page opens in a real browser without console errors, and
     the risk, its interval and each percentile read from the DOM are the library's for the same runner."""
@@ -242,7 +240,7 @@ def test_the_example_runners_page_in_headless_chromium_shows_the_librarys_number
     expected = screening.predict(document, measured.values)
     errors, shot = [], tmp_path / "example_runner_page.png"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1000, "height": 1400})
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -340,13 +338,13 @@ def test_a_study_with_a_tendon_term_measures_the_runners_own_scan_or_says_there_
     write_dicom_series(scan, phantom.magnitudes(np.random.default_rng(2)), phantom, Patient(), seed=2)
     mask = nibabel.Nifti1Image(phantom.tendon_mask().astype(np.uint8), dicom_affine_ras(phantom))
     nibabel.save(mask, scan / "tendon_mask.nii.gz")
-    measured = cli.screen(model, tmp_path / "scanned", tmp_path / "scanned.html", "en")
+    measured = screen(model, tmp_path / "scanned", tmp_path / "scanned.html", "en")
     assert measured.values["t2star_median_ms"] == pytest.approx(12.5, rel=0.03)
     page = (tmp_path / "scanned.html").read_text()
     risk = screening.predict(screening.load(model), measured.values)
     assert f'data-value="{risk.risk:.6f}"' in page and "Planted" not in page and "PLANTED" not in page
     synthetic_runner(tmp_path / "unscanned")
-    measured = cli.screen(model, tmp_path / "unscanned", tmp_path / "unscanned.html", "nl")
+    measured = screen(model, tmp_path / "unscanned", tmp_path / "unscanned.html", "nl")
     assert "t2star_median_ms" not in measured.values and measured.missing == ["no_mri"]
     page = (tmp_path / "unscanned.html").read_text()
     assert 'id="no-risk"' in page and "geen MRI van de pees" in page

@@ -1,13 +1,12 @@
 """The workflow through snakemake-executor-plugin-slurm on a real single-node SLURM (slurm-wlm, munge)
 started here, with results byte-identical to the local run."""
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from system_tools import slurm
 from test_reproducibility import digests
 from workflow_runner import copy_workflow, run_snakemake
 
@@ -16,8 +15,7 @@ STARTER = Path(__file__).parent / "slurm" / "local_cluster.sh"
 
 @pytest.fixture(scope="module")
 def slurm_cluster(tmp_path_factory):
-    if shutil.which("slurmctld") is None or shutil.which("munged") is None or os.geteuid() != 0:
-        pytest.skip("needs root and Debian slurm-wlm and munge (.ci/run installs them)")
+    slurm()
     state = tmp_path_factory.mktemp("slurm")
     started = subprocess.run(["bash", str(STARTER), "start", str(state)], capture_output=True, text=True)
     assert started.returncode == 0, started.stderr

@@ -112,17 +112,30 @@ def test_a_pilot_study_reports_what_it_could_not_fit(pilot_raw, tmp_path):
 
 
 def every_rule_after_the_analysis_on_0_1_and_2_participants(workdir: Path) -> None:
-    """The analysis table cut to 0, 1 and 2 participants, and every rule after it rerun: a table that says
-    "not fitted" with on_unfittable report, one clear line per model with stop, never a traceback."""
+    """Every rule after the analysis on 0, 1 and 2 analysed participants: a table that says "not fitted"
+    with on_unfittable report, one clear line per model with stop, never a traceback. Nobody analysed is
+    the analysis as the outcomes rule writes it when everyone is excluded and one participants.csv row is
+    quarantined (its stub typed `runner` as object: the sensitivity rule then died with KeyError 'event');
+    1 and 2 are the first rows of the full analysis."""
     full = pd.read_parquet(workdir / "results/tables/analysis.parquet")
     config_path = workdir / "config" / "config.yaml"
     settings = yaml.safe_load(config_path.read_text())
+    participants_csv = Path(settings["raw_dir"]) / "participants.csv"
+    rows = participants_csv.read_text()
     for mode in ("report", "stop"):
-        config_path.write_text(yaml.safe_dump({**settings, "models": {"on_unfittable": mode}}))
         for n in (0, 1, 2):
-            write_table(full.head(n), workdir / "results/tables/analysis.parquet")
+            study = {**settings, "models": {"on_unfittable": mode}}
+            if n == 0:
+                study |= {"on_bad_input": "quarantine", "outcomes": {"min_valid_stances": 99}}
+                participants_csv.write_text(rows + "X99,not an age,F,170,60,yes,no,2019-01-07\n")
+            config_path.write_text(yaml.safe_dump(study))
+            if n > 0:
+                participants_csv.write_text(rows)
+                write_table(full.head(n), workdir / "results/tables/analysis.parquet")
             result = run_snakemake(workdir, 2, "--keep-going")
             no_traceback(workdir, result.stderr)
+            if n == 0:
+                assert pd.read_parquet(workdir / "results/tables/analysis.parquet").empty
             if mode == "report":
                 assert result.returncode == 0, (n, result.stderr[-3000:])
                 for name in ("logistic", "firth", "cox", "cox_timevarying", "ph_test", "validation", "sensitivity"):
@@ -131,8 +144,11 @@ def every_rule_after_the_analysis_on_0_1_and_2_participants(workdir: Path) -> No
                 assert (workdir / "results/models/screening_model.json").exists()
             else:
                 assert result.returncode != 0
-                text = (workdir / "logs/models/cox_timevarying.log").read_text()
-                assert re.search(rf"ERROR runrisk: cox_timevarying: {n} analysed, ", text), (n, text)
+                for log in ("cox_timevarying", "sensitivity"):
+                    text = (workdir / f"logs/models/{log}.log").read_text()
+                    assert re.search(rf"ERROR runrisk: \w+: {n} analysed, ", text), (n, log, text)
+                    assert "models.on_unfittable: report" in text, text  # the setting that makes it a report
+    participants_csv.write_text(rows)
 
 
 # --- a study made of public real files ---------------------------------------------------------------

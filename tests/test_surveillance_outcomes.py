@@ -14,8 +14,10 @@ from runrisk.cohort.outcomes import (
     SENSITIVITY_VARIANTS,
     WITH_MISSING_BIOMECHANICS,
     OutcomeRules,
+    analysis_frame,
     classify,
     complained_without_diagnosis,
+    enrolled_with_quarantined,
     flow_table,
     is_case_code,
     onset_weeks,
@@ -24,6 +26,10 @@ from runrisk.errors import InputError, StudyError
 from runrisk.ids import pseudonymise
 from runrisk.io import vocabulary
 from runrisk.io.surveillance import read_diagnoses, read_participants, read_weekly_reports
+from runrisk.io.tables import read_table, write_table
+from runrisk.stats.sensitivity import sensitivity_tables
+from runrisk.stats.settings import SensitivitySettings
+from runrisk.stats.terms import terms_of
 
 DEFAULTS = schema_defaults()
 REGIONS = vocabulary.regions(DEFAULTS["outcomes"]["region_synonyms"])
@@ -281,3 +287,23 @@ def test_a_complaint_is_explained_only_by_a_diagnosis_of_its_region_near_it():
         }
     )
     assert complained_without_diagnosis(participants, reports, diagnoses, RULES) == {"p0", "p2"}
+
+
+def test_an_empty_analysis_keeps_its_types_and_every_sensitivity_analysis_says_not_fitted(tmp_path):
+    """A pilot where nobody is analysed and one participant's row was quarantined: the quarantine's stub
+    made `runner` an object column, and on an empty frame `analysis[analysis["runner"]]` selected columns,
+    not rows (KeyError: 'event' in the sensitivity rule)."""
+    participants, biomechanics, exposure, reports, diagnoses = _frames()
+    quarantine = pd.DataFrame({"participant_id": ["p9"], "enrolled": [True]})
+    participants = enrolled_with_quarantined(participants, quarantine)
+    nobody = replace(RULES, min_valid_stances=99)
+    outcomes = classify(participants, biomechanics, exposure, reports, diagnoses, nobody, frozenset({"p9"}))
+    limb = biomechanics.assign(side="R")
+    write_table(analysis_frame(participants, limb, exposure, outcomes, "R"), tmp_path / "analysis.parquet")
+    analysis = read_table(tmp_path / "analysis.parquet")
+    assert analysis.empty and analysis["runner"].dtype == bool
+    terms = terms_of([{"column": "age", "label": "Age", "scale": 10, "sign": 1}])
+    settings = SensitivitySettings.from_config(DEFAULTS["sensitivity"])
+    table = sensitivity_tables(analysis, analysis.assign(variant="lenient controls"), terms, settings, "report")
+    assert "runners only" in set(table["analysis"])
+    assert (table["status"] == "not fitted").all()

@@ -10,8 +10,12 @@ from runrisk.errors import InputError, StudyError
 
 
 def run(main: Callable[[], None], log_path: str | None) -> None:
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    """Run a rule's main: everything it says goes to the rule's log; the terminal gets only warnings and
+    errors (a run of 45 jobs would otherwise bury the one line that matters)."""
+    terminal = logging.StreamHandler(sys.stderr)
+    handlers: list[logging.Handler] = [terminal]
     if log_path:
+        terminal.setLevel(logging.WARNING)
         handlers.append(logging.FileHandler(log_path, mode="w"))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", handlers=handlers, force=True)
     try:

@@ -5,7 +5,13 @@ from runrisk.cohort.exposure import ScreeningExposure, WeekCounting
 from runrisk.cohort.outcomes import Censoring, OutcomeSettings
 from runrisk.cohort.shards import TrialReading
 from runrisk.errors import InputError
-from runrisk.ids import shard_count, shard_members, shard_of
+from runrisk.ids import (
+    key_fingerprint,
+    require_study_key,
+    shard_count,
+    shard_members,
+    shard_of,
+)
 from runrisk.io import layout
 from runrisk.io.wearables import WearableSettings
 from runrisk.report.provenance import canonical_config_hash
@@ -20,6 +26,8 @@ from runrisk.tendon.study import AbnormalTendon, TendonSettings, has_mri
 
 RAW = config["raw_dir"]
 SIMULATED = config["simulate"]["enabled"]
+# a study of real people is refused the public demo key before anything is read
+KEY_FINGERPRINT = key_fingerprint(require_study_key(SIMULATED, workflow.basedir))
 ENV = "../../envs/runrisk.yaml"
 RAW_FILES = {kind: str(path) for kind, path in layout.surveillance_files(RAW).items()}
 TERM_COLUMNS = [term["column"] for term in config["models"]["terms"]]
@@ -44,7 +52,13 @@ def participant_ids():
         ]
     from runrisk.io.surveillance import raw_participant_ids
 
-    return raw_participant_ids(RAW_FILES["participants"])
+    ids = raw_participant_ids(RAW_FILES["participants"])
+    if not ids:
+        raise InputError(
+            RAW_FILES["participants"],
+            "no participants yet: one row per enrolled participant under its header (docs/input-formats.md)",
+        )
+    return ids
 
 
 PARTICIPANTS = participant_ids()
@@ -188,3 +202,36 @@ def runner_folder(wildcards):
     if folder:
         return f"{folder}/{wildcards.runner}"
     return rules.example_runner.output.folder
+
+
+def flow_summary(written_since):
+    """The participant flow with the reasons for each exclusion, when this run wrote it (a run that stopped
+    before the outcomes leaves an older one, which would not be this run's)."""
+    path = Path(rules.outcomes.output.summary)
+    if path.exists() and path.stat().st_mtime >= written_since:
+        return path.read_text(encoding="utf-8")
+    return ""
+
+
+def closing_message():
+    """Where the results are, and the commands of the targets this study has, with this run's own
+    --directory and --configfile (a study in its own folder needs them for its report too).
+    """
+    here = Path.cwd()
+    options = "" if here == Path(workflow.basedir) else f" --directory {here}"
+    options += "".join(f" --configfile {f}" for f in workflow.overwrite_configfiles)
+    targets = [
+        f"build the report with `snakemake --cores 1{options} --report report.html`"
+    ]
+    if hasattr(rules, "power"):
+        targets.append(
+            f"plan a cohort's size with `snakemake --cores all{options} power`"
+        )
+    if screening_runners():
+        targets.append(f"screen runners with `snakemake --cores all{options} screen`")
+    if HAS_SQUAD:
+        targets.append(
+            f"follow the squad with `snakemake --cores all{options} monitor`"
+        )
+    places = "; ".join(targets)
+    return f"runrisk: results are in {here / 'results'} (tables, models, figures, report); {places}\n"

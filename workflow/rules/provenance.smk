@@ -39,5 +39,6 @@ rule manifest:
         code_root=workflow.basedir,
         raw_dir=raw_dir_of,
         config=config,  # the manifest records the whole config: any change rewrites it
+        key_fingerprint=KEY_FINGERPRINT,  # which key made the pseudonyms (never the key)
     script:
         "../../scripts/manifest.py"

@@ -101,7 +101,6 @@ rule weekly_volume_figure:
 
 rule report_tables:
     input:
-        flow=rules.outcomes.output.flow,
         firth="results/models/firth.parquet",
         cox="results/models/cox.parquet",
         cox_timevarying=rules.fit_timevarying.output.coefficients,
@@ -109,11 +108,6 @@ rule report_tables:
         validation=rules.validate_model.output.summary,
         sensitivity=rules.sensitivity.output.table,
     output:
-        flow=report(
-            "results/report/flow.csv",
-            caption="../report/table_flow.rst",
-            category="Participant flow",
-        ),
         firth=report(
             "results/report/firth.csv",
             caption="../report/table_firth.rst",

@@ -290,6 +290,8 @@ def flow_table(
 def enrolled_with_quarantined(participants: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
     """Participants plus those whose participants.csv row itself was quarantined, so flow counts them."""
     enrolled_ids = set(quarantine.loc[quarantine["enrolled"], "participant_id"]) - set(participants["participant_id"])
+    if not enrolled_ids:
+        return participants
     stubs = pd.DataFrame({"participant_id": sorted(enrolled_ids), "prior_achilles": False, "enrolment_date": pd.NaT})
     return pd.concat([participants, stubs], ignore_index=True).sort_values("participant_id", kind="mergesort")
 
@@ -346,4 +348,7 @@ def analysis_frame(
     selected = outcomes[outcomes["status"].isin(statuses)]
     people = participants[participants["participant_id"].isin(selected["participant_id"])]
     frame = selected.merge(covariates(people, limb, exposure, tendon), on="participant_id")
+    # the analysed are never the quarantine's stubs (no row of their own, `runner` missing): typed as the
+    # participants table types it, even when nobody is analysed and no row says so
+    frame = frame.astype({"runner": bool})
     return frame.sort_values("participant_id").reset_index(drop=True)

@@ -148,7 +148,8 @@ def participant_stances(
     stance_rows, trial_rows = [], []
     paths = labelled_files(raw_dir, raw_id, TRIAL_KINDS)
     if not paths:
-        log.warning("participant %s: no trial files under %s/{%s}/%s", raw_id, raw_dir, ",".join(TRIAL_KINDS), raw_id)
+        # a missed lab session is the study's flow to count (the run's closing summary), not a warning each
+        log.info("participant %s: no trial files under %s/{%s}/%s", raw_id, raw_dir, ",".join(TRIAL_KINDS), raw_id)
     statics, dynamics = split_statics(paths, settings)
     calibration = Calibration(statics, participant, settings, raw_id)
     trial_rows += [static_trial_row(participant, label) for _, label in statics]
@@ -290,7 +291,7 @@ def shard_activities(
     set_aside = set_aside_for_bad_records(members.index, fitbit_errors, quarantine)
     without_files = set(members.index) - {raw_id for _, raw_id, _ in fitbit.files} - {r["raw_id"] for r in rows}
     for raw_id in sorted(without_files - set_aside):
-        log.warning("participant %s: no wearable files", raw_id)
+        log.info("participant %s: no wearable files", raw_id)
     if set_aside:
         activities = activities[~activities["raw_id"].isin(set_aside)].reset_index(drop=True)
     pseudonyms = members["participant_id"].to_dict()

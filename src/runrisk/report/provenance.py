@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from runrisk.ids import DEMO_PSEUDONYM_KEY, key_fingerprint
 from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, labelled_files
 from runrisk.tendon.study import MRI_KIND
 
@@ -130,11 +131,16 @@ def software_versions() -> dict[str, str]:
     return versions
 
 
-def build_manifest(config: dict, inputs: dict[str, Path], outputs: list, code_root: Path, workdir: Path) -> dict:
-    """Everything an auditor needs to re-derive and verify the results (no times, no host names)."""
+def build_manifest(
+    config: dict, inputs: dict[str, Path], outputs: list, code_root: Path, workdir: Path, key_fingerprint: str = ""
+) -> dict:
+    """Everything an auditor needs to re-derive and verify the results (no times, no host names). The
+    pseudonym key is recorded by its fingerprint: a rerun with another key gives other pseudonyms, and the
+    manifests say so."""
     return {
         "config_sha256": canonical_config_hash(config),
         "config": config,
+        "pseudonym_key": {"fingerprint": key_fingerprint, "demo": key_fingerprint == demo_key_fingerprint()},
         "code_revision": code_revision(code_root),
         "software": software_versions(),
         "platform": {
@@ -149,6 +155,10 @@ def build_manifest(config: dict, inputs: dict[str, Path], outputs: list, code_ro
         },
         "outputs": hashes(outputs, workdir),
     }
+
+
+def demo_key_fingerprint() -> str:
+    return key_fingerprint(DEMO_PSEUDONYM_KEY.encode())
 
 
 def audit(manifest_path: Path, workdir: Path, code_root: Path | None = None) -> list[str]:
@@ -213,6 +223,12 @@ def other_commit(manifest: dict, code_root: Path) -> str | None:
 def rerun(manifest: dict, code_root: Path, workdir: Path, cores: int) -> list[str]:
     """Run the workflow again from the manifest's config alone in a temporary directory (raw files: the
     study's own, or the embedded default's written anew) and compare every output's hash."""
+    made_with = manifest.get("pseudonym_key", {}).get("fingerprint")
+    if made_with and made_with != key_fingerprint():
+        return [
+            f"rerun: the results' pseudonyms were made with the key of fingerprint {made_with}, and the key set here "
+            f"has {key_fingerprint()}: set the study's own key (RUNRISK_PSEUDONYM_KEY or RUNRISK_PSEUDONYM_KEY_FILE)"
+        ]
     with tempfile.TemporaryDirectory(prefix="runrisk-rerun-") as scratch:
         scratch = Path(scratch)
         for part in RERUN_PARTS:

@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from runrisk.errors import InputError
+from runrisk.errors import InputError, described
 from runrisk.io.vocabulary import SEX_ALLOWED, sex_code
 
 AGE_RANGE = (10, 100)
 MASS_RANGE_KG = (20, 250)
 FIELDS = ("age", "sex", "body_mass_kg", "lab", "screening_date", "label")
+FIELD_NAME = re.compile(r"[a-z_]{1,30}")  # a key that looks like a field is named; any other is described
 LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,23}")  # initials or a bib number: no name is needed
 
 
@@ -31,38 +32,40 @@ class Runner:
 
 
 def read_runner(path: Path) -> Runner:
-    """runner.yaml, each field checked; a bad one is named with what is allowed (its value never echoed)."""
+    """runner.yaml, each field checked; a bad one is named with what is allowed (its value never echoed,
+    nor the folder's path, which is often named after the runner)."""
     if not path.is_file():
-        raise InputError(path, "runner.yaml is missing: it gives the runner's age, sex and body_mass_kg")
+        raise InputError(path.name, "runner.yaml is missing: it gives the runner's age, sex and body_mass_kg")
     try:
         # libyaml's safe loader where installed: a squad page reads dozens of these every week
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"not readable YAML ({type(exc).__name__})") from None
+        raise InputError(path.name, f"not readable YAML ({type(exc).__name__})") from None
     if not isinstance(data, dict):
-        raise InputError(path, "runner.yaml must be a mapping of fields (age, sex, body_mass_kg)")
+        raise InputError(path.name, "runner.yaml must be a mapping of fields (age, sex, body_mass_kg)")
     unknown = sorted(set(map(str, data)) - set(FIELDS))
     if unknown:
-        raise InputError(path, f"unknown field(s) {', '.join(unknown)}")
+        named = [key if FIELD_NAME.fullmatch(key) else described(key) for key in unknown]
+        raise InputError(path.name, f"unknown field(s) {', '.join(named)}; the fields are {', '.join(FIELDS)}")
     age = _number(path, data, "age", *AGE_RANGE, "years")
     mass = _number(path, data, "body_mass_kg", *MASS_RANGE_KG, "kg")
     try:
         female = sex_code(str(data.get("sex") or "")) == "F"
     except ValueError:
-        raise InputError(path, f"sex: must be {SEX_ALLOWED}") from None
+        raise InputError(path.name, f"sex: must be {SEX_ALLOWED}") from None
     screening_date = data.get("screening_date")
     if screening_date is not None and not isinstance(screening_date, dt.date):
-        raise InputError(path, "screening_date: must be a date written YYYY-MM-DD")
+        raise InputError(path.name, "screening_date: must be a date written YYYY-MM-DD")
     label = str(data.get("label") or "")
     if label and not LABEL.fullmatch(label):
-        raise InputError(path, "label: 1-24 letters, digits, spaces, '.', '_' or '-' (initials or a bib number)")
+        raise InputError(path.name, "label: 1-24 letters, digits, spaces, '.', '_' or '-' (initials or a bib number)")
     return Runner(age, female, mass, str(data.get("lab") or ""), screening_date, label)
 
 
 def _number(path: Path, data: dict, name: str, low: float, high: float, unit: str) -> float:
     value = data.get(name)
     if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
-        raise InputError(path, f"{name}: missing or not a number ({unit})")
+        raise InputError(path.name, f"{name}: missing or not a number ({unit})")
     if not low <= value <= high:
-        raise InputError(path, f"{name}: not a possible value (allowed {low}-{high} {unit})")
+        raise InputError(path.name, f"{name}: not a possible value (allowed {low}-{high} {unit})")
     return float(value)

@@ -23,6 +23,12 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
+REPORT_INSTEAD = (
+    "`models.on_unfittable: report` in the config writes this model's table as 'not fitted', with this reason, "
+    "and lets the run go on"
+)
+
+
 class UnfittableModel(StudyError):
     def __init__(self, model: str, summary: str, reason: str):
         self.model, self.summary, self.reason = model, summary, reason
@@ -68,7 +74,7 @@ class ModelData:
 def problems(data: ModelData, separation_matters: bool, needs_cases_and_controls: bool = True) -> list[str]:
     """Every reason the model cannot be fitted, in the order a study team would fix them."""
     if data.participants == 0:
-        return ["no participant was analysed (see the flow table)"]
+        return ["no participant was analysed (the run's closing summary and results/report/exclusions.csv say why)"]
     found = []
     if needs_cases_and_controls and (data.events == 0 or data.events == data.participants):
         found.append("a model needs cases and controls")
@@ -160,7 +166,7 @@ def fitted_or_reported(
         return fit_or_explain(data, fit, separation_matters, needs_cases_and_controls)
     except UnfittableModel as exc:
         if on_unfittable != "report":
-            raise
+            raise UnfittableModel(exc.model, exc.summary, f"{exc.reason}; {REPORT_INSTEAD}") from exc
         log.warning("%s", exc)
         return unfitted(exc)
 

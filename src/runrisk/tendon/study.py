@@ -77,7 +77,10 @@ class AbnormalTendon(Section):
 
 
 def has_mri(raw_dir: str | Path) -> bool:
-    return (Path(raw_dir) / MRI_KIND).is_dir()
+    """The study has a baseline MRI: raw_dir/mri/ holds a participant's folder (an empty mri/, as
+    `runrisk init` leaves it, is a study without one)."""
+    folder = Path(raw_dir) / MRI_KIND
+    return folder.is_dir() and any(entry.is_dir() for entry in folder.iterdir())
 
 
 def measured_row(folder: Path, files: mri.ScanFiles, raw_id: str, settings: TendonSettings) -> dict:
