@@ -22,6 +22,7 @@ from runrisk.cohort.exposure import ScreeningExposure
 from runrisk.config import complete_config
 from runrisk.errors import InputError
 from runrisk.io.surveillance import PARTICIPANT_FIELDS
+from runrisk.io.vocabulary import SEX_ALLOWED
 from runrisk.screening import measure, runner
 from runrisk.screening import model as screening
 from runrisk.screening import page as screen_page
@@ -348,3 +349,35 @@ def test_a_study_with_a_tendon_term_measures_the_runners_own_scan_or_says_there_
     assert "t2star_median_ms" not in measured.values and measured.missing == ["no_mri"]
     page = (tmp_path / "unscanned.html").read_text()
     assert 'id="no-risk"' in page and "geen MRI van de pees" in page
+
+
+def test_the_command_line_never_repeats_a_runner_folders_path_nor_its_own_temporary_folder(model_file, tmp_path):
+    """A runner's folder is often named after the runner: a refusal names the file in it, not the path;
+    a runner without trials gets a page that names no temporary folder of the screening's own."""
+    named = tmp_path / "Zelenkova_Katerina_1963-07-19"
+    synthetic_runner(named, with_trials=False)
+    runrisk = shutil.which("runrisk", path=str(Path(sys.executable).parent))
+
+    def run(folder: Path) -> subprocess.CompletedProcess:
+        command = [
+            runrisk,
+            "screen",
+            "--model",
+            str(model_file),
+            "--runner",
+            str(folder),
+            "--out",
+            str(tmp_path / "p.html"),
+        ]
+        return subprocess.run(command, capture_output=True, text=True)
+
+    done = run(named)
+    assert done.returncode == 0, done.stderr
+    said = done.stdout + done.stderr + (tmp_path / "p.html").read_text()
+    assert "Zelenkova" not in said.replace(str(tmp_path / "p.html"), "") and "runrisk-screen-" not in said
+    (named / "runner.yaml").write_text("age: 34\nsex: x\nbody_mass_kg: 60\n")
+    refused = run(named)
+    assert refused.returncode == 2 and "Zelenkova" not in refused.stderr
+    assert refused.stderr.strip() == f"runrisk screen: file runner.yaml: sex: must be {SEX_ALLOWED}"
+    missing = run(tmp_path / "Novak_Jan")
+    assert missing.returncode == 2 and "Novak" not in missing.stderr and "--runner" in missing.stderr

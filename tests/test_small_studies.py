@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,8 +21,9 @@ from bad_input.corpus import build_study
 from real_files import real_path
 from workflow_runner import copy_workflow, run_snakemake
 
-from runrisk.cohort.outcomes import MISSING_TERM_BOX
-from runrisk.ids import pseudonymise
+from runrisk.cohort.outcomes import MISSING_TERM_BOX, QUARANTINE_BOX
+from runrisk.cohort.reasons import FEW_WEEKS_BOX, NO_STANCE_BOX
+from runrisk.ids import key_fingerprint, pseudonymise
 from runrisk.io.fitabase import read_fitabase_daily
 from runrisk.io.garmin import read_fit, read_gpx, read_tcx
 from runrisk.io.tables import write_table
@@ -95,7 +98,8 @@ def test_a_pilot_study_reports_what_it_could_not_fit(pilot_raw, tmp_path):
     workdir = study_dir(tmp_path / "report", pilot_raw, models={"on_unfittable": "report"})
     result = run_snakemake(workdir, 2)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "results are in results/" in result.stdout and "--report report.html" in result.stdout
+    assert "results are in " in result.stdout and "--report report.html" in result.stdout
+    assert "follow the squad" not in result.stdout  # a study without a squad is not told about one
     no_traceback(workdir, result.stderr)
     flow(workdir)
     for name in ("logistic", "firth", "cox", "cox_timevarying", "sensitivity"):
@@ -258,7 +262,42 @@ def real_study(tmp_path: Path, raw: Path, mode: str) -> tuple[Path, object]:
 def real_run(real_raw, tmp_path_factory) -> Path:
     workdir, result = real_study(tmp_path_factory.mktemp("real-quarantine"), real_raw, "quarantine")
     assert result.returncode == 0, result.stderr[-4000:]
+    (workdir / "terminal.txt").write_text(result.stdout + result.stderr)  # what the study team saw
     return workdir
+
+
+def test_the_run_ends_by_saying_why_each_excluded_participant_was_excluded(real_run):
+    said = (real_run / "terminal.txt").read_text()
+    summary = said[said.index("runrisk: participant flow of small") :]
+    outcomes = pd.read_parquet(real_run / "results/tables/outcomes.parquet")
+    excluded = outcomes[outcomes["status"] == "excluded"]
+    assert len(excluded) >= 2
+    for row in excluded.itertuples():  # a small study names each by pseudonym under its box, with a reason
+        box_line = next(i for i, line in enumerate(summary.splitlines()) if line.strip().startswith(row.box))
+        reasons = summary.splitlines()[box_line + 1 :]
+        assert any(row.participant_id in line for line in reasons[: 1 + (excluded["box"] == row.box).sum()])
+    quarantined = pseudonymise(BAD)
+    assert re.search(rf"wearables: .*device-relative.*\({quarantined}\)", summary)
+    assert "results are in " in said and "--report report.html" in said
+    exclusions = pd.read_csv(real_run / "results/report/exclusions.csv")
+    assert set(exclusions["participant_id"]) == set(excluded["participant_id"])
+    assert (exclusions["reason"].str.len() > 0).all()
+    assert not re.search(r"^WARNING runrisk.cohort.shards: participant", said, flags=re.MULTILINE)
+    manifest = json.loads((real_run / "results/provenance/manifest.json").read_text())
+    assert manifest["pseudonym_key"] == {"fingerprint": key_fingerprint(), "demo": False}
+
+
+def test_the_intake_check_foresees_the_runs_exclusions(real_run):
+    runrisk = str(Path(sys.executable).with_name("runrisk"))
+    result = subprocess.run([runrisk, "check", "--cores", "2"], cwd=real_run, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    intake = pd.read_csv(real_run / "results/report/intake.csv", keep_default_na=False).set_index("participant_id")
+    outcomes = pd.read_parquet(real_run / "results/tables/outcomes.parquet").set_index("participant_id")
+    foreseen = {QUARANTINE_BOX: "set aside (quarantine)", NO_STANCE_BOX: NO_STANCE_BOX, FEW_WEEKS_BOX: FEW_WEEKS_BOX}
+    for pseudonym, box in outcomes["box"].items():
+        assert intake.loc[pseudonym, "outlook"] == foreseen.get(box, "ready"), (pseudonym, box, intake.loc[pseudonym])
+    for raw_id in REAL_TRIALS:
+        assert f"  {raw_id}: " in result.stdout or intake.loc[pseudonymise(raw_id), "reasons"] == ""
 
 
 def test_stop_mode_names_the_bad_real_file(real_raw, tmp_path):
