@@ -293,6 +293,8 @@ def enrolled_with_quarantined(participants: pd.DataFrame, quarantine: pd.DataFra
     if not enrolled_ids:
         return participants
     stubs = pd.DataFrame({"participant_id": sorted(enrolled_ids), "prior_achilles": False, "enrolment_date": pd.NaT})
+    if participants.empty:  # concatenating an empty frame is deprecated in pandas and would retype the stubs
+        return stubs.reindex(columns=list(dict.fromkeys([*participants.columns, *stubs.columns])))
     return pd.concat([participants, stubs], ignore_index=True).sort_values("participant_id", kind="mergesort")
 
 
