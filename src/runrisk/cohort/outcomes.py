@@ -292,9 +292,8 @@ def enrolled_with_quarantined(participants: pd.DataFrame, quarantine: pd.DataFra
     enrolled_ids = set(quarantine.loc[quarantine["enrolled"], "participant_id"]) - set(participants["participant_id"])
     if not enrolled_ids:
         return participants
-    stubs = pd.DataFrame({"participant_id": sorted(enrolled_ids), "prior_achilles": False, "enrolment_date": pd.NaT})
-    if participants.empty:  # concatenating an empty frame is deprecated in pandas and would retype the stubs
-        return stubs.reindex(columns=list(dict.fromkeys([*participants.columns, *stubs.columns])))
+    # Every other column is missing for them (an all-NA column would type the concat: deprecated in pandas)
+    stubs = pd.DataFrame({"participant_id": sorted(enrolled_ids), "prior_achilles": False})
     return pd.concat([participants, stubs], ignore_index=True).sort_values("participant_id", kind="mergesort")
 
 
