@@ -398,3 +398,25 @@ def test_other_dicom_objects_and_files_beside_the_series_are_listed_never_compar
     assert f"{mri.label_of(folder / 'zz_ct.dcm', folder)}: a DICOM CT Image Storage object, not an MR image" in listed
     assert f"{mri.label_of(folder / 'zz_readme.txt', folder)}: not read here" in listed
     assert "zz_" not in listed and abs(row["t2star_median_ms"] / 10.0 - 1) < 0.02
+
+
+def test_an_enhanced_mr_phase_object_is_told_by_its_complex_image_component(tmp_path):
+    """Enhanced MR objects say magnitude or phase in ComplexImageComponent (PS3.3 C.8.13.3): the phase
+    object beside the magnitude one is listed, its frames never taken as echoes."""
+    from runrisk.simulate.mri_writer import write_enhanced_series
+
+    phantom = Phantom(t2star_ms=9.0, snr=60.0)
+    folder = tmp_path / "mri" / "P1"
+    rng = np.random.default_rng(14)
+    magnitude = write_enhanced_series(folder / "IM0001", phantom.magnitudes(rng), phantom, Patient(), 14)
+    phases = rng.uniform(0, 4095, (phantom.matrix, phantom.matrix, phantom.slices, len(phantom.echo_times_ms)))
+    phase = write_enhanced_series(folder / "IM0002", phases, phantom, Patient(), 15, scale=1.0)
+    for path, component in ((magnitude, "MAGNITUDE"), (phase, "PHASE")):
+        ds = pydicom.dcmread(path)
+        ds.ComplexImageComponent = component
+        ds.save_as(path)
+    save_mask(folder, phantom)
+    (row,) = participant_tendon(tmp_path, "P1", SETTINGS)
+    assert abs(row["t2star_median_ms"] / 9.0 - 1) < 0.02 and row["echoes"] == len(phantom.echo_times_ms)
+    reason = "phase images (DICOM ComplexImageComponent): T2* is measured on magnitude images only"
+    assert row["files_not_used"] == f"{mri.label_of(phase, folder)}: {reason}"

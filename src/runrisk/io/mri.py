@@ -219,6 +219,7 @@ class Frame:
     path: Path
     series: int | None  # SeriesNumber: a folder may hold a localizer and other series beside the multi-echo one
     part: str | None = None  # magnitude, phase, real, imaginary (None: the file does not say)
+    told_by: str = "DICOM ImageType"  # what said the part
 
 
 def _dicom_echo_time(ds, keyword: str, path: Path, folder: Path, participant: str) -> float:
@@ -277,9 +278,10 @@ def enhanced_frames(path: Path, ds, folder: Path, participant: str) -> list[Fram
         def group(name: str, groups=groups):
             return _functional_group(ds, groups, name, path, folder, participant)
 
-        part = _enhanced_part(ds, groups, shared)
+        part, told_by = _enhanced_part(ds, groups, shared)
         if part not in (None, "magnitude"):
-            frames.append(Frame(float("nan"), np.zeros(3), (), lambda: np.empty(0), path, _series_number(ds), part))
+            nothing = (float("nan"), np.zeros(3), (), lambda: np.empty(0))
+            frames.append(Frame(*nothing, path, _series_number(ds), part, told_by))
             continue
         echo, plane = group("MREchoSequence"), group("PlaneOrientationSequence")
         measures, position = group("PixelMeasuresSequence"), group("PlanePositionSequence")
@@ -303,16 +305,16 @@ def enhanced_frames(path: Path, ds, folder: Path, participant: str) -> list[Fram
     return frames
 
 
-def _enhanced_part(ds, groups, shared) -> str | None:
-    """A frame's ComplexImageComponent (its MR Image Frame Type, per frame or shared, else the object's),
-    else the object's ImageType."""
+def _enhanced_part(ds, groups, shared) -> tuple[str | None, str]:
+    """(part, what told it) of a frame: its ComplexImageComponent (its MR Image Frame Type, per frame or
+    shared, else the object's), else the object's ImageType."""
     for holder in (groups, shared):
         items = holder.get("MRImageFrameTypeSequence") if holder is not None else None
         if items and items[0].get("ComplexImageComponent"):
-            return PARTS.get(str(items[0].ComplexImageComponent).upper())
+            return PARTS.get(str(items[0].ComplexImageComponent).upper()), "DICOM ComplexImageComponent"
     if ds.get("ComplexImageComponent"):
-        return PARTS.get(str(ds.ComplexImageComponent).upper())
-    return part_of_image_type(ds.get("ImageType"))
+        return PARTS.get(str(ds.ComplexImageComponent).upper()), "DICOM ComplexImageComponent"
+    return part_of_image_type(ds.get("ImageType")), "DICOM ImageType"
 
 
 def read_dicom_series(paths: list[Path], folder: Path, participant: str, series_number: int | None = None) -> MultiEcho:
@@ -341,7 +343,7 @@ def series_of(
         else:
             frames.append(classic_frame(path, ds, folder, participant))
     magnitude = [f for f in frames if f.part in (None, "magnitude")]
-    set_aside = {f.path: not_magnitude(f.part, "DICOM ImageType") for f in frames if f.part not in (None, "magnitude")}
+    set_aside = {f.path: not_magnitude(f.part, f.told_by) for f in frames if f.part not in (None, "magnitude")}
     if frames and not magnitude:
         raise InputError(
             "mri", f"no magnitude images among the DICOM files: {not_used_text(set_aside.items(), folder)}", participant
