@@ -209,8 +209,11 @@ def test_sidecar_echo_times_no_scanner_can_produce_name_the_file_and_the_unit(tm
     assert sidecar in str(caught.value), caught.value
 
 
-def test_dicom_echo_times_in_seconds_are_refused_naming_the_unit(tmp_path):
-    phantom = Phantom(t2star_ms=10.0, snr=60.0)
+@pytest.mark.parametrize("echo_times_ms", [(1.5, 3.5, 5.5, 7.5), (6.0, 12.0, 18.0, 24.0)])
+def test_dicom_echo_times_in_seconds_are_refused_naming_the_unit(tmp_path, echo_times_ms):
+    """Each echo time in seconds: the first below any scanner's echo, or (6 ms as 0.006) each possible alone
+    but a train no scanner reads."""
+    phantom = Phantom(t2star_ms=10.0, snr=60.0, echo_times_ms=echo_times_ms)
     folder = tmp_path / "mri" / "P1"
     for path in write_dicom_series(folder, phantom.magnitudes(np.random.default_rng(9)), phantom, Patient(), 9):
         ds = pydicom.dcmread(path)

@@ -97,6 +97,22 @@ def checked_echo_time_ms(value_ms: float, path: Path, folder: Path, participant:
     )
 
 
+SHORTEST_ECHO_TRAIN_MS = 1.0  # every echo's readout takes a fraction of a ms: a train cannot end sooner
+
+
+def checked_echo_train(times_ms, paths: list[Path], folder: Path, participant: str, unit: str) -> None:
+    """A multi-echo train whose last echo comes within SHORTEST_ECHO_TRAIN_MS of excitation is no scanner's
+    (ultrashort first echoes are followed by later ones): seconds taken for milliseconds, each value
+    possible alone (0.006 s read as 0.006 ms)."""
+    if max(times_ms) < SHORTEST_ECHO_TRAIN_MS:
+        raise InputError(
+            labels_of(paths, folder),
+            f"every echo time is under {SHORTEST_ECHO_TRAIN_MS:g} ms (the last {max(times_ms):g} ms): no scanner"
+            f" reads a train of echoes that fast; {unit}",
+            participant,
+        )
+
+
 # the complex part of an image by its DICOM ImageType values (from the third on: Siemens M/P/R/I, Philips
 # M_FFE, P_FFE ...), dcm2niix's sidecar ImageType (the same values), Enhanced MR ComplexImageComponent and
 # the BIDS part- entity
@@ -418,6 +434,7 @@ def assembled(frames: list[Frame], folder: Path, participant: str) -> MultiEcho:
         raise InputError(
             label_of(frames[0].path, folder), "a single echo: T2* needs at least two echo times", participant
         )
+    checked_echo_train(echo_times, [frames[0].path], folder, participant, "DICOM gives EchoTime in milliseconds")
     for te, members in by_echo.items():
         _one_image_per_position(members, te, folder, participant)
     if len({len(v) for v in by_echo.values()}) > 1:
@@ -639,6 +656,8 @@ def read_nifti_series(paths: list[Path], folder: Path, participant: str) -> Mult
             "mri", f"no magnitude images among the NIfTI files: {not_used_text(not_used, folder)}", participant
         )
     _one_time_per_echo(times, sources, folder, participant)
+    sidecars = [sidecar_of(p) for p in dict.fromkeys(sources)]
+    checked_echo_train(times, sidecars, folder, participant, "BIDS sidecars give EchoTime in seconds")
     signal = np.concatenate(volumes, axis=3)
     order = np.argsort(times)
     if len(times) < 2:
