@@ -162,6 +162,7 @@ def write_enhanced_series(
     ds.SOPClassUID, ds.SOPInstanceUID = ENHANCED_MR_STORAGE, meta.MediaStorageSOPInstanceUID
     ds.StudyInstanceUID, ds.SeriesInstanceUID = (generate_uid(entropy_srcs=[str(seed), k]) for k in ("study", "series"))
     ds.Modality, ds.SeriesDescription = "MR", "t2star_me_gre right achilles"
+    ds.ComplexImageComponent = "MAGNITUDE"  # PS3.3 C.8.13.3, type 1 in every Enhanced MR image
     _patient_fields(ds, patient)
     ds.Rows = ds.Columns = phantom.matrix
     ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
