@@ -288,10 +288,11 @@ def test_a_compressed_series_decodes_where_a_decoder_is_installed_and_is_said_wh
         plain = pydicom.dcmread(get_testdata_file("MR_small.dcm")).pixel_array.T.astype(float)
         np.testing.assert_array_equal(image.signal[:, :, 0, 0], plain)
         folder = tmp_path / "jpeg12"
-        files = echoes_from(get_testdata_file("JPEG-lossy.dcm"), folder, [3.0, 6.0])
+        files = echoes_from(get_testdata_file("JPEG-lossy.dcm"), folder, [3.0, 6.0])  # 12-bit JPEG Extended
         for path in files:
             ds = pydicom.dcmread(path)
             ds.ImageOrientationPatient, ds.ImagePositionPatient = [1, 0, 0, 0, 1, 0], [0, 0, 0]
+            ds.SOPClassUID, ds.Modality = mri.MR_IMAGE_STORAGE, "MR"  # a nuclear medicine capture made an MR image
             ds.PixelSpacing = [0.5, 0.5]
             ds.save_as(path)
         with pytest.raises(InputError, match=r"pixels in JPEG Extended .* cannot be decoded here"):

@@ -377,6 +377,7 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     import nibabel
     import numpy as np
 
+    from runrisk.io import mri
     from runrisk.simulate.mri_writer import (
         Patient,
         Phantom,
@@ -393,6 +394,10 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     write_dicom_series(scanned, phantom.magnitudes(np.random.default_rng(1)), phantom, patient, seed=1)
     mask = nibabel.Nifti1Image(phantom.tendon_mask().astype(np.uint8), dicom_affine_ras(phantom))
     nibabel.save(mask, scanned / "tendon_mask.nii.gz")
+    phases = np.random.default_rng(5).uniform(0, 4095, phantom.magnitudes(np.random.default_rng(1)).shape)
+    phase_files = write_dicom_series(  # the scanner's phase images in the same series (ImageType P)
+        scanned, phases, phantom, patient, seed=1, scale=1.0, image_type=("ORIGINAL", "PRIMARY", "P", "ND"), prefix="PH"
+    )
     measured = raw / "mri" / ids[1]
     measured.mkdir(parents=True)
     (measured / "tendon_measurements.csv").write_text(
@@ -433,7 +438,10 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     tendon = pd.read_parquet(workdir / "results/tables/tendon.parquet").set_index("participant_id")
     classic, radiologist, enhanced_row = (tendon.loc[pseudonymise(ids[i])] for i in (0, 1, 3))
     assert classic["source"] == enhanced_row["source"] == "images" and radiologist["source"] == "radiologist"
-    assert abs(classic["t2star_median_ms"] / 11.0 - 1) < 0.03
+    assert abs(classic["t2star_median_ms"] / 11.0 - 1) < 0.03 and classic["echoes"] == len(phantom.echo_times_ms)
+    phase_labels = sorted(mri.label_of(p, scanned) for p in phase_files)
+    assert classic["files_not_used"].startswith(f"{phase_labels[0]} to {phase_labels[-1]}: phase images")
+    assert radiologist["files_not_used"] == enhanced_row["files_not_used"] == ""
     assert abs(enhanced_row["t2star_median_ms"] / 14.0 - 1) < 0.03
     assert abs(enhanced_row["thickness_max_mm"] - 5.0) <= thin.pixel_mm
     assert radiologist["thickness_max_mm"] == 5.2 and not radiologist["abnormal"]

@@ -68,11 +68,21 @@ class Patient:
     physician: str = "Planted^Doctor"
 
 
+MAGNITUDE = ("ORIGINAL", "PRIMARY", "M", "ND")  # ImageType as Siemens writes it; a phase image has P for M
+
+
 def write_dicom_series(
-    folder: Path, magnitudes: np.ndarray, phantom: Phantom, patient: Patient, seed: int, scale: float = 4.0
+    folder: Path,
+    magnitudes: np.ndarray,
+    phantom: Phantom,
+    patient: Patient,
+    seed: int,
+    scale: float = 4.0,
+    image_type: tuple[str, ...] = MAGNITUDE,
+    prefix: str = "IM",
 ) -> list[Path]:
-    """One file per slice and echo (IM_<echo>_<slice>.dcm); pixels stored as uint16 with RescaleSlope. One
-    dataset is filled once and only what differs between files is set before each is written (building
+    """One file per slice and echo (<prefix>_<echo>_<slice>.dcm); pixels stored as uint16 with RescaleSlope.
+    One dataset is filled once and only what differs between files is set before each is written (building
     a dataset per file cost twice the writing)."""
     import pydicom
     from pydicom.dataset import FileMetaDataset
@@ -88,6 +98,7 @@ def write_dicom_series(
     ds.SOPClassUID = MR_IMAGE_STORAGE
     ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame_of_reference
     ds.Modality, ds.SeriesDescription = "MR", "t2star_me_gre right achilles"
+    ds.ImageType = list(image_type)
     _patient_fields(ds, patient)
     ds.ImageOrientationPatient = list(AXIAL)
     ds.PixelSpacing = [phantom.pixel_mm, phantom.pixel_mm]
@@ -100,13 +111,15 @@ def write_dicom_series(
     written = []
     for e, te in enumerate(phantom.echo_times_ms):
         for k in range(phantom.slices):
-            meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=[str(seed), str(e), str(k)])
+            meta.MediaStorageSOPInstanceUID = generate_uid(
+                entropy_srcs=[str(seed), str(e), str(k), *([prefix] if prefix != "IM" else [])]
+            )
             ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
             ds.EchoTime, ds.EchoNumbers = float(te), e + 1
             ds.ImagePositionPatient = [0.0, 0.0, float(k * phantom.slice_mm)]
             ds.InstanceNumber = e * phantom.slices + k + 1
             ds.PixelData = np.ascontiguousarray(stored[:, :, k, e].T).tobytes()  # rows are y
-            path = folder / f"IM_{e + 1:02d}_{k + 1:03d}.dcm"
+            path = folder / f"{prefix}_{e + 1:02d}_{k + 1:03d}.dcm"
             ds.save_as(path, enforce_file_format=True)
             written.append(path)
     return written
@@ -149,6 +162,7 @@ def write_enhanced_series(
     ds.SOPClassUID, ds.SOPInstanceUID = ENHANCED_MR_STORAGE, meta.MediaStorageSOPInstanceUID
     ds.StudyInstanceUID, ds.SeriesInstanceUID = (generate_uid(entropy_srcs=[str(seed), k]) for k in ("study", "series"))
     ds.Modality, ds.SeriesDescription = "MR", "t2star_me_gre right achilles"
+    ds.ComplexImageComponent = "MAGNITUDE"  # PS3.3 C.8.13.3, type 1 in every Enhanced MR image
     _patient_fields(ds, patient)
     ds.Rows = ds.Columns = phantom.matrix
     ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"

@@ -16,7 +16,7 @@ from runrisk.io import mri
 from runrisk.io.csvfiles import read_study_csv
 from runrisk.io.layout import participant_folder
 from runrisk.io.quarantine import attempt
-from runrisk.tendon.measures import REJECTED, Geometry, roi_measures
+from runrisk.tendon.measures import REJECTED, Geometry, Plausible, roi_measures
 from runrisk.tendon.t2star import Acceptance, fit_t2star
 
 MRI_KIND = "mri"
@@ -34,6 +34,7 @@ TABLE_COLUMNS = {
     **dict.fromkeys(("voxels_fitted", *REJECTED.values()), "Int64"),
     "qc_reason": "string",
     "abnormal": "boolean",
+    "files_not_used": "string",
 }
 MEASUREMENT_COLUMNS = {"thickness_mm": "thickness_max_mm", "csa_mm2": "csa_max_mm2", "t2star_ms": "t2star_median_ms"}
 YES_NO = {"yes": True, "no": False, "y": True, "n": False, "1": True, "0": False, "true": True, "false": False}
@@ -50,10 +51,16 @@ class TendonSettings(Section):
     min_r2: float
     min_snr: float
     t2star_range_ms: tuple[float, float]
+    plausible_csa_mm2: tuple[float, float]
+    plausible_thickness_mm: tuple[float, float]
 
     @property
     def acceptance(self) -> Acceptance:
         return Acceptance(self.min_r2, self.min_snr, tuple(self.t2star_range_ms))
+
+    @property
+    def plausible(self) -> Plausible:
+        return Plausible(tuple(self.plausible_csa_mm2), tuple(self.plausible_thickness_mm))
 
 
 @dataclass(frozen=True)
@@ -100,14 +107,27 @@ def measured_row(folder: Path, files: mri.ScanFiles, raw_id: str, settings: Tend
     if settings.fit == "rician" and not (sigma and np.isfinite(sigma) and sigma > 0):
         raise InputError(label, "no noise in the image's corners to measure (sigma is 0): is it a magnitude?", raw_id)
     fit = fit_t2star(roi, image.echo_times_ms, settings.fit, sigma, acceptance=settings.acceptance)
-    row = roi_measures(mask, fit, Geometry.of(image.affine))
-    return {"scan": "mri-1", "source": "images", "echoes": int(image.echo_times_ms.size), **row, "abnormal": pd.NA}
+    row = roi_measures(mask, fit, Geometry.of(image.affine), settings.plausible)
+    return {
+        "scan": "mri-1",
+        "source": "images",
+        "echoes": int(image.echo_times_ms.size),
+        **row,
+        "abnormal": pd.NA,
+        "files_not_used": scan.not_used,
+    }
 
 
-def radiologist_rows(path: Path, folder: Path, raw_id: str) -> list[dict]:
+def radiologist_rows(path: Path, folder: Path, raw_id: str, settings: TendonSettings | None = None) -> list[dict]:
     """tendon_measurements.csv: participant, thickness_mm, csa_mm2, t2star_ms, abnormal (yes/no); empty
-    cells are measures not taken."""
-    table = read_study_csv(path, required=[])
+    cells are measures not taken. A value no tendon has in the column's unit (thickness 0.6: centimetres?
+    T2* 0.009: seconds?) is refused with its row, never taken as it is."""
+    try:
+        table = read_study_csv(path, required=[])
+    except InputError as error:  # named by the file's path, perhaps with the CSV parser's own words
+        reason = "not a readable CSV" if error.reason.startswith("not a readable CSV") else error.reason
+        raise InputError(mri.label_of(path, folder), reason, raw_id, row=error.row) from None
+    plausible = radiologist_ranges(settings)
     rows = []
     for index, record in enumerate(table.to_dict("records"), start=2):
         named = str(record.get("participant", "") or "").strip()
@@ -124,12 +144,32 @@ def radiologist_rows(path: Path, folder: Path, raw_id: str) -> list[dict]:
                 raise InputError(mri.label_of(path, folder), f"{column} is not a number", raw_id, row=index) from None
             if text and not (0 < value < 1e4):
                 raise InputError(mri.label_of(path, folder), f"{column} is not a possible value", raw_id, row=index)
+            low, high = plausible.get(column, (0, np.inf))
+            if text and not low <= value <= high:
+                unit = column.rsplit("_", 1)[1]
+                raise InputError(
+                    mri.label_of(path, folder),
+                    f"{column} {value:g} is no tendon's in {unit} ({low:g}-{high:g} {unit}): written in another unit?",
+                    raw_id,
+                    row=index,
+                )
             row[name] = value
         flag = str(record.get("abnormal", "") or "").strip().lower()
         if flag and flag not in YES_NO:
             raise InputError(mri.label_of(path, folder), "abnormal is not yes or no", raw_id, row=index)
         rows.append({**row, "abnormal": YES_NO[flag] if flag else pd.NA})
     return rows
+
+
+def radiologist_ranges(settings: TendonSettings | None) -> dict[str, tuple[float, float]]:
+    """The values a radiologist's column may hold: the plausible tendon sizes and T2* of the settings."""
+    if settings is None:
+        return {}
+    return {
+        "thickness_mm": tuple(settings.plausible_thickness_mm),
+        "csa_mm2": tuple(settings.plausible_csa_mm2),
+        "t2star_ms": tuple(settings.t2star_range_ms),
+    }
 
 
 @dataclass(frozen=True)
@@ -193,14 +233,24 @@ def participant_tendon(raw_dir: str | Path, raw_id: str, settings: TendonSetting
     if files.images:
         return [measured_row(folder, files, raw_id, settings)]
     if files.measurements is not None:
-        return radiologist_rows(files.measurements, folder, raw_id)
-    raise InputError("mri", "the MRI folder holds neither images nor tendon_measurements.csv", raw_id)
+        not_used = mri.not_used_text(files.not_used, folder)
+        return [
+            {**row, "files_not_used": not_used}
+            for row in radiologist_rows(files.measurements, folder, raw_id, settings)
+        ]
+    listed = mri.not_used_text(files.not_used, folder)
+    raise InputError(
+        "mri",
+        "the MRI folder holds neither images nor tendon_measurements.csv" + (f": {listed}" if listed else ""),
+        raw_id,
+    )
 
 
 def tendon_table(rows: list[dict]) -> pd.DataFrame:
     """Tendon rows in the table's one schema (TABLE_COLUMNS), so every shard's table has the same."""
     frame = pd.DataFrame(rows).reindex(columns=list(TABLE_COLUMNS))
     frame["qc_reason"] = frame["qc_reason"].where(frame["source"] == "images", "")
+    frame["files_not_used"] = frame["files_not_used"].fillna("")
     return frame.astype(TABLE_COLUMNS)
 
 
