@@ -129,6 +129,10 @@ def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, 
         target.write_text(page.runner_page(person, risk, document, lang, person.problems), encoding="utf-8")
         cache.put(key, stamp)
         written += 1
+    current = {f"{person.slug}.html" for person in runners}
+    for stale in (out / "runners").glob("*.html"):  # a runner who left, or a label changed: no old page stays
+        if stale.name not in current:
+            stale.unlink()
     (out / "index.html").write_text(page.squad_page(runners, risks, document, lang, first, last), encoding="utf-8")
     return written
 

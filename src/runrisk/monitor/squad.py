@@ -15,6 +15,7 @@ again only when what it shows changed.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import math
@@ -148,9 +149,38 @@ def _jsonable(row: dict) -> dict:
     return out
 
 
+def symptom_problem(error: InputError) -> str:
+    return f"{SYMPTOMS}{f' row {error.row}' if error.row else ''}: {error.reason}"
+
+
+def symptom_frame(rows: list[dict]) -> pd.DataFrame:
+    """Symptom rows (the reader's or the cache's) as a typed frame."""
+    table = pd.DataFrame(rows, columns=SYMPTOM_COLUMNS)
+    table["date"] = pd.to_datetime(table["date"])
+    for column in ("pain", "ostrc_score"):
+        table[column] = pd.to_numeric(table[column]).astype(float)
+    table["substantial"] = table["substantial"].astype(bool)
+    table["row"] = pd.to_numeric(table["row"]).astype(int)
+    return table
+
+
 def path_key(path: Path) -> str:
     """A file's cache key: a digest of its path, so the cache holds no file names."""
     return hashlib.sha256(str(path.absolute()).encode()).hexdigest()
+
+
+OS_ERROR_WORDS = {
+    errno.ELOOP: "a symbolic link that leads back to itself: there is no file to read",
+    errno.ENOENT: "a symbolic link to a file that does not exist",
+    errno.EACCES: "the file may not be read (permissions)",
+    errno.EPERM: "the file may not be read (permissions)",
+    errno.EISDIR: "a folder where a file was expected",
+}
+
+
+def unopenable(error: OSError) -> str:
+    """Why a file could not be opened, in words (the operating system's text names the file's path)."""
+    return OS_ERROR_WORDS.get(error.errno, "the file could not be opened (an operating-system error)")
 
 
 class SessionCache:
@@ -175,7 +205,10 @@ class SessionCache:
         return cached if cached and cached["stamp"] == stamp else None
 
     def rows(self, path: Path, tz: dt.tzinfo, settings: WearableSettings) -> tuple[str, list[dict] | None, str]:
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError as error:  # a link to itself or to nothing: this file is listed, the squad goes on
+            return "", None, unopenable(error)
         key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz)]
         cached = self._fresh(key, stamp)
         if cached:
@@ -186,29 +219,31 @@ class SessionCache:
             entry = {"stamp": stamp, "source": source, "rows": [_jsonable(r) for r in rows], "reason": ""}
         except InputError as error:
             entry = {"stamp": stamp, "source": "", "rows": None, "reason": error.reason}
+        except OSError as error:
+            entry = {"stamp": stamp, "source": "", "rows": None, "reason": unopenable(error)}
         self.entries[key] = entry
         return entry["source"], entry["rows"], entry["reason"]
 
-    def symptoms(self, path: Path, label: str, region_words, side_words) -> tuple[pd.DataFrame, str]:
-        """(the symptom log's rows, "" or the problem the pages list)."""
-        stat = path.stat()
+    def symptoms(self, path: Path, label: str, region_words, side_words) -> tuple[pd.DataFrame, list[str]]:
+        """(the symptom log's good rows, the problems the pages list: the file's, or one per bad row)."""
+        try:
+            stat = path.stat()
+        except OSError as error:
+            return symptom_frame([]), [f"{SYMPTOMS}: {unopenable(error)}"]
         vocabularies = content_hash(sorted(region_words.spellings.items()), sorted(side_words.spellings.items()))
         key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, vocabularies]
         cached = self._fresh(key, stamp)
         if not cached:
             try:
-                table = read_symptoms(path, SYMPTOMS, label, region_words, side_words)
-                cached = {"stamp": stamp, "rows": [_jsonable(r) for r in table.to_dict("records")], "problem": ""}
+                log = read_symptoms(path, SYMPTOMS, label, region_words, side_words)
+                rows = [_jsonable(r) for r in log.rows.to_dict("records")]
+                cached = {"stamp": stamp, "rows": rows, "problems": [symptom_problem(e) for e in log.bad_rows]}
             except InputError as error:
-                problem = f"{SYMPTOMS}{f' row {error.row}' if error.row else ''}: {error.reason}"
-                cached = {"stamp": stamp, "rows": [], "problem": problem}
+                cached = {"stamp": stamp, "rows": [], "problems": [symptom_problem(error)]}
+            except OSError as error:
+                cached = {"stamp": stamp, "rows": [], "problems": [f"{SYMPTOMS}: {unopenable(error)}"]}
             self.entries[key] = cached
-        table = pd.DataFrame(cached["rows"], columns=SYMPTOM_COLUMNS)
-        table["date"] = pd.to_datetime(table["date"])
-        for column in ("pain", "ostrc_score"):
-            table[column] = pd.to_numeric(table[column]).astype(float)
-        table["substantial"] = table["substantial"].astype(bool)
-        return table, cached["problem"]
+        return symptom_frame(cached["rows"]), list(cached.get("problems", []))
 
     def get(self, key: str):
         self.used.add(key)
@@ -237,11 +272,7 @@ def read_squad(squad: Path, tz: dt.tzinfo, settings: WearableSettings, synonyms:
         person, found = read_runner_folder(folder, number, tz, settings, cache, region_words, side_words)
         runners.append(person)
         rows.append(found)
-    taken: dict[str, int] = {}
-    for person in runners:  # two runners given the same label still get a page each
-        taken[person.slug] = taken.get(person.slug, 0) + 1
-        if taken[person.slug] > 1:
-            person.slug = f"{person.slug}-{taken[person.slug]}"
+    told_apart(runners)
     # the squad's activities counted at once (the study's rules group by participant): one pass, not 50
     everyone = [row | {"participant_id": p.slug} for p, found in zip(runners, rows, strict=True) for row in found]
     activities = dict(tuple(counted(everyone, settings).groupby("participant_id", sort=False)))
@@ -249,6 +280,25 @@ def read_squad(squad: Path, tz: dt.tzinfo, settings: WearableSettings, synonyms:
     for person in runners:
         person.activities = activities.get(person.slug, empty).reset_index(drop=True)
     return runners
+
+
+def told_apart(runners: list[SquadRunner]) -> None:
+    """Runners whose runner.yaml give one label (or labels with one page name) are each shown as the label
+    and a digest of their folder's name, a problem on each page naming the label: a page file and a
+    coach's bookmark stay with their runner whatever the folders' order, and no folder name is shown."""
+    by_slug: dict[str, list[SquadRunner]] = {}
+    for person in runners:
+        by_slug.setdefault(person.slug, []).append(person)
+    for same in (group for group in by_slug.values() if len(group) > 1):
+        labels = " / ".join(sorted({person.label for person in same}))
+        for person in same:
+            digest = hashlib.sha256(person.folder.name.encode()).hexdigest()[:4]
+            person.label, person.slug = f"{person.label}-{digest}", f"{person.slug}-{digest}"
+            person.problems.insert(
+                0,
+                f"{RUNNER_FILE}: the label {labels} is given to {len(same)} runners; each is shown as the label "
+                "and four characters of its folder until the labels differ",
+            )
 
 
 def read_runner_folder(folder, number, tz, settings, cache, region_words, side_words) -> tuple[SquadRunner, list]:
@@ -270,11 +320,11 @@ def read_runner_folder(folder, number, tz, settings, cache, region_words, side_w
             problems.append(f"{file_label}: {reason}")
             continue
         rows += [{"source": source, "source_file": file_label, **r} for r in found]
-    symptoms = pd.DataFrame(columns=SYMPTOM_COLUMNS)
+    symptoms = symptom_frame([])
     symptom_file = next((p for p, name in labels.items() if name == SYMPTOMS), None)
     if symptom_file is not None:
-        symptoms, problem = cache.symptoms(symptom_file, label, region_words, side_words)
-        problems += [problem] if problem else []
+        symptoms, found = cache.symptoms(symptom_file, label, region_words, side_words)
+        problems += found
     has_trials = any(p.suffix.lower() in TRIAL_SUFFIXES for p in labels)
     person = SquadRunner(label, slug_of(label), folder, runner, pd.DataFrame(), symptoms, problems, has_trials)
     return person, rows

@@ -1,0 +1,203 @@
+"""A coach's squad from files as watches and runners write them (issue 35): heart-rate zones as Garmin's
+FIT profile defines them, the acute:chronic ratio only on history that exists, a symptom log's bad row set
+aside alone, dates after the run, files that hold no activity or cannot be opened, two runners given one
+label, and labels that agree with their numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from real_files import real_path
+from test_screening import write_model
+
+from runrisk.errors import InputError
+from runrisk.io.garmin import read_fit, read_gpx, read_tcx
+from runrisk.io.vocabulary import regions, sides
+from runrisk.monitor import page
+from runrisk.monitor.season import monitor
+from runrisk.monitor.squad import slug_of
+from runrisk.monitor.symptoms import SYMPTOMS, read_symptoms
+from runrisk.simulate.squad_writer import SquadRun, fit_bytes
+
+PRAGUE = ZoneInfo("Europe/Prague")
+EASY = (600.0, 900.0, 900.0, 300.0, 0.0, 0.0, 0.0)
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    return write_model(tmp_path_factory.mktemp("model") / "model.json")
+
+
+def fit_run(day: dt.date, km: float, zones=EASY, hour: int = 7) -> bytes:
+    start = dt.datetime.combine(day, dt.time(hour, 0), PRAGUE)
+    return fit_bytes(SquadRun(start, km, 330.0 * km, 20.0, 150, 175, zones, 5, 50))
+
+
+def runner_folder(squad: Path, folder: str, label: str, runs: dict[dt.date, float]) -> Path:
+    path = squad / folder
+    path.mkdir(parents=True)
+    (path / "runner.yaml").write_text(yaml.safe_dump({"label": label, "age": 34, "sex": "F", "body_mass_kg": 60}))
+    for day, km in runs.items():
+        (path / f"{day:%Y-%m-%d}.fit").write_bytes(fit_run(day, km))
+    return path
+
+
+def season(first: dt.date, weeks: int, km: float = 10.0) -> dict[dt.date, float]:
+    return {first + dt.timedelta(days=7 * w + d): km / 2 for w in range(weeks) for d in (1, 5)}
+
+
+# 1. heart-rate zones
+
+
+def test_hard_hr_minutes_are_zones_4_and_5_as_a_garmin_watch_writes_them(tmp_path):
+    """A 16.8 km run as a Garmin watch stores it (7 entries: below zone 1, zones 1-5, above zone 5): main
+    added the last two entries (63 + 0 s: "Hard HR 1 min"); zones 4 and 5 and above are 2,912 s."""
+    zones = (12.0, 180.0, 1700.0, 3209.0, 2849.0, 63.0, 0.0)
+    path = tmp_path / "run.fit"
+    start = dt.datetime(2026, 3, 2, 7, 0, tzinfo=PRAGUE)
+    path.write_bytes(fit_bytes(SquadRun(start, 16.8, sum(zones), 150.0, 158, 181, zones, 6, 50)))
+    (row,) = read_fit(path, "R1", PRAGUE)
+    assert row["hard_hr_s"] == pytest.approx(2849.0 + 63.0 + 0.0)
+    from runrisk.simulate.squad_writer import HR_ZONE_TOPS
+
+    assert HR_ZONE_TOPS[3] == pytest.approx(0.8 * HR_ZONE_TOPS[-1], abs=1)  # zone 4 starts at 80 % of max HR
+
+
+def test_a_real_garmin_file_gives_its_zones_in_its_time_in_zone_message():
+    """The Fenix 5 writes the session's zones in a time_in_zone message (7 times, 6 tops): read, the run
+    spent 0 s in zones 4 and up (main: no number at all)."""
+    (row,) = read_fit(real_path("garmin/fitdecode_garmin-fenix-5-run.fit"), "P1", PRAGUE)
+    assert row["hard_hr_s"] == 0.0
+
+
+def test_zone_times_longer_than_the_session_are_not_a_number_of_hard_minutes(tmp_path):
+    zones = tuple(1000.0 * z for z in (12.0, 180.0, 1700.0, 320.0, 284.0, 63.0, 0.0))  # milliseconds as seconds
+    path = tmp_path / "run.fit"
+    start = dt.datetime(2026, 3, 2, 7, 0, tzinfo=PRAGUE)
+    path.write_bytes(fit_bytes(SquadRun(start, 8.0, 2559.0, 50.0, 150, 170, zones, 6, 50)))
+    (row,) = read_fit(path, "R1", PRAGUE)
+    assert np.isnan(row["hard_hr_s"])
+
+
+def test_the_runner_page_says_which_zones_count_as_hard():
+    for lang, words in (("en", "zones 4 and 5"), ("nl", "zones 4 en 5")):
+        assert words in page.texts(lang)["hard_meaning"]
+
+
+# 3. a symptom log's bad row
+
+
+def test_a_bad_row_of_a_symptom_log_is_that_row_alone_and_calf_is_a_body_region(model, tmp_path):
+    """main: one bad date set the whole log aside, the knee complaint of another row vanished and the squad
+    page said "nothing to note"; "calf" (not in a model's vocabulary) did the same."""
+    squad = tmp_path / "squad"
+    first = dt.date(2026, 3, 2)
+    folder = runner_folder(squad, "a", "S01", season(first, 6))
+    last = first + dt.timedelta(weeks=5, days=2)
+    (folder / SYMPTOMS).write_text(
+        "date,region,side,pain\n"
+        f"{last},knee,left,5\n"
+        "2026-13-45,achilles,right,2\n"
+        f"{last - dt.timedelta(days=1)},calf,right,2\n"
+        f"{last},kuit,left,1\n"
+    )
+    monitor(squad, model, tmp_path / "out")
+    index = (tmp_path / "out/index.html").read_text()
+    weeks = pd.read_parquet(tmp_path / "out/weeks.parquet")
+    assert weeks["pain_max"].max() == 5 and weeks["symptom_days"].sum() == 2
+    assert "S01: symptoms.csv row 3: date is not a date written YYYY-MM-DD" in index
+    assert "row 4" not in index and "row 5" not in index and "nothing to note" not in index
+    log = read_symptoms(folder / SYMPTOMS, SYMPTOMS, "S01", regions({}), sides({}))
+    assert list(log.rows["region"]) == ["knee", "lower_leg", "lower_leg"] and list(log.rows["row"]) == [2, 4, 5]
+
+
+@pytest.mark.parametrize(
+    ("word", "region"),
+    [
+        ("calf", "lower_leg"),
+        ("Kuit", "lower_leg"),
+        ("knie", "knee"),
+        ("enkel", "ankle"),
+        ("achillespees", "achilles"),
+        ("hamstring", "thigh"),
+        ("heup", "hip"),
+        ("groin", "hip"),
+        ("lies", "hip"),
+        ("lage rug", "lower_back"),
+        ("onderrug", "lower_back"),
+        ("voet", "foot"),
+        ("shin", "lower_leg"),
+        ("scheenbeen", "lower_leg"),
+        ("dijbeen", "thigh"),
+    ],
+)
+def test_the_ostrc_body_areas_are_understood_in_english_and_dutch_without_a_studys_words(word, region):
+    assert regions({}).canonical(word) == region
+    assert regions({"lower_leg": ["lýtko"]}).canonical(word) == region  # a study's own words add, never replace
+
+
+# 5. files that hold no activity, cannot be read or opened; two runners with one label
+
+
+def test_a_gpx_without_a_track_and_a_tcx_without_an_activity_are_bad_input_with_a_reason(tmp_path):
+    gpx = tmp_path / "route.gpx"
+    gpx.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+        '<wpt lat="50.1" lon="14.4"><name>start</name></wpt></gpx>'
+    )
+    with pytest.raises(InputError, match="no track"):
+        read_gpx(gpx, "R1", PRAGUE, "run")
+    tcx = tmp_path / "course.tcx"
+    tcx.write_text(
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        'TrainingCenterDatabase/v2"><Courses><Course><Name>x</Name></Course></Courses></TrainingCenterDatabase>'
+    )
+    with pytest.raises(InputError, match="no Activity"):
+        read_tcx(tcx, "R1", PRAGUE)
+
+
+def test_a_fit_read_error_is_said_in_words():
+    with pytest.raises(InputError) as caught:
+        read_fit(real_path("garmin/fitdecode_invalid_activity-unexpected-eof.fit"), "P1", PRAGUE)
+    reason = caught.value.reason
+    assert "cut short" in reason and "Fit" not in reason.replace("FIT", "") and "bytes" not in reason
+
+
+def test_a_link_loop_and_two_runners_with_one_label_leave_every_page_written(model, tmp_path):
+    """main: a symbolic link loop in a runner's folder ended the run with a raw OSError (no page for anyone);
+    two folders labelled S03 both showed as S03 without a word and their page files swapped."""
+    squad = tmp_path / "squad"
+    first = dt.date(2026, 3, 2)
+    loop = runner_folder(squad, "a", "S01", season(first, 4))
+    os.symlink("loop.fit", loop / "loop.fit")
+    runner_folder(squad, "b", "S03", season(first, 4, 20.0))
+    runner_folder(squad, "c", "S03", season(first, 4, 30.0))
+    out = tmp_path / "out"
+    written = monitor(squad, model, out)
+    assert written.runners == 3
+    index = (out / "index.html").read_text()
+    assert "S01: fit-" in index and "symbolic link that leads back to itself" in index
+    assert "OSError" not in index and "Errno" not in index
+    weeks = pd.read_parquet(out / "weeks.parquet")
+    assert "S03" not in set(weeks["runner"])  # neither runner is shown under a label that is not theirs alone
+    assert index.count("the label S03 is given to 2 runners") == 2
+    km = weeks.groupby("runner")["km"].max()
+    assert sorted(km.round(1)) == [10.0, 20.0, 30.0]
+    twins = sorted(label for label in km.index if label.startswith("S03-"))
+    assert len(twins) == 2
+    runner_folder(squad, "0", "S00", season(first, 4, 40.0))  # a runner joins, first in folder order
+    monitor(squad, model, out)
+    again = pd.read_parquet(out / "weeks.parquet").groupby("runner")["km"].max()
+    assert again[twins].tolist() == km[twins].tolist()  # each label keeps its runner
+    pages = sorted(p.name for p in (out / "runners").iterdir())
+    assert pages == sorted(f"{slug_of(label)}.html" for label in again.index)  # no page of an old label
+    for label in twins:
+        html = (out / "runners" / f"{slug_of(label)}.html").read_text()
+        assert f'data-runner="{label}"' in html and f'data-value="{km[label]:.3f}"' in html
