@@ -6,6 +6,7 @@ label, and labels that agree with their numbers."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from test_screening import write_model
 from runrisk.errors import InputError
 from runrisk.io.garmin import read_fit, read_gpx, read_tcx
 from runrisk.io.vocabulary import regions, sides
-from runrisk.monitor import page
+from runrisk.monitor import load, page
 from runrisk.monitor.season import monitor
 from runrisk.monitor.squad import slug_of
 from runrisk.monitor.symptoms import SYMPTOMS, read_symptoms
@@ -182,7 +183,7 @@ def test_a_link_loop_and_two_runners_with_one_label_leave_every_page_written(mod
     out = tmp_path / "out"
     written = monitor(squad, model, out)
     assert written.runners == 3
-    index = (out / "index.html").read_text()
+    index = html.unescape((out / "index.html").read_text())
     assert "S01: fit-" in index and "symbolic link that leads back to itself" in index
     assert "OSError" not in index and "Errno" not in index
     weeks = pd.read_parquet(out / "weeks.parquet")
@@ -199,5 +200,82 @@ def test_a_link_loop_and_two_runners_with_one_label_leave_every_page_written(mod
     pages = sorted(p.name for p in (out / "runners").iterdir())
     assert pages == sorted(f"{slug_of(label)}.html" for label in again.index)  # no page of an old label
     for label in twins:
-        html = (out / "runners" / f"{slug_of(label)}.html").read_text()
-        assert f'data-runner="{label}"' in html and f'data-value="{km[label]:.3f}"' in html
+        runner_page = (out / "runners" / f"{slug_of(label)}.html").read_text()
+        assert f'data-runner="{label}"' in runner_page and f'data-value="{km[label]:.3f}"' in runner_page
+
+
+# 2. the acute:chronic ratio in a season's first weeks
+
+
+def test_no_acute_chronic_ratio_before_28_days_of_data_and_the_page_says_why(model, tmp_path):
+    """main laid 35 invented days of 0 km before a runner's first file: after a single run the pages showed
+    ratios of 2.92, 1.53, 1.23. A runner who joins later has no ratio until 28 days of data, said in words."""
+    squad = tmp_path / "squad"
+    first = dt.date(2026, 3, 2)
+    runner_folder(squad, "a", "S01", season(first, 10))
+    joined = first + dt.timedelta(weeks=6, days=2)  # a Wednesday: one run, then every week
+    runner_folder(squad, "b", "S02", {joined: 8.0} | season(joined + dt.timedelta(days=5), 3))
+    out = tmp_path / "out"
+    monitor(squad, model, out)
+    weeks = pd.read_parquet(out / "weeks.parquet")
+    late = weeks[weeks["runner"] == "S02"].set_index("week_start")
+    assert late["acwr"].isna().all()  # 4 weeks and 3 days of the season left: never 28 days before a Sunday
+    assert list(late["data_days"].tail(4)) == [5, 12, 19, 26]
+    early = weeks[weeks["runner"] == "S01"].set_index("week_start")
+    has_ratio = early["acwr"].notna()
+    assert not has_ratio.iloc[:4].any() and has_ratio.iloc[4:].all()  # from the first Sunday with 28 days
+    assert (early["data_days"][has_ratio] >= load.CHRONIC_DAYS).all()
+    page_text = (out / "runners" / "s02.html").read_text()
+    assert "none yet: 26 of the 28 days of data it needs" in page_text
+    assert "a load spike" not in page_text and "acute:chronic ratio above" not in page_text
+    squad_page = (out / "index.html").read_text()
+    assert "none yet: 26 of the 28 days" in squad_page
+
+
+# 4. dates after the run
+
+
+def test_a_date_after_the_run_or_far_past_the_newest_activity_is_a_listed_row_not_the_seasons_end(model, tmp_path):
+    """main: one symptoms.csv row dated 2031 moved the season's end to 2031 (weeks from 636 to 7,728 rows)
+    and every runner's last week became an empty week of 2031."""
+    squad = tmp_path / "squad"
+    first = dt.date(2026, 3, 2)
+    folder = runner_folder(squad, "a", "S01", season(first, 6))
+    other = runner_folder(squad, "b", "S02", season(first, 6, 20.0))
+    (other / "clock.fit").write_bytes(fit_run(dt.date(2026, 9, 1), 5.0))  # a watch whose clock ran ahead
+    last_run = first + dt.timedelta(weeks=5, days=5)
+    (folder / SYMPTOMS).write_text(
+        "date,region,side,pain\n"
+        f"{last_run},knee,left,2\n"
+        "2031-05-26,knee,left,3\n"
+        f"{last_run + dt.timedelta(days=20)},knee,left,4\n"
+        f"{last_run + dt.timedelta(days=10)},knee,left,1\n"
+    )
+    out = tmp_path / "out"
+    today = dt.date(2026, 5, 1)
+    monitor(squad, model, out, today=today, date_margin_days=14)
+    weeks = pd.read_parquet(out / "weeks.parquet")
+    assert weeks["week_start"].max() == pd.Timestamp("2026-04-20")  # the week of the row 10 days on
+    assert len(weeks) == 2 * 8 and weeks["pain_max"].max() == 2 and weeks["symptom_days"].sum() == 2
+    index = html.unescape((out / "index.html").read_text())
+    assert "S01: symptoms.csv row 3: dated 2031-05-26, after today (2026-05-01): set aside" in index
+    assert (
+        "symptoms.csv row 4: dated 2026-05-01, more than 14 days after the squad's newest activity (2026-04-11)"
+        in index
+    )
+    assert "row 5" not in index
+    assert "S02: fit-13: an activity dated 2026-09-01, after today (2026-05-01)" in index
+    monitor(squad, model, out, today=dt.date(2026, 4, 15), date_margin_days=14)
+    weeks = pd.read_parquet(out / "weeks.parquet")
+    assert weeks["week_start"].max() == pd.Timestamp("2026-04-06") and weeks["symptom_days"].sum() == 1
+    assert "symptoms.csv row 5: dated 2026-04-21, after today (2026-04-15)" in html.unescape(
+        (out / "index.html").read_text()
+    )
+
+
+def test_the_date_margins_default_has_one_value():
+    from workflow_runner import schema_defaults
+
+    from runrisk.monitor.squad import DATE_MARGIN_DAYS
+
+    assert schema_defaults()["monitor"]["date_margin_days"] == DATE_MARGIN_DAYS

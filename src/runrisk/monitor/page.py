@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from runrisk.monitor.load import FRANDSEN, NIELSEN, SPIKE_RUN_CHANGE
+from runrisk.monitor.load import CHRONIC_DAYS, FRANDSEN, NIELSEN, SPIKE_RUN_CHANGE
 from runrisk.screening.wording import number
 
 LANGUAGES = ("en", "nl")
@@ -52,6 +52,13 @@ def pace_text(minutes: float) -> str:
         return "-"
     whole, seconds = divmod(round(minutes * 60), 60)
     return f"{whole}:{seconds:02d}"
+
+
+def acwr_text(value: float, days: int, lang: str) -> str:
+    """The ratio, or why there is none: under 28 days of data is said, not shown as a number or a dash."""
+    if np.isfinite(value):
+        return number(float(value), lang, 2)
+    return texts(lang)["acwr_history"].format(days=int(days), needed=CHRONIC_DAYS) if days < CHRONIC_DAYS else "-"
 
 
 def change_text(value: float, lang: str) -> str:
@@ -210,7 +217,7 @@ def week_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
                 "change_value": f"{week.change:.6f}" if np.isfinite(week.change) else "",
                 "change_category": week.change_category or "-",
                 "run_category": week.run_category or "-",
-                "acwr": shown(week.acwr, lang, 2),
+                "acwr": acwr_text(week.acwr, week.data_days, lang),
                 "acwr_value": f"{week.acwr:.6f}" if np.isfinite(week.acwr) else "",
                 "pain": shown(week.pain_max, lang, 0),
                 "ostrc": shown(week.ostrc_max, lang, 0),
@@ -287,7 +294,7 @@ def squad_page(runners: list, risks: dict, document: dict | None, lang: str, fir
                 "change": change_text(latest["change"], lang) if latest is not None else "-",
                 "category": (latest["change_category"] or "-") if latest is not None else "-",
                 "run_category": (latest["run_category"] or "-") if latest is not None else "-",
-                "acwr": shown(latest["acwr"], lang, 2) if latest is not None else "-",
+                "acwr": acwr_text(latest["acwr"], latest["data_days"], lang) if latest is not None else "-",
                 "acwr_value": f"{latest['acwr']:.6f}" if latest is not None and np.isfinite(latest["acwr"]) else "",
                 "symptom_days": int(last_weeks["symptom_days"].sum()) if len(last_weeks) else 0,
                 "risk": risk_view(risks.get(person.slug), lang),

@@ -357,6 +357,39 @@ def runs_of(activities: pd.DataFrame) -> pd.DataFrame:
     return activities[activities["is_run"] & (activities["excluded_reason"] == "")].reset_index(drop=True)
 
 
+DATE_MARGIN_DAYS = 14  # monitor.date_margin_days: how far a symptom may lie past the squad's newest activity
+
+
+def set_aside_future_dates(runners: list[SquadRunner], today: dt.date, margin_days: int = DATE_MARGIN_DAYS) -> None:
+    """Activities dated after the run's date, and symptom rows after it or more than margin_days after the
+    squad's newest activity, are listed problems, not the season's end (a row typed 2031 for 2026 made
+    every runner's last week an empty week of 2031)."""
+    limit = pd.Timestamp(today)
+    for person in runners:
+        if len(person.activities):
+            future = person.activities["local_date"] > limit
+            for file_label, day in person.activities.loc[future, ["source_file", "local_date"]].itertuples(False):
+                person.problems.append(
+                    f"{file_label}: an activity dated {day:%Y-%m-%d}, after today ({today}): set aside "
+                    "(the device's clock?)"
+                )
+            person.activities = person.activities[~future].reset_index(drop=True)
+    dates = [p.activities["local_date"] for p in runners if len(p.activities)]
+    newest = pd.concat(dates).max() if dates else pd.NaT
+    symptom_limit = min(limit, newest + pd.Timedelta(days=margin_days)) if pd.notna(newest) else limit
+    for person in runners:
+        if len(person.symptoms):
+            late = pd.to_datetime(person.symptoms["date"]) > symptom_limit
+            for row, day in person.symptoms.loc[late, ["row", "date"]].itertuples(False):
+                after = (
+                    f"after today ({today})"
+                    if day > limit
+                    else f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+                )
+                person.problems.append(f"{SYMPTOMS} row {row}: dated {day:%Y-%m-%d}, {after}: set aside")
+            person.symptoms = person.symptoms[~late].reset_index(drop=True)
+
+
 def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.date | None) -> tuple:
     """The season's first and last day: as given, else the squad's first and last day with data."""
     dates = [r.activities["local_date"].dropna() for r in runners if len(r.activities)]
@@ -383,7 +416,9 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
     symptoms = [p.symptoms.assign(**{RUNNER: p.slug}) for p in runners if len(p.symptoms)]
     symptoms = pd.concat(symptoms, ignore_index=True) if symptoms else pd.DataFrame(columns=[*SYMPTOM_COLUMNS, RUNNER])
     symptoms = symptoms[pd.to_datetime(symptoms["date"]).between(first, last)]
-    weeks = squad_weeks(runs, symptoms, [p.slug for p in runners], lead, last)
+    # the ratio's history starts with the runner's first recorded activity, of any kind: a watch worn
+    data_from = {p.slug: p.activities["local_date"].min() for p in runners if len(p.activities)}
+    weeks = squad_weeks(runs, symptoms, [p.slug for p in runners], lead, last, data_from)
     weeks = weeks[weeks["week_start"] >= first - pd.Timedelta(days=first.weekday())]
     by_runner = dict(tuple(weeks.groupby(RUNNER, sort=False)))
     for person in runners:
