@@ -279,3 +279,49 @@ def test_the_date_margins_default_has_one_value():
     from runrisk.monitor.squad import DATE_MARGIN_DAYS
 
     assert schema_defaults()["monitor"]["date_margin_days"] == DATE_MARGIN_DAYS
+
+
+# 6. labels that agree with their numbers
+
+
+def test_a_reduction_is_no_nielsen_category_and_the_change_has_one_column():
+    runs = pd.DataFrame(
+        {
+            "local_date": pd.to_datetime(["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23"]),
+            "distance_km": [10.0, 3.1, 3.1, 3.2],
+            "duration_s": 2000.0,
+            "ascent_m": np.nan,
+            "hard_hr_s": np.nan,
+            "rpe": np.nan,
+        }
+    ).assign(start_utc=lambda f: f["local_date"])
+    weeks = load.season_weeks(
+        runs, pd.DataFrame(columns=["date"]), pd.Timestamp("2026-03-02"), pd.Timestamp("2026-04-05")
+    )
+    assert list(weeks["change_category"]) == ["", "reduction", "under 10 %", "under 10 %", "reduction"]
+    assert weeks["change"].iloc[-1] == -1.0  # -100 %: a week without a run after one with
+    rows = {row["week"]: row for row in page.week_rows(weeks, "en")}
+    assert rows["2026-03-09"]["change"] == "-69 % (reduction)" and rows["2026-03-30"]["change"] == "-100 % (reduction)"
+    assert page.week_rows(weeks, "nl")[-2]["change"] == "-69 % (afname)"
+    for lang in page.LANGUAGES:
+        words = page.texts(lang)
+        assert "nielsen_short" not in words  # one label for the change from the week before
+
+
+def test_a_spike_flag_names_the_week_that_raised_it(model, tmp_path):
+    """main: "a load spike" beside a row showing -40 %, the spike lying in the week before."""
+    squad = tmp_path / "squad"
+    first = dt.date(2026, 3, 2)
+    runs = season(first, 5, 10.0)
+    spike = first + dt.timedelta(weeks=5)
+    runs |= {spike + dt.timedelta(days=1): 8.0, spike + dt.timedelta(days=5): 8.0}  # 16 km: +60 %
+    runs |= {spike + dt.timedelta(days=8): 4.8, spike + dt.timedelta(days=12): 4.8}  # 9.6 km: -40 %
+    runner_folder(squad, "a", "S01", runs)
+    out = tmp_path / "out"
+    monitor(squad, model, out)
+    index = html.unescape((out / "index.html").read_text())
+    assert "-40 % (reduction)" in index
+    assert "a load spike (week of 2026-04-06: +60 % km from the week before" in index
+    runner = html.unescape((out / "runners" / "s01.html").read_text())
+    assert "week of 2026-04-06: +60 % km from the week before" in runner
+    assert index.count("Change from the week before") == 2 and "Week-to-week change" not in index  # header, signals

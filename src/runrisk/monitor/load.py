@@ -1,7 +1,8 @@
 """A runner's season week by week, and the load signals of the literature.
 
-- Week-to-week change of running km in the categories of Nielsen et al. 2014 (JOSPT 44:739: novice
-  runners progressing more than 30 % a week had more distance-related injuries than those under 10 %).
+- Change of running km from the week before, a progression in the categories of Nielsen et al. 2014
+  (JOSPT 44:739: novice runners progressing more than 30 % a week had more distance-related injuries than
+  those under 10 %); the categories are for progression, so a week with fewer km is a reduction.
 - Each run against the longest run of the previous 30 days, in the categories of Frandsen et al. 2025
   (BJSM, Garmin-RUNSAFE: a single run longer than the recent longest, by more than 10 %, carried a higher
   injury rate, rising with the size of the jump); the week takes its largest.
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 NIELSEN = ((0.10, "under 10 %"), (0.30, "10-30 %"), (np.inf, "over 30 %"))  # upper bound, label
+REDUCTION = "reduction"  # fewer km than the week before: no progression category
 FRANDSEN = ((0.10, "up to 10 %"), (0.30, "10-30 %"), (1.00, "30-100 %"), (np.inf, "over 100 %"))
 LONGEST_DAYS = 30
 ACUTE_DAYS, CHRONIC_DAYS = 7, 28
@@ -55,6 +57,11 @@ def category(value: float, bounds) -> str:
     if not np.isfinite(value):
         return ""
     return next(label for upper, label in bounds if value <= upper)
+
+
+def change_category(value: float) -> str:
+    """Nielsen's progression category of a change from the week before, or a reduction."""
+    return REDUCTION if np.isfinite(value) and value < 0 else category(value, NIELSEN)
 
 
 def _monday(dates: pd.Series) -> pd.Series:
@@ -164,7 +171,7 @@ def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first
     weeks["srpe_au"] = by_week["srpe"].sum(min_count=1).reindex(grid)
     previous = weeks["km"].groupby(level=RUNNER).shift(1)
     weeks["change"] = (weeks["km"] / previous.where(previous > 0) - 1).astype(float)
-    weeks["change_category"] = [category(v, NIELSEN) for v in weeks["change"]]
+    weeks["change_category"] = [change_category(v) for v in weeks["change"]]
     weeks["longest_run_change"] = by_week["longest_change"].max().reindex(grid).astype(float)
     weeks["run_category"] = [category(v, FRANDSEN) for v in weeks["longest_run_change"]]
     ratio = ewma_acwr(daily_km(runs, monday, sunday, runners, data_from))
