@@ -325,3 +325,54 @@ def test_a_spike_flag_names_the_week_that_raised_it(model, tmp_path):
     runner = html.unescape((out / "runners" / "s01.html").read_text())
     assert "week of 2026-04-06: +60 % km from the week before" in runner
     assert index.count("Change from the week before") == 2 and "Week-to-week change" not in index  # header, signals
+
+
+# next door: the squad's other files
+
+
+def test_files_the_monitor_does_not_read_are_listed_and_a_scans_sidecars_are_not_fitbit_exports(model, tmp_path):
+    """main passed over an archive of watch files without a word, and read a tendon scan's BIDS sidecar
+    (mri/*.json) as a broken Fitbit export."""
+    from runrisk.monitor import squad as squad_module
+    from runrisk.tendon.study import MRI_KIND
+
+    assert squad_module.MRI_KIND == MRI_KIND
+    squad = tmp_path / "squad"
+    folder = runner_folder(squad, "a", "S01", season(dt.date(2026, 3, 2), 3))
+    (folder / "garmin-export.zip").write_bytes(b"PK\x03\x04")
+    (folder / "mri").mkdir()
+    (folder / "mri" / "echo-1.json").write_text('{"EchoTime": 0.002}')
+    monitor(squad, model, tmp_path / "out")
+    index = html.unescape((tmp_path / "out/index.html").read_text())
+    assert "S01: zip-1: not a kind of file runrisk monitor reads" in index
+    assert "fitbit-" not in index
+
+
+def test_a_symptom_log_with_a_column_twice_an_unreadable_row_or_empty_rows(tmp_path):
+    path = tmp_path / SYMPTOMS
+    words = regions({}), sides({})
+    path.write_text("Date,date,region,side,pain\n2026-03-03,2026-03-04,knee,left,2\n")
+    with pytest.raises(InputError, match=r"column\(s\) \['date'\] appear more than once"):
+        read_symptoms(path, SYMPTOMS, "R1", *words)
+    path.write_text("date,region,side,pain\n2026-03-03,knee,left,2\n,,,\n2026-03-05,calf,left,x\n,,,\n")
+    log = read_symptoms(path, SYMPTOMS, "R1", *words)  # Excel's empty rows hold nothing: passed over
+    assert list(log.rows["row"]) == [2] and [(e.row, e.reason) for e in log.bad_rows] == [
+        (4, "pain is not a number 0-10")
+    ]
+    path.write_text('date,region,side,pain\n2026-03-03,knee,left,2\n2026-03-04,"knee,left,3\n')
+    with pytest.raises(InputError) as caught:
+        read_symptoms(path, SYMPTOMS, "R1", *words)
+    assert "not a readable CSV" in caught.value.reason and "C error" not in caught.value.reason
+
+
+def test_runner_yaml_with_a_field_twice_or_broken_yaml_is_said_in_words(tmp_path):
+    from runrisk.screening.runner import read_runner
+
+    path = tmp_path / "runner.yaml"
+    path.write_text("label: S01\nage: 34\nsex: F\nbody_mass_kg: 60\nage: 43\n")
+    with pytest.raises(InputError, match="field\\(s\\) age given twice"):
+        read_runner(path)
+    path.write_text("label: S01\nage: [34\nsex: F\n")
+    with pytest.raises(InputError) as caught:
+        read_runner(path)
+    assert "not readable YAML (line" in caught.value.reason and "Error" not in caught.value.reason

@@ -49,6 +49,11 @@ RUNNER_FILE = "runner.yaml"
 WEARABLE_SUFFIXES = (".fit", ".gpx", ".tcx", ".json", ".csv")
 TRIAL_SUFFIXES = tuple(s for suffixes in TRIAL_KINDS.values() for s in suffixes)
 CACHE = ".monitor-cache.json"
+MRI_KIND = "mri"  # runrisk.tendon.study's folder of a runner's baseline scan (not imported: numpy-heavy fitting code)
+NOT_READ = (
+    "not a kind of file runrisk monitor reads (FIT, GPX, TCX, a Fitbit export's JSON, a Fitabase CSV, "
+    "symptoms.csv, runner.yaml, gait trials); unpack an archive into the runner's folder"
+)
 WHO = "runner"  # the readers' participant in messages: the page names the runner by label
 FITBIT_HARD_ZONES = ("cardio", "peak")  # Fitbit's two highest heart-rate zones
 
@@ -81,10 +86,17 @@ def slug_of(label: str) -> str:
 
 
 def file_labels(folder: Path) -> dict[Path, str]:
-    """Every file of the runner's folder (runner.yaml and symptoms.csv by name) by kind and order."""
+    """Every file of the runner's folder (runner.yaml and symptoms.csv by name) by kind and order; the
+    tendon scan's mri/ folder is the baseline risk's (its BIDS sidecars are JSON, not Fitbit exports)."""
     # os.walk and strings sorted by their parts (as Paths sort), not rglob and Paths: a season holds
     # hundreds of files a runner, and pathlib's are several times slower
-    names = [os.path.join(root, n) for root, _, found in os.walk(folder) for n in found if n[0] != "."]
+    names = [
+        os.path.join(root, n)
+        for root, _, found in os.walk(folder)
+        if Path(root).relative_to(folder).parts[:1] != (MRI_KIND,)
+        for n in found
+        if n[0] != "."
+    ]
     files = [Path(name) for name in sorted(names, key=lambda name: name.split(os.sep))]
     labels, counts = {}, {}
     for path in files:
@@ -313,7 +325,10 @@ def read_runner_folder(folder, number, tz, settings, cache, region_words, side_w
     labels = file_labels(folder)
     rows = []
     for path, file_label in labels.items():
-        if path.suffix.lower() not in WEARABLE_SUFFIXES or file_label in (RUNNER_FILE, SYMPTOMS):
+        if file_label in (RUNNER_FILE, SYMPTOMS) or path.suffix.lower() in TRIAL_SUFFIXES:
+            continue
+        if path.suffix.lower() not in WEARABLE_SUFFIXES:  # a zip of exports, a spreadsheet: never silently
+            problems.append(f"{file_label}: {NOT_READ}")
             continue
         source, found, reason = cache.rows(path, tz, settings)
         if found is None:

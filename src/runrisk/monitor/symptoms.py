@@ -31,6 +31,7 @@ OSTRC_SCORES = {
     "ostrc_performance": (0, 6, 13, 19, 25),
     "ostrc_pain": (0, 8, 17, 25),
 }
+READ_COLUMNS = {"date", "region", "side", "pain", *OSTRC_SCORES}  # the only columns read
 SYMPTOM_COLUMNS = ["date", "region", "side", "pain", "ostrc_score", "substantial", "row"]  # row: in the file
 
 
@@ -57,12 +58,17 @@ def read_symptoms(path: Path, label: str, participant: str, regions: Vocabulary,
     (NaN unless all four answers are given), whether it is a substantial problem (OSTRC-O2: moderate or
     more reduction of training volume or performance, or unable to participate) and the file's row number;
     the rows set aside, each with its reason. A file without a date column is bad input as a whole."""
-    table = read_study_csv(path, required=[])
-    table.columns = [c.lower() for c in table.columns]
+    table = read_study_csv(path, required=[], skip_empty_rows=True)
+    lowered = [c.lower() for c in table.columns]
+    twice = sorted({name for name in lowered if lowered.count(name) > 1} & READ_COLUMNS)
+    if twice:
+        raise InputError(label, f"column(s) {twice} appear more than once (without regard to case)", participant)
+    table.columns = lowered
     if "date" not in table.columns:
         raise InputError(label, "no date column (date, region, side, pain and/or the OSTRC-O2 answers)", participant)
     rows, bad = [], []
-    for index, record in enumerate(table.to_dict("records"), start=2):
+    for index, record in zip(table.index + 2, table.to_dict("records"), strict=True):  # 2: the header's row
+        index = int(index)
         try:
             rows.append(_symptom_row(record, label, index, participant, regions, sides) | {"row": index})
         except InputError as error:
