@@ -376,3 +376,25 @@ def test_runner_yaml_with_a_field_twice_or_broken_yaml_is_said_in_words(tmp_path
     with pytest.raises(InputError) as caught:
         read_runner(path)
     assert "not readable YAML (line" in caught.value.reason and "Error" not in caught.value.reason
+
+
+def test_fitbit_and_fitabase_errors_are_in_words_and_never_echo_a_cell(tmp_path):
+    from runrisk.io.fitabase import read_fitabase_daily
+    from runrisk.io.wearables import load_fitbit_records
+
+    broken = tmp_path / "exercise-0.json"
+    broken.write_text('[{"logId": 1, "activityName": "Run with Jana Novakova"')
+    with pytest.raises(InputError) as caught:
+        load_fitbit_records(broken, "R1")
+    assert "damaged or cut short (line 1" in caught.value.reason and "Expecting" not in caught.value.reason
+    header = "Id,ActivityDate,TotalSteps,TotalDistance,VeryActiveMinutes,VeryActiveDistance\n"
+    daily = tmp_path / "daily.csv"
+    for row, reason in (
+        ("1,Jana 1963-07-19,5000,4.1,20,3.0", "ActivityDate is not a date written M/D/YYYY"),
+        ("1,4/12/2026,5000,4.1,twenty,3.0", "VeryActiveMinutes is not a number (found text of 6 characters)"),
+        ("1,4/12/2026,5000,4.1,20,Novakova", "VeryActiveDistance is not a number (found text of 8 characters)"),
+    ):
+        daily.write_text(header + row + "\n")
+        with pytest.raises(InputError) as caught:
+            read_fitabase_daily(daily, "R1", PRAGUE, "VeryActiveDistance")
+        assert caught.value.reason == reason and caught.value.row == 2
