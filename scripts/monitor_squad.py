@@ -21,6 +21,7 @@ def main(snakemake):
         day(snakemake.params.since),
         day(snakemake.params.as_of),
         cache_path=Path(snakemake.params.cache),
+        date_margin_days=snakemake.params.date_margin_days,
     )
     counts = (written.runners, written.files_read, written.pages_written)
     logging.info("%d runners, %d files read, %d runner pages written", *counts)

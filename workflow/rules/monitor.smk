@@ -42,6 +42,7 @@ rule monitor_squad:
         lang=config["monitor"]["lang"],
         since=config["monitor"]["since"],
         as_of=config["monitor"]["as_of"],
+        date_margin_days=config["monitor"]["date_margin_days"],
         cache="resources/monitor/cache.json",
     script:
         "../../scripts/monitor_squad.py"

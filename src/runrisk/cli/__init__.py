@@ -58,6 +58,12 @@ def parser() -> argparse.ArgumentParser:
     squad.add_argument("--since", type=_date, help="first day of the season (default: the first day with data)")
     squad.add_argument("--as-of", type=_date, help="last day shown (default: the last day with data)")
     squad.add_argument("--timezone", help="the squad's time zone (default: the study's)")
+    squad.add_argument(
+        "--date-margin-days",
+        type=int,
+        help="a symptom dated more than this many days after the squad's newest activity is set aside "
+        "(default: the schema's monitor.date_margin_days)",
+    )
     return main
 
 
@@ -81,7 +87,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from runrisk.monitor.season import monitor
 
-            written = monitor(args.squad, args.model, args.out, args.lang, args.since, args.as_of, args.timezone)
+            written = monitor(
+                args.squad,
+                args.model,
+                args.out,
+                args.lang,
+                args.since,
+                args.as_of,
+                args.timezone,
+                date_margin_days=args.date_margin_days,
+            )
             print(
                 f"runrisk monitor: {written.runners} runners, {written.files_read} files read, "
                 f"{written.pages_written} runner pages written, in {args.out}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -42,9 +43,21 @@ def delimiter_of(path: Path) -> str:
     return best if counts[best] > 1 else ","
 
 
-def read_study_csv(path: str | Path, required: list[str], categorical: bool = False) -> pd.DataFrame:
+def parser_error_words(error: pd.errors.ParserError) -> str:
+    """pandas' parser error in words (its own text, "Error tokenizing data. C error: ...", is not)."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+    if found:
+        expected, line, saw = found.groups()
+        return f"line {line} has {saw} fields where the header has {expected} (a delimiter inside an unquoted value?)"
+    return "its rows do not split into the header's columns (quotes or delimiters out of place)"
+
+
+def read_study_csv(
+    path: str | Path, required: list[str], categorical: bool = False, skip_empty_rows: bool = False
+) -> pd.DataFrame:
     """Every column as text ("" where empty); categorical=True stores each distinct text once (a weekly
-    file of a large cohort has millions of cells but few distinct values)."""
+    file of a large cohort has millions of cells but few distinct values). A row with every field empty
+    is bad input, or with skip_empty_rows left out (it holds nothing; the index keeps the others' places)."""
     path = Path(path)
     delimiter = delimiter_of(path)
     if delimiter != ",":
@@ -59,12 +72,16 @@ def read_study_csv(path: str | Path, required: list[str], categorical: bool = Fa
         )
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start}); {RESAVE}") from exc
-    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-        raise InputError(path, f"not a readable CSV: {exc}") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(path, "not a readable CSV: the file is empty (no header)") from exc
+    except pd.errors.ParserError as exc:
+        raise InputError(path, f"not a readable CSV: {parser_error_words(exc)}") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(path, f"missing column(s) {missing}; found {list(frame.columns)}")
+    if skip_empty_rows:
+        return frame[~_all_fields_empty(frame)]
     empty = np.flatnonzero(_all_fields_empty(frame))
     if len(empty):
         raise InputError(

@@ -26,7 +26,9 @@ EARTH_RADIUS_M = 6371008.8
 
 
 def _fit_sessions(path: Path) -> tuple[list[dict], dict]:
-    sessions, activity = [], {}
+    """The file's sessions (each with the zones its time_in_zone message gives, under "zones") and its
+    activity message."""
+    sessions, activity, zones = [], {}, {}
     with fitdecode.FitReader(str(path), check_crc=fitdecode.CrcCheck.ENABLED) as fit:
         for frame in fit:
             if frame.frame_type != fitdecode.FIT_FRAME_DATA:
@@ -36,6 +38,12 @@ def _fit_sessions(path: Path) -> tuple[list[dict], dict]:
                 sessions.append({f.name: f.value for f in frame.fields} | {f.def_num: f.value for f in frame.fields})
             elif frame.name == "activity":
                 activity = {f.name: f.value for f in frame.fields}
+            elif frame.name == "time_in_zone":
+                fields = {f.name: f.value for f in frame.fields}
+                if fields.get("reference_mesg") == "session":
+                    zones[fields.get("reference_index") or 0] = fields
+    for i, session in enumerate(sessions):
+        session["zones"] = zones.get(i, {})
     return sessions, activity
 
 
@@ -43,16 +51,38 @@ def _number(value, scale: float = 1.0) -> float:
     return float(value) * scale if isinstance(value, int | float) and not isinstance(value, bool) else float("nan")
 
 
+# Garmin's FIT profile numbers heart-rate zones from 0: time_in_hr_zone[i] is the time in zone i, zone 0
+# being below zone 1, and hr_zone_high_boundary[i] is zone i's top (a Garmin watch writes 7 times and 6
+# tops: below zone 1, zones 1-5, and above zone 5's top). Hard running: zones 4 and 5 and above, the top
+# two of the watch's five (Garmin's threshold and maximum zones: from 95 % of lactate-threshold HR, or
+# from 80 % of maximum HR).
+HARD_HR_ZONE = 4
+ZONE_TIME_TOLERANCE = 1.05  # zone times adding up to more than the session's time (ms read as s?) are not trusted
+
+
+def hard_hr_seconds(session: dict) -> float:
+    """Seconds in heart-rate zones HARD_HR_ZONE and up, from the session's time_in_hr_zone or else its
+    time_in_zone message; NaN where the file has none, or where the zones' times are not the session's."""
+    times = session.get("time_in_hr_zone")
+    if not isinstance(times, tuple | list) or not any(t is not None for t in times):
+        times = session.get("zones", {}).get("time_in_hr_zone")
+    if not isinstance(times, tuple | list) or len(times) <= HARD_HR_ZONE:
+        return float("nan")
+    values = [float(t) for t in times if isinstance(t, int | float)]
+    duration = _number(session.get("total_elapsed_time") or session.get("total_timer_time"))
+    if math.isfinite(duration) and sum(values) > ZONE_TIME_TOLERANCE * duration + 1:
+        return float("nan")
+    return sum(float(t) for t in times[HARD_HR_ZONE:] if isinstance(t, int | float))
+
+
 def fit_details(session: dict) -> dict:
-    """The session's ascent (m), average and maximum heart rate, seconds in the two hardest heart-rate
-    zones (as the watch set them), RPE (0-10) and feel (0-100); NaN where the file has none."""
-    zones = session.get("time_in_hr_zone")
-    hard = sum(float(z) for z in zones[-2:] if z is not None) if isinstance(zones, tuple | list) and zones else None
+    """The session's ascent (m), average and maximum heart rate, seconds in heart-rate zones 4, 5 and
+    above (hard_hr_seconds), RPE (0-10) and feel (0-100); NaN where the file has none."""
     return {
         "ascent_m": _number(session.get("total_ascent")),
         "avg_hr": _number(session.get("avg_heart_rate")),
         "max_hr": _number(session.get("max_heart_rate")),
-        "hard_hr_s": _number(hard),
+        "hard_hr_s": hard_hr_seconds(session),
         "rpe": _number(session.get(FIT_WORKOUT_RPE), 0.1),
         "feel": _number(session.get(FIT_WORKOUT_FEEL)),
     }
@@ -90,13 +120,27 @@ def _fit_local_zone(activity: dict, fallback: dt.tzinfo) -> dt.tzinfo:
     return fallback
 
 
+# fitdecode's errors in words (its own text, "FitEOFError: expected 3 bytes, got 2 @ 139", means nothing to
+# a coach and never reaches a page)
+FIT_ERROR_WORDS = (
+    (fitdecode.FitEOFError, "corrupt or truncated FIT file: it ends before its last message (cut short in transfer)"),
+    (fitdecode.FitCRCError, "corrupt or truncated FIT file: its checksum does not match its contents (damaged)"),
+    (fitdecode.FitHeaderError, "not a FIT file: its header is not a FIT file's header"),
+    (fitdecode.FitError, "corrupt or truncated FIT file: its contents do not follow the FIT format (damaged)"),
+)
+
+
+def fit_error_words(error: fitdecode.FitError) -> str:
+    return next(words for kind, words in FIT_ERROR_WORDS if isinstance(error, kind))
+
+
 def read_fit(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
     """One row per FIT session (a multisport file has several)."""
     path = Path(path)
     try:
         sessions, activity = _fit_sessions(path)
     except fitdecode.FitError as exc:
-        raise InputError(path, f"corrupt or truncated FIT file ({type(exc).__name__}: {exc})", participant) from exc
+        raise InputError(path, fit_error_words(exc), participant) from exc
     if not sessions:
         raise InputError(path, "FIT file has no session message: not an activity file", participant)
     local = _fit_local_zone(activity, tz)
@@ -169,7 +213,9 @@ def _parse_xml(path: Path, participant: str) -> ET.Element:
     try:
         return ET.parse(path).getroot()
     except ET.ParseError as exc:
-        raise InputError(path, f"not well-formed XML: {exc}", participant) from exc
+        # the parser's own text is not in words: where it stopped is
+        where = f" (line {exc.position[0]})" if getattr(exc, "position", None) else ""
+        raise InputError(path, f"not well-formed XML{where}: the file is damaged or cut short", participant) from exc
 
 
 def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity: str) -> list[dict]:
@@ -203,6 +249,8 @@ def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity
             )
         except ValueError as exc:
             raise InputError(path, f"track {i}: {exc}", participant) from exc
+    if not rows:
+        raise InputError(path, "GPX file has no track (trk): a route or waypoints, not a recorded run", participant)
     return rows
 
 
@@ -261,4 +309,6 @@ def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
             )
         except (TypeError, ValueError) as exc:
             raise InputError(path, f"activity {i}: {exc}", participant) from exc
+    if not rows:
+        raise InputError(path, "TCX file has no Activity: a course or workout, not a recorded run", participant)
     return rows

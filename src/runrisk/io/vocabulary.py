@@ -34,6 +34,38 @@ REGIONS = (
     "other",
 )
 SIDES = ("right", "left", "bilateral")
+# The OSTRC questionnaires' body areas (Clarsen et al. 2013, BJSM 47:495; 2020, BJSM 54:390) as runners
+# and clinics write them, English and Dutch: always understood, whatever a study's config lists (a config
+# that sets region_synonyms replaces the schema's words, and "calf" must not become bad input with them)
+OSTRC_REGION_WORDS = {
+    "achilles": ("achilles tendon", "achilles tendinopathy", "heel cord", "achillespees", "achilles pees"),
+    "foot": ("feet", "heel", "plantar fascia", "arch", "toe", "toes", "voet", "voeten", "hiel", "voetzool", "tenen"),
+    "ankle": ("ankles", "enkel", "enkels"),
+    "lower_leg": (
+        "calf",
+        "calves",
+        "shin",
+        "shins",
+        "lower leg",
+        "kuit",
+        "kuiten",
+        "scheen",
+        "scheenbeen",
+        "onderbeen",
+    ),
+    "knee": ("knees", "kneecap", "knee cap", "patella", "knie", "knieën", "knieschijf"),
+    "thigh": ("hamstring", "hamstrings", "quadriceps", "quads", "dij", "dijbeen", "bovenbeen"),
+    "hip": ("groin", "hip groin", "hip/groin", "heup", "lies", "liezen", "heup/lies"),
+    "lower_back": ("low back", "lumbar", "lumbosacral", "onderrug", "lage rug"),
+    "upper_back": ("thoracic", "thoracic spine", "bovenrug"),
+    "head_neck": ("head", "face", "neck", "hoofd", "gezicht", "nek"),
+    "shoulder": ("shoulders", "schouder", "schouders"),
+    "arm": ("elbow", "upper arm", "forearm", "elleboog", "bovenarm", "onderarm"),
+    "hand": ("wrist", "fingers", "pols", "vingers"),
+    "chest": ("ribs", "sternum", "borst", "borstkas", "ribben"),
+    "abdomen": ("belly", "stomach", "buik"),
+    "other": ("overig", "anders"),
+}
 
 
 def normalised(text: str) -> str:
@@ -88,7 +120,9 @@ def sex_code(text: str) -> str:
 
 
 def regions(synonyms: Mapping[str, Sequence[str]]) -> Vocabulary:
-    return Vocabulary.of("body region", "outcomes.region_synonyms", REGIONS, synonyms)
+    """The body regions: the OSTRC words built in, then the study's own (which win where they differ)."""
+    words = {name: [*OSTRC_REGION_WORDS.get(name, ()), *synonyms.get(name, ())] for name in REGIONS}
+    return Vocabulary.of("body region", "outcomes.region_synonyms", REGIONS, words)
 
 
 def sides(synonyms: Mapping[str, Sequence[str]]) -> Vocabulary:

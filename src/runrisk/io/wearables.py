@@ -149,8 +149,11 @@ def load_fitbit_records(path: str | Path, participant: str) -> list[dict]:
     path = Path(path)
     try:
         payload = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(path, f"not valid UTF-8 JSON: {exc}", participant=participant) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not valid UTF-8 JSON: not UTF-8 text (byte {exc.start})", participant) from exc
+    except json.JSONDecodeError as exc:  # its own text quotes the file: where it stopped is said instead
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InputError(path, f"not valid UTF-8 JSON: damaged or cut short ({where})", participant) from exc
     records = payload.get("activities", payload) if isinstance(payload, dict) else payload
     if not isinstance(records, list):
         raise InputError(path, "expected a JSON list of exercise records", participant=participant)

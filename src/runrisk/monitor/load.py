@@ -1,14 +1,17 @@
 """A runner's season week by week, and the load signals of the literature.
 
-- Week-to-week change of running km in the categories of Nielsen et al. 2014 (JOSPT 44:739: novice
-  runners progressing more than 30 % a week had more distance-related injuries than those under 10 %).
+- Change of running km from the week before, a progression in the categories of Nielsen et al. 2014
+  (JOSPT 44:739: novice runners progressing more than 30 % a week had more distance-related injuries than
+  those under 10 %); the categories are for progression, so a week with fewer km is a reduction.
 - Each run against the longest run of the previous 30 days, in the categories of Frandsen et al. 2025
   (BJSM, Garmin-RUNSAFE: a single run longer than the recent longest, by more than 10 %, carried a higher
   injury rate, rising with the size of the jump); the week takes its largest.
 - The acute:chronic ratio of daily km by exponentially weighted moving averages (Williams et al. 2017,
   BJSM 51:209: decay 2/(N+1), N = 7 and 28 days), by pandas' ewm; held equal to the `acwr` package in the
-  tests. What it does not say (Impellizzeri et al. 2020, IJSPP 15:907): a ratio is not a validated
-  injury predictor for one athlete, and a "sweet spot" is not established.
+  tests. Only on history that exists: a runner's days before their first recorded activity are missing,
+  not days of 0 km, so no ratio is given until 28 days of data (`data_days`). What it does not say
+  (Impellizzeri et al. 2020, IJSPP 15:907): a ratio is not a validated injury predictor for one athlete,
+  and a "sweet spot" is not established.
 
 Weeks are ISO weeks (Monday first), in the runner's local dates.
 """
@@ -19,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 NIELSEN = ((0.10, "under 10 %"), (0.30, "10-30 %"), (np.inf, "over 30 %"))  # upper bound, label
+REDUCTION = "reduction"  # fewer km than the week before: no progression category
 FRANDSEN = ((0.10, "up to 10 %"), (0.30, "10-30 %"), (1.00, "30-100 %"), (np.inf, "over 100 %"))
 LONGEST_DAYS = 30
 ACUTE_DAYS, CHRONIC_DAYS = 7, 28
@@ -40,6 +44,7 @@ WEEK_COLUMNS = [
     "longest_run_change",
     "run_category",
     "acwr",
+    "data_days",
     "pain_max",
     "ostrc_max",
     "substantial",
@@ -54,6 +59,11 @@ def category(value: float, bounds) -> str:
     return next(label for upper, label in bounds if value <= upper)
 
 
+def change_category(value: float) -> str:
+    """Nielsen's progression category of a change from the week before, or a reduction."""
+    return REDUCTION if np.isfinite(value) and value < 0 else category(value, NIELSEN)
+
+
 def _monday(dates: pd.Series) -> pd.Series:
     return dates - pd.to_timedelta(dates.dt.weekday, unit="D")
 
@@ -63,21 +73,49 @@ def _keyed(runs: pd.DataFrame) -> pd.DataFrame:
     return runs if RUNNER in runs else runs.assign(**{RUNNER: ""})
 
 
-def daily_km(runs: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, runners: list | None = None) -> pd.DataFrame:
+def daily_km(
+    runs: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, runners: list | None = None, data_from=None
+) -> pd.DataFrame:
     """Running km per local day (rows, every day from first to last, 0 where none was run) and runner
-    (columns; runs without a `runner` column are one runner, "")."""
+    (columns; runs without a `runner` column are one runner, ""); NaN before the runner's data begins
+    (data_from: runner -> first day with a recorded activity; default their first run), for a day the
+    watch was not yet worn is not a day of rest."""
     runs = _keyed(runs)
     runners = list(runners) if runners is not None else sorted(runs[RUNNER].unique())
     days = pd.date_range(first, last, freq="D")
-    if runs.empty:
-        return pd.DataFrame(0.0, index=days, columns=runners)
-    sums = runs.groupby([RUNNER, "local_date"])["distance_km"].sum().unstack(RUNNER)
-    return sums.reindex(index=days, columns=runners).fillna(0.0).astype(float)
+    sums = (
+        runs.groupby([RUNNER, "local_date"])["distance_km"].sum().unstack(RUNNER)
+        if len(runs)
+        else pd.DataFrame(index=days, columns=runners, dtype=float)
+    )
+    daily = sums.reindex(index=days, columns=runners).fillna(0.0).astype(float)
+    starts = data_starts(runs, runners, data_from)
+    starts = pd.DatetimeIndex([starts[r] for r in runners])
+    missing = (days.to_numpy()[:, None] < starts.to_numpy()[None, :]) | starts.isna()[None, :]
+    return daily.mask(missing)
+
+
+def data_starts(runs: pd.DataFrame, runners: list, data_from=None) -> dict:
+    """Each runner's first day of data: as given, else their first run (NaT without one)."""
+    first_runs = _keyed(runs).groupby(RUNNER)["local_date"].min().to_dict() if len(runs) else {}
+    given = dict(data_from or {})
+    return {r: pd.Timestamp(given.get(r, first_runs.get(r, pd.NaT))) for r in runners}
+
+
+def data_days(starts: dict, runners: list, sundays: pd.DatetimeIndex) -> np.ndarray:
+    """Days of data up to each week's last day (runner-major, as the weeks' grid), 0 before any."""
+    out = []
+    for runner in runners:
+        start = starts.get(runner, pd.NaT)
+        days = (sundays - start).days + 1 if pd.notna(start) else np.zeros(len(sundays))
+        out.append(np.clip(np.asarray(days, dtype=float), 0, None))
+    return np.concatenate(out).astype(int) if out else np.zeros(0, dtype=int)
 
 
 def ewma_acwr(daily: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     """Williams et al. 2017's EWMA acute:chronic ratio per day (of each column); NaN before 28 days of
-    history, and where the chronic load is 0 (a ratio of nothing is no number)."""
+    history (missing days, NaN, are not history: the averages start on the first day with a value), and
+    where the chronic load is 0 (a ratio of nothing is no number)."""
     acute = daily.ewm(alpha=2 / (ACUTE_DAYS + 1), adjust=False, min_periods=ACUTE_DAYS).mean()
     chronic = daily.ewm(alpha=2 / (CHRONIC_DAYS + 1), adjust=False, min_periods=CHRONIC_DAYS).mean()
     ratio = acute / chronic.where(chronic > 0)
@@ -100,17 +138,18 @@ def run_changes(runs: pd.DataFrame) -> pd.Series:
     return pd.Series(changes, index=runs.index, dtype=float)
 
 
-def season_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp):
+def season_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, data_from=None):
     """One runner's weeks (squad_weeks of a squad of one): one row per ISO week, WEEK_COLUMNS."""
-    weeks = squad_weeks(runs.assign(**{RUNNER: ""}), symptoms.assign(**{RUNNER: ""}), [""], first, last)
+    since = {"": data_from} if data_from is not None else None
+    weeks = squad_weeks(runs.assign(**{RUNNER: ""}), symptoms.assign(**{RUNNER: ""}), [""], first, last, since)
     return weeks[WEEK_COLUMNS].reset_index(drop=True)
 
 
-def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first, last) -> pd.DataFrame:
+def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first, last, data_from=None) -> pd.DataFrame:
     """One row per runner and ISO week from first's week to last's: load, signals and symptoms (`runner`
     and WEEK_COLUMNS), the whole squad at once. runs: the runners' counted runs (runner, local_date,
     start_utc, distance_km, duration_s, ascent_m, hard_hr_s, rpe); symptoms: read_symptoms' rows with a
-    runner column."""
+    runner column; data_from: runner -> first day with a recorded activity (default: their first run)."""
     monday = first - pd.Timedelta(days=first.weekday())
     sunday = last + pd.Timedelta(days=6 - last.weekday())
     mondays = pd.date_range(monday, sunday, freq="7D")
@@ -132,12 +171,13 @@ def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first
     weeks["srpe_au"] = by_week["srpe"].sum(min_count=1).reindex(grid)
     previous = weeks["km"].groupby(level=RUNNER).shift(1)
     weeks["change"] = (weeks["km"] / previous.where(previous > 0) - 1).astype(float)
-    weeks["change_category"] = [category(v, NIELSEN) for v in weeks["change"]]
+    weeks["change_category"] = [change_category(v) for v in weeks["change"]]
     weeks["longest_run_change"] = by_week["longest_change"].max().reindex(grid).astype(float)
     weeks["run_category"] = [category(v, FRANDSEN) for v in weeks["longest_run_change"]]
-    ratio = ewma_acwr(daily_km(runs, monday, sunday, runners))
+    ratio = ewma_acwr(daily_km(runs, monday, sunday, runners, data_from))
     sundays = ratio.reindex(mondays + pd.Timedelta(days=6))  # the ratio on each week's last day
     weeks["acwr"] = sundays.set_axis(mondays).T.stack(future_stack=True).reindex(grid).to_numpy(float)
+    weeks["data_days"] = data_days(data_starts(runs, runners, data_from), runners, mondays + pd.Timedelta(days=6))
     weeks = weeks.join(symptom_weeks(symptoms).reindex(grid))
     weeks["substantial"] = weeks["substantial"].astype("boolean").fillna(False).astype(bool)
     weeks["symptom_days"] = pd.to_numeric(weeks["symptom_days"]).fillna(0).astype(int)

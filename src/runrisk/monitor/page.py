@@ -14,14 +14,27 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from runrisk.monitor.load import FRANDSEN, NIELSEN, SPIKE_RUN_CHANGE
+from runrisk.monitor.load import (
+    CHRONIC_DAYS,
+    FRANDSEN,
+    NIELSEN,
+    REDUCTION,
+    SPIKE_RUN_CHANGE,
+    SPIKE_WEEK_CHANGE,
+)
 from runrisk.screening.wording import number
 
 LANGUAGES = ("en", "nl")
 RECENT_WEEKS = 2  # the weeks the squad page judges attention by
 HIGH_ACWR = 1.5  # Williams et al.'s and Gabbett's "danger zone": shown as a flag, not as a verdict
 PAIN_ATTENTION = 3  # NRS 3 and more: a pain a coach asks about (below it, a note)
-CHANGE_COLOURS = {"under 10 %": "#2e86c1", "10-30 %": "#e67e22", "over 30 %": "#c0392b", "": "#95a5a6"}
+CHANGE_COLOURS = {
+    REDUCTION: "#76b7b2",
+    "under 10 %": "#2e86c1",
+    "10-30 %": "#e67e22",
+    "over 30 %": "#c0392b",
+    "": "#95a5a6",
+}
 CHART = {"width": 760, "height": 300, "left": 44, "right": 44, "bottom": 86, "top": 16}
 RPE_BAND = 36  # px under the symptom strip for the week's session-RPE load
 
@@ -54,8 +67,52 @@ def pace_text(minutes: float) -> str:
     return f"{whole}:{seconds:02d}"
 
 
+def acwr_text(value: float, days: int, lang: str) -> str:
+    """The ratio, or why there is none: under 28 days of data is said, not shown as a number or a dash."""
+    if np.isfinite(value):
+        return number(float(value), lang, 2)
+    return texts(lang)["acwr_history"].format(days=int(days), needed=CHRONIC_DAYS) if days < CHRONIC_DAYS else "-"
+
+
 def change_text(value: float, lang: str) -> str:
     return f"{'+' if value >= 0 else ''}{number(100 * value, lang, 0)} %" if np.isfinite(value) else "-"
+
+
+def category_text(name: str, lang: str) -> str:
+    """A change category in the page's language ("-" for none)."""
+    return texts(lang)["categories"].get(name, name) if name else "-"
+
+
+def change_with_category(value: float, name: str, lang: str) -> str:
+    """One cell for the change from the week before: the number, and its category beside it."""
+    return f"{change_text(value, lang)} ({category_text(name, lang)})" if np.isfinite(value) else "-"
+
+
+def spike_weeks(weeks: pd.DataFrame, lang: str) -> list[str]:
+    """The recent weeks that raised a spike, each with what raised it: the flag names its week, also
+    when the latest week shown is a cut-back."""
+    words = texts(lang)
+    found = []
+    for week in records(recent(weeks)):
+        if not week.spike:
+            continue
+        raised = []
+        if week.change > SPIKE_WEEK_CHANGE:
+            raised.append(words["spike_by_week"].format(change=change_text(week.change, lang)))
+        if week.longest_run_change > SPIKE_RUN_CHANGE:
+            raised.append(words["spike_by_run"].format(change=change_text(week.longest_run_change, lang)))
+        found.append(words["spike_week"].format(week=f"{week.week_start:%Y-%m-%d}", what=", ".join(raised)))
+    return found
+
+
+def reason_texts(weeks: pd.DataFrame | None, reasons: list[str], lang: str) -> list[str]:
+    """The attention reasons in words, a spike's with the week that raised it."""
+    words = texts(lang)
+    spikes = "; ".join(spike_weeks(weeks, lang)) if weeks is not None and len(weeks) else ""
+    return [
+        f"{words[key]} ({spikes})" if key in ("reason_spike", "reason_spike_symptoms") and spikes else words[key]
+        for key in reasons
+    ]
 
 
 def recent(weeks: pd.DataFrame) -> pd.DataFrame:
@@ -206,11 +263,11 @@ def week_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
                 "longest": shown(week.longest_km, lang),
                 "hard": shown(week.hard_hr_min, lang, 0),
                 "srpe": shown(week.srpe_au, lang, 0),
-                "change": change_text(week.change, lang),
+                "change": change_with_category(week.change, week.change_category, lang),
                 "change_value": f"{week.change:.6f}" if np.isfinite(week.change) else "",
-                "change_category": week.change_category or "-",
-                "run_category": week.run_category or "-",
-                "acwr": shown(week.acwr, lang, 2),
+                "change_category": week.change_category,
+                "run_category": category_text(week.run_category, lang),
+                "acwr": acwr_text(week.acwr, week.data_days, lang),
                 "acwr_value": f"{week.acwr:.6f}" if np.isfinite(week.acwr) else "",
                 "pain": shown(week.pain_max, lang, 0),
                 "ostrc": shown(week.ostrc_max, lang, 0),
@@ -245,7 +302,7 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             lang=lang,
             words=words,
             label=person.label,
-            reasons=[words[r] for r in reasons],
+            reasons=reason_texts(person.weeks, reasons, lang),
             chart=season_chart(weeks, words) if len(weeks) else None,
             weeks=week_rows(weeks, lang) if len(weeks) else [],
             risk=risk_view(risk, lang),
@@ -254,8 +311,8 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             synthetic=bool(document and document["study"]["synthetic"]),
             problems=problems,
             not_counted=person.not_counted,
-            nielsen=[label for _, label in NIELSEN],
-            frandsen=[label for _, label in FRANDSEN],
+            nielsen=[category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)],
+            frandsen=[category_text(label, lang) for _, label in FRANDSEN],
             colours=CHANGE_COLOURS,
         )
     )
@@ -281,13 +338,17 @@ def squad_page(runners: list, risks: dict, document: dict | None, lang: str, fir
                 "label": person.label,
                 "slug": person.slug,
                 "rank": rank,
-                "reasons": [words[r] for r in reasons],
+                "reasons": reason_texts(person.weeks, reasons, lang),
                 "km": shown(latest["km"], lang) if latest is not None else "-",
                 "km_value": f"{latest['km']:.3f}" if latest is not None else "",
-                "change": change_text(latest["change"], lang) if latest is not None else "-",
-                "category": (latest["change_category"] or "-") if latest is not None else "-",
-                "run_category": (latest["run_category"] or "-") if latest is not None else "-",
-                "acwr": shown(latest["acwr"], lang, 2) if latest is not None else "-",
+                "change": change_with_category(latest["change"], latest["change_category"], lang)
+                if latest is not None
+                else "-",
+                "change_value": f"{latest['change']:.6f}"
+                if latest is not None and np.isfinite(latest["change"])
+                else "",
+                "run_category": category_text(latest["run_category"], lang) if latest is not None else "-",
+                "acwr": acwr_text(latest["acwr"], latest["data_days"], lang) if latest is not None else "-",
                 "acwr_value": f"{latest['acwr']:.6f}" if latest is not None and np.isfinite(latest["acwr"]) else "",
                 "symptom_days": int(last_weeks["symptom_days"].sum()) if len(last_weeks) else 0,
                 "risk": risk_view(risks.get(person.slug), lang),

@@ -16,7 +16,17 @@ from runrisk.errors import InputError, StudyError
 from runrisk.io.tables import write_table
 from runrisk.io.wearables import WearableSettings
 from runrisk.monitor import page
-from runrisk.monitor.squad import CACHE, SessionCache, content_hash, path_key, read_squad, season_span, with_weeks
+from runrisk.monitor.squad import (
+    CACHE,
+    DATE_MARGIN_DAYS,
+    SessionCache,
+    content_hash,
+    path_key,
+    read_squad,
+    season_span,
+    set_aside_future_dates,
+    with_weeks,
+)
 from runrisk.screening import model
 
 log = logging.getLogger(__name__)
@@ -75,9 +85,13 @@ def monitor(
     as_of: dt.date | None = None,
     timezone: str | None = None,
     cache_path: Path | None = None,
+    date_margin_days: int | None = None,
+    today: dt.date | None = None,
 ) -> Written:
     """The squad's pages in out (index.html, runners/<label>.html, weeks.parquet); each file's sessions
-    are kept in cache_path (default out/.monitor-cache.json) for the next week's update."""
+    are kept in cache_path (default out/.monitor-cache.json) for the next week's update. Dates after today
+    (the run's date in the squad's time zone), and symptoms more than date_margin_days after the squad's
+    newest activity, are listed problems, never the season's end."""
     if lang not in page.LANGUAGES:
         raise StudyError(f"--lang must be one of {', '.join(page.LANGUAGES)}")
     if not squad.is_dir():
@@ -92,6 +106,8 @@ def monitor(
     synonyms = {"regions": outcomes.get("region_synonyms", {}), "sides": outcomes.get("side_synonyms", {})}
     cache = SessionCache(cache_path or out / CACHE)
     runners = read_squad(squad, tz, wearables, synonyms, cache)
+    margin = DATE_MARGIN_DAYS if date_margin_days is None else date_margin_days
+    set_aside_future_dates(runners, today or dt.datetime.now(tz).date(), margin)
     first, last = season_span(runners, since, as_of)
     if first is not None:
         with_weeks(runners, first, last)
@@ -129,6 +145,10 @@ def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, 
         target.write_text(page.runner_page(person, risk, document, lang, person.problems), encoding="utf-8")
         cache.put(key, stamp)
         written += 1
+    current = {f"{person.slug}.html" for person in runners}
+    for stale in (out / "runners").glob("*.html"):  # a runner who left, or a label changed: no old page stays
+        if stale.name not in current:
+            stale.unlink()
     (out / "index.html").write_text(page.squad_page(runners, risks, document, lang, first, last), encoding="utf-8")
     return written
 

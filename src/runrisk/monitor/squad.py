@@ -15,6 +15,7 @@ again only when what it shows changed.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import math
@@ -48,6 +49,11 @@ RUNNER_FILE = "runner.yaml"
 WEARABLE_SUFFIXES = (".fit", ".gpx", ".tcx", ".json", ".csv")
 TRIAL_SUFFIXES = tuple(s for suffixes in TRIAL_KINDS.values() for s in suffixes)
 CACHE = ".monitor-cache.json"
+MRI_KIND = "mri"  # runrisk.tendon.study's folder of a runner's baseline scan (not imported: numpy-heavy fitting code)
+NOT_READ = (
+    "not a kind of file runrisk monitor reads (FIT, GPX, TCX, a Fitbit export's JSON, a Fitabase CSV, "
+    "symptoms.csv, runner.yaml, gait trials); unpack an archive into the runner's folder"
+)
 WHO = "runner"  # the readers' participant in messages: the page names the runner by label
 FITBIT_HARD_ZONES = ("cardio", "peak")  # Fitbit's two highest heart-rate zones
 
@@ -80,10 +86,17 @@ def slug_of(label: str) -> str:
 
 
 def file_labels(folder: Path) -> dict[Path, str]:
-    """Every file of the runner's folder (runner.yaml and symptoms.csv by name) by kind and order."""
+    """Every file of the runner's folder (runner.yaml and symptoms.csv by name) by kind and order; the
+    tendon scan's mri/ folder is the baseline risk's (its BIDS sidecars are JSON, not Fitbit exports)."""
     # os.walk and strings sorted by their parts (as Paths sort), not rglob and Paths: a season holds
     # hundreds of files a runner, and pathlib's are several times slower
-    names = [os.path.join(root, n) for root, _, found in os.walk(folder) for n in found if n[0] != "."]
+    names = [
+        os.path.join(root, n)
+        for root, _, found in os.walk(folder)
+        if Path(root).relative_to(folder).parts[:1] != (MRI_KIND,)
+        for n in found
+        if n[0] != "."
+    ]
     files = [Path(name) for name in sorted(names, key=lambda name: name.split(os.sep))]
     labels, counts = {}, {}
     for path in files:
@@ -148,9 +161,38 @@ def _jsonable(row: dict) -> dict:
     return out
 
 
+def symptom_problem(error: InputError) -> str:
+    return f"{SYMPTOMS}{f' row {error.row}' if error.row else ''}: {error.reason}"
+
+
+def symptom_frame(rows: list[dict]) -> pd.DataFrame:
+    """Symptom rows (the reader's or the cache's) as a typed frame."""
+    table = pd.DataFrame(rows, columns=SYMPTOM_COLUMNS)
+    table["date"] = pd.to_datetime(table["date"])
+    for column in ("pain", "ostrc_score"):
+        table[column] = pd.to_numeric(table[column]).astype(float)
+    table["substantial"] = table["substantial"].astype(bool)
+    table["row"] = pd.to_numeric(table["row"]).astype(int)
+    return table
+
+
 def path_key(path: Path) -> str:
     """A file's cache key: a digest of its path, so the cache holds no file names."""
     return hashlib.sha256(str(path.absolute()).encode()).hexdigest()
+
+
+OS_ERROR_WORDS = {
+    errno.ELOOP: "a symbolic link that leads back to itself: there is no file to read",
+    errno.ENOENT: "a symbolic link to a file that does not exist",
+    errno.EACCES: "the file may not be read (permissions)",
+    errno.EPERM: "the file may not be read (permissions)",
+    errno.EISDIR: "a folder where a file was expected",
+}
+
+
+def unopenable(error: OSError) -> str:
+    """Why a file could not be opened, in words (the operating system's text names the file's path)."""
+    return OS_ERROR_WORDS.get(error.errno, "the file could not be opened (an operating-system error)")
 
 
 class SessionCache:
@@ -175,7 +217,10 @@ class SessionCache:
         return cached if cached and cached["stamp"] == stamp else None
 
     def rows(self, path: Path, tz: dt.tzinfo, settings: WearableSettings) -> tuple[str, list[dict] | None, str]:
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError as error:  # a link to itself or to nothing: this file is listed, the squad goes on
+            return "", None, unopenable(error)
         key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz)]
         cached = self._fresh(key, stamp)
         if cached:
@@ -186,29 +231,31 @@ class SessionCache:
             entry = {"stamp": stamp, "source": source, "rows": [_jsonable(r) for r in rows], "reason": ""}
         except InputError as error:
             entry = {"stamp": stamp, "source": "", "rows": None, "reason": error.reason}
+        except OSError as error:
+            entry = {"stamp": stamp, "source": "", "rows": None, "reason": unopenable(error)}
         self.entries[key] = entry
         return entry["source"], entry["rows"], entry["reason"]
 
-    def symptoms(self, path: Path, label: str, region_words, side_words) -> tuple[pd.DataFrame, str]:
-        """(the symptom log's rows, "" or the problem the pages list)."""
-        stat = path.stat()
+    def symptoms(self, path: Path, label: str, region_words, side_words) -> tuple[pd.DataFrame, list[str]]:
+        """(the symptom log's good rows, the problems the pages list: the file's, or one per bad row)."""
+        try:
+            stat = path.stat()
+        except OSError as error:
+            return symptom_frame([]), [f"{SYMPTOMS}: {unopenable(error)}"]
         vocabularies = content_hash(sorted(region_words.spellings.items()), sorted(side_words.spellings.items()))
         key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, vocabularies]
         cached = self._fresh(key, stamp)
         if not cached:
             try:
-                table = read_symptoms(path, SYMPTOMS, label, region_words, side_words)
-                cached = {"stamp": stamp, "rows": [_jsonable(r) for r in table.to_dict("records")], "problem": ""}
+                log = read_symptoms(path, SYMPTOMS, label, region_words, side_words)
+                rows = [_jsonable(r) for r in log.rows.to_dict("records")]
+                cached = {"stamp": stamp, "rows": rows, "problems": [symptom_problem(e) for e in log.bad_rows]}
             except InputError as error:
-                problem = f"{SYMPTOMS}{f' row {error.row}' if error.row else ''}: {error.reason}"
-                cached = {"stamp": stamp, "rows": [], "problem": problem}
+                cached = {"stamp": stamp, "rows": [], "problems": [symptom_problem(error)]}
+            except OSError as error:
+                cached = {"stamp": stamp, "rows": [], "problems": [f"{SYMPTOMS}: {unopenable(error)}"]}
             self.entries[key] = cached
-        table = pd.DataFrame(cached["rows"], columns=SYMPTOM_COLUMNS)
-        table["date"] = pd.to_datetime(table["date"])
-        for column in ("pain", "ostrc_score"):
-            table[column] = pd.to_numeric(table[column]).astype(float)
-        table["substantial"] = table["substantial"].astype(bool)
-        return table, cached["problem"]
+        return symptom_frame(cached["rows"]), list(cached.get("problems", []))
 
     def get(self, key: str):
         self.used.add(key)
@@ -237,11 +284,7 @@ def read_squad(squad: Path, tz: dt.tzinfo, settings: WearableSettings, synonyms:
         person, found = read_runner_folder(folder, number, tz, settings, cache, region_words, side_words)
         runners.append(person)
         rows.append(found)
-    taken: dict[str, int] = {}
-    for person in runners:  # two runners given the same label still get a page each
-        taken[person.slug] = taken.get(person.slug, 0) + 1
-        if taken[person.slug] > 1:
-            person.slug = f"{person.slug}-{taken[person.slug]}"
+    told_apart(runners)
     # the squad's activities counted at once (the study's rules group by participant): one pass, not 50
     everyone = [row | {"participant_id": p.slug} for p, found in zip(runners, rows, strict=True) for row in found]
     activities = dict(tuple(counted(everyone, settings).groupby("participant_id", sort=False)))
@@ -249,6 +292,25 @@ def read_squad(squad: Path, tz: dt.tzinfo, settings: WearableSettings, synonyms:
     for person in runners:
         person.activities = activities.get(person.slug, empty).reset_index(drop=True)
     return runners
+
+
+def told_apart(runners: list[SquadRunner]) -> None:
+    """Runners whose runner.yaml give one label (or labels with one page name) are each shown as the label
+    and a digest of their folder's name, a problem on each page naming the label: a page file and a
+    coach's bookmark stay with their runner whatever the folders' order, and no folder name is shown."""
+    by_slug: dict[str, list[SquadRunner]] = {}
+    for person in runners:
+        by_slug.setdefault(person.slug, []).append(person)
+    for same in (group for group in by_slug.values() if len(group) > 1):
+        labels = " / ".join(sorted({person.label for person in same}))
+        for person in same:
+            digest = hashlib.sha256(person.folder.name.encode()).hexdigest()[:4]
+            person.label, person.slug = f"{person.label}-{digest}", f"{person.slug}-{digest}"
+            person.problems.insert(
+                0,
+                f"{RUNNER_FILE}: the label {labels} is given to {len(same)} runners; each is shown as the label "
+                "and four characters of its folder until the labels differ",
+            )
 
 
 def read_runner_folder(folder, number, tz, settings, cache, region_words, side_words) -> tuple[SquadRunner, list]:
@@ -263,18 +325,21 @@ def read_runner_folder(folder, number, tz, settings, cache, region_words, side_w
     labels = file_labels(folder)
     rows = []
     for path, file_label in labels.items():
-        if path.suffix.lower() not in WEARABLE_SUFFIXES or file_label in (RUNNER_FILE, SYMPTOMS):
+        if file_label in (RUNNER_FILE, SYMPTOMS) or path.suffix.lower() in TRIAL_SUFFIXES:
+            continue
+        if path.suffix.lower() not in WEARABLE_SUFFIXES:  # a zip of exports, a spreadsheet: never silently
+            problems.append(f"{file_label}: {NOT_READ}")
             continue
         source, found, reason = cache.rows(path, tz, settings)
         if found is None:
             problems.append(f"{file_label}: {reason}")
             continue
         rows += [{"source": source, "source_file": file_label, **r} for r in found]
-    symptoms = pd.DataFrame(columns=SYMPTOM_COLUMNS)
+    symptoms = symptom_frame([])
     symptom_file = next((p for p, name in labels.items() if name == SYMPTOMS), None)
     if symptom_file is not None:
-        symptoms, problem = cache.symptoms(symptom_file, label, region_words, side_words)
-        problems += [problem] if problem else []
+        symptoms, found = cache.symptoms(symptom_file, label, region_words, side_words)
+        problems += found
     has_trials = any(p.suffix.lower() in TRIAL_SUFFIXES for p in labels)
     person = SquadRunner(label, slug_of(label), folder, runner, pd.DataFrame(), symptoms, problems, has_trials)
     return person, rows
@@ -307,6 +372,39 @@ def runs_of(activities: pd.DataFrame) -> pd.DataFrame:
     return activities[activities["is_run"] & (activities["excluded_reason"] == "")].reset_index(drop=True)
 
 
+DATE_MARGIN_DAYS = 14  # monitor.date_margin_days: how far a symptom may lie past the squad's newest activity
+
+
+def set_aside_future_dates(runners: list[SquadRunner], today: dt.date, margin_days: int = DATE_MARGIN_DAYS) -> None:
+    """Activities dated after the run's date, and symptom rows after it or more than margin_days after the
+    squad's newest activity, are listed problems, not the season's end (a row typed 2031 for 2026 made
+    every runner's last week an empty week of 2031)."""
+    limit = pd.Timestamp(today)
+    for person in runners:
+        if len(person.activities):
+            future = person.activities["local_date"] > limit
+            for file_label, day in person.activities.loc[future, ["source_file", "local_date"]].itertuples(False):
+                person.problems.append(
+                    f"{file_label}: an activity dated {day:%Y-%m-%d}, after today ({today}): set aside "
+                    "(the device's clock?)"
+                )
+            person.activities = person.activities[~future].reset_index(drop=True)
+    dates = [p.activities["local_date"] for p in runners if len(p.activities)]
+    newest = pd.concat(dates).max() if dates else pd.NaT
+    symptom_limit = min(limit, newest + pd.Timedelta(days=margin_days)) if pd.notna(newest) else limit
+    for person in runners:
+        if len(person.symptoms):
+            late = pd.to_datetime(person.symptoms["date"]) > symptom_limit
+            for row, day in person.symptoms.loc[late, ["row", "date"]].itertuples(False):
+                after = (
+                    f"after today ({today})"
+                    if day > limit
+                    else f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+                )
+                person.problems.append(f"{SYMPTOMS} row {row}: dated {day:%Y-%m-%d}, {after}: set aside")
+            person.symptoms = person.symptoms[~late].reset_index(drop=True)
+
+
 def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.date | None) -> tuple:
     """The season's first and last day: as given, else the squad's first and last day with data."""
     dates = [r.activities["local_date"].dropna() for r in runners if len(r.activities)]
@@ -333,7 +431,9 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
     symptoms = [p.symptoms.assign(**{RUNNER: p.slug}) for p in runners if len(p.symptoms)]
     symptoms = pd.concat(symptoms, ignore_index=True) if symptoms else pd.DataFrame(columns=[*SYMPTOM_COLUMNS, RUNNER])
     symptoms = symptoms[pd.to_datetime(symptoms["date"]).between(first, last)]
-    weeks = squad_weeks(runs, symptoms, [p.slug for p in runners], lead, last)
+    # the ratio's history starts with the runner's first recorded activity, of any kind: a watch worn
+    data_from = {p.slug: p.activities["local_date"].min() for p in runners if len(p.activities)}
+    weeks = squad_weeks(runs, symptoms, [p.slug for p in runners], lead, last, data_from)
     weeks = weeks[weeks["week_start"] >= first - pd.Timedelta(days=first.weekday())]
     by_runner = dict(tuple(weeks.groupby(RUNNER, sort=False)))
     for person in runners:

@@ -6,12 +6,14 @@ Columns (header names without regard to case; Excel's encodings and delimiters a
 54:390): `ostrc_participation` (0 full participation without problems ... 3 cannot participate),
 `ostrc_volume` and `ostrc_performance` (0 no reduction ... 4 cannot participate), `ostrc_pain` (0 no
 pain ... 3 severe pain). A row needs a date and pain or all four answers. Any other column (a note, a
-name) is never read: free text stays in the file.
+name) is never read: free text stays in the file. A bad row is that row alone: it is listed by its row
+number and the log's other rows are read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +31,14 @@ OSTRC_SCORES = {
     "ostrc_performance": (0, 6, 13, 19, 25),
     "ostrc_pain": (0, 8, 17, 25),
 }
-SYMPTOM_COLUMNS = ["date", "region", "side", "pain", "ostrc_score", "substantial"]
+READ_COLUMNS = {"date", "region", "side", "pain", *OSTRC_SCORES}  # the only columns read
+SYMPTOM_COLUMNS = ["date", "region", "side", "pain", "ostrc_score", "substantial", "row"]  # row: in the file
+
+
+@dataclass(frozen=True)
+class SymptomLog:
+    rows: pd.DataFrame  # SYMPTOM_COLUMNS, one per good row
+    bad_rows: list[InputError]  # one per row set aside, with its row number and reason
 
 
 def _answer(text: str, column: str, label: str, row: int, participant: str) -> int | None:
@@ -44,18 +53,27 @@ def _answer(text: str, column: str, label: str, row: int, participant: str) -> i
     return answer
 
 
-def read_symptoms(path: Path, label: str, participant: str, regions: Vocabulary, sides: Vocabulary) -> pd.DataFrame:
+def read_symptoms(path: Path, label: str, participant: str, regions: Vocabulary, sides: Vocabulary) -> SymptomLog:
     """One row per logged day: date, region, side, pain (NaN if not given), the OSTRC-O2 severity score
-    (NaN unless all four answers are given) and whether it is a substantial problem (OSTRC-O2: moderate or
-    more reduction of training volume or performance, or unable to participate)."""
-    table = read_study_csv(path, required=[])
-    table.columns = [c.lower() for c in table.columns]
+    (NaN unless all four answers are given), whether it is a substantial problem (OSTRC-O2: moderate or
+    more reduction of training volume or performance, or unable to participate) and the file's row number;
+    the rows set aside, each with its reason. A file without a date column is bad input as a whole."""
+    table = read_study_csv(path, required=[], skip_empty_rows=True)
+    lowered = [c.lower() for c in table.columns]
+    twice = sorted({name for name in lowered if lowered.count(name) > 1} & READ_COLUMNS)
+    if twice:
+        raise InputError(label, f"column(s) {twice} appear more than once (without regard to case)", participant)
+    table.columns = lowered
     if "date" not in table.columns:
         raise InputError(label, "no date column (date, region, side, pain and/or the OSTRC-O2 answers)", participant)
-    rows = []
-    for index, record in enumerate(table.to_dict("records"), start=2):
-        rows.append(_symptom_row(record, label, index, participant, regions, sides))
-    return pd.DataFrame(rows, columns=SYMPTOM_COLUMNS)
+    rows, bad = [], []
+    for index, record in zip(table.index + 2, table.to_dict("records"), strict=True):  # 2: the header's row
+        index = int(index)
+        try:
+            rows.append(_symptom_row(record, label, index, participant, regions, sides) | {"row": index})
+        except InputError as error:
+            bad.append(error)
+    return SymptomLog(pd.DataFrame(rows, columns=SYMPTOM_COLUMNS), bad)
 
 
 def _symptom_row(record: dict, label: str, row: int, participant: str, regions: Vocabulary, sides: Vocabulary):

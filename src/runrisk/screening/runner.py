@@ -21,6 +21,26 @@ FIELD_NAME = re.compile(r"[a-z_]{1,30}")  # a key that looks like a field is nam
 LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,23}")  # initials or a bib number: no name is needed
 
 
+class FieldTwice(Exception):
+    """A mapping of runner.yaml gives one field twice (YAML loaders keep the last without a word)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(names)
+        self.names = names
+
+
+class UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's safe loader where installed (a squad page reads dozens of these every week), refusing a
+    key given twice."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [str(self.construct_object(key, deep=deep)) for key, _ in node.value]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        if twice:
+            raise FieldTwice(twice)
+        return super().construct_mapping(node, deep)
+
+
 @dataclass(frozen=True)
 class Runner:
     age: float
@@ -37,10 +57,16 @@ def read_runner(path: Path) -> Runner:
     if not path.is_file():
         raise InputError(path.name, "runner.yaml is missing: it gives the runner's age, sex and body_mass_kg")
     try:
-        # libyaml's safe loader where installed: a squad page reads dozens of these every week
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(path.name, f"not readable YAML ({type(exc).__name__})") from None
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader) or {}
+    except UnicodeDecodeError:
+        raise InputError(path.name, "not UTF-8 text: save it again as UTF-8") from None
+    except FieldTwice as twice:
+        named = [key if FIELD_NAME.fullmatch(key) else described(key) for key in twice.names]
+        raise InputError(path.name, f"field(s) {', '.join(named)} given twice: which one holds the value?") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)  # the parser's own text is not in words: where it stopped is
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise InputError(path.name, f"not readable YAML{where}: each field on a line of its own, name: value") from None
     if not isinstance(data, dict):
         raise InputError(path.name, "runner.yaml must be a mapping of fields (age, sex, body_mass_kg)")
     unknown = sorted(set(map(str, data)) - set(FIELDS))

@@ -32,6 +32,8 @@ COMPLAINED = (1, 4)  # ... followed by an Achilles complaint and two weeks cut b
 MILD = 9  # a runner logging mild symptoms without a spike
 RUN_DAYS = (0, 2, 4, 5, 6)  # Monday, Wednesday, Friday, Saturday, Sunday
 PRAGUE = ZoneInfo("Europe/Prague")
+MAX_HR = 190  # the squad's watches set zones by % of maximum HR, Garmin's default: tops of zones 0-5
+HR_ZONE_TOPS = tuple(round(MAX_HR * share) for share in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0))
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class SquadRun:
     ascent_m: float
     avg_hr: int
     max_hr: int
-    zones_s: tuple[float, float, float, float, float]
+    zones_s: tuple[float, ...]  # as a Garmin watch writes time_in_hr_zone: below zone 1, zones 1-5, above zone 5
     rpe: int  # 0-10
     feel: int  # 0-100
 
@@ -85,7 +87,7 @@ def week_runs(rng: np.random.Generator, monday: dt.date, km: float, long_factor:
         seconds = distance * pace
         hard = float(np.clip(rng.normal(0.15, 0.08), 0, 0.6)) * seconds
         easy = seconds - hard
-        zones = (0.1 * easy, 0.4 * easy, 0.5 * easy, 0.7 * hard, 0.3 * hard)
+        zones = (0.05 * easy, 0.1 * easy, 0.35 * easy, 0.5 * easy, 0.7 * hard, 0.3 * hard, 0.0)
         start = dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(7, 0), PRAGUE)
         start += dt.timedelta(minutes=int(rng.integers(0, 90)))
         rpe = int(np.clip(round(3 + distance / 6 + rng.normal(0, 0.8)), 1, 10))
@@ -150,6 +152,18 @@ def fit_bytes(run: SquadRun) -> bytes:
             "event_type": "stop",
             "first_lap_index": 0,
             "num_laps": 1,
+        },
+    )
+    encoder.on_mesg(  # the zones the times were counted in, as a Garmin watch writes them after its session
+        numbers["TIME_IN_ZONE"],
+        {
+            "timestamp": end,
+            "reference_mesg": "session",
+            "reference_index": 0,
+            "time_in_hr_zone": list(run.zones_s),
+            "hr_zone_high_boundary": list(HR_ZONE_TOPS),
+            "hr_calc_type": "percent_max_hr",
+            "max_heart_rate": MAX_HR,
         },
     )
     local = run.start.replace(tzinfo=None) + dt.timedelta(seconds=run.seconds)
@@ -220,7 +234,7 @@ def fitbit_records(runs: list[SquadRun]) -> list[dict]:
                 {"name": name, "minutes": int(round(seconds / 60))}
                 for name, seconds in zip(
                     ("Out of Range", "Fat Burn", "Cardio", "Peak"),
-                    (run.zones_s[0], run.zones_s[1] + run.zones_s[2], run.zones_s[3], run.zones_s[4]),
+                    (sum(run.zones_s[:2]), sum(run.zones_s[2:4]), run.zones_s[4], sum(run.zones_s[5:])),
                     strict=True,
                 )
             ],
