@@ -78,7 +78,7 @@ def test_models_and_figures_are_written(small_run):
     assert size["verdict"].startswith(f"n = {len(analysis)} ({cases} events")
     for name in ("table1", "table2", "sample_size"):
         assert (small_run / f"results/report/{name}.csv").stat().st_size > 100
-    for name in ("forest", "km_volume_tertiles", "flow"):
+    for name in ("forest", "km_volume_groups", "flow"):
         for ext in ("png", "svg"):
             assert (small_run / f"results/figures/{name}.{ext}").stat().st_size > 5000
 
