@@ -46,6 +46,7 @@ include: "workflow/rules/exposure.smk"
 include: "workflow/rules/outcomes.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/paper.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/screening.smk"
 
@@ -68,6 +69,8 @@ localrules:
     flow_diagram,
     weekly_volume_figure,
     report_tables,
+    describe_cohort,
+    sample_size,
     power,
     screen,
     monitor,

@@ -19,7 +19,7 @@ def main(snakemake):
     else:
         who, view = found
         title = f"participant {who}: ROI median T2* {view.t2star_median_ms:.1f} ms, {view.echoes} echoes"
-        figure = tendon_qc_figure(view.first_echo, view.roi, view.t2star_ms, title)
+        figure = tendon_qc_figure(view, title)
     save(figure, snakemake.output.png, snakemake.output.svg)
 
 

@@ -14,6 +14,7 @@ DOCS = ROOT / "docs"
 TABLE_FILES = {  # a section of docs/tables.md -> the files that share its schema
     "models": [f"results/models/{m}.parquet" for m in ("logistic", "firth", "cox", "cox_timevarying", "sensitivity")],
     "analysis": ["results/tables/analysis.parquet", "results/tables/analysis_sensitivity.parquet"],
+    "sample_size": ["results/models/sample_size.parquet"],
 }
 
 

@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 from system_tools import rscript
 
+from runrisk.stats import describe, samplesize
 from runrisk.stats.firth import firth_fit, profile_interval
 from runrisk.stats.models import fit_cox, fit_firth, fit_logistic, schoenfeld_tests
+from runrisk.stats.settings import SampleSizeSettings
 from runrisk.stats.terms import Term
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -101,3 +103,107 @@ def test_firth_shrinks_towards_zero_compared_with_ml(cohort):
     assert (firth["estimate"].abs() <= ml["estimate"].abs() + 1e-9).all()
     assert (firth["ci_method"] == "profile penalised likelihood").all()
     assert (firth["ci_low"] < firth["ratio"]).all() and (firth["ratio"] < firth["ci_high"]).all()
+
+
+# Table 1 and Table 2 against base R: the reference cohort's measures under the names the study gives them,
+# with every seventh moment missing (missing is missing, in both).
+DESCRIBED = {
+    "km": "mean_weekly_km",
+    "rotation": "ankle_external_rotation_peak",
+    "moment": "ankle_inversion_moment_peak",
+}
+
+
+@pytest.fixture(scope="module")
+def described(tmp_path_factory):
+    data = pd.read_csv(REFERENCE / "cohort.csv")
+    data.loc[data.index % 7 == 3, "moment"] = np.nan
+    data["runner"] = (data["km"] > 0).astype(int)
+    frame = data.rename(columns=DESCRIBED).drop(columns=["weeks"])
+    folder = tmp_path_factory.mktemp("describe")
+    frame.to_csv(folder / "in.csv", index=False)
+    command = [rscript(()), str(REFERENCE / "describe_reference.R"), str(folder / "in.csv"), str(folder / "out.csv")]
+    subprocess.run(command, check=True)
+    reference = pd.read_csv(folder / "out.csv").set_index(["measure", "quantity"])["value"]
+    frame = frame.assign(status=np.where(frame.pop("case") == 1, "case", "control"), runner=frame["runner"] == 1)
+    return frame, reference
+
+
+def test_table1_summaries_and_standardised_differences_match_r(described):
+    frame, reference = described
+    table = describe.table1(frame)
+    rows = table[table["grouping"] == "outcome"].set_index(["measure", "group"])
+    measures = [*DESCRIBED.values(), "female", "runner"]
+    for measure in measures:
+        for group in ("case", "control"):
+            row = rows.loc[(measure, group)]
+            for quantity in ("mean", "sd", "median", "q1", "q3"):
+                assert row[quantity] == pytest.approx(reference[(measure, f"{group}_{quantity}")], rel=1e-9), (
+                    measure,
+                    group,
+                    quantity,
+                )
+        assert rows.loc[(measure, "case"), "smd"] == pytest.approx(reference[(measure, "smd")], rel=1e-9), measure
+    moment = rows.loc[("ankle_inversion_moment_peak", "case")]
+    assert moment["missing"] == frame.loc[frame["status"] == "case", "ankle_inversion_moment_peak"].isna().sum() > 0
+    assert rows.loc[("female", "case"), "summary"] == "n (%)"
+
+
+@pytest.mark.parametrize("test", ["welch", "wilcoxon"])
+def test_table2_continuous_comparisons_match_r_t_test_and_wilcox_test(described, test):
+    frame, reference = described
+    compare = {"welch": describe.welch, "wilcoxon": describe.wilcoxon}[test]
+    for measure in DESCRIBED.values():
+        x = frame.loc[frame["status"] == "case", measure].dropna().to_numpy()
+        y = frame.loc[frame["status"] == "control", measure].dropna().to_numpy()
+        ours = compare(x, y)
+        scale = np.std(np.r_[x, y])
+        for quantity in ("estimate", "ci_low", "ci_high"):
+            # R's uniroot stops within its tol (1e-4, absolute) of the Hodges-Lehmann step function's jump
+            tolerance = 1e-4 if test == "wilcoxon" else 1e-9 * scale
+            assert ours[quantity] == pytest.approx(reference[(measure, f"{test}_{quantity}")], abs=tolerance), (
+                measure,
+                quantity,
+            )
+        assert ours["statistic"] == pytest.approx(reference[(measure, f"{test}_statistic")], rel=1e-9), measure
+        assert ours["p_value"] == pytest.approx(reference[(measure, f"{test}_p")], rel=1e-7), measure
+
+
+def test_table2_yes_no_comparisons_match_r_fisher_test(described):
+    frame, reference = described
+    table = describe.table2(frame.assign(abnormal_tendon=frame["female"] == 1)).set_index("measure")
+    ours = table.loc["abnormal_tendon"]  # Table 2 compares the yes/no measures it holds: here female as one
+    assert ours["test"] == "Fisher's exact test"
+    # fisher.test finds the conditional MLE and its limits by uniroot at its default tol (about 1.2e-4)
+    for quantity, column in (("estimate", "estimate"), ("ci_low", "ci_low"), ("ci_high", "ci_high")):
+        assert ours[column] == pytest.approx(reference[("female", f"fisher_{quantity}")], rel=1e-4), quantity
+    assert ours["p_value"] == pytest.approx(reference[("female", "fisher_p")], rel=1e-9)
+    kinds = table.loc[list(DESCRIBED.values()), "test"]
+    assert set(kinds) <= {"Welch t-test", "Wilcoxon rank-sum test"}
+
+
+# pmsampsize's own tests of the binary criteria (cran/pmsampsize tests/testthat/test_bin.R): R², parameters,
+# prevalence -> criteria 1, 2, 3 and the final n; the final events per parameter (rounded to 2 as it rounds)
+PMSAMPSIZE_BINARY = [
+    (0.288, 24, 0.174, (623, 668, 221, 668), 4.84),
+    (0.55, 24, 0.174, (255, 532, 221, 532), 3.86),
+    (0.288, 36, 0.174, (934, 1002, 221, 1002), 4.84),
+    (0.288, 24, 0.25, (623, 583, 289, 623), 6.49),
+]
+
+
+@pytest.mark.parametrize(("r2", "parameters", "rate", "sizes", "epp"), PMSAMPSIZE_BINARY)
+def test_riley_criteria_equal_pmsampsize(r2, parameters, rate, sizes, epp):
+    ours = samplesize.riley_criteria(parameters, rate, r2)
+    assert (ours["n_criterion_1"], ours["n_criterion_2"], ours["n_criterion_3"], ours["minimum_n"]) == sizes
+    assert round(ours["minimum_events_per_parameter"], 2) == epp
+
+
+def test_expected_shrinkage_at_the_minimum_is_the_target_and_falls_below_it():
+    settings = SampleSizeSettings(anticipated_r2_cs=0.288, shrinkage=0.9, optimism=0.05, margin=0.05)
+    at_minimum = samplesize.assess(623, 108, 24, settings).iloc[0]
+    assert at_minimum["n_criterion_1"] == 623
+    assert samplesize.shrinkage_at(623, 24, 0.288) == pytest.approx(0.9, abs=2e-4)  # n was rounded up
+    small = samplesize.assess(200, 35, 24, settings).iloc[0]
+    assert not small["meets_minimum"] and small["expected_shrinkage"] < 0.9
+    assert "falls short of the minimum of 668" in small["verdict"]

@@ -91,7 +91,7 @@ def test_a_pilot_study_stops_each_model_with_its_reason(pilot_raw, tmp_path):
         assert re.search(rf"ERROR runrisk: {re.escape(model)}: {n} analysed, {events} events, ", text), (log, text)
         assert re.search(TOO_SMALL, text), text
     # the figure that needs no model still draws what there is
-    assert (workdir / "results/figures/km_volume_tertiles.png").stat().st_size > 5000
+    assert (workdir / "results/figures/km_volume_groups.png").stat().st_size > 5000
 
 
 def test_a_pilot_study_reports_what_it_could_not_fit(pilot_raw, tmp_path):

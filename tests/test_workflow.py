@@ -63,7 +63,22 @@ def test_models_and_figures_are_written(small_run):
         logistic.loc["ankle_inversion_moment_peak", "ratio"] < 1 < logistic.loc["ankle_external_rotation_peak", "ratio"]
     )
     assert cox.loc["ankle_inversion_moment_peak", "ratio"] < 1
-    for name in ("forest", "km_volume_tertiles", "flow"):
+    analysis = read(small_run, "tables/analysis.parquet")
+    cases, controls = (analysis["status"] == "case").sum(), (analysis["status"] == "control").sum()
+    table1 = read(small_run, "tables/table1.parquet").set_index(["grouping", "group", "measure"])
+    assert table1.loc[("outcome", "case", "age"), "group_size"] == cases
+    assert table1.loc[("outcome", "control", "age"), "group_size"] == controls
+    table2 = read(small_run, "tables/table2.parquet").set_index("measure")
+    assert table2.loc["ankle_inversion_moment_peak", ["n_cases", "n_controls"]].tolist() == [cases, controls]
+    estimated = table2.dropna(subset=["estimate"])  # a yes/no nobody answered yes has no odds ratio
+    assert len(estimated) >= 10 and (estimated["ci_low"] <= estimated["estimate"]).all()
+    assert (estimated["estimate"] <= estimated["ci_high"]).all()
+    size = read(small_run, "models/sample_size.parquet").iloc[0]
+    assert (size["n"], size["events"], size["parameters"]) == (len(analysis), cases, len(logistic))
+    assert size["verdict"].startswith(f"n = {len(analysis)} ({cases} events")
+    for name in ("table1", "table2", "sample_size"):
+        assert (small_run / f"results/report/{name}.csv").stat().st_size > 100
+    for name in ("forest", "km_volume_groups", "flow"):
         for ext in ("png", "svg"):
             assert (small_run / f"results/figures/{name}.{ext}").stat().st_size > 5000
 

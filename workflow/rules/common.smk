@@ -18,6 +18,7 @@ from runrisk.report.provenance import canonical_config_hash
 from runrisk.simulate.settings import Simulation
 from runrisk.stats.settings import (
     MontecarloSettings,
+    SampleSizeSettings,
     SensitivitySettings,
     ValidationSettings,
 )

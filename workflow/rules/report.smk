@@ -26,11 +26,11 @@ rule km_plot:
         analysis=rules.outcomes.output.analysis,
     output:
         png=report(
-            "results/figures/km_volume_tertiles.png",
+            "results/figures/km_volume_groups.png",
             caption="../report/km.rst",
             category="Models",
         ),
-        svg="results/figures/km_volume_tertiles.svg",
+        svg="results/figures/km_volume_groups.svg",
     log:
         "logs/figures/km.log",
     benchmark:

@@ -22,6 +22,18 @@ class ValidationSettings(Section):
 
 
 @dataclass(frozen=True)
+class SampleSizeSettings(Section):
+    """Riley's criteria for the minimum size of a prediction model's development (runrisk.stats.samplesize)."""
+
+    SECTION = "sample_size"
+
+    anticipated_r2_cs: float | None
+    shrinkage: float
+    optimism: float
+    margin: float
+
+
+@dataclass(frozen=True)
 class MultipleImputation(Section):
     SECTION = "sensitivity.multiple_imputation"
 

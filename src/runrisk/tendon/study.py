@@ -181,6 +181,8 @@ class TendonView:
     t2star_ms: np.ndarray  # (x, y), NaN outside the ROI and where a voxel's fit was rejected
     t2star_median_ms: float
     echoes: int
+    spacing_mm: tuple[float, float]  # along the slice's x and y voxel axes
+    directions: tuple[str, str]  # the patient direction (R, L, A, P, S, I) each voxel axis increases towards
 
 
 def tendon_view(raw_dir: str | Path, raw_id: str, settings: TendonSettings) -> TendonView | None:
@@ -202,7 +204,26 @@ def tendon_view(raw_dir: str | Path, raw_id: str, settings: TendonSettings) -> T
     t2star = np.full(mask.shape[:2], np.nan)
     t2star[mask[:, :, k]] = np.where(fit.fitted, fit.t2star_ms, np.nan)
     median = float(np.nanmedian(t2star)) if np.isfinite(t2star).any() else float("nan")
-    return TendonView(image.signal[:, :, k, 0], mask[:, :, k], t2star, median, int(image.echo_times_ms.size))
+    geometry = Geometry.of(image.affine)
+    return TendonView(
+        image.signal[:, :, k, 0],
+        mask[:, :, k],
+        t2star,
+        median,
+        int(image.echo_times_ms.size),
+        geometry.spacing_mm[:2],
+        (towards(image.affine, 0), towards(image.affine, 1)),
+    )
+
+
+RAS_LETTERS = (("L", "R"), ("P", "A"), ("I", "S"))  # RAS: x increases to the right, y anterior, z superior
+
+
+def towards(affine: np.ndarray, axis: int) -> str:
+    """The patient direction a voxel axis mostly increases towards, from a RAS affine."""
+    column = np.asarray(affine, dtype=float)[:3, axis]
+    dominant = int(np.argmax(np.abs(column)))
+    return RAS_LETTERS[dominant][int(column[dominant] > 0)]
 
 
 def first_view(
