@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -398,3 +399,32 @@ def test_fitbit_and_fitabase_errors_are_in_words_and_never_echo_a_cell(tmp_path)
         with pytest.raises(InputError) as caught:
             read_fitabase_daily(daily, "R1", PRAGUE, "VeryActiveDistance")
         assert caught.value.reason == reason and caught.value.row == 2
+
+
+def test_every_public_watch_file_is_read_or_listed_with_a_reason(model, tmp_path):
+    """Each public real Garmin and Fitbit file as a runner's folder: its activities are on the page
+    (runs counted or said not counted, other activities named) or the file is listed in words."""
+    from real_files import find_real, real_files
+
+    names = real_files("garmin", "*.*") + real_files("fitbit", "*.*")
+    assert "fitdecode_garmin-fenix-5-walk.fit" in names
+    squad = tmp_path / "squad"
+    for i, name in enumerate(names):
+        source = find_real(f"garmin/{name}") or find_real(f"fitbit/{name}")
+        folder = squad / f"r{i:02d}"
+        folder.mkdir(parents=True)
+        shutil.copy(source, folder / name)
+        (folder / "runner.yaml").write_text(
+            yaml.safe_dump({"label": f"R{i:02d}", "age": 30, "sex": "F", "body_mass_kg": 60})
+        )
+    out = tmp_path / "out"
+    monitor(squad, model, out, today=dt.date(2026, 12, 1))
+    for i, name in enumerate(names):
+        runner = html.unescape((out / "runners" / f"r{i:02d}.html").read_text())
+        weeks = pd.read_parquet(out / "weeks.parquet")
+        runs = weeks.loc[weeks["runner"] == f"R{i:02d}", "runs"].sum()
+        said = 'id="problems"' in runner or 'id="not-counted"' in runner or 'id="other-activities"' in runner
+        assert runs > 0 or said, name
+        assert "Error" not in runner and "Errno" not in runner, name
+    walk = names.index("fitdecode_garmin-fenix-5-walk.fit")
+    assert "not counted as running: walk 1" in (out / "runners" / f"r{walk:02d}.html").read_text()

@@ -311,6 +311,7 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             synthetic=bool(document and document["study"]["synthetic"]),
             problems=problems,
             not_counted=person.not_counted,
+            others=", ".join(f"{words['activity_types'].get(kind, kind)} {n}" for kind, n in person.other_activities),
             nielsen=[category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)],
             frandsen=[category_text(label, lang) for _, label in FRANDSEN],
             colours=CHANGE_COLOURS,

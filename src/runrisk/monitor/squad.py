@@ -70,6 +70,7 @@ class SquadRunner:
     has_trials: bool = False
     weeks: pd.DataFrame | None = None
     not_counted: list[tuple[str, int]] = field(default_factory=list)  # (the study's reason, runs) in the season
+    other_activities: list[tuple[str, int]] = field(default_factory=list)  # (type, count) in the season: not runs
 
 
 def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
@@ -79,6 +80,12 @@ def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Tim
     runs = runs[runs["local_date"].between(first, last)]
     reasons = runs["excluded_reason"].where(~runs["excluded_reason"].str.startswith("duplicate of"), DUPLICATE)
     return sorted(reasons.value_counts().items())
+
+
+def other_activities(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
+    """The season's activities that are not runs, by type (walk, ride ...): read, and said not to be running."""
+    others = activities[~activities["is_run"] & activities["local_date"].between(first, last)]
+    return sorted(others["activity"].value_counts().items())
 
 
 def slug_of(label: str) -> str:
@@ -439,6 +446,7 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
     for person in runners:
         person.weeks = by_runner[person.slug].drop(columns=RUNNER).reset_index(drop=True)
         person.not_counted = not_counted_runs(person.activities, first, last) if len(person.activities) else []
+        person.other_activities = other_activities(person.activities, first, last) if len(person.activities) else []
 
 
 def content_hash(*parts) -> str:
