@@ -428,3 +428,22 @@ def test_every_public_watch_file_is_read_or_listed_with_a_reason(model, tmp_path
         assert "Error" not in runner and "Errno" not in runner, name
     walk = names.index("fitdecode_garmin-fenix-5-walk.fit")
     assert "not counted as running: walk 1" in (out / "runners" / f"r{walk:02d}.html").read_text()
+
+
+def test_a_cache_of_the_old_readers_is_read_again(model, tmp_path):
+    """A coach's cache written before the zones were read as defined kept "Hard HR 1 min" until the files
+    changed: the readers' version is in each file's stamp."""
+    import json
+
+    from runrisk.monitor.squad import CACHE
+
+    squad = tmp_path / "squad"
+    runner_folder(squad, "a", "S01", season(dt.date(2026, 3, 2), 2))
+    out = tmp_path / "out"
+    monitor(squad, model, out)
+    cache = json.loads((out / CACHE).read_text())
+    for entry in cache.values():
+        if isinstance(entry, dict) and "rows" in entry:
+            entry["stamp"] = entry["stamp"][:3]  # as main wrote it
+    (out / CACHE).write_text(json.dumps(cache))
+    assert monitor(squad, model, out).files_read == 4

@@ -49,6 +49,9 @@ RUNNER_FILE = "runner.yaml"
 WEARABLE_SUFFIXES = (".fit", ".gpx", ".tcx", ".json", ".csv")
 TRIAL_SUFFIXES = tuple(s for suffixes in TRIAL_KINDS.values() for s in suffixes)
 CACHE = ".monitor-cache.json"
+# the readers' version in every cached file's stamp: a release that reads a file differently (hard HR by the
+# FIT profile's zones, a symptom log's rows one by one) reads it again instead of showing the old numbers
+READERS = 2
 MRI_KIND = "mri"  # runrisk.tendon.study's folder of a runner's baseline scan (not imported: numpy-heavy fitting code)
 NOT_READ = (
     "not a kind of file runrisk monitor reads (FIT, GPX, TCX, a Fitbit export's JSON, a Fitabase CSV, "
@@ -228,7 +231,7 @@ class SessionCache:
             stat = path.stat()
         except OSError as error:  # a link to itself or to nothing: this file is listed, the squad goes on
             return "", None, unopenable(error)
-        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz)]
+        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz), READERS]
         cached = self._fresh(key, stamp)
         if cached:
             return cached["source"], cached["rows"], cached["reason"]
@@ -250,7 +253,7 @@ class SessionCache:
         except OSError as error:
             return symptom_frame([]), [f"{SYMPTOMS}: {unopenable(error)}"]
         vocabularies = content_hash(sorted(region_words.spellings.items()), sorted(side_words.spellings.items()))
-        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, vocabularies]
+        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, vocabularies, READERS]
         cached = self._fresh(key, stamp)
         if not cached:
             try:
