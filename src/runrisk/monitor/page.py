@@ -93,6 +93,8 @@ def spike_weeks(weeks: pd.DataFrame, lang: str) -> list[str]:
     when the latest week shown is a cut-back."""
     words = texts(lang)
     found = []
+    if not recent(weeks)["spike"].any():
+        return found
     for week in records(recent(weeks)):
         if not week.spike:
             continue

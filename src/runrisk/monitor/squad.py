@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import hashlib
 import json
 import math
@@ -87,6 +88,8 @@ def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Tim
 
 def other_activities(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
     """The season's activities that are not runs, by type (walk, ride ...): read, and said not to be running."""
+    if activities["is_run"].all():
+        return []
     others = activities[~activities["is_run"] & activities["local_date"].between(first, last)]
     return sorted(others["activity"].value_counts().items())
 
@@ -176,14 +179,32 @@ def symptom_problem(error: InputError) -> str:
 
 
 def symptom_frame(rows: list[dict]) -> pd.DataFrame:
-    """Symptom rows (the reader's or the cache's) as a typed frame."""
-    table = pd.DataFrame(rows, columns=SYMPTOM_COLUMNS)
-    table["date"] = pd.to_datetime(table["date"])
-    for column in ("pain", "ostrc_score"):
-        table[column] = pd.to_numeric(table[column]).astype(float)
-    table["substantial"] = table["substantial"].astype(bool)
-    table["row"] = pd.to_numeric(table["row"]).astype(int)
-    return table
+    """Symptom rows (the reader's or the cache's) as a typed frame (built column by column: a squad has one
+    per runner every week)."""
+    if not rows:
+        return _no_symptoms().copy()
+    return _symptom_frame(rows)
+
+
+@functools.cache
+def _no_symptoms() -> pd.DataFrame:
+    return _symptom_frame([])
+
+
+def _symptom_frame(rows: list[dict]) -> pd.DataFrame:
+    column = {name: [row.get(name) for row in rows] for name in SYMPTOM_COLUMNS}
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(pd.Series(column["date"], dtype=object)),
+            "region": pd.Series(column["region"], dtype=object),
+            "side": pd.Series(column["side"], dtype=object),
+            "pain": np.array(column["pain"], dtype=float),
+            "ostrc_score": np.array(column["ostrc_score"], dtype=float),
+            "substantial": np.array(column["substantial"], dtype=bool),
+            "row": np.array(column["row"], dtype=int),
+        },
+        columns=SYMPTOM_COLUMNS,
+    )
 
 
 def path_key(path: Path) -> str:
@@ -391,7 +412,7 @@ def set_aside_future_dates(runners: list[SquadRunner], today: dt.date, margin_da
     every runner's last week an empty week of 2031)."""
     limit = pd.Timestamp(today)
     for person in runners:
-        if len(person.activities):
+        if len(person.activities) and (person.activities["local_date"].to_numpy() > limit.to_datetime64()).any():
             future = person.activities["local_date"] > limit
             for file_label, day in person.activities.loc[future, ["source_file", "local_date"]].itertuples(False):
                 person.problems.append(
@@ -403,8 +424,8 @@ def set_aside_future_dates(runners: list[SquadRunner], today: dt.date, margin_da
     newest = pd.concat(dates).max() if dates else pd.NaT
     symptom_limit = min(limit, newest + pd.Timedelta(days=margin_days)) if pd.notna(newest) else limit
     for person in runners:
-        if len(person.symptoms):
-            late = pd.to_datetime(person.symptoms["date"]) > symptom_limit
+        if len(person.symptoms) and (person.symptoms["date"].to_numpy() > symptom_limit.to_datetime64()).any():
+            late = person.symptoms["date"] > symptom_limit
             for row, day in person.symptoms.loc[late, ["row", "date"]].itertuples(False):
                 after = (
                     f"after today ({today})"
