@@ -195,7 +195,10 @@ def _symptom_frame(rows: list[dict]) -> pd.DataFrame:
     column = {name: [row.get(name) for row in rows] for name in SYMPTOM_COLUMNS}
     return pd.DataFrame(
         {
-            "date": pd.to_datetime(pd.Series(column["date"], dtype=object)),
+            # ISO dates (the reader's dates, the cache's strings) by numpy: pandas' parser costs a squad 0.1 s
+            "date": np.array(
+                [str(d) if d is not None else "NaT" for d in column["date"]], dtype="datetime64[D]"
+            ).astype("datetime64[ns]"),
             "region": pd.Series(column["region"], dtype=object),
             "side": pd.Series(column["side"], dtype=object),
             "pain": np.array(column["pain"], dtype=float),
