@@ -77,6 +77,7 @@ def test_a_real_garmin_file_gives_its_zones_in_its_time_in_zone_message():
     spent 0 s in zones 4 and up (main: no number at all)."""
     (row,) = read_fit(real_path("garmin/fitdecode_garmin-fenix-5-run.fit"), "P1", PRAGUE)
     assert row["hard_hr_s"] == 0.0
+    assert row["hard_from_bpm"] == 156  # zone 3's top: tops 107, 131, 146, 156, 164, 182 (95 % of its 164 bpm LTHR)
 
 
 def test_zone_times_longer_than_the_session_are_not_a_number_of_hard_minutes(tmp_path):
@@ -88,9 +89,14 @@ def test_zone_times_longer_than_the_session_are_not_a_number_of_hard_minutes(tmp
     assert np.isnan(row["hard_hr_s"])
 
 
-def test_the_runner_page_says_which_zones_count_as_hard():
+def test_the_runner_page_says_which_zones_count_as_hard(model, tmp_path):
     for lang, words in (("en", "zones 4 and 5"), ("nl", "zones 4 en 5")):
         assert words in page.texts(lang)["hard_meaning"]
+    squad = tmp_path / "squad"
+    runner_folder(squad, "a", "S01", season(dt.date(2026, 3, 2), 2))
+    monitor(squad, model, tmp_path / "out")
+    runner = html.unescape((tmp_path / "out/runners/s01.html").read_text())
+    assert "This runner's watch: zone 4 from 152 bpm" in runner  # 80 % of the example watches' 190 bpm
 
 
 # 3. a symptom log's bad row

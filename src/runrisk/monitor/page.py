@@ -313,6 +313,9 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             synthetic=bool(document and document["study"]["synthetic"]),
             problems=problems,
             not_counted=person.not_counted,
+            hard_from=words["hard_from"].format(bpm=f"{person.hard_from_bpm:.0f}")
+            if np.isfinite(person.hard_from_bpm)
+            else "",
             others=", ".join(f"{words['activity_types'].get(kind, kind)} {n}" for kind, n in person.other_activities),
             nielsen=[category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)],
             frandsen=[category_text(label, lang) for _, label in FRANDSEN],

@@ -52,7 +52,7 @@ TRIAL_SUFFIXES = tuple(s for suffixes in TRIAL_KINDS.values() for s in suffixes)
 CACHE = ".monitor-cache.json"
 # the readers' version in every cached file's stamp: a release that reads a file differently (hard HR by the
 # FIT profile's zones, a symptom log's rows one by one) reads it again instead of showing the old numbers
-READERS = 2
+READERS = 3
 MRI_KIND = "mri"  # runrisk.tendon.study's folder of a runner's baseline scan (not imported: numpy-heavy fitting code)
 NOT_READ = (
     "not a kind of file runrisk monitor reads (FIT, GPX, TCX, a Fitbit export's JSON, a Fitabase CSV, "
@@ -75,6 +75,7 @@ class SquadRunner:
     weeks: pd.DataFrame | None = None
     not_counted: list[tuple[str, int]] = field(default_factory=list)  # (the study's reason, runs) in the season
     other_activities: list[tuple[str, int]] = field(default_factory=list)  # (type, count) in the season: not runs
+    hard_from_bpm: float = math.nan  # where the watch's zone 4 begins, by the season's latest file that says
 
 
 def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
@@ -92,6 +93,12 @@ def other_activities(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Tim
         return []
     others = activities[~activities["is_run"] & activities["local_date"].between(first, last)]
     return sorted(others["activity"].value_counts().items())
+
+
+def latest_zone_start(activities: pd.DataFrame, last: pd.Timestamp) -> float:
+    """Where the watch's hard zones began in the season's latest activity whose file gives its zones."""
+    given = activities[activities["hard_from_bpm"].notna() & (activities["local_date"] <= last)]
+    return float(given.sort_values("start_utc")["hard_from_bpm"].iloc[-1]) if len(given) else math.nan
 
 
 def slug_of(label: str) -> str:
@@ -474,6 +481,7 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
         person.weeks = by_runner[person.slug].drop(columns=RUNNER).reset_index(drop=True)
         person.not_counted = not_counted_runs(person.activities, first, last) if len(person.activities) else []
         person.other_activities = other_activities(person.activities, first, last) if len(person.activities) else []
+        person.hard_from_bpm = latest_zone_start(person.activities, last) if len(person.activities) else math.nan
 
 
 def content_hash(*parts) -> str:
