@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import hashlib
 import json
 import math
@@ -49,6 +50,9 @@ RUNNER_FILE = "runner.yaml"
 WEARABLE_SUFFIXES = (".fit", ".gpx", ".tcx", ".json", ".csv")
 TRIAL_SUFFIXES = tuple(s for suffixes in TRIAL_KINDS.values() for s in suffixes)
 CACHE = ".monitor-cache.json"
+# the readers' version in every cached file's stamp: a release that reads a file differently (hard HR by the
+# FIT profile's zones, a symptom log's rows one by one) reads it again instead of showing the old numbers
+READERS = 3
 MRI_KIND = "mri"  # runrisk.tendon.study's folder of a runner's baseline scan (not imported: numpy-heavy fitting code)
 NOT_READ = (
     "not a kind of file runrisk monitor reads (FIT, GPX, TCX, a Fitbit export's JSON, a Fitabase CSV, "
@@ -70,6 +74,8 @@ class SquadRunner:
     has_trials: bool = False
     weeks: pd.DataFrame | None = None
     not_counted: list[tuple[str, int]] = field(default_factory=list)  # (the study's reason, runs) in the season
+    other_activities: list[tuple[str, int]] = field(default_factory=list)  # (type, count) in the season: not runs
+    hard_from_bpm: float = math.nan  # where the watch's zone 4 begins, by the season's latest file that says
 
 
 def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
@@ -79,6 +85,20 @@ def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Tim
     runs = runs[runs["local_date"].between(first, last)]
     reasons = runs["excluded_reason"].where(~runs["excluded_reason"].str.startswith("duplicate of"), DUPLICATE)
     return sorted(reasons.value_counts().items())
+
+
+def other_activities(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
+    """The season's activities that are not runs, by type (walk, ride ...): read, and said not to be running."""
+    if activities["is_run"].all():
+        return []
+    others = activities[~activities["is_run"] & activities["local_date"].between(first, last)]
+    return sorted(others["activity"].value_counts().items())
+
+
+def latest_zone_start(activities: pd.DataFrame, last: pd.Timestamp) -> float:
+    """Where the watch's hard zones began in the season's latest activity whose file gives its zones."""
+    given = activities[activities["hard_from_bpm"].notna() & (activities["local_date"] <= last)]
+    return float(given.sort_values("start_utc")["hard_from_bpm"].iloc[-1]) if len(given) else math.nan
 
 
 def slug_of(label: str) -> str:
@@ -166,14 +186,35 @@ def symptom_problem(error: InputError) -> str:
 
 
 def symptom_frame(rows: list[dict]) -> pd.DataFrame:
-    """Symptom rows (the reader's or the cache's) as a typed frame."""
-    table = pd.DataFrame(rows, columns=SYMPTOM_COLUMNS)
-    table["date"] = pd.to_datetime(table["date"])
-    for column in ("pain", "ostrc_score"):
-        table[column] = pd.to_numeric(table[column]).astype(float)
-    table["substantial"] = table["substantial"].astype(bool)
-    table["row"] = pd.to_numeric(table["row"]).astype(int)
-    return table
+    """Symptom rows (the reader's or the cache's) as a typed frame (built column by column: a squad has one
+    per runner every week)."""
+    if not rows:
+        return _no_symptoms().copy()
+    return _symptom_frame(rows)
+
+
+@functools.cache
+def _no_symptoms() -> pd.DataFrame:
+    return _symptom_frame([])
+
+
+def _symptom_frame(rows: list[dict]) -> pd.DataFrame:
+    column = {name: [row.get(name) for row in rows] for name in SYMPTOM_COLUMNS}
+    return pd.DataFrame(
+        {
+            # ISO dates (the reader's dates, the cache's strings) by numpy: pandas' parser costs a squad 0.1 s
+            "date": np.array(
+                [str(d) if d is not None else "NaT" for d in column["date"]], dtype="datetime64[D]"
+            ).astype("datetime64[ns]"),
+            "region": pd.Series(column["region"], dtype=object),
+            "side": pd.Series(column["side"], dtype=object),
+            "pain": np.array(column["pain"], dtype=float),
+            "ostrc_score": np.array(column["ostrc_score"], dtype=float),
+            "substantial": np.array(column["substantial"], dtype=bool),
+            "row": np.array(column["row"], dtype=int),
+        },
+        columns=SYMPTOM_COLUMNS,
+    )
 
 
 def path_key(path: Path) -> str:
@@ -221,7 +262,7 @@ class SessionCache:
             stat = path.stat()
         except OSError as error:  # a link to itself or to nothing: this file is listed, the squad goes on
             return "", None, unopenable(error)
-        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz)]
+        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz), READERS]
         cached = self._fresh(key, stamp)
         if cached:
             return cached["source"], cached["rows"], cached["reason"]
@@ -243,7 +284,7 @@ class SessionCache:
         except OSError as error:
             return symptom_frame([]), [f"{SYMPTOMS}: {unopenable(error)}"]
         vocabularies = content_hash(sorted(region_words.spellings.items()), sorted(side_words.spellings.items()))
-        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, vocabularies]
+        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, vocabularies, READERS]
         cached = self._fresh(key, stamp)
         if not cached:
             try:
@@ -381,7 +422,7 @@ def set_aside_future_dates(runners: list[SquadRunner], today: dt.date, margin_da
     every runner's last week an empty week of 2031)."""
     limit = pd.Timestamp(today)
     for person in runners:
-        if len(person.activities):
+        if len(person.activities) and (person.activities["local_date"].to_numpy() > limit.to_datetime64()).any():
             future = person.activities["local_date"] > limit
             for file_label, day in person.activities.loc[future, ["source_file", "local_date"]].itertuples(False):
                 person.problems.append(
@@ -393,8 +434,8 @@ def set_aside_future_dates(runners: list[SquadRunner], today: dt.date, margin_da
     newest = pd.concat(dates).max() if dates else pd.NaT
     symptom_limit = min(limit, newest + pd.Timedelta(days=margin_days)) if pd.notna(newest) else limit
     for person in runners:
-        if len(person.symptoms):
-            late = pd.to_datetime(person.symptoms["date"]) > symptom_limit
+        if len(person.symptoms) and (person.symptoms["date"].to_numpy() > symptom_limit.to_datetime64()).any():
+            late = person.symptoms["date"] > symptom_limit
             for row, day in person.symptoms.loc[late, ["row", "date"]].itertuples(False):
                 after = (
                     f"after today ({today})"
@@ -439,6 +480,8 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
     for person in runners:
         person.weeks = by_runner[person.slug].drop(columns=RUNNER).reset_index(drop=True)
         person.not_counted = not_counted_runs(person.activities, first, last) if len(person.activities) else []
+        person.other_activities = other_activities(person.activities, first, last) if len(person.activities) else []
+        person.hard_from_bpm = latest_zone_start(person.activities, last) if len(person.activities) else math.nan
 
 
 def content_hash(*parts) -> str:
