@@ -71,6 +71,7 @@ localrules:
     report_tables,
     describe_cohort,
     sample_size,
+    paper_text,
     power,
     screen,
     monitor,
