@@ -5,7 +5,7 @@ from lifelines import CoxTimeVaryingFitter
 from workflow_runner import demo_config, simulation
 
 from runrisk.cohort.outcomes import OutcomeRules
-from runrisk.stats.montecarlo import run_size, summarise
+from runrisk.power.montecarlo import run_size, summarise
 from runrisk.stats.sensitivity import fit_mice_logistic
 from runrisk.stats.terms import COEF_COLUMNS, Term, design_matrix
 from runrisk.stats.timevarying import (
