@@ -45,6 +45,7 @@ if HAS_MRI:
 include: "workflow/rules/exposure.smk"
 include: "workflow/rules/outcomes.smk"
 include: "workflow/rules/models.smk"
+include: "workflow/rules/power.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/provenance.smk"
@@ -71,6 +72,7 @@ localrules:
     report_tables,
     describe_cohort,
     sample_size,
+    paper_text,
     power,
     screen,
     monitor,

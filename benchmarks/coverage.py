@@ -1,5 +1,5 @@
 """Coverage, bias and power of three analysis strategies on the realistic synthetic world, through the
-study's own outcome, exposure and model code (runrisk.stats.montecarlo), at the default cohort's size.
+study's own outcome, exposure and model code (runrisk.power.montecarlo), at the default cohort's size.
 
     python benchmarks/coverage.py [--repetitions 500] [--size 911] [--processes 2] [--out DIR]
 
@@ -27,10 +27,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from runrisk.cohort.outcomes import OutcomeRules  # noqa: E402
+from runrisk.power.montecarlo import replicate, summarise  # noqa: E402
+from runrisk.power.truth import strategy_targets, true_effects  # noqa: E402
 from runrisk.simulate.settings import Simulation  # noqa: E402
-from runrisk.stats.montecarlo import replicate, summarise  # noqa: E402
 from runrisk.stats.terms import Term  # noqa: E402
-from runrisk.stats.truth import strategy_targets, true_effects  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' config helpers
 from workflow_runner import demo_config  # noqa: E402

@@ -4,8 +4,8 @@ model code."""
 from runrisk import scriptio
 from runrisk.cohort.outcomes import Censoring, OutcomeRules, OutcomeSettings
 from runrisk.io.tables import SORT_KEYS, write_table
+from runrisk.power.montecarlo import run_size
 from runrisk.simulate.settings import Simulation
-from runrisk.stats.montecarlo import run_size
 from runrisk.stats.settings import MontecarloSettings
 from runrisk.stats.terms import Timevarying, terms_of
 

@@ -4,9 +4,9 @@ import pandas as pd
 
 from runrisk import scriptio
 from runrisk.io.tables import SORT_KEYS, read_table, write_table
+from runrisk.power.montecarlo import summarise
+from runrisk.power.truth import strategy_targets
 from runrisk.report.figures import power_figure, save
-from runrisk.stats.montecarlo import summarise
-from runrisk.stats.truth import strategy_targets
 
 
 def main(snakemake):

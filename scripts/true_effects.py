@@ -4,9 +4,9 @@ import logging
 
 from runrisk import scriptio
 from runrisk.io.tables import SORT_KEYS, write_table
+from runrisk.power.truth import true_effects
 from runrisk.simulate.settings import Simulation
 from runrisk.stats.terms import terms_of
-from runrisk.stats.truth import true_effects
 
 
 def main(snakemake):

@@ -20,6 +20,7 @@ LAYERS = {
     "cohort": 3,
     "simulate": 3,
     "stats": 4,
+    "power": 5,  # study planning: simulated cohorts through the study's own code (simulate, cohort, stats)
     "report": 5,
     "screening": 5,  # one runner against a study's model: measures with cohort, predicts with stats
     "monitor": 6,  # a squad's season: reads through io, signals of its own, the study model through screening
@@ -70,6 +71,15 @@ def test_layers_point_one_way():
         if target != "runrisk" and LAYERS[layer_of(target)] > LAYERS[layer_of(module)]
     ]
     assert upward == []
+
+
+def test_the_statistics_depend_on_no_simulation():
+    """The analysis's statistics (where the paper's tables live) import no simulator: the power study,
+    which draws cohorts from it, is a room of its own."""
+    graph = library_graph()
+    stats = {m: t for m, t in graph.items() if layer_of(m) == "stats"}
+    assert stats and all(not any(layer_of(x) == "simulate" for x in targets) for targets in stats.values())
+    assert any(layer_of(x) == "simulate" for x in graph["runrisk.power.montecarlo"])
 
 
 def test_no_import_cycles():

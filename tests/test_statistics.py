@@ -5,7 +5,7 @@ from lifelines import CoxTimeVaryingFitter
 from workflow_runner import demo_config, simulation
 
 from runrisk.cohort.outcomes import OutcomeRules
-from runrisk.stats.montecarlo import run_size, summarise
+from runrisk.power.montecarlo import run_size, summarise
 from runrisk.stats.sensitivity import fit_mice_logistic
 from runrisk.stats.terms import COEF_COLUMNS, Term, design_matrix
 from runrisk.stats.timevarying import (
@@ -243,3 +243,31 @@ def test_time_varying_table_of_the_study_equals_lifelines(small_run):
     saved = pd.read_parquet(small_run / "results/models/cox_timevarying.parquet")
     assert saved["estimate"].to_numpy() == pytest.approx(ours["estimate"].to_numpy(), rel=1e-9)
     assert saved["n"].iloc[0] == analysis["participant_id"].isin(intervals["participant_id"]).sum()
+
+
+def test_tables_1_and_2_and_the_sample_size_of_a_pilot_say_what_they_cannot_compute():
+    """A pilot's handful: every comparison too small to test is a row without numbers, never a crash."""
+    from runrisk.stats import describe, samplesize
+    from runrisk.stats.settings import SampleSizeSettings
+
+    frame = pd.DataFrame(
+        {
+            "status": ["case", "control", "excluded"],
+            "age": [30.0, 30.0, np.nan],
+            "mean_weekly_km": [5.0, 5.0, 1.0],
+            "female": [1.0, 0.0, np.nan],
+            "runner": [True, False, np.nan],
+        }
+    )
+    first = describe.table1(frame)
+    assert first.loc[first["group"] == "excluded", "missing"].tolist() == [1, 1, 1, 0]  # age, female, runner, km
+    second = describe.table2(frame[frame["status"] != "excluded"]).set_index("measure")
+    assert second.loc["mean_weekly_km", ["n_cases", "n_controls"]].tolist() == [1, 1]
+    assert np.isnan(second.loc["mean_weekly_km", "p_value"])
+    for x, y in (([1.0], [2.0]), ([3.0, 3.0], [3.0, 3.0])):  # one value a side; every value tied
+        test, _, result = describe.compare(np.array(x), np.array(y), describe.MEDIAN_IQR)
+        assert test == "Wilcoxon rank-sum test" and np.isnan(result["p_value"])
+    settings = SampleSizeSettings(anticipated_r2_cs=None, shrinkage=0.9, optimism=0.05, margin=0.05)
+    assert samplesize.assess(2, 1, 6, settings).iloc[0]["meets_minimum"] == False  # noqa: E712
+    rare = samplesize.assess(100000, 1, 6, settings).iloc[0]["verdict"]
+    assert rare.startswith("not assessed: anticipated Cox-Snell R²")

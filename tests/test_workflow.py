@@ -78,6 +78,13 @@ def test_models_and_figures_are_written(small_run):
     assert size["verdict"].startswith(f"n = {len(analysis)} ({cases} events")
     for name in ("table1", "table2", "sample_size"):
         assert (small_run / f"results/report/{name}.csv").stat().st_size > 100
+    methods = (small_run / "results/report/methods.md").read_text()
+    assert f"{len(analysis)} were analysed: {cases} cases and {controls} strict controls" in methods
+    assert size["verdict"] in methods and "<p>" in (small_run / "results/report/methods.html").read_text()
+    tripod = pd.read_csv(small_run / "results/report/tripod_ai.csv", dtype=str).set_index("item")
+    assert {"1", "10", "18f", "27c"} <= set(tripod.index) and size["verdict"] in tripod.at["10", "where"]
+    probast = pd.read_csv(small_run / "results/report/probast_ai.csv")
+    assert probast["section"].nunique() == 4
     for name in ("forest", "km_volume_groups", "flow"):
         for ext in ("png", "svg"):
             assert (small_run / f"results/figures/{name}.{ext}").stat().st_size > 5000

@@ -64,3 +64,58 @@ rule sample_size:
         settings=SampleSizeSettings.pick(config["sample_size"]),
     script:
         "../../scripts/sample_size.py"
+
+
+rule paper_text:
+    input:
+        flow=rules.outcomes.output.flow,
+        table1=rules.describe_cohort.output.table1,
+        sample_size=rules.sample_size.output.table,
+        validation=rules.validate_model.output.summary,
+    output:
+        methods="results/report/methods.md",
+        methods_html=report(
+            "results/report/methods.html",
+            caption="../report/methods.rst",
+            category="Paper",
+        ),
+        tripod_ai=report(
+            "results/report/tripod_ai.csv",
+            caption="../report/tripod_ai.rst",
+            category="Paper",
+        ),
+        probast_ai=report(
+            "results/report/probast_ai.csv",
+            caption="../report/probast_ai.rst",
+            category="Paper",
+        ),
+    log:
+        "logs/paper/paper_text.log",
+    benchmark:
+        "benchmarks/runs/paper_text.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        code_root=workflow.basedir,
+        settings={
+            "study": config["study"]["name"],
+            "synthetic": SIMULATED,
+            "config_sha256": canonical_config_hash(config),
+            "primary_limb": config["biomechanics"]["primary_limb"],
+            "min_valid_stances": config["outcomes"]["min_valid_stances"],
+            "window": config["exposure"]["window"],
+            "min_worn_weeks": config["exposure"]["min_worn_weeks"],
+            "follow_up_weeks": config["exposure"]["follow_up_weeks"],
+            "grace_weeks": config["exposure"]["grace_weeks"],
+            "case_icd10": config["outcomes"]["case_icd10"],
+            "terms": [term["label"] for term in config["models"]["terms"]],
+            "method": config["validation"]["method"],
+            "bootstrap": config["validation"]["bootstrap_repetitions"],
+            "calibration_groups": config["validation"]["calibration_groups"],
+            "sensitivity": SensitivitySettings.pick(config["sensitivity"]),
+        },
+    script:
+        "../../scripts/paper_text.py"

@@ -285,7 +285,9 @@ def compare(x: np.ndarray, y: np.ndarray, kind: str) -> tuple[str, str, dict]:
         return test, effect, fisher(x, y) if len(x) and len(y) else NOT_TESTED
     if kind == MEDIAN_IQR:
         test, effect = "Wilcoxon rank-sum test", "location shift, cases − controls (Hodges-Lehmann)"
-        return test, effect, wilcoxon(x, y) if len(x) and len(y) else NOT_TESTED
+        # R's wilcox.test cannot find a shift when every value ties; one value a side leaves nothing to rank
+        testable = len(x) > 1 and len(y) > 1 and np.ptp(np.r_[x, y]) > 0
+        return test, effect, wilcoxon(x, y) if testable else NOT_TESTED
     test, effect = "Welch t-test", "mean difference, cases − controls"
     return test, effect, welch(x, y) if len(x) > 1 and len(y) > 1 else NOT_TESTED
 

@@ -107,7 +107,11 @@ def assess(n: int, events: int, parameters: int, settings: SampleSizeSettings) -
         r2, source = round(CONSERVATIVE_SHARE_OF_MAX_R2 * max_r2_cs(rate), 4), "15 % of the maximum (Riley 2020)"
     else:
         r2, source = settings.anticipated_r2_cs, "sample_size.anticipated_r2_cs"
-    criteria = riley_criteria(parameters, rate, r2, settings.shrinkage, settings.optimism, settings.margin)
+    try:
+        criteria = riley_criteria(parameters, rate, r2, settings.shrinkage, settings.optimism, settings.margin)
+    except ValueError as exc:  # an outcome so rare that no R² is possible at 2 decimals, or a config's R² too large
+        verdict = f"not assessed: {exc} (outcome rate {rate:.4f})"
+        return pd.DataFrame([{**row, "verdict": verdict}], columns=SAMPLE_SIZE_COLUMNS)
     expected = shrinkage_at(n, parameters, r2)
     meets = n >= criteria["minimum_n"]
     verdict = (

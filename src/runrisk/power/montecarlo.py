@@ -12,7 +12,7 @@ fits, per strategy:
 - cox_timevarying: weekly intervals with lagged km and change, Cox (Efron, Wald CI).
 
 The raw files and readers are not in the loop (the default run exercises them on the same generator).
-The truth is runrisk.stats.truth's: each logistic term's odds ratio as the primary analysis defines it,
+The truth is runrisk.power.truth's: each logistic term's odds ratio as the primary analysis defines it,
 the configured hazard ratios for the Cox model.
 """
 
