@@ -60,6 +60,7 @@ if HAS_SQUAD:
 # one-second jobs: on a cluster they run beside the scheduler instead of waiting in the queue
 localrules:
     all,
+    raw_inventory,
     gather_stances,
     gather_trials,
     gather_activities,

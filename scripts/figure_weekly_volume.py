@@ -4,7 +4,7 @@ import pandas as pd
 
 from runrisk import scriptio
 from runrisk.cohort.exposure import follow_up_week
-from runrisk.cohort.outcomes import QUARANTINE_BOX
+from runrisk.cohort.outcomes import QUARANTINE_BOXES
 from runrisk.ids import pseudonymise
 from runrisk.io.tables import read_table
 from runrisk.report.figures import not_drawn, save, weekly_volume_figure
@@ -19,7 +19,7 @@ def chosen_participant(outcomes, raw_id):
         chosen = outcomes.loc[outcomes["status"].isin(status), "participant_id"]
         if len(chosen):
             return chosen.sort_values().iloc[0]
-    kept = outcomes.loc[outcomes["box"] != QUARANTINE_BOX, "participant_id"]
+    kept = outcomes.loc[~outcomes["box"].isin(QUARANTINE_BOXES.values()), "participant_id"]
     return kept.sort_values().iloc[0] if len(kept) else None
 
 

@@ -15,8 +15,18 @@ from runrisk.cohort.outcomes import (
     classify,
     enrolled_with_quarantined,
     flow_table,
+    modalities_used,
 )
-from runrisk.cohort.reasons import FlowRules, closing_summary, flow_reasons, participant_reasons, stance_qc
+from runrisk.cohort.reasons import (
+    FlowRules,
+    closing_summary,
+    flow_reasons,
+    participant_reasons,
+    set_aside_only,
+    stance_qc,
+)
+from runrisk.io.layout import MRI
+from runrisk.io.quarantine import set_aside_by_modality
 from runrisk.io.tables import SORT_KEYS, read_table, write_table
 from runrisk.tendon.study import AbnormalTendon, tendon_covariates
 
@@ -30,7 +40,7 @@ def main(snakemake):
     side = params.primary_limb
     quarantine = read_table(snakemake.input.quarantine)
     participants = enrolled_with_quarantined(read_table(snakemake.input.participants), quarantine)
-    quarantined = frozenset(quarantine.loc[quarantine["enrolled"], "participant_id"])
+    quarantined = set_aside_by_modality(quarantine)
     biomechanics = read_table(snakemake.input.biomechanics)
     exposures = read_table(snakemake.input.exposure)
     # only reported complaints bear on the outcome: weeks without one are most of a large cohort's rows
@@ -59,9 +69,10 @@ def main(snakemake):
         unknown_records=int((~quarantine["enrolled"]).sum()),
         unenrolled_folders=unenrolled["participant_id"].nunique(),
         abnormal_tendon_box=rules.exclude_abnormal_tendon,
+        mri_quarantine_box=MRI in modalities_used(rules),
     )
     logging.info("flow:\n%s", flow.to_string(index=False))
-    write_reasons(snakemake, outcomes, flow, quarantine, rules, side)
+    write_reasons(snakemake, outcomes, flow, quarantine, rules, side, set_aside_only(outcomes, quarantined))
     write_table(outcomes, snakemake.output.outcomes, sort_by=SORT_KEYS["outcomes"])
     write_table(flow, snakemake.output.flow, sort_by=SORT_KEYS["flow"])
     write_table(analysis, snakemake.output.analysis, sort_by=SORT_KEYS["analysis"])
@@ -73,7 +84,7 @@ def main(snakemake):
     )
 
 
-def write_reasons(snakemake, outcomes, flow, quarantine, rules, side) -> None:
+def write_reasons(snakemake, outcomes, flow, quarantine, rules, side, kept_despite) -> None:
     """The flow and why each participant was excluded, as CSV and as the text the run ends with."""
     stances = read_table(snakemake.input.stances, columns=["participant_id", "side", "qc_reason"])
     trials = read_table(snakemake.input.trials, columns=["participant_id", "model_source"])
@@ -83,7 +94,7 @@ def write_reasons(snakemake, outcomes, flow, quarantine, rules, side) -> None:
     flow.to_csv(snakemake.output.flow_csv, index=False, float_format="%.6g")
     people.to_csv(snakemake.output.exclusions, index=False)
     stance_qc(stances).to_csv(snakemake.output.stance_qc, index=False)
-    summary = closing_summary(snakemake.params.study, flow, flow_reasons(people))
+    summary = closing_summary(snakemake.params.study, flow, flow_reasons(people), set_aside_only=kept_despite)
     with open(snakemake.output.summary, "w", encoding="utf-8") as out:
         out.write(summary)
 

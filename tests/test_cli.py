@@ -17,10 +17,18 @@ from workflow_runner import ROOT, SCHEMA, copy_workflow
 
 from runrisk.cli import main as runrisk_main
 from runrisk.cli.check import merged
-from runrisk.cohort.outcomes import CASE_BOX, CONTROL_BOX, EXCLUSION_BOXES, QUARANTINE_BOX
-from runrisk.cohort.reasons import FlowRules, closing_summary, flow_reasons, participant_reasons, stance_qc
+from runrisk.cohort.outcomes import CASE_BOX, CONTROL_BOX, EXCLUSION_BOXES, QUARANTINE_BOXES
+from runrisk.cohort.reasons import (
+    FlowRules,
+    closing_summary,
+    flow_reasons,
+    participant_reasons,
+    set_aside_only,
+    stance_qc,
+)
 from runrisk.config import complete_config, validate_config
 from runrisk.ids import PSEUDONYM_KEY_ENV, pseudonymise
+from runrisk.io.quarantine import set_aside_by_modality
 from runrisk.io.surveillance import DIAGNOSIS_COLUMNS, PARTICIPANT_COLUMNS, REPORT_COLUMNS
 
 
@@ -144,7 +152,8 @@ def test_in_stop_mode_the_intake_check_says_what_would_stop_the_run(pilot, tmp_p
 
 def test_every_excluded_participant_gets_a_reason_and_the_summary_counts_them():
     ids = [f"P{i:012d}" for i in range(7)]
-    boxes = [QUARANTINE_BOX, EXCLUSION_BOXES[1], EXCLUSION_BOXES[1], EXCLUSION_BOXES[1], EXCLUSION_BOXES[2]]
+    trials_box = QUARANTINE_BOXES["lab trials"]
+    boxes = [trials_box, EXCLUSION_BOXES[1], EXCLUSION_BOXES[1], EXCLUSION_BOXES[1], EXCLUSION_BOXES[2]]
     outcomes = pd.DataFrame(
         {
             "participant_id": ids,
@@ -167,7 +176,13 @@ def test_every_excluded_participant_gets_a_reason_and_the_summary_counts_them():
     )
     trials = pd.DataFrame({"participant_id": [ids[1], ids[2], ids[5]], "model_source": ["file"] * 3})
     quarantine = pd.DataFrame(
-        {"participant_id": [ids[0]], "enrolled": [True], "stage": ["trials"], "reason": ["truncated C3D file"]}
+        {
+            "participant_id": [ids[0], ids[5]],
+            "enrolled": [True, True],
+            "stage": ["trials", "mri"],
+            "modality": ["lab trials", "mri"],  # the MRI's: not used by this analysis, so ids[5] is analysed
+            "reason": ["truncated C3D file", "the MRI folder holds neither images nor tendon_measurements.csv"],
+        }
     )
     people = participant_reasons(outcomes, stances, trials, quarantine, FlowRules("R", 1, 4))
     reason = people.set_index("participant_id")["reason"]
@@ -178,7 +193,10 @@ def test_every_excluded_participant_gets_a_reason_and_the_summary_counts_them():
     assert reason[ids[4]] == "wore the device 2 weeks, fewer than 4"
     assert set(people["participant_id"]) == set(ids[:5])
     flow = pd.DataFrame({"box": ["enrolled", *dict.fromkeys(boxes), CASE_BOX, CONTROL_BOX], "n": [7, 1, 3, 1, 1, 1]})
-    text = closing_summary("pilot", flow, flow_reasons(people))
+    kept = set_aside_only(outcomes, set_aside_by_modality(quarantine))
+    assert kept == {"record": 0, "wearable": 0, "lab trials": 0, "mri": 1}  # ids[5]: a control, its scan set aside
+    text = closing_summary("pilot", flow, flow_reasons(people), set_aside_only=kept)
+    assert "not used by this analysis, so their participants stay in it: mri of 1 participant(s)" in text
     assert "1  no trial files" in text and f"({ids[3]})" in text  # few participants: named by pseudonym
     assert "wore the device 2 weeks, fewer than 4" in text and "results/report/exclusions.csv" in text
     qc = stance_qc(stances)

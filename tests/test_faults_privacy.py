@@ -15,7 +15,7 @@ from bad_input.corpus import REAL
 from test_reproducibility import digests
 from workflow_runner import copy_workflow, run_snakemake, snakemake_command
 
-from runrisk.cohort.outcomes import QUARANTINE_BOX, UNKNOWN_RECORDS_BOX
+from runrisk.cohort.outcomes import QUARANTINE_BOX, QUARANTINE_BOXES, UNKNOWN_RECORDS_BOX
 from runrisk.ids import pseudonymise
 
 OWN_DATA = "simulate: {enabled: false}\n"
@@ -34,6 +34,11 @@ def own_data_study(small_run: Path, destination: Path, extra: str = "") -> tuple
     return study, ids
 
 
+NAMED_TRIAL = "Zelenkova_Katerina_1963-07-19_run01.c3d"  # a trial named after a person and her birth date
+DANGLING = "Novak_Jan_1970-01-02_run09.c3d"  # a link to a trial moved away
+NAMES_AND_DATES = ["Zelenkova", "1963-07-19", "Novak_Jan", "1970-01-02"]
+
+
 def test_quarantine_mode_end_to_end(small_run, tmp_path):
     study, ids = own_data_study(small_run, tmp_path / "study", "on_bad_input: quarantine\n")
     raw = study / "resources/synthetic"
@@ -44,26 +49,72 @@ def test_quarantine_mode_end_to_end(small_run, tmp_path):
     participants.to_csv(raw / "participants.csv", index=False)
     with (raw / "weekly_reports.csv").open("a") as handle:
         handle.write("GHOST,2019-06-03,0,0,0,0,\n")
-    result = run_snakemake(study, 2, "--configfile", "config/test.yaml", "config/own.yaml")
+    named = c3d_files(raw / "c3d" / ids[3])[-1]
+    named = named.rename(named.with_name(NAMED_TRIAL))  # sorts after RUN_0k.C3D: its label stays
+    (raw / "c3d" / ids[7] / DANGLING).symlink_to(raw / "c3d" / ids[7] / "moved_away.c3d")
+    scanned = sorted(p.name for p in (raw / "mri").iterdir() if p.name not in {ids[3], ids[5], ids[7], ids[9]})[0]
+    for image in (raw / "mri" / scanned).iterdir():  # the mask stays: the folder holds no image any more
+        if "mask" not in image.name:
+            image.unlink()
+    # --quiet host: Snakemake's job listing as a cluster profile prints it (the default profile quiets it)
+    result = run_snakemake(study, 2, "--configfile", "config/test.yaml", "config/own.yaml", "--quiet", "host")
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "rule extract_stances:" in result.stdout + result.stderr  # the listing was printed...
+    ours = [*(study / ".snakemake/log").rglob("*"), *(study / "logs").rglob("*"), *(study / "results").rglob("*")]
+    texts = [result.stdout, result.stderr, *(p.read_text(errors="replace") for p in ours if p.is_file())]
+    assert len(texts) > 80
+    assert [n for n in NAMES_AND_DATES if any(n in text for text in texts)] == []  # ...without a raw file's name
+
     flow = pd.read_parquet(study / "results/tables/flow.parquet").set_index("box")
     assert flow.at["enrolled", "n"] == 150
-    assert flow.at[QUARANTINE_BOX, "n"] == 2
+    assert flow.at[QUARANTINE_BOX, "n"] == 1  # the age of 300: the participant's own record
+    assert flow.at[QUARANTINE_BOXES["lab trials"], "n"] == 2  # the truncated trial, the dangling link
+    assert QUARANTINE_BOXES["mri"] not in flow.index  # the primary model has no tendon term
+    assert "not used by this analysis, so their participants stay in it: mri of 1 participant(s)" in result.stdout
     assert flow.at[UNKNOWN_RECORDS_BOX, "n"] == 1
     enrolled_boxes = flow.drop(index=["enrolled", UNKNOWN_RECORDS_BOX])
     assert enrolled_boxes["n"].sum() == 150
     quarantine = pd.read_parquet(study / "results/tables/quarantine.parquet").set_index("participant_id")
     assert quarantine.at[pseudonymise(ids[5]), "reason"].startswith("truncated: 2000 bytes")
     assert quarantine.at[pseudonymise(ids[5]), "file"] == "c3d-1"  # the file's label, never its name
+    assert quarantine.at[pseudonymise(ids[7]), "file"] == "c3d-1"
+    assert (
+        quarantine.at[pseudonymise(ids[7]), "reason"]
+        == "is a symbolic link to a file that does not exist (a dangling link)"
+    )
     assert (
         quarantine.at[pseudonymise(ids[9]), "reason"]
         == "age is not an age in years between 10 and 100 (found a number)"
     )
+    assert quarantine.at[pseudonymise(scanned), "modality"] == "mri"
     assert not quarantine.at[pseudonymise("GHOST"), "enrolled"]
     outcomes = pd.read_parquet(study / "results/tables/outcomes.parquet").set_index("participant_id")
     assert outcomes.at[pseudonymise(ids[9]), "box"] == QUARANTINE_BOX
+    assert outcomes.at[pseudonymise(scanned), "box"] not in QUARANTINE_BOXES.values()
     analysis = pd.read_parquet(study / "results/tables/analysis.parquet")
-    assert not {pseudonymise(ids[5]), pseudonymise(ids[9])} & set(analysis["participant_id"])
+    assert not {pseudonymise(ids[5]), pseudonymise(ids[7]), pseudonymise(ids[9])} & set(analysis["participant_id"])
+    trials = pd.read_parquet(study / "results/tables/trials.parquet")
+    read = trials.loc[trials["participant_id"] == pseudonymise(ids[3]), "trial"]
+    assert f"c3d-{len(c3d_files(raw / 'c3d' / ids[3]))}" in set(read)  # the named trial was read, by its label
+    exclusions = pd.read_csv(study / "results/report/exclusions.csv").set_index("participant_id")
+    assert exclusions.at[pseudonymise(ids[7]), "reason"] == (
+        "trials: is a symbolic link to a file that does not exist (a dangling link)"
+    )
+    tendon = pd.read_parquet(study / "results/tables/tendon.parquet")
+    assert pseudonymise(scanned) not in set(tendon["participant_id"])  # its measures are set aside, not it
+
+    # the raw files are no job's input, yet a rerun does nothing, and a changed file reruns what reads it
+    def dry_run() -> str:
+        done = run_snakemake(study, 1, "--configfile", "config/test.yaml", "config/own.yaml", "-n", "--quiet", "host")
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout + done.stderr
+
+    assert "Nothing to be done" in dry_run()
+    named.write_bytes(named.read_bytes())  # rewritten as it was
+    planned = dry_run()
+    assert planned.count("rule raw_inventory:") == planned.count("rule extract_stances:") == 1
+    assert "rule ingest_activities:" not in planned and "rule tendon_shard:" not in planned
+    assert not [n for n in NAMES_AND_DATES if n in planned]
 
 
 def _wait_for(condition, process, timeout=600):
@@ -138,7 +189,8 @@ def test_no_identifier_planted_in_raw_files_reaches_any_output(small_run, tmp_pa
     first_point = gpx.read_text().split("<trkpt", 1)[1]
     lat, lon = (first_point.split(f'{k}="', 1)[1].split('"', 1)[0] for k in ("lat", "lon"))
 
-    result = run_snakemake(study, 2, "--configfile", "config/test.yaml", "config/own.yaml")
+    # --quiet host: the job listing printed, as a cluster profile prints it
+    result = run_snakemake(study, 2, "--configfile", "config/test.yaml", "config/own.yaml", "--quiet", "host")
     assert result.returncode == 0, result.stderr[-3000:]
     report = run_snakemake(study, 1, "--configfile", "config/test.yaml", "config/own.yaml", "--report", "report.html")
     assert report.returncode == 0, report.stderr[-3000:]
@@ -150,12 +202,12 @@ def test_no_identifier_planted_in_raw_files_reaches_any_output(small_run, tmp_pa
     assert len(ours) > 80
     leaks = [(str(p.relative_to(study)), n.decode()) for p in ours for n in needles if n in p.read_bytes()]
     assert leaks == []
-    # Snakemake's own run log and report list jobs' input paths, so a raw file's own name can reach them
-    # (README says: name raw files by study ids); nothing a file holds may
+    # Snakemake's own run log and report list jobs' inputs: the rules read inventories, never a raw file
     snakemakes = [p for p in [*(study / ".snakemake" / "log").rglob("*"), study / "report.html"] if p.is_file()]
-    contents = [n for n in needles if n != FILE_NAMED.encode()]
-    leaks = [(str(p.relative_to(study)), n.decode()) for p in snakemakes for n in contents if n in p.read_bytes()]
+    leaks = [(str(p.relative_to(study)), n.decode()) for p in snakemakes for n in needles if n in p.read_bytes()]
     assert leaks == []
+    said = (result.stdout + result.stderr + report.stdout + report.stderr).encode()
+    assert [n.decode() for n in needles if n in said] == []
     for table in (study / "results").rglob("*.parquet"):  # decoded, not only as compressed bytes
         text = " ".join(pd.read_parquet(table).astype(str).to_numpy().ravel())
         assert not [n for n in needles if n.decode() in text], table.name

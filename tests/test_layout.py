@@ -10,6 +10,8 @@ from runrisk.errors import InputError
 from runrisk.io.layout import (
     TRIAL_KINDS,
     WEARABLE_KINDS,
+    inventory,
+    inventory_digest,
     participant_files,
     trial_files,
     wearable_files,
@@ -47,7 +49,7 @@ def test_a_folder_named_like_a_trial_is_skipped_with_a_warning(tmp_path, caplog)
     kept = touch(tmp_path / "c3d/A1/run.c3d")
     with caplog.at_level(logging.WARNING):
         assert trial_files(tmp_path, "A1") == [kept]
-    assert "old.c3d is a folder" in caplog.text
+    assert "a folder in c3d/ is named like a c3d file" in caplog.text and "old.c3d" not in caplog.text
 
 
 def test_a_symlink_out_of_raw_dir_is_bad_input(tmp_path):
@@ -62,6 +64,42 @@ def test_a_symlink_out_of_raw_dir_is_bad_input(tmp_path):
     assert error.value.participant == "A1"
     (raw / "c3d/A1/run.c3d").unlink()
     assert trial_files(raw, "A1") == [raw / "c3d/A1/copy.c3d"]
+
+
+def test_a_dangling_link_is_bad_input_named_by_its_label(tmp_path):
+    touch(tmp_path / "c3d/A1/run02.c3d")  # after the link by name
+    (tmp_path / "c3d/A1/Zelenkova_Katerina_1963-07-19_run01.c3d").symlink_to(tmp_path / "c3d/A1/gone.c3d")
+    with pytest.raises(InputError) as error:
+        trial_files(tmp_path, "A1")
+    assert str(error.value.path) == "c3d-1" and error.value.participant == "A1"
+    assert error.value.reason == "is a symbolic link to a file that does not exist (a dangling link)"
+
+
+NAMED = "Zelenkova_Katerina_1963-07-19_run01"
+
+
+def test_an_inventory_changes_with_its_files_and_names_none(tmp_path):
+    trial = touch(tmp_path / f"c3d/A1/{NAMED}.c3d")
+    touch(tmp_path / "garmin/A2/run.fit")
+    (tmp_path / "c3d/A2").mkdir(parents=True)
+    (tmp_path / "c3d/A2/link.c3d").symlink_to(tmp_path / "nowhere.c3d")  # listed: its reader says what it is
+    scan = touch(tmp_path / "mri/A2/IM0001")  # DICOM files often have no extension
+    lines = inventory(tmp_path, ["A1", "A2"], "trials")
+    assert [line.split("\t")[:3] for line in lines[1:]] == [["1", "1", "1"], ["2", "1", "-1"]]
+    assert not [line for line in lines if "Zelenkova" in line or "1963" in line or "A1" in line]
+    assert len(inventory(tmp_path, ["A1", "A2"], "wearables")) == 2
+    assert inventory(tmp_path, ["A1", "A2"], "mri")[1].startswith("2\t1\t1\t")
+    digests = {inventory_digest(tmp_path, ["A1", "A2"], "trials")}
+    trial.write_bytes(b"xy")  # rewritten
+    digests.add(inventory_digest(tmp_path, ["A1", "A2"], "trials"))
+    trial.rename(trial.with_name("run01.c3d"))  # renamed, same size and time
+    digests.add(inventory_digest(tmp_path, ["A1", "A2"], "trials"))
+    touch(tmp_path / "visual3d/A1/run.txt")  # added
+    digests.add(inventory_digest(tmp_path, ["A1", "A2"], "trials"))
+    assert len(digests) == 4
+    assert inventory_digest(tmp_path, ["A1", "A2"], "trials") == inventory_digest(tmp_path, ["A1", "A2"], "trials")
+    scan.unlink()
+    assert inventory(tmp_path, ["A1", "A2"], "mri") == inventory(tmp_path, [], "mri")
 
 
 def test_the_dag_reads_the_ids_that_ingestion_reads(tmp_path):

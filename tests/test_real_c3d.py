@@ -1,14 +1,20 @@
 """Every public real C3D (tests/data/real/c3d, and ../shared/data/real/c3d for the others): read, or refused
 clearly."""
 
+import re
+import shutil
+
+import pandas as pd
 import pytest
 from real_files import MIPS_FILES, real_files, real_path
-from workflow_runner import stance_settings
+from workflow_runner import schema_defaults, stance_settings
 
 from runrisk.biomech.conventions import to_documented_convention
 from runrisk.biomech.stances import extract_stances, vertical_force
+from runrisk.cohort.shards import TrialReading, shard_stances
 from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
+from runrisk.io.quarantine import Quarantine
 from runrisk.io.trial import SUPPORTED_PLATE_TYPES
 
 WALKING = stance_settings(max_stance_s=1.5)
@@ -103,3 +109,39 @@ def test_file_without_force_plates_gives_no_stances():
     trial = read_trial(real_path("c3d/kinematics_tennis_serve_nan.c3d"))
     assert trial.plates == []
     assert extract_stances(trial, stance_settings()) == []
+
+
+def in_words(reason: str) -> bool:
+    """A reason a person reads: words, not an exception's class and its text."""
+    return len(str(reason).split()) >= 3 and not re.search(r"\w+(Error|Exception)\b|Traceback", str(reason))
+
+
+def test_every_real_trial_file_gives_stances_or_says_why_through_the_study_reader(tmp_path):
+    """Each public C3D and Visual3D file as a participant's only trial, read by the shard job's reader in
+    quarantine mode: stances, a trial row with its no_stance_reason, or a quarantine row, in words."""
+    files = [f"c3d/{name}" for name in real_files("c3d", "*.c3d")] + [
+        f"visual3d/{name}" for name in real_files("visual3d", "*.txt")
+    ]
+    raw_ids = {relative: f"R{k:03d}" for k, relative in enumerate(files)}
+    members = pd.DataFrame(
+        {"participant_id": [f"P{raw_id}" for raw_id in raw_ids.values()], "body_mass_kg": 70.0, "height_m": 1.75},
+        index=pd.Index(list(raw_ids.values()), name="raw_id"),
+    )
+    for relative, raw_id in raw_ids.items():
+        kind, name = relative.split("/")
+        (tmp_path / kind / raw_id).mkdir(parents=True)
+        shutil.copy(real_path(relative), tmp_path / kind / raw_id / name)
+    settings = TrialReading.from_config({**schema_defaults()["biomechanics"], "max_stance_s": 1.5})
+    quarantine = Quarantine()
+    stances, trials = shard_stances(members, tmp_path, settings, quarantine)
+    refused = {record["raw_id"]: record["reason"] for record in quarantine.records}
+    silent = []
+    for relative, raw_id in raw_ids.items():
+        mine = trials[trials["participant_id"] == f"P{raw_id}"]
+        if raw_id in refused:
+            assert in_words(refused[raw_id]), (relative, refused[raw_id])
+        elif mine.empty or not ((mine["n_stances"] > 0) | mine["no_stance_reason"].map(in_words)).all():
+            silent.append(relative)
+    assert silent == []
+    assert len(refused) < len(files) and (trials["n_stances"] > 0).any()
+    assert set(stances["participant_id"]) <= set(trials["participant_id"])

@@ -21,7 +21,7 @@ from bad_input.corpus import build_study
 from real_files import real_path
 from workflow_runner import copy_workflow, run_snakemake
 
-from runrisk.cohort.outcomes import MISSING_TERM_BOX, QUARANTINE_BOX
+from runrisk.cohort.outcomes import MISSING_TERM_BOX, QUARANTINE_BOXES
 from runrisk.cohort.reasons import FEW_WEEKS_BOX, NO_STANCE_BOX
 from runrisk.ids import key_fingerprint, pseudonymise
 from runrisk.io.fitabase import read_fitabase_daily
@@ -292,7 +292,11 @@ def test_the_intake_check_foresees_the_runs_exclusions(real_run):
     assert result.returncode == 0, result.stdout + result.stderr
     intake = pd.read_csv(real_run / "results/report/intake.csv", keep_default_na=False).set_index("participant_id")
     outcomes = pd.read_parquet(real_run / "results/tables/outcomes.parquet").set_index("participant_id")
-    foreseen = {QUARANTINE_BOX: "set aside (quarantine)", NO_STANCE_BOX: NO_STANCE_BOX, FEW_WEEKS_BOX: FEW_WEEKS_BOX}
+    foreseen = {
+        **dict.fromkeys(QUARANTINE_BOXES.values(), "set aside (quarantine)"),
+        NO_STANCE_BOX: NO_STANCE_BOX,
+        FEW_WEEKS_BOX: FEW_WEEKS_BOX,
+    }
     for pseudonym, box in outcomes["box"].items():
         assert intake.loc[pseudonym, "outlook"] == foreseen.get(box, "ready"), (pseudonym, box, intake.loc[pseudonym])
     for raw_id in REAL_TRIALS:
@@ -314,9 +318,10 @@ def stances_of(workdir: Path, raw_id: str) -> pd.DataFrame:
 def test_the_real_files_study_accounts_for_everyone(real_run):
     boxes = flow(real_run)
     assert boxes["enrolled"] == len(REAL_TRIALS)
-    assert boxes["excluded: quarantined (bad input; see the quarantine table)"] == 1
+    assert boxes[QUARANTINE_BOXES["wearable"]] == 1  # its FIT file: every analysis counts its exposure
     quarantine = pd.read_parquet(real_run / "results/tables/quarantine.parquet")
     assert list(quarantine["participant_id"]) == [pseudonymise(BAD)]
+    assert list(quarantine["modality"]) == ["wearable"]
     for table in ("activities", "weekly_volume", "exposure", "stances", "trials", "biomechanics"):
         rows = pd.read_parquet(real_run / f"results/tables/{table}.parquet")
         assert pseudonymise(BAD) not in set(rows["participant_id"]), table
@@ -465,7 +470,7 @@ def test_a_study_with_tendon_mri_measures_quarantines_and_never_leaks_the_header
     assert set(tendon.index) == {pseudonymise(ids[i]) for i in (0, 1, 3)}  # the quarantined leave no row
     boxes = flow(workdir)
     assert boxes["excluded: abnormal Achilles tendon at the baseline MRI"] == 1
-    assert boxes["excluded: quarantined (bad input; see the quarantine table)"] == 2
+    assert boxes[QUARANTINE_BOXES["mri"]] == 2  # this analysis uses the MRI: it excludes abnormal tendons
     outcomes = pd.read_parquet(workdir / "results/tables/outcomes.parquet").set_index("participant_id")
     assert outcomes.loc[pseudonymise(ids[0]), "box"] == "excluded: abnormal Achilles tendon at the baseline MRI"
     planted = [patient.name, patient.patient_id, patient.birth_date, patient.institution, patient.accession]

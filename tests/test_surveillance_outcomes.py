@@ -11,6 +11,7 @@ from runrisk.cohort.outcomes import (
     EXCLUSION_BOXES,
     MISSING_TERM_BOX,
     QUARANTINE_BOX,
+    QUARANTINE_BOXES,
     SENSITIVITY_VARIANTS,
     WITH_MISSING_BIOMECHANICS,
     OutcomeRules,
@@ -25,6 +26,7 @@ from runrisk.cohort.outcomes import (
 from runrisk.errors import InputError, StudyError
 from runrisk.ids import pseudonymise
 from runrisk.io import vocabulary
+from runrisk.io.quarantine import Quarantine, records_frame, set_aside, set_aside_by_modality
 from runrisk.io.surveillance import read_diagnoses, read_participants, read_weekly_reports
 from runrisk.io.tables import read_table, write_table
 from runrisk.stats.sensitivity import sensitivity_tables
@@ -150,6 +152,38 @@ def test_every_participant_lands_in_exactly_one_box():
     assert outcomes.loc["p6", "box"] == CONTROL_BOX  # knee complaint; diagnosis after 52 weeks
     flow = flow_table(outcomes.reset_index())
     assert flow.loc[0, "n"] == 8 and flow.loc[1:, "n"].sum() == 8
+
+
+def test_bad_input_of_one_modality_sets_aside_what_depends_on_it():
+    """An MRI file the primary analysis does not use costs the participant nothing there; bad lab trials
+    exclude them from the analyses that need a stance only; a bad record or wearable file from all."""
+    quarantine = Quarantine()
+    for raw_id, stage, label in [("p5", "mri", "mri-1"), ("p6", "trials", "c3d-1"), ("p4", "wearables", "garmin-1")]:
+        quarantine.add(InputError(label, "bad", participant=raw_id), stage, pseudonym=raw_id)
+    quarantine.add(
+        InputError("c3d-2", "the same file as another participant's", participant="p3"), "files", pseudonym="p3"
+    )
+    table = records_frame(quarantine)
+    assert list(table["modality"]) == ["mri", "lab trials", "wearable", "lab trials"]
+    assert set_aside(table) == {"p4"} and set_aside(table, "mri") == {"p4", "p5"}
+    by_modality = set_aside_by_modality(table)
+    outcomes = classify(*_frames(), RULES, quarantined=by_modality).set_index("participant_id")
+    assert outcomes.loc["p5", "box"] == CASE_BOX  # the primary analysis has no tendon term
+    assert outcomes.loc["p6", "box"] == outcomes.loc["p3", "box"] == QUARANTINE_BOXES["lab trials"]
+    assert outcomes.loc["p4", "box"] == QUARANTINE_BOXES["wearable"]
+    flow = flow_table(outcomes.reset_index()).set_index("box")["n"]
+    assert flow[QUARANTINE_BOXES["lab trials"]] == 2 and QUARANTINE_BOXES["mri"] not in flow
+    assert flow.drop("enrolled").sum() == flow["enrolled"]
+    without_stances = SENSITIVITY_VARIANTS[WITH_MISSING_BIOMECHANICS](RULES)
+    outcomes = classify(*_frames(), without_stances, quarantined=by_modality).set_index("participant_id")
+    assert outcomes.loc["p6", "box"] == CONTROL_BOX and outcomes.loc["p4", "box"] == QUARANTINE_BOXES["wearable"]
+    with_tendon = replace(RULES, exclude_abnormal_tendon=True)
+    outcomes = classify(*_frames(), with_tendon, quarantined=by_modality).set_index("participant_id")
+    assert outcomes.loc["p5", "box"] == QUARANTINE_BOXES["mri"]
+    assert (
+        flow_table(outcomes.reset_index(), mri_quarantine_box=True).set_index("box").at[QUARANTINE_BOXES["mri"], "n"]
+        == 1
+    )
 
 
 def test_lenient_controls_keep_prior_problems_and_complaints():

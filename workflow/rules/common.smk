@@ -70,6 +70,7 @@ SHARDS = [
 
 wildcard_constraints:
     shard=r"\d{3}",
+    modality="|".join(layout.MODALITIES),
 
 
 def members_of_shard(shard):
@@ -87,14 +88,21 @@ def raw_dir_of(wildcards, input):
     return os.path.dirname(input.participants)
 
 
-def shard_raw_files(shard, kinds):
-    """A shard's raw files, or the simulator's inventory that promises them."""
+def inventory_of(modality, shard):
+    """A shard's inventory of one modality's raw files (trials, wearables, mri), or the simulator's that
+    promises them: rules depend on it, never on the raw files, whose own names would reach Snakemake's
+    job listing and its log (runrisk.io.layout.inventory)."""
     if SIMULATED:
-        return [f"{RAW}/inventory/shard-{shard}.tsv"]
-    return sorted(
-        str(path)
-        for raw_id in members_of_shard(shard)
-        for path in layout.participant_files(RAW, raw_id, kinds, strict=False)
+        return f"{RAW}/inventory/shard-{shard}.tsv"
+    return f"results/shards/inventory/{modality}-{shard}.tsv"
+
+
+def inventory_fingerprint(wildcards):
+    """A digest of the shard's files of the modality (paths, sizes, times): when a file changes, so does
+    this param, and Snakemake reruns the inventory and every job that reads the modality.
+    """
+    return layout.inventory_digest(
+        RAW, members_of_shard(wildcards.shard), wildcards.modality
     )
 
 
@@ -110,50 +118,37 @@ QC_PARTICIPANT = config["biomechanics"]["qc_participant"] or sorted(PARTICIPANTS
 
 
 def trial_inputs(wildcards):
-    return shard_raw_files(wildcards.shard, layout.TRIAL_KINDS)
+    return inventory_of("trials", wildcards.shard)
 
 
 def wearable_inputs(wildcards):
-    return shard_raw_files(wildcards.shard, layout.WEARABLE_KINDS)
+    return inventory_of("wearables", wildcards.shard)
 
 
 def qc_trial_inputs(wildcards):
     shard = shard_of(PARTICIPANTS, QC_PARTICIPANT, config["shard_size"])
-    return shard_raw_files(f"{shard:03d}", layout.TRIAL_KINDS)
-
-
-def shard_mri_files(shard):
-    """A shard's MRI files (every file under its participants' raw_dir/mri/<id>/: DICOM files often have no
-    extension), or the simulator's inventory that promises them."""
-    if SIMULATED:
-        return [f"{RAW}/inventory/shard-{shard}.tsv"]
-    files = []
-    for raw_id in members_of_shard(shard):
-        try:
-            folder = layout.participant_folder(Path(RAW), "mri", raw_id)
-        except InputError:  # the shard job names the participant's ambiguous folders
-            continue
-        if folder is not None:
-            files += sorted(str(p) for p in folder.rglob("*") if p.is_file())
-    return files
+    return inventory_of("trials", f"{shard:03d}")
 
 
 def mri_inputs(wildcards):
-    return shard_mri_files(wildcards.shard)
+    return inventory_of(layout.MRI, wildcards.shard)
 
 
-def mri_files():
-    """Every enrolled participant's MRI files (the QC figure picks among them)."""
-    return [path for shard in SHARDS for path in shard_mri_files(shard)]
+def mri_inventories():
+    """Every shard's MRI inventory (the QC figure picks among the enrolled participants' scans)."""
+    return sorted({inventory_of(layout.MRI, shard) for shard in SHARDS})
 
 
 def tendon_input(wildcards):
     return [TENDON_TABLE] if HAS_MRI else []
 
 
-def all_raw_files():
-    kinds = {**layout.TRIAL_KINDS, **layout.WEARABLE_KINDS}
-    return [path for shard in SHARDS for path in shard_raw_files(shard, kinds)]
+def all_inventories():
+    """Every shard's inventories of its trials and wearable files (and MRI, when the study has it)."""
+    modalities = ["trials", "wearables", *([layout.MRI] if HAS_MRI else [])]
+    return sorted(
+        {inventory_of(modality, shard) for shard in SHARDS for modality in modalities}
+    )
 
 
 def final_outputs():

@@ -1,7 +1,29 @@
+rule raw_inventory:
+    input:
+        participants=RAW_FILES["participants"],
+    output:
+        inventory="results/shards/inventory/{modality}-{shard}.tsv",
+    log:
+        "logs/ingest/inventory-{modality}-{shard}.log",
+    benchmark:
+        "benchmarks/runs/raw_inventory-{modality}-{shard}.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        members=shard_members_param,
+        raw_dir=raw_dir_of,
+        fingerprint=inventory_fingerprint,
+    script:
+        "../../scripts/raw_inventory.py"
+
+
 rule ingest_participants:
     input:
         participants=RAW_FILES["participants"],
-        raw=all_raw_files(),
+        raw=all_inventories(),
     output:
         participants="results/tables/participants.parquet",
         quarantine="results/shards/quarantine/participants.parquet",

@@ -23,7 +23,7 @@ rule manifest:
     input:
         participants=RAW_FILES["participants"],
         outputs=final_outputs(),
-        raw=all_raw_files(),
+        raw=all_inventories(),
     output:
         manifest="results/provenance/manifest.json",
     log:

@@ -53,7 +53,7 @@ rule tendon_figure:
     input:
         participants=RAW_FILES["participants"],
         tendon=rules.tendon.output.tendon,
-        raw=mri_files(),
+        raw=mri_inventories(),
     output:
         png=report(
             "results/figures/tendon_qc.png",

@@ -325,6 +325,21 @@ def extract_stances(trial: Trial, settings: StanceSettings) -> list[dict]:
     return [row for plate in trial.plates if (row := plate_stance(filtered, plate, settings)) is not None]
 
 
+def no_stance_reason(trial: Trial, stances: list[dict], settings: StanceSettings) -> str:
+    """Why a trial gave no stance, in words ("" when it gave one): the trials table says it, so a trial
+    with 0 stances is never a silent one."""
+    if stances:
+        return ""
+    if trial.n_frames == 0:
+        return "the file holds no frames (an empty recording)"
+    if not trial.plates:
+        return "the file describes no force plate"
+    return (
+        f"no force plate was loaded above biomechanics.force_threshold_n ({settings.force_threshold_n:g} N): "
+        "nobody stepped on a plate"
+    )
+
+
 SUMMARY_COLUMNS = ("strike_index_pct", "contact_time_s", *PEAK_NAMES)  # trial means of the biomechanics table
 
 

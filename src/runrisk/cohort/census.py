@@ -53,6 +53,8 @@ def shared_contents(raw_dir: str | Path, raw_ids: Iterable[str]) -> list[InputEr
     for raw_id in raw_ids:
         # not strict: a link out of raw_dir is the shard job's to report; its bytes still count here
         for path, label in labelled_files(raw_dir, raw_id, KINDS, strict=False):
+            if not path.exists():  # a link to nothing: the shard job's reader names it, by label
+                continue
             size = path.stat().st_size
             if size:  # an empty file is nobody's data (and the readers report it)
                 candidates[(size, _digest(path, PREFIX_BYTES))].append((raw_id, label, path))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from runrisk.biomech.stances import SUMMARY_COLUMNS
 from runrisk.cohort.exposure import WHOLE_FOLLOW_UP, follow_up_week
 from runrisk.config import Section
 from runrisk.errors import StudyError
+from runrisk.io.layout import MRI
+from runrisk.io.quarantine import LAB_TRIALS, RECORD, WEARABLE, WHOLE_PARTICIPANT
+from runrisk.tendon.study import COVARIATES
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,14 @@ SENSITIVITY_VARIANTS = {
 # Order matters: a participant lands in the first box that applies.
 MISSING_TERM_BOX = "excluded: a model term is missing (outcomes.missing_terms names it)"
 QUARANTINE_BOX = "excluded: quarantined (bad input; see the quarantine table)"
+# bad input sets aside what depends on it: a box per modality, in the quarantine table's modality column
+QUARANTINE_BOXES = {
+    RECORD: QUARANTINE_BOX,  # participants.csv, weekly reports or diagnoses: the participant's own record
+    WEARABLE: "excluded: wearable files quarantined (bad input; see the quarantine table)",
+    LAB_TRIALS: "excluded: lab trials quarantined (bad input; see the quarantine table)",
+    # only in the flow of an analysis that uses the MRI (a tendon term, or tendon.abnormal.exclude)
+    MRI: "excluded: tendon MRI quarantined (bad input; see the quarantine table)",
+}
 UNKNOWN_RECORDS_BOX = "not enrolled: records quarantined for participants missing from participants.csv"
 UNENROLLED_FOLDERS_BOX = "not enrolled: raw folders of people missing from participants.csv (unenrolled table)"
 EXCLUSION_BOXES = (
@@ -204,7 +216,7 @@ def classify(
     reports: pd.DataFrame,
     diagnoses: pd.DataFrame,
     rules: OutcomeRules,
-    quarantined: frozenset[str] = frozenset(),
+    quarantined: frozenset[str] | Mapping[str, frozenset[str]] = frozenset(),
     tendon: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per enrolled participant: status, the flow box, the diagnosis week (event_week), and the
@@ -212,8 +224,13 @@ def classify(
     the diagnosis, whichever came first; from then on its running reflects the condition, so the weeks
     between onset and diagnosis are not at risk) or to censoring (censoring_week, the same rule for cases
     and controls; a case whose onset came after it is censored there). Exposure is as exposure_under
-    gives it."""
+    gives it. quarantined: per modality, the participants the quarantine set aside files or records of
+    (runrisk.io.quarantine.set_aside_by_modality; a set: their records); a modality's bad input excludes
+    a participant only from an analysis that uses it (modalities_used)."""
     ids = participants["participant_id"]
+    by_modality = quarantined if isinstance(quarantined, Mapping) else {RECORD: frozenset(quarantined)}
+    used = modalities_used(rules)
+    set_aside = [ids.isin(by_modality.get(m, ())).to_numpy() & (m in used) for m in QUARANTINE_BOXES]
     stances = biomechanics.set_index("participant_id")["n_stances"].reindex(ids).fillna(0)
     worn = exposure.set_index("participant_id")["weeks_worn"].reindex(ids).fillna(0)
     last_worn = exposure.set_index("participant_id")["last_worn_week"].reindex(ids).fillna(0)
@@ -226,7 +243,7 @@ def classify(
     missing = missing_terms(participants, biomechanics, exposure, rules.term_columns, tendon)
     abnormal = abnormal_tendon(ids, tendon) & rules.exclude_abnormal_tendon
     conditions = [
-        ids.isin(quarantined).to_numpy(),
+        *set_aside,
         abnormal,
         stances.to_numpy() < rules.min_valid_stances,
         worn.to_numpy() < rules.min_worn_weeks,
@@ -236,7 +253,9 @@ def classify(
         is_case,
     ]
     box = np.select(
-        conditions, [QUARANTINE_BOX, ABNORMAL_TENDON_BOX, *EXCLUSION_BOXES[1:], CASE_BOX], default=CONTROL_BOX
+        conditions,
+        [*QUARANTINE_BOXES.values(), ABNORMAL_TENDON_BOX, *EXCLUSION_BOXES[1:], CASE_BOX],
+        default=CONTROL_BOX,
     )
     status = np.where(box == CASE_BOX, "case", np.where(box == CONTROL_BOX, "control", "excluded"))
     follow = np.where(event, onset.fillna(0).to_numpy(), censored)
@@ -256,6 +275,18 @@ def classify(
     )
 
 
+def modalities_used(rules: OutcomeRules) -> set[str]:
+    """The modalities an analysis depends on: the participant's record and wearable always (exposure and
+    censoring come from them); lab trials when it needs a valid stance or a biomechanics term; the tendon
+    MRI when it has a tendon term or excludes abnormal tendons."""
+    used = set(WHOLE_PARTICIPANT)
+    if rules.min_valid_stances > 0 or set(rules.term_columns) & set(SUMMARY_COLUMNS):
+        used.add(LAB_TRIALS)
+    if rules.exclude_abnormal_tendon or set(rules.term_columns) & set(COVARIATES):
+        used.add(MRI)
+    return used
+
+
 def abnormal_tendon(ids: pd.Series, tendon: pd.DataFrame | None) -> np.ndarray:
     """Per participant (in ids' order): the baseline MRI found the tendon abnormal (tendon_covariates'
     abnormal_tendon); False without MRI."""
@@ -266,12 +297,18 @@ def abnormal_tendon(ids: pd.Series, tendon: pd.DataFrame | None) -> np.ndarray:
 
 
 def flow_table(
-    outcomes: pd.DataFrame, unknown_records: int = 0, unenrolled_folders: int = 0, abnormal_tendon_box: bool = False
+    outcomes: pd.DataFrame,
+    unknown_records: int = 0,
+    unenrolled_folders: int = 0,
+    abnormal_tendon_box: bool = False,
+    mri_quarantine_box: bool = False,
 ) -> pd.DataFrame:
     """Counts per box in a fixed order; the boxes after 'enrolled' sum to the enrolled count.
     Each box also states the median number of follow-up weeks its participants wore the wearable.
-    Quarantined records of people not in participants.csv get a last row outside that sum."""
-    order = [QUARANTINE_BOX, *[ABNORMAL_TENDON_BOX] * abnormal_tendon_box, *EXCLUSION_BOXES[1:], CASE_BOX, CONTROL_BOX]
+    Quarantined records of people not in participants.csv get a last row outside that sum. The tendon
+    MRI's quarantine box and the abnormal tendon box are in the flow of an analysis that uses the MRI."""
+    quarantined = [box for m, box in QUARANTINE_BOXES.items() if m != MRI or mri_quarantine_box]
+    order = [*quarantined, *[ABNORMAL_TENDON_BOX] * abnormal_tendon_box, *EXCLUSION_BOXES[1:], CASE_BOX, CONTROL_BOX]
     counts = outcomes["box"].value_counts().reindex(order, fill_value=0)
     worn = outcomes.groupby("box")["weeks_worn"].median().reindex(order)
     rows = [

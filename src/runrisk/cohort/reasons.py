@@ -19,7 +19,7 @@ from runrisk.cohort.outcomes import (
     CONTROL_BOX,
     EXCLUSION_BOXES,
     MISSING_TERM_BOX,
-    QUARANTINE_BOX,
+    QUARANTINE_BOXES,
 )
 
 NO_STANCE_BOX, FEW_WEEKS_BOX = EXCLUSION_BOXES[1], EXCLUSION_BOXES[2]
@@ -78,6 +78,13 @@ def stance_reasons(stances: pd.DataFrame, participants: pd.Series, side: str) ->
     return commonest.reindex(reasons.index).fillna(reasons)
 
 
+def set_aside_only(outcomes: pd.DataFrame, quarantined: dict[str, frozenset[str]]) -> dict[str, int]:
+    """Per modality, the participants whose files of it the quarantine set aside and who are in no
+    quarantine box: the analysis does not use that modality (runrisk.cohort.outcomes.modalities_used)."""
+    elsewhere = set(outcomes.loc[~outcomes["box"].isin(QUARANTINE_BOXES.values()), "participant_id"])
+    return {modality: len(ids & elsewhere) for modality, ids in quarantined.items()}
+
+
 def participant_reasons(
     outcomes: pd.DataFrame, stances: pd.DataFrame, trials: pd.DataFrame, quarantine: pd.DataFrame, rules: FlowRules
 ) -> pd.DataFrame:
@@ -86,11 +93,14 @@ def participant_reasons(
     reasons = pd.Series("", index=excluded.index, dtype=object)
     box = excluded["box"]
 
-    quarantined = quarantine[quarantine["enrolled"]].drop_duplicates("participant_id").set_index("participant_id")
-    stage = quarantined["stage"].reindex(excluded.index).fillna("")
-    reasons[box == QUARANTINE_BOX] = (stage + ": " + quarantined["reason"].reindex(excluded.index).fillna("")).where(
-        stage != "", "set aside by the quarantine"
-    )
+    for modality, name in QUARANTINE_BOXES.items():
+        mine = quarantine[quarantine["enrolled"] & (quarantine["modality"] == modality)]
+        first = mine.drop_duplicates("participant_id").set_index("participant_id")
+        stage = first["stage"].reindex(excluded.index).fillna("")
+        said = (stage + ": " + first["reason"].reindex(excluded.index).fillna("")).where(
+            stage != "", "set aside by the quarantine"
+        )
+        reasons[box == name] = said[box == name]
     no_stance = excluded.index[box == NO_STANCE_BOX]
     with_trials = set(trials.loc[trials["model_source"] != "static", "participant_id"])
     found = stance_reasons(stances, pd.Series(no_stance), rules.primary_side)
@@ -143,9 +153,12 @@ def stance_qc(stances: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["stances", "reason"], ascending=[False, True], kind="mergesort")
 
 
-def closing_summary(study: str, flow: pd.DataFrame, reasons: pd.DataFrame, top: int = 3) -> str:
+def closing_summary(
+    study: str, flow: pd.DataFrame, reasons: pd.DataFrame, top: int = 3, set_aside_only: dict[str, int] | None = None
+) -> str:
     """The flow as the terminal shows it at the end of a run: each box's count and, under each exclusion
-    box, its commonest reasons with counts (and who, when few)."""
+    box, its commonest reasons with counts (and who, when few); then the files the quarantine set aside
+    of participants the analysis keeps, because it does not use them (set_aside_only: modality -> count)."""
     width = max(len(box) for box in flow["box"])
     lines = [f"runrisk: participant flow of {study}"]
     for box, n in zip(flow["box"], flow["n"], strict=True):
@@ -157,8 +170,13 @@ def closing_summary(study: str, flow: pd.DataFrame, reasons: pd.DataFrame, top: 
         if len(mine) > top:
             others = int(mine["participants"].iloc[top:].sum())
             lines.append(f"      {others:>5}  for {len(mine) - top} other reason(s)")
+    kept = [f"{modality} of {n} participant(s)" for modality, n in (set_aside_only or {}).items() if n]
+    if kept:
+        lines.append(
+            f"  Quarantined, but not used by this analysis, so their participants stay in it: {'; '.join(kept)}"
+        )
     lines.append(
         "  Why, per participant: results/report/exclusions.csv; every stance set aside and why: "
-        "results/report/stance_qc.csv"
+        "results/report/stance_qc.csv; every file set aside: results/tables/quarantine.parquet"
     )
     return "\n".join(lines) + "\n"

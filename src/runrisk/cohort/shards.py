@@ -14,7 +14,7 @@ from runrisk.biomech.cgm import Subject
 from runrisk.biomech.conventions import to_documented_convention
 from runrisk.biomech.gait_model import ModelSettings, calibrated, computes, is_static, with_model_outputs
 from runrisk.biomech.signals import SignalNaming, resolve_signals
-from runrisk.biomech.stances import PEAK_NAMES, StanceSettings, extract_stances
+from runrisk.biomech.stances import PEAK_NAMES, StanceSettings, extract_stances, no_stance_reason
 from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
 from runrisk.io.fitabase import read_fitabase_daily
@@ -61,6 +61,7 @@ TRIAL_COLUMNS = [
     "signal_labels",
     "n_stances",
     "n_valid_stances",
+    "no_stance_reason",
 ]
 STANCE_COLUMNS = [
     "participant_id",
@@ -139,7 +140,12 @@ def split_statics(paths: list[tuple[Path, str]], settings: ModelSettings) -> tup
 
 def static_trial_row(participant: pd.Series, label: str) -> dict:
     """A static trial in the trials table: it calibrates, it has no stances."""
-    return {"participant_id": participant["participant_id"], "trial": label, "model_source": "static"}
+    return {
+        "participant_id": participant["participant_id"],
+        "trial": label,
+        "model_source": "static",
+        "no_stance_reason": "a static (calibration) trial",
+    }
 
 
 def participant_stances(
@@ -171,6 +177,7 @@ def participant_stances(
                 **trial.summary(),
                 "n_stances": len(stances),
                 "n_valid_stances": sum(s["qc_reason"] == "" for s in stances),
+                "no_stance_reason": no_stance_reason(trial, stances, settings),
             }
         )
         stance_rows += [{**key, **stance, "model_source": trial.model_source} for stance in stances]

@@ -13,6 +13,7 @@ both). Within a participant, files are in kind order, then by name, so every run
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -31,6 +32,15 @@ WEARABLE_KINDS: dict[str, tuple[str, ...]] = {
     "fitbit": (".json",),
     "garmin": (".fit", ".gpx", ".tcx"),
     "fitabase": (".csv",),
+}
+
+
+# a modality's files, as the workflow takes stock of them (its inventories; MRI files often have no extension)
+MRI = "mri"
+MODALITIES: dict[str, dict[str, tuple[str, ...]] | None] = {
+    "trials": TRIAL_KINDS,
+    "wearables": WEARABLE_KINDS,
+    MRI: None,
 }
 
 
@@ -64,7 +74,8 @@ def participant_files(
             if path.suffix.lower() not in extensions:
                 continue
             if path.is_dir():
-                log.warning("participant %s: %s/%s is a folder, not a %s file; skipped", raw_id, kind, path.name, kind)
+                # said without its name, which may be a person's, as a file's would be
+                log.warning("participant %s: a folder in %s/ is named like a %s file; skipped", raw_id, kind, kind)
                 continue
             if strict:
                 _check_inside(path, raw, raw_id, f"{kind}-{sum(kind_of(p) == kind for p in found) + 1}")
@@ -141,5 +152,56 @@ def kind_of(path: Path) -> str:
 
 
 def _check_inside(path: Path, raw: Path, raw_id: str, label: str) -> None:
-    if path.is_symlink() and not path.resolve().is_relative_to(raw.resolve()):
+    if not path.is_symlink():
+        return
+    if not path.exists():  # named by its label: the link's own name may be a person's
+        reason = "is a symbolic link to a file that does not exist (a dangling link)"
+        raise InputError(label, reason, participant=raw_id)
+    if not path.resolve().is_relative_to(raw.resolve()):
         raise InputError(label, "is a symbolic link that leads outside raw_dir", participant=raw_id)
+
+
+def modality_files(raw_dir: str | Path, raw_id: str, modality: str) -> list[Path]:
+    """One participant's files of a modality (MODALITIES), as their shard job reads them: trials and
+    wearable files by kind and extension, every file under the MRI folder. A dangling symbolic link is
+    listed (its reader says what it is); folders that differ from the id only in case are left to the
+    shard job, which names them."""
+    kinds = MODALITIES[modality]
+    if kinds is not None:
+        return participant_files(raw_dir, raw_id, kinds, strict=False)
+    try:
+        folder = participant_folder(Path(raw_dir), MRI, raw_id)
+    except InputError:
+        return []
+    if folder is None:
+        return []
+    return sorted((p for p in folder.rglob("*") if p.is_file() or p.is_symlink()), key=lambda p: p.parts)
+
+
+def inventory(raw_dir: str | Path, raw_ids: list[str], modality: str) -> list[str]:
+    """What the workflow knows of a shard's files of one modality, one tab-separated line per file: the
+    participant's place in the shard, the file's place among theirs, its size and modification time
+    (-1 for a link to nothing); the first line a digest of these and every file's path, so that a file
+    added, removed, renamed or rewritten changes the inventory. The rules read a shard's inventory, never
+    its raw files: Snakemake lists a job's inputs in its job listing and keeps them in .snakemake/log,
+    and a file's own name may be a person's name and birth date (Zelenkova_Katerina_1963-07-19_run01.c3d)."""
+    raw = Path(raw_dir)
+    lines, digest = [], hashlib.sha256()
+    for member, raw_id in enumerate(raw_ids, start=1):
+        for place, path in enumerate(modality_files(raw, raw_id, modality), start=1):
+            size, mtime = _size_and_time(path)
+            lines.append(f"{member}\t{place}\t{size}\t{mtime}")
+            digest.update(f"{path.relative_to(raw)}\0{lines[-1]}\n".encode(errors="surrogateescape"))
+    return [f"# {digest.hexdigest()}", *lines]
+
+
+def inventory_digest(raw_dir: str | Path, raw_ids: list[str], modality: str) -> str:
+    return inventory(raw_dir, raw_ids, modality)[0].removeprefix("# ")
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    try:
+        found = path.stat()
+    except OSError:  # a link to nothing, or a loop: the shard job's reader says which
+        return -1, path.lstat().st_mtime_ns
+    return found.st_size, found.st_mtime_ns

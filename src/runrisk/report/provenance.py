@@ -148,7 +148,8 @@ def build_manifest(
             "machine": platform.machine(),
             "implementation": platform.python_implementation(),
         },
-        "inputs": {name: sha256(path) for name, path in sorted(inputs.items())},
+        # a symbolic link to nothing is listed, with no digest: the quarantine table says what it is
+        "inputs": {name: sha256(path) if path.exists() else None for name, path in sorted(inputs.items())},
         "code": {
             **{str(p.relative_to(code_root)): sha256(p) for p in files_under(code_root, WORKFLOW_PARTS)},
             **{f"src/runrisk/{p.relative_to(LIBRARY)}": sha256(p) for p in files_under(LIBRARY, ["."])},
