@@ -17,6 +17,7 @@ from workflow_runner import copy_workflow, run_snakemake, snakemake_command
 
 from runrisk.cohort.outcomes import QUARANTINE_BOX, QUARANTINE_BOXES, UNKNOWN_RECORDS_BOX
 from runrisk.ids import pseudonymise
+from runrisk.report.provenance import audit
 
 OWN_DATA = "simulate: {enabled: false}\n"
 
@@ -102,6 +103,11 @@ def test_quarantine_mode_end_to_end(small_run, tmp_path):
     )
     tendon = pd.read_parquet(study / "results/tables/tendon.parquet")
     assert pseudonymise(scanned) not in set(tendon["participant_id"])  # its measures are set aside, not it
+
+    manifest = json.loads((study / "results/provenance/manifest.json").read_text())
+    link = [name for name in manifest["inputs"] if name.endswith(f"/c3d/{ids[7]}/c3d-1")]
+    assert len(link) == 1 and manifest["inputs"][link[0]] is None  # listed, with no digest of nothing
+    assert not [line for line in audit(study / "results/provenance/manifest.json", study) if link[0] in line]
 
     # the raw files are no job's input, yet a rerun does nothing, and a changed file reruns what reads it
     def dry_run() -> str:

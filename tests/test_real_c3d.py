@@ -3,6 +3,7 @@ clearly."""
 
 import re
 import shutil
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -10,7 +11,7 @@ from real_files import MIPS_FILES, real_files, real_path
 from workflow_runner import schema_defaults, stance_settings
 
 from runrisk.biomech.conventions import to_documented_convention
-from runrisk.biomech.stances import extract_stances, vertical_force
+from runrisk.biomech.stances import extract_stances, no_stance_reason, vertical_force
 from runrisk.cohort.shards import TrialReading, shard_stances
 from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
@@ -145,3 +146,15 @@ def test_every_real_trial_file_gives_stances_or_says_why_through_the_study_reade
     assert silent == []
     assert len(refused) < len(files) and (trials["n_stances"] > 0).any()
     assert set(stances["participant_id"]) <= set(trials["participant_id"])
+
+
+def test_a_trial_without_stances_says_why():
+    """No frames, no force plate, or nobody on a plate: three reasons a trial gives no stance, in words."""
+    settings = stance_settings()
+    running = read_trial(real_path("c3d/pyorerun_Running_0002.c3d"))
+    assert no_stance_reason(running, extract_stances(running, settings), settings) == ""
+    tennis = read_trial(real_path("c3d/kinematics_tennis_serve_nan.c3d"))
+    assert no_stance_reason(tennis, [], settings) == "the file describes no force plate"
+    empty = replace(running, frames=0)  # ezc3d writes no C3D of zero frames: the header's count, as read
+    assert no_stance_reason(empty, [], settings) == "the file holds no frames (an empty recording)"
+    assert no_stance_reason(running, [], settings).startswith("no force plate was loaded above")
