@@ -453,3 +453,25 @@ def test_a_cache_of_the_old_readers_is_read_again(model, tmp_path):
             entry["stamp"] = entry["stamp"][:3]  # as main wrote it
     (out / CACHE).write_text(json.dumps(cache))
     assert monitor(squad, model, out).files_read == 4
+
+
+def test_a_date_before_any_watch_or_long_before_the_squads_first_run_is_a_listed_row(model, tmp_path):
+    """A watch whose clock was never set dates its run 1970, a row typed 1926 for 2026: without the check
+    the season began in 1926 (5,300 weeks a runner)."""
+    squad = tmp_path / "squad"
+    first = dt.date(2026, 3, 2)
+    folder = runner_folder(squad, "a", "S01", season(first, 4))
+    (folder / "unset.fit").write_bytes(fit_run(dt.date(1999, 12, 31), 5.0))
+    (folder / SYMPTOMS).write_text(
+        f"date,region,side,pain\n1926-03-10,knee,left,3\n{first - dt.timedelta(days=10)},knee,left,2\n"
+    )
+    out = tmp_path / "out"
+    monitor(squad, model, out, today=dt.date(2026, 5, 1))
+    weeks = pd.read_parquet(out / "weeks.parquet")
+    assert weeks["week_start"].min() == pd.Timestamp("2026-02-16") and weeks["symptom_days"].sum() == 1
+    index = html.unescape((out / "index.html").read_text())
+    assert "an activity dated 1999-12-31, before 2000, when no watch wrote runs: set aside" in index
+    assert (
+        "symptoms.csv row 2: dated 1926-03-10, more than 14 days before the squad's first activity (2026-03-03)"
+        in index
+    )

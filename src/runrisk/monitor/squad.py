@@ -416,34 +416,46 @@ def runs_of(activities: pd.DataFrame) -> pd.DataFrame:
 DATE_MARGIN_DAYS = 14  # monitor.date_margin_days: how far a symptom may lie past the squad's newest activity
 
 
-def set_aside_future_dates(runners: list[SquadRunner], today: dt.date, margin_days: int = DATE_MARGIN_DAYS) -> None:
-    """Activities dated after the run's date, and symptom rows after it or more than margin_days after the
-    squad's newest activity, are listed problems, not the season's end (a row typed 2031 for 2026 made
-    every runner's last week an empty week of 2031)."""
+FIRST_WATCH_DAY = pd.Timestamp("2000-01-01")  # before any GPS running watch wrote a file: a clock never set
+
+
+def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margin_days: int = DATE_MARGIN_DAYS) -> None:
+    """Activities dated after the run's date or before FIRST_WATCH_DAY, and symptom rows after the run's
+    date or more than margin_days outside the squad's activities, are listed problems, never the season's
+    ends (a row typed 2031 for 2026 made every runner's last week an empty week of 2031; a watch whose
+    clock was never set dates its run 1970)."""
     limit = pd.Timestamp(today)
     for person in runners:
-        if len(person.activities) and (person.activities["local_date"].to_numpy() > limit.to_datetime64()).any():
-            future = person.activities["local_date"] > limit
-            for file_label, day in person.activities.loc[future, ["source_file", "local_date"]].itertuples(False):
-                person.problems.append(
-                    f"{file_label}: an activity dated {day:%Y-%m-%d}, after today ({today}): set aside "
-                    "(the device's clock?)"
-                )
-            person.activities = person.activities[~future].reset_index(drop=True)
+        dates = person.activities["local_date"].to_numpy() if len(person.activities) else None
+        if dates is None or not ((dates > limit.to_datetime64()) | (dates < FIRST_WATCH_DAY.to_datetime64())).any():
+            continue
+        wrong = (person.activities["local_date"] > limit) | (person.activities["local_date"] < FIRST_WATCH_DAY)
+        for file_label, day in person.activities.loc[wrong, ["source_file", "local_date"]].itertuples(False):
+            when = f"after today ({today})" if day > limit else f"before {FIRST_WATCH_DAY:%Y}, when no watch wrote runs"
+            person.problems.append(
+                f"{file_label}: an activity dated {day:%Y-%m-%d}, {when}: set aside (the device's clock?)"
+            )
+        person.activities = person.activities[~wrong].reset_index(drop=True)
     dates = [p.activities["local_date"] for p in runners if len(p.activities)]
     newest = pd.concat(dates).max() if dates else pd.NaT
-    symptom_limit = min(limit, newest + pd.Timedelta(days=margin_days)) if pd.notna(newest) else limit
+    oldest = pd.concat(dates).min() if dates else pd.NaT
+    margin = pd.Timedelta(days=margin_days)
+    latest = min(limit, newest + margin) if pd.notna(newest) else limit
+    earliest = oldest - margin if pd.notna(oldest) else FIRST_WATCH_DAY
     for person in runners:
-        if len(person.symptoms) and (person.symptoms["date"].to_numpy() > symptom_limit.to_datetime64()).any():
-            late = person.symptoms["date"] > symptom_limit
-            for row, day in person.symptoms.loc[late, ["row", "date"]].itertuples(False):
-                after = (
-                    f"after today ({today})"
-                    if day > limit
-                    else f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
-                )
-                person.problems.append(f"{SYMPTOMS} row {row}: dated {day:%Y-%m-%d}, {after}: set aside")
-            person.symptoms = person.symptoms[~late].reset_index(drop=True)
+        days = person.symptoms["date"].to_numpy() if len(person.symptoms) else None
+        if days is None or not ((days > latest.to_datetime64()) | (days < earliest.to_datetime64())).any():
+            continue
+        wrong = (person.symptoms["date"] > latest) | (person.symptoms["date"] < earliest)
+        for row, day in person.symptoms.loc[wrong, ["row", "date"]].itertuples(False):
+            if day > limit:
+                when = f"after today ({today})"
+            elif day > latest:
+                when = f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+            else:
+                when = f"more than {margin_days} days before the squad's first activity ({oldest:%Y-%m-%d})"
+            person.problems.append(f"{SYMPTOMS} row {row}: dated {day:%Y-%m-%d}, {when}: set aside")
+        person.symptoms = person.symptoms[~wrong].reset_index(drop=True)
 
 
 def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.date | None) -> tuple:
