@@ -1,4 +1,4 @@
-"""Garmin FIT activity files (fitdecode), GPX and TCX tracks into activities rows.
+"""Garmin FIT activity files (runrisk.io.fit), GPX and TCX tracks into activities rows.
 
 Only totals leave this module: start, duration, distance and sport, and the session's details a coach's
 monitoring reads (DETAILS: ascent, heart rate, time in the hardest heart-rate zones, the runner's RPE and
@@ -12,9 +12,8 @@ import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import fitdecode
-
 from runrisk.errors import InputError
+from runrisk.io.fit import FitContents, FitDecodeError, read_fit_contents
 from runrisk.io.wearables import make_activity
 
 # a session's details beside the study's activity columns (which runrisk.io.wearables.activities_frame
@@ -23,28 +22,6 @@ DETAILS = ("ascent_m", "avg_hr", "max_hr", "hard_hr_s", "rpe", "feel")
 FIT_WORKOUT_FEEL, FIT_WORKOUT_RPE = 192, 193  # session fields: feel 0-100, RPE x 10 (Borg CR10)
 FIT_EPOCH_MIN = 0x10000000  # FIT date_time values below this are device-relative counters, not dates
 EARTH_RADIUS_M = 6371008.8
-
-
-def _fit_sessions(path: Path) -> tuple[list[dict], dict]:
-    """The file's sessions (each with the zones its time_in_zone message gives, under "zones") and its
-    activity message."""
-    sessions, activity, zones = [], {}, {}
-    with fitdecode.FitReader(str(path), check_crc=fitdecode.CrcCheck.ENABLED) as fit:
-        for frame in fit:
-            if frame.frame_type != fitdecode.FIT_FRAME_DATA:
-                continue
-            if frame.name == "session":
-                # by field number too: a profile older than the file's names RPE and feel unknown_192/193
-                sessions.append({f.name: f.value for f in frame.fields} | {f.def_num: f.value for f in frame.fields})
-            elif frame.name == "activity":
-                activity = {f.name: f.value for f in frame.fields}
-            elif frame.name == "time_in_zone":
-                fields = {f.name: f.value for f in frame.fields}
-                if fields.get("reference_mesg") == "session":
-                    zones[fields.get("reference_index") or 0] = fields
-    for i, session in enumerate(sessions):
-        session["zones"] = zones.get(i, {})
-    return sessions, activity
 
 
 def _number(value, scale: float = 1.0) -> float:
@@ -120,32 +97,24 @@ def _fit_local_zone(activity: dict, fallback: dt.tzinfo) -> dt.tzinfo:
     return fallback
 
 
-# fitdecode's errors in words (its own text, "FitEOFError: expected 3 bytes, got 2 @ 139", means nothing to
-# a coach and never reaches a page)
-FIT_ERROR_WORDS = (
-    (fitdecode.FitEOFError, "corrupt or truncated FIT file: it ends before its last message (cut short in transfer)"),
-    (fitdecode.FitCRCError, "corrupt or truncated FIT file: its checksum does not match its contents (damaged)"),
-    (fitdecode.FitHeaderError, "not a FIT file: its header is not a FIT file's header"),
-    (fitdecode.FitError, "corrupt or truncated FIT file: its contents do not follow the FIT format (damaged)"),
-)
-
-
-def fit_error_words(error: fitdecode.FitError) -> str:
-    return next(words for kind, words in FIT_ERROR_WORDS if isinstance(error, kind))
-
-
 def read_fit(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
     """One row per FIT session (a multisport file has several)."""
     path = Path(path)
     try:
-        sessions, activity = _fit_sessions(path)
-    except fitdecode.FitError as exc:
-        raise InputError(path, fit_error_words(exc), participant) from exc
-    if not sessions:
+        contents = read_fit_contents(path)
+    except FitDecodeError as exc:  # its words, never a decoder's text ("expected 3 bytes, got 2 @ 139")
+        raise InputError(path, exc.words, participant) from exc
+    return fit_rows(path, participant, tz, contents)
+
+
+def fit_rows(path: Path, participant: str, tz: dt.tzinfo, contents: FitContents) -> list[dict]:
+    """The activities rows of a decoded FIT file: each session with its details."""
+    if not contents.sessions:
         raise InputError(path, "FIT file has no session message: not an activity file", participant)
-    local = _fit_local_zone(activity, tz)
+    local = _fit_local_zone(contents.activity, tz)
     rows = []
-    for i, session in enumerate(sessions):
+    for i, session in enumerate(contents.sessions):
+        session = session | {"zones": contents.zones.get(i, {})}
         start = session.get("start_time")
         if not isinstance(start, dt.datetime):
             raise InputError(
