@@ -129,3 +129,41 @@ def test_crc_is_fits_checksum():
     data = bytes(range(256)) * 37 + b"runrisk"
     assert crc16(data) == fitdecode.utils.compute_crc(data)
     assert crc16(b"123456789") == 0xBB3D  # CRC-16/ARC's check value
+
+
+def _watch_session(name: str) -> dict:
+    return fitdecode_contents(next(p for p in FIT_FILES if p.name == name)).sessions[0]
+
+
+def test_running_dynamics_from_the_records_are_the_watchs_own_session_averages():
+    name = "fitdecode_garmin-fenix-5-run.fit"  # a fenix 5 with running dynamics: 57 s, 21 records
+    (row,) = read_fit(next(p for p in FIT_FILES if p.name == name), "P1", PRAGUE)
+    watch = _watch_session(name)
+    assert row["cadence_spm"] == pytest.approx(
+        2 * (watch["avg_running_cadence"] + watch["avg_fractional_cadence"]), rel=0.05
+    )
+    assert row["stance_time_ms"] == pytest.approx(watch["avg_stance_time"], rel=0.06)
+    assert row["vertical_oscillation_mm"] == pytest.approx(watch["avg_vertical_oscillation"], rel=0.02)
+    assert row["step_length_mm"] == pytest.approx(watch["avg_step_length"], rel=0.04)
+
+
+def test_steps_and_cadence_of_an_hour_are_the_watchs_own():
+    name = "slither_running_fr45.fit"  # a Forerunner 45: cadence, no dynamics pod
+    (row,) = read_fit(next(p for p in FIT_FILES if p.name == name), "P1", PRAGUE)
+    watch = _watch_session(name)
+    assert row["steps"] == pytest.approx(2 * watch["total_strides"], rel=0.02)
+    assert row["cadence_spm"] == pytest.approx(
+        2 * (watch["avg_running_cadence"] + watch["avg_fractional_cadence"]), rel=0.01
+    )
+    assert math.isnan(row["stance_time_ms"]) and math.isnan(row["step_length_mm"])  # not recorded: missing, not 0
+    (hour,) = read_fit(next(p for p in FIT_FILES if p.name == "fitdecode_activity-small-fenix2-run.fit"), "P1", PRAGUE)
+    assert hour["cadence_spm"] == pytest.approx(2 * 81, rel=0.01) and hour["vertical_oscillation_mm"] == pytest.approx(
+        106.2, rel=0.01
+    )
+
+
+def test_a_ride_has_no_steps():
+    rows = read_fit(next(p for p in FIT_FILES if "multisport" in p.name), "P1", PRAGUE)
+    ride = next(r for r in rows if r["activity"] == "ride")
+    assert all(math.isnan(ride[c]) for c in ("cadence_spm", "steps"))
+    assert all(r["steps"] > 0 for r in rows if r["activity"] == "run")

@@ -12,9 +12,11 @@ import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
+
 from runrisk.errors import InputError
-from runrisk.io.fit import FitContents, FitDecodeError, read_fit_contents
-from runrisk.io.wearables import make_activity
+from runrisk.io.fit import FIT_UTC_REFERENCE, FitContents, FitDecodeError, read_fit_contents
+from runrisk.io.wearables import DYNAMICS, make_activity
 
 # a session's details beside the study's activity columns (which runrisk.io.wearables.activities_frame
 # keeps, so the study's tables never carry these): NaN where the file has none
@@ -133,10 +135,52 @@ def fit_rows(path: Path, participant: str, tz: dt.tzinfo, contents: FitContents)
                 float(session.get("total_timer_time") or session.get("total_elapsed_time") or 0),
                 None if distance is None else float(distance) / 1000.0,
             )
-            rows.append(activity_row | fit_details(session))
+            seconds = _number(session.get("total_elapsed_time") or session.get("total_timer_time"))
+            dynamics = session_dynamics(contents.records, start, seconds, activity_row["activity"])
+            rows.append(activity_row | fit_details(session) | dynamics)
         except ValueError as exc:
             raise InputError(path, f"session {i}: {exc}", participant) from exc
     return rows
+
+
+STEPPING = ("run", "walk", "hike")  # a cycling cadence counts pedal turns, not steps
+MAX_RECORD_GAP_S = 10.0  # a longer gap between records is a pause (auto-pause), not steps at the last cadence
+
+
+def no_dynamics() -> dict:
+    return dict.fromkeys(DYNAMICS, float("nan"))
+
+
+def _moving_mean(values: np.ndarray) -> float:
+    """The mean of the values a watch records while moving (0 and invalid left out, as in the watch's own
+    averages; a mean over records is closer to them on our files than one weighted by record gaps)."""
+    moving = values[np.isfinite(values) & (values > 0)]
+    return float(moving.mean()) if len(moving) else float("nan")
+
+
+def session_dynamics(records: dict[str, np.ndarray], start: dt.datetime, seconds: float, activity: str) -> dict:
+    """A session's running dynamics from its records (those from its start to its end): average cadence in
+    steps/min (a FIT record's cadence counts strides, each two steps), stance time (ms), vertical
+    oscillation (mm), step length (mm), and steps: the cadence summed over the time to the next record
+    (at most MAX_RECORD_GAP_S). NaN where the watch recorded none, and for sessions not on foot."""
+    if activity not in STEPPING or not len(records.get("timestamp", ())) or not math.isfinite(seconds):
+        return no_dynamics()
+    first = start.timestamp() - FIT_UTC_REFERENCE
+    times = records["timestamp"]
+    inside = (times >= first) & (times <= first + seconds)
+    if not inside.any():
+        return no_dynamics()
+    fraction = np.nan_to_num(records["fractional_cadence"][inside])
+    cadence = 2.0 * (records["cadence"][inside] + fraction)
+    gaps = np.minimum(np.diff(times[inside], append=times[inside][-1]), MAX_RECORD_GAP_S)
+    recorded = np.isfinite(cadence)
+    return {
+        "cadence_spm": _moving_mean(cadence),
+        "stance_time_ms": _moving_mean(records["stance_time"][inside]),
+        "vertical_oscillation_mm": _moving_mean(records["vertical_oscillation"][inside]),
+        "step_length_mm": _moving_mean(records["step_length"][inside]),
+        "steps": float(np.sum(cadence[recorded] * gaps[recorded]) / 60.0) if recorded.any() else float("nan"),
+    }
 
 
 def haversine_m(points: list[tuple[float, float]]) -> float:
@@ -214,6 +258,7 @@ def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity
                     haversine_m(coords) / 1000.0,
                 )
                 | no_details()
+                | no_dynamics()
                 | {"ascent_m": ascent_m(elevations)}
             )
         except ValueError as exc:
@@ -275,6 +320,7 @@ def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
                     total("DistanceMeters") / 1000.0,
                 )
                 | tcx_details(activity, laps)
+                | no_dynamics()
             )
         except (TypeError, ValueError) as exc:
             raise InputError(path, f"activity {i}: {exc}", participant) from exc

@@ -49,8 +49,15 @@ ACTIVITY_COLUMNS = [
     "local_date",
     "duration_s",
     "distance_km",
+    "cadence_spm",
+    "stance_time_ms",
+    "vertical_oscillation_mm",
+    "step_length_mm",
+    "steps",
     "excluded_reason",
 ]
+# running dynamics and steps (runrisk.io.garmin.session_dynamics): NaN where the watch recorded none
+DYNAMICS = ("cadence_spm", "stance_time_ms", "vertical_oscillation_mm", "step_length_mm", "steps")
 MAX_ACTIVITY_KM = 250.0  # longer than any ultra a wearable logs in one activity: a unit or sync error
 MAX_ACTIVITY_S = 48 * 3600
 FITBIT_FORMATS = ("%m/%d/%y %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z")
@@ -236,6 +243,7 @@ class FitbitBatch:
                 "local_date": local_date,
                 "duration_s": duration,
                 "distance_km": km,
+                **dict.fromkeys(DYNAMICS, np.nan),  # an exercise record carries no running dynamics
                 "excluded_reason": "",
             }
         )
@@ -361,7 +369,7 @@ def activities_frame(rows: list[dict], id_column: str = "participant_id") -> pd.
     frame["is_run"] = frame["is_run"].astype(bool)
     frame["start_utc"] = pd.to_datetime(frame["start_utc"])
     frame["local_date"] = pd.to_datetime(frame["local_date"])
-    for column in ("duration_s", "distance_km"):
+    for column in ("duration_s", "distance_km", *DYNAMICS):
         frame[column] = frame[column].astype(float)
     frame["excluded_reason"] = frame["excluded_reason"].fillna("").astype(str)
     return frame

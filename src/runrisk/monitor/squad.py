@@ -35,6 +35,7 @@ from runrisk.io.layout import TRIAL_KINDS
 from runrisk.io.vocabulary import regions, sides
 from runrisk.io.wearables import (
     ACTIVITY_COLUMNS,
+    DYNAMICS,
     WearableSettings,
     flag_duplicates,
     flag_uncountable_runs,
@@ -353,7 +354,7 @@ def activity_frame(rows: list[dict]) -> pd.DataFrame:
     frame["is_run"] = frame["is_run"].astype(bool)
     frame["start_utc"] = pd.to_datetime(frame["start_utc"], format="ISO8601")
     frame["local_date"] = pd.to_datetime(frame["local_date"], format="ISO8601")
-    for column in ("duration_s", "distance_km", *DETAILS):
+    for column in ("duration_s", "distance_km", *DYNAMICS, *DETAILS):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
 
