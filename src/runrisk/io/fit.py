@@ -126,10 +126,11 @@ class FitContents:
     records: dict[str, np.ndarray]  # timestamp (raw FIT seconds) and the dynamics, float, NaN where invalid
 
 
-def read_fit_contents(path: str | Path) -> FitContents:
+def read_fit_contents(path: str | Path, data: bytes | None = None) -> FitContents:
     """The file's sessions, activity, sessions' time_in_zone and records' dynamics (FitDecodeError if the
-    file is damaged: raised at the point fitdecode would raise it)."""
-    data = Path(path).read_bytes()
+    file is damaged: raised at the point fitdecode would raise it); data: its bytes, read already (an
+    archive's member, a gzip's contents)."""
+    data = Path(path).read_bytes() if data is None else data
     contents = FitContents([], {}, {}, {})
     records: list[dict[str, np.ndarray]] = []
     start = 0

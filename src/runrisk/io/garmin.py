@@ -8,6 +8,7 @@ feel). Track points (GPS) are summed into a distance and an ascent here and drop
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -99,11 +100,11 @@ def _fit_local_zone(activity: dict, fallback: dt.tzinfo) -> dt.tzinfo:
     return fallback
 
 
-def read_fit(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
-    """One row per FIT session (a multisport file has several)."""
+def read_fit(path: str | Path, participant: str, tz: dt.tzinfo, data: bytes | None = None) -> list[dict]:
+    """One row per FIT session (a multisport file has several); data: the file's bytes if read already."""
     path = Path(path)
     try:
-        contents = read_fit_contents(path)
+        contents = read_fit_contents(path, data)
     except FitDecodeError as exc:  # its words, never a decoder's text ("expected 3 bytes, got 2 @ 139")
         raise InputError(path, exc.words, participant) from exc
     return fit_rows(path, participant, tz, contents)
@@ -222,20 +223,22 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _parse_xml(path: Path, participant: str) -> ET.Element:
+def _parse_xml(path: Path, participant: str, data: bytes | None = None) -> ET.Element:
     try:
-        return ET.parse(path).getroot()
+        return ET.parse(path if data is None else io.BytesIO(data)).getroot()
     except ET.ParseError as exc:
         # the parser's own text is not in words: where it stopped is
         where = f" (line {exc.position[0]})" if getattr(exc, "position", None) else ""
         raise InputError(path, f"not well-formed XML{where}: the file is damaged or cut short", participant) from exc
 
 
-def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity: str) -> list[dict]:
+def read_gpx(
+    path: str | Path, participant: str, tz: dt.tzinfo, default_activity: str, data: bytes | None = None
+) -> list[dict]:
     """One row per track: start and end from point times, distance along the points."""
     path = Path(path)
     rows = []
-    for i, track in enumerate(e for e in _parse_xml(path, participant).iter() if _local(e.tag) == "trk"):
+    for i, track in enumerate(e for e in _parse_xml(path, participant, data).iter() if _local(e.tag) == "trk"):
         kind = next((e.text for e in track if _local(e.tag) == "type" and e.text), default_activity)
         coords, times, elevations = [], [], []
         for j, point in enumerate(e for e in track.iter() if _local(e.tag) == "trkpt"):
@@ -296,11 +299,11 @@ def tcx_details(activity: ET.Element, laps: list[ET.Element]) -> dict:
     }
 
 
-def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
+def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo, data: bytes | None = None) -> list[dict]:
     """One row per Activity: laps summed (TotalTimeSeconds, DistanceMeters)."""
     path = Path(path)
     rows = []
-    for i, activity in enumerate(e for e in _parse_xml(path, participant).iter() if _local(e.tag) == "Activity"):
+    for i, activity in enumerate(e for e in _parse_xml(path, participant, data).iter() if _local(e.tag) == "Activity"):
         laps = [e for e in activity if _local(e.tag) == "Lap"]
         if not laps:
             raise InputError(path, f"activity {i} has no laps", participant)

@@ -151,11 +151,11 @@ FITBIT_FIELDS = {  # field of an exercise record, and its value when the record 
 }
 
 
-def load_fitbit_records(path: str | Path, participant: str) -> list[dict]:
+def load_fitbit_records(path: str | Path, participant: str, data: bytes | None = None) -> list[dict]:
     """The exercise records of one Fitbit archive file (a list) or Web API response ({"activities": [...]})."""
     path = Path(path)
     try:
-        payload = json.loads(path.read_bytes().decode("utf-8"))
+        payload = json.loads((path.read_bytes() if data is None else data).decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not valid UTF-8 JSON: not UTF-8 text (byte {exc.start})", participant) from exc
     except json.JSONDecodeError as exc:  # its own text quotes the file: where it stopped is said instead
@@ -351,10 +351,12 @@ def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> n
     return era * 146097 + day_of_era - 719468
 
 
-def read_fitbit_exercise(path: str | Path, participant: str, tz: ZoneInfo) -> list[dict]:
-    """One Fitbit export as activity rows (the single-file form of FitbitBatch)."""
+def read_fitbit_exercise(path: str | Path, participant: str, tz: ZoneInfo, records: list | None = None) -> list[dict]:
+    """One Fitbit export as activity rows (the single-file form of FitbitBatch); records: its exercise
+    records if loaded already."""
     batch = FitbitBatch()
-    batch.add(Path(path), participant, load_fitbit_records(path, participant), "fitbit-1")
+    records = load_fitbit_records(path, participant) if records is None else records
+    batch.add(Path(path), participant, records, "fitbit-1")
     frame, errors = batch.activities(tz)
     if errors:
         raise next(iter(errors.values()))
