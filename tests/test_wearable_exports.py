@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import logging
+import math
 import shutil
 import zipfile
 from zoneinfo import ZoneInfo
@@ -145,3 +146,51 @@ def test_the_study_reads_a_participants_exports_through_the_same_dispatcher(tmp_
     activities = shard_activities(members, raw, "Europe/Prague", SETTINGS)
     assert list(activities["source"]) == ["fit", "fit"] and set(activities["source_file"]) == {"garmin-1", "garmin-2"}
     assert activities["steps"].notna().all() and activities["stance_time_ms"].notna().sum() == 1  # the fenix 5's
+
+
+def _gpx_with_cadence(strides_per_min: list[int | None]) -> bytes:
+    points = "".join(
+        f'<trkpt lat="50.0" lon="{14.0 + 0.0001 * k}"><time>2026-03-02T07:00:{k:02d}Z</time>'
+        + (
+            f"<extensions><gpxtpx:TrackPointExtension><gpxtpx:cad>{c}</gpxtpx:cad></gpxtpx:TrackPointExtension></extensions>"
+            if c is not None
+            else ""
+        )
+        + "</trkpt>"
+        for k, c in enumerate(strides_per_min)
+    )
+    return (
+        '<gpx xmlns="http://www.topografix.com/GPX/1/1" '
+        'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+        f"<trk><type>running</type><trkseg>{points}</trkseg></trk></gpx>"
+    ).encode()
+
+
+def _tcx_with_cadence(strides_per_min: list[int]) -> bytes:
+    points = "".join(
+        f"<Trackpoint><Time>2026-03-02T07:00:{k:02d}Z</Time><Extensions><ns3:TPX><ns3:RunCadence>{c}"
+        "</ns3:RunCadence></ns3:TPX></Extensions></Trackpoint>"
+        for k, c in enumerate(strides_per_min)
+    )
+    return (
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2" '
+        'xmlns:ns3="http://www.garmin.com/xmlschemas/ActivityExtension/v2"><Activities><Activity Sport="Running">'
+        '<Lap StartTime="2026-03-02T07:00:00Z"><TotalTimeSeconds>4</TotalTimeSeconds>'
+        "<DistanceMeters>12</DistanceMeters>"
+        f"<Track>{points}</Track></Lap></Activity></Activities></TrainingCenterDatabase>"
+    ).encode()
+
+
+def test_gpx_and_tcx_cadence_extensions_give_cadence_and_steps(tmp_path):
+    (tmp_path / "run.gpx").write_bytes(_gpx_with_cadence([80, 90, None, 85, 0]))
+    (tmp_path / "run.tcx").write_bytes(_tcx_with_cadence([80, 90, 85, 85, 0]))
+    (gpx,) = read_wearable_file(tmp_path / "run.gpx", "P1", PRAGUE, SETTINGS)[1]
+    (tcx,) = read_wearable_file(tmp_path / "run.tcx", "P1", PRAGUE, SETTINGS)[1]
+    assert gpx["cadence_spm"] == pytest.approx(2 * 85) and tcx["cadence_spm"] == pytest.approx(2 * 85)
+    # steps: each point's cadence until the next point (the GPX's point 2 has none: 90 spm for 2 s)
+    assert gpx["steps"] == pytest.approx((160 + 2 * 180 + 170) / 60) and tcx["steps"] == pytest.approx(
+        (160 + 180 + 170 + 170) / 60
+    )
+    assert all(math.isnan(row["stance_time_ms"]) for row in (gpx, tcx))  # not in these formats: missing
+    plain = read_gpx(real_path(GPX), "P1", PRAGUE, "running")[0]  # the Polar's GPX has no cadence
+    assert math.isnan(plain["cadence_spm"]) and math.isnan(plain["steps"])

@@ -17,7 +17,7 @@ import numpy as np
 
 from runrisk.errors import InputError
 from runrisk.io.fit import FIT_UTC_REFERENCE, FitContents, FitDecodeError, read_fit_contents
-from runrisk.io.wearables import DYNAMICS, make_activity
+from runrisk.io.wearables import DYNAMICS, activity_type, make_activity
 
 # a session's details beside the study's activity columns (which runrisk.io.wearables.activities_frame
 # keeps, so the study's tables never carry these): NaN where the file has none
@@ -184,6 +184,41 @@ def session_dynamics(records: dict[str, np.ndarray], start: dt.datetime, seconds
     }
 
 
+def track_dynamics(cadence: list[tuple[dt.datetime, float | None]], activity: str) -> dict:
+    """A GPX track's or TCX activity's cadence and steps, from its points' times and strides per minute
+    (session_dynamics on them); NaN where no point carries a cadence."""
+    known = [(t, c) for t, c in cadence if c is not None]
+    if not known:
+        return no_dynamics()
+    first = min(t for t, _ in known)
+    times = np.array([(t - first).total_seconds() for t, _ in known]) + first.timestamp() - FIT_UTC_REFERENCE
+    order = np.argsort(times, kind="stable")
+    nothing = np.full(len(known), np.nan)
+    records = {
+        "timestamp": times[order],
+        "cadence": np.array([c for _, c in known])[order],
+        "fractional_cadence": nothing,
+        "stance_time": nothing,
+        "vertical_oscillation": nothing,
+        "step_length": nothing,
+    }
+    return session_dynamics(records, first, float(times.max() - times.min()), activity)
+
+
+def _tcx_cadence(activity: ET.Element) -> list[tuple[dt.datetime, float | None]]:
+    """Each trackpoint's time and running cadence (Garmin's ActivityExtension RunCadence, strides per
+    minute); trackpoints without a readable time are left out (the laps' times place the activity)."""
+    found = []
+    for point in (e for e in activity.iter() if _local(e.tag) == "Trackpoint"):
+        stamp = next((e.text for e in point if _local(e.tag) == "Time"), None)
+        run_cadence = next((e.text for e in point.iter() if _local(e.tag) == "RunCadence"), None)
+        try:
+            found.append((_iso(stamp), _float_or_none(run_cadence)))
+        except (AttributeError, ValueError):
+            continue
+    return found
+
+
 def haversine_m(points: list[tuple[float, float]]) -> float:
     total = 0.0
     for (lat1, lon1), (lat2, lon2) in zip(points, points[1:], strict=False):
@@ -240,12 +275,16 @@ def read_gpx(
     rows = []
     for i, track in enumerate(e for e in _parse_xml(path, participant, data).iter() if _local(e.tag) == "trk"):
         kind = next((e.text for e in track if _local(e.tag) == "type" and e.text), default_activity)
-        coords, times, elevations = [], [], []
+        coords, times, elevations, cadence = [], [], [], []
         for j, point in enumerate(e for e in track.iter() if _local(e.tag) == "trkpt"):
             coords.append(_coordinates(point, path, participant, f"track {i} point {j}"))
             stamp = next((e.text for e in point if _local(e.tag) == "time"), None)
             if stamp is not None:
                 times.append(_stamp(stamp, path, participant, f"track {i} point {j}"))
+                # Garmin's TrackPointExtension: strides (cycles) per minute
+                cadence.append(
+                    (times[-1], _float_or_none(next((e.text for e in point.iter() if _local(e.tag) == "cad"), None)))
+                )
             elevation = next((e.text for e in point if _local(e.tag) == "ele"), None)
             elevations += [value for value in [_float_or_none(elevation)] if value is not None]
         if not times:
@@ -261,9 +300,9 @@ def read_gpx(
                     haversine_m(coords) / 1000.0,
                 )
                 | no_details()
-                | no_dynamics()
                 | {"ascent_m": ascent_m(elevations)}
             )
+            rows[-1] |= track_dynamics(cadence, rows[-1]["activity"])
         except ValueError as exc:
             raise InputError(path, f"track {i}: {exc}", participant) from exc
     if not rows:
@@ -323,7 +362,7 @@ def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo, data: bytes | No
                     total("DistanceMeters") / 1000.0,
                 )
                 | tcx_details(activity, laps)
-                | no_dynamics()
+                | track_dynamics(_tcx_cadence(activity), activity_type(activity.get("Sport", "Other")))
             )
         except (TypeError, ValueError) as exc:
             raise InputError(path, f"activity {i}: {exc}", participant) from exc
