@@ -19,7 +19,8 @@ Measured, side by side:
   update after one more week for every runner (wall seconds, best of `--repeats`), and the first read's
   peak RSS. Goals for 50 runners (10,400 files): first read 120 s on 2 cores, rerun 1.5 s, a new week 2 s;
   a smaller squad's first read is scaled by files (the reading is per file), and the scaled figure is
-  labelled so.
+  labelled so;
+- the study's wearable ingestion (`shard_activities`, one process) on the same files.
 Writes watch_season.csv. The machine the figures come from is named with them (load average at start).
 """
 
@@ -158,6 +159,30 @@ def per_file(paths: list[Path]) -> dict:
     }
 
 
+def study_ingestion(root: Path, runners: int) -> float:
+    """Seconds of the study's wearable ingestion (shard_activities, one process) over the same files, the
+    squad's folders as the participants' garmin/ folders."""
+    from workflow_runner import demo_config  # config/config.yaml with the schema's defaults
+
+    from runrisk.cohort.shards import shard_activities, shard_participants
+    from runrisk.io.wearables import WearableSettings
+
+    raw = root / "raw"
+    (raw / "garmin").mkdir(parents=True)
+    ids = [f"W{r:03d}" for r in range(runners)]
+    for r, raw_id in enumerate(ids):
+        (raw / "garmin" / raw_id).symlink_to(root / "squad" / f"runner{r:03d}")
+    (raw / "participants.csv").write_text(
+        "participant_id,age,sex,height_cm,body_mass_kg,runner,prior_achilles_problems,enrolment_date\n"
+        + "".join(f"{raw_id},30,F,165,60,yes,no,{START}\n" for raw_id in ids)
+    )
+    members = shard_participants(raw / "participants.csv", ids, None)
+    settings = WearableSettings.from_config(demo_config()["wearables"])
+    start = time.perf_counter()
+    shard_activities(members, raw, "Europe/Prague", settings)
+    return time.perf_counter() - start
+
+
 def timed(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of the command."""
     start = time.perf_counter()
@@ -199,6 +224,7 @@ def main() -> None:
             for r in range(args.runners):
                 writer.week(root / "squad" / f"runner{r:03d}", args.weeks + repeat)
             updates.append(timed(command)[0])
+        ingestion_s = study_ingestion(root, args.runners)
     row |= {
         "first_read_s": first_s,
         "first_read_s_per_10400_files_scaled": first_s * 10400 / files,
@@ -206,6 +232,8 @@ def main() -> None:
         "unchanged_rerun_s": unchanged,
         "new_week_s": min(updates),
         "new_week_files": args.runners * len(RUN_DAYS),
+        "study_ingestion_s": ingestion_s,
+        "study_ingestion_files": files + args.repeats * args.runners * len(RUN_DAYS),
     }
     table = pd.DataFrame([row]).round(3)
     print(table.T.to_string(header=False))
