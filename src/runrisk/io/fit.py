@@ -3,7 +3,9 @@
 Only four messages are decoded: session, activity, time_in_zone and, from record, the fields running
 dynamics and steps need (timestamp, cadence, vertical oscillation, stance time, step length). Every other
 message is skipped by its definition's size. The walk over message headers is the only per-message
-Python; the records' fields are read in numpy, one gather per definition into a structured dtype. The
+Python, and back-to-back messages of one definition (a watch's records) are found as a run in numpy and
+stepped over at once; the records' fields are read in numpy, one gather per definition into a
+structured dtype. The
 file's CRC (CRC-16/ARC, FIT's checksum) is computed in numpy over blocks and combined by CRC linearity.
 
 Why by hand rather than a compiled decoder (judged in December 2026 on every FIT file in
@@ -19,7 +21,9 @@ one byte changed at 5; medians of 5 on the 1-hour fenix2 run, 122 KB, and the 1 
   Protocol License, not an open-source licence): right on every whole file and refuses every damaged
   copy (as a list of errors, never raised), but decodes every message into Python dicts: 117 ms and
   942 ms, 12-18x fitfast (fitdecode: 220 ms and 3.3 s); the fr70 file gives it an error (old device).
-- this module: 5 ms and 16 ms on the same files, every damaged copy refused in fitdecode's words.
+- this module: 1.5 ms and 8 ms on the same files (read_fit, sessions and dynamics included; fitfast.parse
+  7 ms and 64 ms, fitfast.records 2.6 and 22 ms in the same run), every damaged copy refused in
+  fitdecode's words.
 
 This module is held to fitdecode by tests/test_fit_decoder.py: on every FIT file we have, the same
 sessions, fields and refusals (truncated, corrupt CRC, not a FIT file, device-relative start times).
