@@ -194,3 +194,17 @@ def test_gpx_and_tcx_cadence_extensions_give_cadence_and_steps(tmp_path):
     assert all(math.isnan(row["stance_time_ms"]) for row in (gpx, tcx))  # not in these formats: missing
     plain = read_gpx(real_path(GPX), "P1", PRAGUE, "running")[0]  # the Polar's GPX has no cadence
     assert math.isnan(plain["cadence_spm"]) and math.isnan(plain["steps"])
+
+
+def test_a_runners_screening_stages_gzipped_files_and_exports_as_garmin_files(tmp_path):
+    from runrisk.screening.measure import staged
+
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    (runner / "run.fit.gz").write_bytes(gzip.compress(real_path(RUN).read_bytes()))
+    (runner / "export.zip").write_bytes(_zip({"a.fit": real_path(RUN).read_bytes()}))
+    counts = staged(runner, tmp_path / "raw")
+    assert counts["garmin"] == 2 and sorted(p.name for p in (tmp_path / "raw/garmin").rglob("*.*")) == [
+        "export.zip",
+        "run.fit.gz",
+    ]
