@@ -208,3 +208,31 @@ def test_a_runners_screening_stages_gzipped_files_and_exports_as_garmin_files(tm
         "export.zip",
         "run.fit.gz",
     ]
+
+
+def test_the_squads_weeks_carry_steps_and_the_runs_cadence_weighted_by_their_time():
+    import numpy as np
+    import pandas as pd
+
+    from runrisk.monitor import load
+
+    days = pd.to_datetime(["2026-03-02", "2026-03-04", "2026-03-10"])
+    runs = pd.DataFrame(
+        {
+            "runner": "r0",
+            "local_date": days,
+            "start_utc": days + pd.Timedelta(hours=7),
+            "distance_km": [10.0, 5.0, 8.0],
+            "duration_s": [3000.0, 1000.0, 2400.0],
+            "ascent_m": np.nan,
+            "hard_hr_s": np.nan,
+            "rpe": np.nan,
+            "steps": [8500.0, 2900.0, np.nan],  # the second week's run came from a file without cadence
+            "cadence_spm": [170.0, 174.0, np.nan],
+        }
+    )
+    symptoms = pd.DataFrame(columns=["runner", "date", "region", "side", "pain", "ostrc_score", "substantial"])
+    weeks = load.squad_weeks(runs, symptoms, ["r0"], days[0], days[-1])
+    assert weeks["steps"].iloc[0] == 11400 and np.isnan(weeks["steps"].iloc[1])  # missing, not 0
+    assert weeks["cadence_spm"].iloc[0] == pytest.approx((170 * 3000 + 174 * 1000) / 4000)
+    assert np.isnan(weeks["cadence_spm"].iloc[1])
