@@ -80,7 +80,8 @@ def test_a_garmin_connect_export_is_read_in_place_and_its_other_files_counted(tm
     assert rows[1]["distance_km"] == pytest.approx(read_fit(real_path(HOUR), "P1", PRAGUE)[0]["distance_km"])
     assert rows[1]["steps"] > 8000  # the records' dynamics come with it
     assert [r["log_id"] for r in rows] == ["1.1/0", "1.2/0"]
-    assert "5 files that are not activity files (wellness, settings) skipped" in caplog.text
+    assert "an export: 5 files that are not activity files (wellness, settings) skipped" in caplog.text
+    assert "export.zip" not in caplog.text  # the file's own name never reaches the log
 
 
 @pytest.mark.parametrize(

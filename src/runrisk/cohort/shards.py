@@ -202,7 +202,7 @@ def participant_activities(
     rows = []
     for path, label in labelled_files(raw_dir, raw_id, WEARABLE_KINDS):
         try:
-            source, found = read_wearable(path, raw_id, tz, settings)
+            source, found = read_wearable(path, raw_id, tz, settings, label)
         except InputError as error:
             raise relabelled(error, label, raw_id) from error
         if source == "fitbit":
@@ -212,12 +212,14 @@ def participant_activities(
     return rows
 
 
-def read_wearable(path: Path, raw_id: str, tz: ZoneInfo, settings: WearableSettings) -> tuple[str, list[dict]]:
+def read_wearable(
+    path: Path, raw_id: str, tz: ZoneInfo, settings: WearableSettings, label: str = "an export"
+) -> tuple[str, list[dict]]:
     """The source of one wearable file and its rows (a Fitbit export's raw records, for the batch)."""
     kind = kind_of(path)
     if kind == "fitbit":
         return "fitbit", load_fitbit_records(path, raw_id)
-    return read_wearable_file(path, raw_id, tz, settings, kind)
+    return read_wearable_file(path, raw_id, tz, settings, kind, f"participant {raw_id}: {label}")
 
 
 def relabelled(error: InputError, label: str, raw_id: str) -> InputError:

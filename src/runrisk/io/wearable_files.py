@@ -45,10 +45,16 @@ def is_export_index(path: Path) -> bool:
 
 
 def read_wearable_file(
-    path: Path, participant: str, tz: dt.tzinfo, settings: WearableSettings, kind: str | None = None
+    path: Path,
+    participant: str,
+    tz: dt.tzinfo,
+    settings: WearableSettings,
+    kind: str | None = None,
+    label: str = "an export",
 ) -> tuple[str, list[dict]]:
     """(source, rows) of one wearable file, each row an activity with the session's details; kind: the
-    study's kind folder (fitbit, garmin, fitabase), which decides where the name leaves a choice."""
+    study's kind folder (fitbit, garmin, fitabase), which decides where the name leaves a choice; label:
+    the file's name in the log (a file's own name may hold a person's name: it never reaches a log)."""
     found = wearable_format(path.name)
     if kind == "fitbit" or (kind is None and found == "fitbit"):
         records = load_fitbit_records(path, participant)
@@ -60,7 +66,7 @@ def read_wearable_file(
     if found == "export":
         rows, skipped = read_export(path, participant, tz, settings)
         if skipped:
-            log.info("%s: %d files that are not activity files (wellness, settings) skipped", path.name, skipped)
+            log.info("%s: %d files that are not activity files (wellness, settings) skipped", label, skipped)
         return "export", rows
     data = _gunzipped(path, participant) if path.name.lower().endswith(GZIP) else None
     return found, read_activity(path, found, participant, tz, settings, data)
