@@ -33,7 +33,7 @@ from test_screening import write_model  # noqa: E402  (a screening model file as
 from runrisk.simulate.squad_writer import fit_bytes, week_runs  # noqa: E402
 
 PRAGUE = ZoneInfo("Europe/Prague")
-START = dt.date(2025, 12, 29)  # a Monday
+START = dt.date(2024, 12, 30)  # a Monday: season and updates before the run's date (later dates are set aside)
 
 
 def write_week(folder: Path, rng: np.random.Generator, week: int, km: float) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -76,6 +77,7 @@ def test_a_real_garmin_file_gives_its_zones_in_its_time_in_zone_message():
     spent 0 s in zones 4 and up (main: no number at all)."""
     (row,) = read_fit(real_path("garmin/fitdecode_garmin-fenix-5-run.fit"), "P1", PRAGUE)
     assert row["hard_hr_s"] == 0.0
+    assert row["hard_from_bpm"] == 156  # zone 3's top: tops 107, 131, 146, 156, 164, 182 (95 % of its 164 bpm LTHR)
 
 
 def test_zone_times_longer_than_the_session_are_not_a_number_of_hard_minutes(tmp_path):
@@ -87,9 +89,14 @@ def test_zone_times_longer_than_the_session_are_not_a_number_of_hard_minutes(tmp
     assert np.isnan(row["hard_hr_s"])
 
 
-def test_the_runner_page_says_which_zones_count_as_hard():
+def test_the_runner_page_says_which_zones_count_as_hard(model, tmp_path):
     for lang, words in (("en", "zones 4 and 5"), ("nl", "zones 4 en 5")):
         assert words in page.texts(lang)["hard_meaning"]
+    squad = tmp_path / "squad"
+    runner_folder(squad, "a", "S01", season(dt.date(2026, 3, 2), 2))
+    monitor(squad, model, tmp_path / "out")
+    runner = html.unescape((tmp_path / "out/runners/s01.html").read_text())
+    assert "This runner's watch: zone 4 from 152 bpm" in runner  # 80 % of the example watches' 190 bpm
 
 
 # 3. a symptom log's bad row
@@ -401,3 +408,73 @@ def test_fitbit_and_fitabase_errors_are_in_words_and_never_echo_a_cell(tmp_path)
         with pytest.raises(InputError) as caught:
             read_fitabase_daily(daily, "R1", PRAGUE, "VeryActiveDistance")
         assert caught.value.reason == reason and caught.value.row == 2
+
+
+def test_every_public_watch_file_is_read_or_listed_with_a_reason(model, tmp_path):
+    """Each public real Garmin and Fitbit file as a runner's folder: its activities are on the page
+    (runs counted or said not counted, other activities named) or the file is listed in words."""
+    from real_files import find_real, real_files
+
+    names = real_files("garmin", "*.*") + real_files("fitbit", "*.*")
+    assert "fitdecode_garmin-fenix-5-walk.fit" in names
+    squad = tmp_path / "squad"
+    for i, name in enumerate(names):
+        source = find_real(f"garmin/{name}") or find_real(f"fitbit/{name}")
+        folder = squad / f"r{i:02d}"
+        folder.mkdir(parents=True)
+        shutil.copy(source, folder / name)
+        (folder / "runner.yaml").write_text(
+            yaml.safe_dump({"label": f"R{i:02d}", "age": 30, "sex": "F", "body_mass_kg": 60})
+        )
+    out = tmp_path / "out"
+    monitor(squad, model, out, today=dt.date(2026, 12, 1))
+    for i, name in enumerate(names):
+        runner = html.unescape((out / "runners" / f"r{i:02d}.html").read_text())
+        weeks = pd.read_parquet(out / "weeks.parquet")
+        runs = weeks.loc[weeks["runner"] == f"R{i:02d}", "runs"].sum()
+        said = 'id="problems"' in runner or 'id="not-counted"' in runner or 'id="other-activities"' in runner
+        assert runs > 0 or said, name
+        assert "Error" not in runner and "Errno" not in runner, name
+    walk = names.index("fitdecode_garmin-fenix-5-walk.fit")
+    assert "not counted as running: walk 1" in (out / "runners" / f"r{walk:02d}.html").read_text()
+
+
+def test_a_cache_of_the_old_readers_is_read_again(model, tmp_path):
+    """A coach's cache written before the zones were read as defined kept "Hard HR 1 min" until the files
+    changed: the readers' version is in each file's stamp."""
+    import json
+
+    from runrisk.monitor.squad import CACHE
+
+    squad = tmp_path / "squad"
+    runner_folder(squad, "a", "S01", season(dt.date(2026, 3, 2), 2))
+    out = tmp_path / "out"
+    monitor(squad, model, out)
+    cache = json.loads((out / CACHE).read_text())
+    for entry in cache.values():
+        if isinstance(entry, dict) and "rows" in entry:
+            entry["stamp"] = entry["stamp"][:3]  # as main wrote it
+    (out / CACHE).write_text(json.dumps(cache))
+    assert monitor(squad, model, out).files_read == 4
+
+
+def test_a_date_before_any_watch_or_long_before_the_squads_first_run_is_a_listed_row(model, tmp_path):
+    """A watch whose clock was never set dates its run 1970, a row typed 1926 for 2026: without the check
+    the season began in 1926 (5,300 weeks a runner)."""
+    squad = tmp_path / "squad"
+    first = dt.date(2026, 3, 2)
+    folder = runner_folder(squad, "a", "S01", season(first, 4))
+    (folder / "unset.fit").write_bytes(fit_run(dt.date(1999, 12, 31), 5.0))
+    (folder / SYMPTOMS).write_text(
+        f"date,region,side,pain\n1926-03-10,knee,left,3\n{first - dt.timedelta(days=10)},knee,left,2\n"
+    )
+    out = tmp_path / "out"
+    monitor(squad, model, out, today=dt.date(2026, 5, 1))
+    weeks = pd.read_parquet(out / "weeks.parquet")
+    assert weeks["week_start"].min() == pd.Timestamp("2026-02-16") and weeks["symptom_days"].sum() == 1
+    index = html.unescape((out / "index.html").read_text())
+    assert "an activity dated 1999-12-31, before 2000, when no watch wrote runs: set aside" in index
+    assert (
+        "symptoms.csv row 2: dated 1926-03-10, more than 14 days before the squad's first activity (2026-03-03)"
+        in index
+    )

@@ -81,7 +81,12 @@ WANTED = {
         193: (193, None),
     },
     ACTIVITY: {TIMESTAMP: ("timestamp", "date_time"), 5: ("local_timestamp", "local_date_time")},
-    TIME_IN_ZONE: {0: ("reference_mesg", None), 1: ("reference_index", None), 2: ("time_in_hr_zone", 1000)},
+    TIME_IN_ZONE: {
+        0: ("reference_mesg", None),
+        1: ("reference_index", None),
+        2: ("time_in_hr_zone", 1000),
+        6: ("hr_zone_high_boundary", None),  # each zone's top, bpm
+    },
     RECORD: {
         TIMESTAMP: ("timestamp", None),
         4: ("cadence", 1),  # strides (cycles) per minute while running

@@ -21,7 +21,7 @@ from runrisk.io.wearables import DYNAMICS, activity_type, make_activity
 
 # a session's details beside the study's activity columns (which runrisk.io.wearables.activities_frame
 # keeps, so the study's tables never carry these): NaN where the file has none
-DETAILS = ("ascent_m", "avg_hr", "max_hr", "hard_hr_s", "rpe", "feel")
+DETAILS = ("ascent_m", "avg_hr", "max_hr", "hard_hr_s", "hard_from_bpm", "rpe", "feel")
 FIT_WORKOUT_FEEL, FIT_WORKOUT_RPE = 192, 193  # session fields: feel 0-100, RPE x 10 (Borg CR10)
 FIT_EPOCH_MIN = 0x10000000  # FIT date_time values below this are device-relative counters, not dates
 EARTH_RADIUS_M = 6371008.8
@@ -55,6 +55,14 @@ def hard_hr_seconds(session: dict) -> float:
     return sum(float(t) for t in times[HARD_HR_ZONE:] if isinstance(t, int | float))
 
 
+def hard_from_bpm(session: dict) -> float:
+    """Where the watch's zone HARD_HR_ZONE begins (zone 3's top, in bpm), when the file gives its zones."""
+    tops = session.get("zones", {}).get("hr_zone_high_boundary")
+    if not isinstance(tops, tuple | list) or len(tops) < HARD_HR_ZONE:
+        return float("nan")
+    return _number(tops[HARD_HR_ZONE - 1])
+
+
 def fit_details(session: dict) -> dict:
     """The session's ascent (m), average and maximum heart rate, seconds in heart-rate zones 4, 5 and
     above (hard_hr_seconds), RPE (0-10) and feel (0-100); NaN where the file has none."""
@@ -63,6 +71,7 @@ def fit_details(session: dict) -> dict:
         "avg_hr": _number(session.get("avg_heart_rate")),
         "max_hr": _number(session.get("max_heart_rate")),
         "hard_hr_s": hard_hr_seconds(session),
+        "hard_from_bpm": hard_from_bpm(session),
         "rpe": _number(session.get(FIT_WORKOUT_RPE), 0.1),
         "feel": _number(session.get(FIT_WORKOUT_FEEL)),
     }

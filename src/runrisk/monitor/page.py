@@ -92,16 +92,18 @@ def spike_weeks(weeks: pd.DataFrame, lang: str) -> list[str]:
     """The recent weeks that raised a spike, each with what raised it: the flag names its week, also
     when the latest week shown is a cut-back."""
     words = texts(lang)
+    last = recent(weeks)
     found = []
-    for week in records(recent(weeks)):
-        if not week.spike:
+    columns = (last[c].tolist() for c in ("week_start", "spike", "change", "longest_run_change"))
+    for monday, spike, change, run_change in zip(*columns, strict=True):
+        if not spike:
             continue
         raised = []
-        if week.change > SPIKE_WEEK_CHANGE:
-            raised.append(words["spike_by_week"].format(change=change_text(week.change, lang)))
-        if week.longest_run_change > SPIKE_RUN_CHANGE:
-            raised.append(words["spike_by_run"].format(change=change_text(week.longest_run_change, lang)))
-        found.append(words["spike_week"].format(week=f"{week.week_start:%Y-%m-%d}", what=", ".join(raised)))
+        if change > SPIKE_WEEK_CHANGE:
+            raised.append(words["spike_by_week"].format(change=change_text(change, lang)))
+        if run_change > SPIKE_RUN_CHANGE:
+            raised.append(words["spike_by_run"].format(change=change_text(run_change, lang)))
+        found.append(words["spike_week"].format(week=f"{monday:%Y-%m-%d}", what=", ".join(raised)))
     return found
 
 
@@ -311,6 +313,10 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             synthetic=bool(document and document["study"]["synthetic"]),
             problems=problems,
             not_counted=person.not_counted,
+            hard_from=words["hard_from"].format(bpm=f"{person.hard_from_bpm:.0f}")
+            if np.isfinite(person.hard_from_bpm)
+            else "",
+            others=", ".join(f"{words['activity_types'].get(kind, kind)} {n}" for kind, n in person.other_activities),
             nielsen=[category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)],
             frandsen=[category_text(label, lang) for _, label in FRANDSEN],
             colours=CHANGE_COLOURS,

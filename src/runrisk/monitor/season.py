@@ -24,7 +24,7 @@ from runrisk.monitor.squad import (
     path_key,
     read_squad,
     season_span,
-    set_aside_future_dates,
+    set_aside_impossible_dates,
     with_weeks,
 )
 from runrisk.screening import model
@@ -107,7 +107,7 @@ def monitor(
     cache = SessionCache(cache_path or out / CACHE)
     runners = read_squad(squad, tz, wearables, synonyms, cache)
     margin = DATE_MARGIN_DAYS if date_margin_days is None else date_margin_days
-    set_aside_future_dates(runners, today or dt.datetime.now(tz).date(), margin)
+    set_aside_impossible_dates(runners, today or dt.datetime.now(tz).date(), margin)
     first, last = season_span(runners, since, as_of)
     if first is not None:
         with_weeks(runners, first, last)
@@ -132,6 +132,8 @@ def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, 
             dataclasses.asdict(risk) if risk else None,
             person.problems,
             person.not_counted,
+            person.other_activities,
+            person.hard_from_bpm,
             lang,
             person.label,
             model_hash,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import hashlib
 import json
 import logging
@@ -48,6 +49,10 @@ from runrisk.screening.runner import Runner, read_runner
 RUNNER_FILE = "runner.yaml"
 TRIAL_SUFFIXES = tuple(s for suffixes in TRIAL_KINDS.values() for s in suffixes)
 CACHE = ".monitor-cache.json"
+# the readers' version in every cached file's stamp: a release that reads a file differently (hard HR by the
+# FIT profile's zones, a symptom log's rows one by one; 4: runrisk's own FIT decoder, running dynamics and
+# steps, athletes' exports) reads it again instead of showing the old numbers
+READERS = 4
 MRI_KIND = "mri"  # runrisk.tendon.study's folder of a runner's baseline scan (not imported: numpy-heavy fitting code)
 NOT_READ = (
     "not a kind of file runrisk monitor reads (FIT, GPX, TCX, plain or gzipped, an export's zip, a Fitbit "
@@ -69,6 +74,8 @@ class SquadRunner:
     has_trials: bool = False
     weeks: pd.DataFrame | None = None
     not_counted: list[tuple[str, int]] = field(default_factory=list)  # (the study's reason, runs) in the season
+    other_activities: list[tuple[str, int]] = field(default_factory=list)  # (type, count) in the season: not runs
+    hard_from_bpm: float = math.nan  # where the watch's zone 4 begins, by the season's latest file that says
 
 
 def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
@@ -78,6 +85,20 @@ def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Tim
     runs = runs[runs["local_date"].between(first, last)]
     reasons = runs["excluded_reason"].where(~runs["excluded_reason"].str.startswith("duplicate of"), DUPLICATE)
     return sorted(reasons.value_counts().items())
+
+
+def other_activities(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
+    """The season's activities that are not runs, by type (walk, ride ...): read, and said not to be running."""
+    if activities["is_run"].all():
+        return []
+    others = activities[~activities["is_run"] & activities["local_date"].between(first, last)]
+    return sorted(others["activity"].value_counts().items())
+
+
+def latest_zone_start(activities: pd.DataFrame, last: pd.Timestamp) -> float:
+    """Where the watch's hard zones began in the season's latest activity whose file gives its zones."""
+    given = activities[activities["hard_from_bpm"].notna() & (activities["local_date"] <= last)]
+    return float(given.sort_values("start_utc")["hard_from_bpm"].iloc[-1]) if len(given) else math.nan
 
 
 def slug_of(label: str) -> str:
@@ -133,14 +154,35 @@ def symptom_problem(error: InputError) -> str:
 
 
 def symptom_frame(rows: list[dict]) -> pd.DataFrame:
-    """Symptom rows (the reader's or the cache's) as a typed frame."""
-    table = pd.DataFrame(rows, columns=SYMPTOM_COLUMNS)
-    table["date"] = pd.to_datetime(table["date"])
-    for column in ("pain", "ostrc_score"):
-        table[column] = pd.to_numeric(table[column]).astype(float)
-    table["substantial"] = table["substantial"].astype(bool)
-    table["row"] = pd.to_numeric(table["row"]).astype(int)
-    return table
+    """Symptom rows (the reader's or the cache's) as a typed frame (built column by column: a squad has one
+    per runner every week)."""
+    if not rows:
+        return _no_symptoms().copy()
+    return _symptom_frame(rows)
+
+
+@functools.cache
+def _no_symptoms() -> pd.DataFrame:
+    return _symptom_frame([])
+
+
+def _symptom_frame(rows: list[dict]) -> pd.DataFrame:
+    column = {name: [row.get(name) for row in rows] for name in SYMPTOM_COLUMNS}
+    return pd.DataFrame(
+        {
+            # ISO dates (the reader's dates, the cache's strings) by numpy: pandas' parser costs a squad 0.1 s
+            "date": np.array(
+                [str(d) if d is not None else "NaT" for d in column["date"]], dtype="datetime64[D]"
+            ).astype("datetime64[ns]"),
+            "region": pd.Series(column["region"], dtype=object),
+            "side": pd.Series(column["side"], dtype=object),
+            "pain": np.array(column["pain"], dtype=float),
+            "ostrc_score": np.array(column["ostrc_score"], dtype=float),
+            "substantial": np.array(column["substantial"], dtype=bool),
+            "row": np.array(column["row"], dtype=int),
+        },
+        columns=SYMPTOM_COLUMNS,
+    )
 
 
 def path_key(path: Path) -> str:
@@ -188,7 +230,7 @@ class SessionCache:
             stat = path.stat()
         except OSError as error:  # a link to itself or to nothing: this file is listed, the squad goes on
             return "", None, unopenable(error)
-        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz)]
+        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(tz), READERS]
         cached = self._fresh(key, stamp)
         if cached:
             return cached["source"], cached["rows"], cached["reason"]
@@ -210,7 +252,7 @@ class SessionCache:
         except OSError as error:
             return symptom_frame([]), [f"{SYMPTOMS}: {unopenable(error)}"]
         vocabularies = content_hash(sorted(region_words.spellings.items()), sorted(side_words.spellings.items()))
-        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, vocabularies]
+        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, vocabularies, READERS]
         cached = self._fresh(key, stamp)
         if not cached:
             try:
@@ -345,34 +387,46 @@ def runs_of(activities: pd.DataFrame) -> pd.DataFrame:
 DATE_MARGIN_DAYS = 14  # monitor.date_margin_days: how far a symptom may lie past the squad's newest activity
 
 
-def set_aside_future_dates(runners: list[SquadRunner], today: dt.date, margin_days: int = DATE_MARGIN_DAYS) -> None:
-    """Activities dated after the run's date, and symptom rows after it or more than margin_days after the
-    squad's newest activity, are listed problems, not the season's end (a row typed 2031 for 2026 made
-    every runner's last week an empty week of 2031)."""
+FIRST_WATCH_DAY = pd.Timestamp("2000-01-01")  # before any GPS running watch wrote a file: a clock never set
+
+
+def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margin_days: int = DATE_MARGIN_DAYS) -> None:
+    """Activities dated after the run's date or before FIRST_WATCH_DAY, and symptom rows after the run's
+    date or more than margin_days outside the squad's activities, are listed problems, never the season's
+    ends (a row typed 2031 for 2026 made every runner's last week an empty week of 2031; a watch whose
+    clock was never set dates its run 1970)."""
     limit = pd.Timestamp(today)
     for person in runners:
-        if len(person.activities):
-            future = person.activities["local_date"] > limit
-            for file_label, day in person.activities.loc[future, ["source_file", "local_date"]].itertuples(False):
-                person.problems.append(
-                    f"{file_label}: an activity dated {day:%Y-%m-%d}, after today ({today}): set aside "
-                    "(the device's clock?)"
-                )
-            person.activities = person.activities[~future].reset_index(drop=True)
+        dates = person.activities["local_date"].to_numpy() if len(person.activities) else None
+        if dates is None or not ((dates > limit.to_datetime64()) | (dates < FIRST_WATCH_DAY.to_datetime64())).any():
+            continue
+        wrong = (person.activities["local_date"] > limit) | (person.activities["local_date"] < FIRST_WATCH_DAY)
+        for file_label, day in person.activities.loc[wrong, ["source_file", "local_date"]].itertuples(False):
+            when = f"after today ({today})" if day > limit else f"before {FIRST_WATCH_DAY:%Y}, when no watch wrote runs"
+            person.problems.append(
+                f"{file_label}: an activity dated {day:%Y-%m-%d}, {when}: set aside (the device's clock?)"
+            )
+        person.activities = person.activities[~wrong].reset_index(drop=True)
     dates = [p.activities["local_date"] for p in runners if len(p.activities)]
     newest = pd.concat(dates).max() if dates else pd.NaT
-    symptom_limit = min(limit, newest + pd.Timedelta(days=margin_days)) if pd.notna(newest) else limit
+    oldest = pd.concat(dates).min() if dates else pd.NaT
+    margin = pd.Timedelta(days=margin_days)
+    latest = min(limit, newest + margin) if pd.notna(newest) else limit
+    earliest = oldest - margin if pd.notna(oldest) else FIRST_WATCH_DAY
     for person in runners:
-        if len(person.symptoms):
-            late = pd.to_datetime(person.symptoms["date"]) > symptom_limit
-            for row, day in person.symptoms.loc[late, ["row", "date"]].itertuples(False):
-                after = (
-                    f"after today ({today})"
-                    if day > limit
-                    else f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
-                )
-                person.problems.append(f"{SYMPTOMS} row {row}: dated {day:%Y-%m-%d}, {after}: set aside")
-            person.symptoms = person.symptoms[~late].reset_index(drop=True)
+        days = person.symptoms["date"].to_numpy() if len(person.symptoms) else None
+        if days is None or not ((days > latest.to_datetime64()) | (days < earliest.to_datetime64())).any():
+            continue
+        wrong = (person.symptoms["date"] > latest) | (person.symptoms["date"] < earliest)
+        for row, day in person.symptoms.loc[wrong, ["row", "date"]].itertuples(False):
+            if day > limit:
+                when = f"after today ({today})"
+            elif day > latest:
+                when = f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+            else:
+                when = f"more than {margin_days} days before the squad's first activity ({oldest:%Y-%m-%d})"
+            person.problems.append(f"{SYMPTOMS} row {row}: dated {day:%Y-%m-%d}, {when}: set aside")
+        person.symptoms = person.symptoms[~wrong].reset_index(drop=True)
 
 
 def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.date | None) -> tuple:
@@ -409,6 +463,8 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
     for person in runners:
         person.weeks = by_runner[person.slug].drop(columns=RUNNER).reset_index(drop=True)
         person.not_counted = not_counted_runs(person.activities, first, last) if len(person.activities) else []
+        person.other_activities = other_activities(person.activities, first, last) if len(person.activities) else []
+        person.hard_from_bpm = latest_zone_start(person.activities, last) if len(person.activities) else math.nan
 
 
 def content_hash(*parts) -> str:
