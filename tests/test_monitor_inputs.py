@@ -339,7 +339,8 @@ def test_a_spike_flag_names_the_week_that_raised_it(model, tmp_path):
 
 def test_files_the_monitor_does_not_read_are_listed_and_a_scans_sidecars_are_not_fitbit_exports(model, tmp_path):
     """main passed over an archive of watch files without a word, and read a tendon scan's BIDS sidecar
-    (mri/*.json) as a broken Fitbit export."""
+    (mri/*.json) as a broken Fitbit export. An export's zip is read now (tests/test_wearable_exports.py):
+    a broken one is listed with its reason, a spreadsheet as a file the monitor does not read."""
     from runrisk.monitor import squad as squad_module
     from runrisk.tendon.study import MRI_KIND
 
@@ -347,11 +348,13 @@ def test_files_the_monitor_does_not_read_are_listed_and_a_scans_sidecars_are_not
     squad = tmp_path / "squad"
     folder = runner_folder(squad, "a", "S01", season(dt.date(2026, 3, 2), 3))
     (folder / "garmin-export.zip").write_bytes(b"PK\x03\x04")
+    (folder / "plan.xlsx").write_bytes(b"PK\x03\x04")
     (folder / "mri").mkdir()
     (folder / "mri" / "echo-1.json").write_text('{"EchoTime": 0.002}')
     monitor(squad, model, tmp_path / "out")
     index = html.unescape((tmp_path / "out/index.html").read_text())
-    assert "S01: zip-1: not a kind of file runrisk monitor reads" in index
+    assert "S01: xlsx-1: not a kind of file runrisk monitor reads" in index
+    assert "S01: zip-1: not a readable zip archive (damaged or cut short)" in index
     assert "fitbit-" not in index
 
 

@@ -18,6 +18,7 @@ from runrisk.io.fitabase import read_fitabase_daily
 from runrisk.io.garmin import DETAILS, read_fit, read_gpx, read_tcx
 from runrisk.io.quarantine import Quarantine
 from runrisk.io.wearables import (
+    DYNAMICS,
     WearableSettings,
     _fitbit_start_times,
     activities_frame,
@@ -166,7 +167,7 @@ def test_real_gpx_track_totals():
     assert row["duration_s"] == pytest.approx(3041.0, abs=0.1)
     assert 5.0 < row["distance_km"] < 10.0 and row["is_run"]
     totals = {"log_id", "activity", "is_run", "start_utc", "local_date", "duration_s", "distance_km"}
-    assert set(row) == totals | set(DETAILS)
+    assert set(row) == totals | set(DETAILS) | set(DYNAMICS)
 
 
 def test_real_tcx_lap_totals():

@@ -4,8 +4,10 @@ platform must say (stop mode) and whether the damage belongs to one participant 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,6 +136,25 @@ def _garmin(raw, ids, source: str | None = None, text: str | None = None, name="
         shutil.copy(REAL / source, folder / Path(source).name)
     else:
         (folder / name).write_text(text)
+
+
+def _export(raw, ids, members: dict[str, bytes], name="export.zip"):
+    """An athlete's export archive in the participant's garmin folder."""
+    folder = raw / "garmin" / ids[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    (folder / name).write_bytes(buffer.getvalue())
+
+
+def _damaged_export(raw, ids):
+    _export(raw, ids, {"run.fit": (REAL / "garmin/slither_running_fr45.fit").read_bytes()})
+    path = raw / "garmin" / ids[0] / "export.zip"
+    data = bytearray(path.read_bytes())
+    data[60] ^= 0xFF  # inside the member's packed bytes
+    path.write_bytes(bytes(data))
 
 
 def _daily_excess(records):
@@ -537,6 +558,30 @@ CASES = [
         "fit_without_dates",
         lambda r, i: _garmin(r, i, "garmin/fitdecode_compressed-speed-distance_fr70_run.fit"),
         r"file garmin-\d+, participant {p}: session 0 start_time is a device-relative counter",
+        0,
+    ),
+    Case(
+        "export_member_leaves_the_archive",
+        lambda r, i: _export(r, i, {"../../run.fit": b"x"}),
+        r"file garmin-\d+, participant {p}: member 1's path leaves the archive",
+        0,
+    ),
+    Case(
+        "export_zip_bomb",
+        lambda r, i: _export(r, i, {"settings.json": b"{}", "run.fit": bytes(8_000_000)}),
+        r"file garmin-\d+, participant {p}: member 2 unpacks to too much \(a zip bomb\)",
+        0,
+    ),
+    Case(
+        "export_member_unreadable",
+        _damaged_export,
+        r"file garmin-\d+, participant {p}: member 1 cannot be read",
+        0,
+    ),
+    Case(
+        "gzipped_fit_cut_short",
+        lambda r, i: _garmin(r, i, text="\x1f\x8b\x08", name="run.fit.gz"),  # a gzip file cut short
+        r"file garmin-\d+, participant {p}: a gzip file that cannot be unpacked",
         0,
     ),
     Case(

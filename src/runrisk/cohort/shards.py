@@ -17,13 +17,12 @@ from runrisk.biomech.signals import SignalNaming, resolve_signals
 from runrisk.biomech.stances import PEAK_NAMES, StanceSettings, extract_stances, no_stance_reason
 from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
-from runrisk.io.fitabase import read_fitabase_daily
-from runrisk.io.garmin import read_fit, read_gpx, read_tcx
 from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, kind_of, labelled_files
 from runrisk.io.quarantine import Quarantine, attempt
 from runrisk.io.surveillance import read_participants
 from runrisk.io.trial import Trial
 from runrisk.io.visual3d import read_visual3d
+from runrisk.io.wearable_files import read_wearable_file
 from runrisk.io.wearables import (
     FitbitBatch,
     WearableSettings,
@@ -210,7 +209,7 @@ def participant_activities(
     rows = []
     for path, label in labelled_files(raw_dir, raw_id, WEARABLE_KINDS):
         try:
-            source, found = read_wearable(path, raw_id, tz, settings)
+            source, found = read_wearable(path, raw_id, tz, settings, label)
         except InputError as error:
             raise relabelled(error, label, raw_id) from error
         if source == "fitbit":
@@ -220,18 +219,14 @@ def participant_activities(
     return rows
 
 
-def read_wearable(path: Path, raw_id: str, tz: ZoneInfo, settings: WearableSettings) -> tuple[str, list[dict]]:
+def read_wearable(
+    path: Path, raw_id: str, tz: ZoneInfo, settings: WearableSettings, label: str = "an export"
+) -> tuple[str, list[dict]]:
     """The source of one wearable file and its rows (a Fitbit export's raw records, for the batch)."""
-    kind, suffix = kind_of(path), path.suffix.lower()
+    kind = kind_of(path)
     if kind == "fitbit":
         return "fitbit", load_fitbit_records(path, raw_id)
-    if kind == "fitabase":
-        return "fitabase", read_fitabase_daily(path, raw_id, tz, settings.fitabase_running_column)
-    if suffix == ".fit":
-        return "fit", read_fit(path, raw_id, tz)
-    if suffix == ".gpx":
-        return "gpx", read_gpx(path, raw_id, tz, settings.gpx_default_activity)
-    return "tcx", read_tcx(path, raw_id, tz)
+    return read_wearable_file(path, raw_id, tz, settings, kind, f"participant {raw_id}: {label}")
 
 
 def relabelled(error: InputError, label: str, raw_id: str) -> InputError:

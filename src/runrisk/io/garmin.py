@@ -1,4 +1,4 @@
-"""Garmin FIT activity files (fitdecode), GPX and TCX tracks into activities rows.
+"""Garmin FIT activity files (runrisk.io.fit), GPX and TCX tracks into activities rows.
 
 Only totals leave this module: start, duration, distance and sport, and the session's details a coach's
 monitoring reads (DETAILS: ascent, heart rate, time in the hardest heart-rate zones, the runner's RPE and
@@ -8,14 +8,16 @@ feel). Track points (GPS) are summed into a distance and an ascent here and drop
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import fitdecode
+import numpy as np
 
 from runrisk.errors import InputError
-from runrisk.io.wearables import make_activity
+from runrisk.io.fit import FIT_UTC_REFERENCE, FitContents, FitDecodeError, read_fit_contents
+from runrisk.io.wearables import DYNAMICS, activity_type, make_activity
 
 # a session's details beside the study's activity columns (which runrisk.io.wearables.activities_frame
 # keeps, so the study's tables never carry these): NaN where the file has none
@@ -23,28 +25,6 @@ DETAILS = ("ascent_m", "avg_hr", "max_hr", "hard_hr_s", "hard_from_bpm", "rpe", 
 FIT_WORKOUT_FEEL, FIT_WORKOUT_RPE = 192, 193  # session fields: feel 0-100, RPE x 10 (Borg CR10)
 FIT_EPOCH_MIN = 0x10000000  # FIT date_time values below this are device-relative counters, not dates
 EARTH_RADIUS_M = 6371008.8
-
-
-def _fit_sessions(path: Path) -> tuple[list[dict], dict]:
-    """The file's sessions (each with the zones its time_in_zone message gives, under "zones") and its
-    activity message."""
-    sessions, activity, zones = [], {}, {}
-    with fitdecode.FitReader(str(path), check_crc=fitdecode.CrcCheck.ENABLED) as fit:
-        for frame in fit:
-            if frame.frame_type != fitdecode.FIT_FRAME_DATA:
-                continue
-            if frame.name == "session":
-                # by field number too: a profile older than the file's names RPE and feel unknown_192/193
-                sessions.append({f.name: f.value for f in frame.fields} | {f.def_num: f.value for f in frame.fields})
-            elif frame.name == "activity":
-                activity = {f.name: f.value for f in frame.fields}
-            elif frame.name == "time_in_zone":
-                fields = {f.name: f.value for f in frame.fields}
-                if fields.get("reference_mesg") == "session":
-                    zones[fields.get("reference_index") or 0] = fields
-    for i, session in enumerate(sessions):
-        session["zones"] = zones.get(i, {})
-    return sessions, activity
 
 
 def _number(value, scale: float = 1.0) -> float:
@@ -129,32 +109,24 @@ def _fit_local_zone(activity: dict, fallback: dt.tzinfo) -> dt.tzinfo:
     return fallback
 
 
-# fitdecode's errors in words (its own text, "FitEOFError: expected 3 bytes, got 2 @ 139", means nothing to
-# a coach and never reaches a page)
-FIT_ERROR_WORDS = (
-    (fitdecode.FitEOFError, "corrupt or truncated FIT file: it ends before its last message (cut short in transfer)"),
-    (fitdecode.FitCRCError, "corrupt or truncated FIT file: its checksum does not match its contents (damaged)"),
-    (fitdecode.FitHeaderError, "not a FIT file: its header is not a FIT file's header"),
-    (fitdecode.FitError, "corrupt or truncated FIT file: its contents do not follow the FIT format (damaged)"),
-)
-
-
-def fit_error_words(error: fitdecode.FitError) -> str:
-    return next(words for kind, words in FIT_ERROR_WORDS if isinstance(error, kind))
-
-
-def read_fit(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
-    """One row per FIT session (a multisport file has several)."""
+def read_fit(path: str | Path, participant: str, tz: dt.tzinfo, data: bytes | None = None) -> list[dict]:
+    """One row per FIT session (a multisport file has several); data: the file's bytes if read already."""
     path = Path(path)
     try:
-        sessions, activity = _fit_sessions(path)
-    except fitdecode.FitError as exc:
-        raise InputError(path, fit_error_words(exc), participant) from exc
-    if not sessions:
+        contents = read_fit_contents(path, data)
+    except FitDecodeError as exc:  # its words, never a decoder's text ("expected 3 bytes, got 2 @ 139")
+        raise InputError(path, exc.words, participant) from exc
+    return fit_rows(path, participant, tz, contents)
+
+
+def fit_rows(path: Path, participant: str, tz: dt.tzinfo, contents: FitContents) -> list[dict]:
+    """The activities rows of a decoded FIT file: each session with its details."""
+    if not contents.sessions:
         raise InputError(path, "FIT file has no session message: not an activity file", participant)
-    local = _fit_local_zone(activity, tz)
+    local = _fit_local_zone(contents.activity, tz)
     rows = []
-    for i, session in enumerate(sessions):
+    for i, session in enumerate(contents.sessions):
+        session = session | {"zones": contents.zones.get(i, {})}
         start = session.get("start_time")
         if not isinstance(start, dt.datetime):
             raise InputError(
@@ -173,10 +145,87 @@ def read_fit(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
                 float(session.get("total_timer_time") or session.get("total_elapsed_time") or 0),
                 None if distance is None else float(distance) / 1000.0,
             )
-            rows.append(activity_row | fit_details(session))
+            seconds = _number(session.get("total_elapsed_time") or session.get("total_timer_time"))
+            dynamics = session_dynamics(contents.records, start, seconds, activity_row["activity"])
+            rows.append(activity_row | fit_details(session) | dynamics)
         except ValueError as exc:
             raise InputError(path, f"session {i}: {exc}", participant) from exc
     return rows
+
+
+STEPPING = ("run", "walk", "hike")  # a cycling cadence counts pedal turns, not steps
+MAX_RECORD_GAP_S = 10.0  # a longer gap between records is a pause (auto-pause), not steps at the last cadence
+
+
+def no_dynamics() -> dict:
+    return dict.fromkeys(DYNAMICS, float("nan"))
+
+
+def _moving_mean(values: np.ndarray) -> float:
+    """The mean of the values a watch records while moving (0 and invalid left out, as in the watch's own
+    averages; a mean over records is closer to them on our files than one weighted by record gaps)."""
+    moving = values[np.isfinite(values) & (values > 0)]
+    return float(moving.mean()) if len(moving) else float("nan")
+
+
+def session_dynamics(records: dict[str, np.ndarray], start: dt.datetime, seconds: float, activity: str) -> dict:
+    """A session's running dynamics from its records (those from its start to its end): average cadence in
+    steps/min (a FIT record's cadence counts strides, each two steps), stance time (ms), vertical
+    oscillation (mm), step length (mm), and steps: the cadence summed over the time to the next record
+    (at most MAX_RECORD_GAP_S). NaN where the watch recorded none, and for sessions not on foot."""
+    if activity not in STEPPING or not len(records.get("timestamp", ())) or not math.isfinite(seconds):
+        return no_dynamics()
+    first = start.timestamp() - FIT_UTC_REFERENCE
+    times = records["timestamp"]
+    inside = (times >= first) & (times <= first + seconds)
+    if not inside.any():
+        return no_dynamics()
+    fraction = np.nan_to_num(records["fractional_cadence"][inside])
+    cadence = 2.0 * (records["cadence"][inside] + fraction)
+    gaps = np.minimum(np.diff(times[inside], append=times[inside][-1]), MAX_RECORD_GAP_S)
+    recorded = np.isfinite(cadence)
+    return {
+        "cadence_spm": _moving_mean(cadence),
+        "stance_time_ms": _moving_mean(records["stance_time"][inside]),
+        "vertical_oscillation_mm": _moving_mean(records["vertical_oscillation"][inside]),
+        "step_length_mm": _moving_mean(records["step_length"][inside]),
+        "steps": float(np.sum(cadence[recorded] * gaps[recorded]) / 60.0) if recorded.any() else float("nan"),
+    }
+
+
+def track_dynamics(cadence: list[tuple[dt.datetime, float | None]], activity: str) -> dict:
+    """A GPX track's or TCX activity's cadence and steps, from its points' times and strides per minute
+    (session_dynamics on them); NaN where no point carries a cadence."""
+    known = [(t, c) for t, c in cadence if c is not None]
+    if not known:
+        return no_dynamics()
+    first = min(t for t, _ in known)
+    times = np.array([(t - first).total_seconds() for t, _ in known]) + first.timestamp() - FIT_UTC_REFERENCE
+    order = np.argsort(times, kind="stable")
+    nothing = np.full(len(known), np.nan)
+    records = {
+        "timestamp": times[order],
+        "cadence": np.array([c for _, c in known])[order],
+        "fractional_cadence": nothing,
+        "stance_time": nothing,
+        "vertical_oscillation": nothing,
+        "step_length": nothing,
+    }
+    return session_dynamics(records, first, float(times.max() - times.min()), activity)
+
+
+def _tcx_cadence(activity: ET.Element) -> list[tuple[dt.datetime, float | None]]:
+    """Each trackpoint's time and running cadence (Garmin's ActivityExtension RunCadence, strides per
+    minute); trackpoints without a readable time are left out (the laps' times place the activity)."""
+    found = []
+    for point in (e for e in activity.iter() if _local(e.tag) == "Trackpoint"):
+        stamp = next((e.text for e in point if _local(e.tag) == "Time"), None)
+        run_cadence = next((e.text for e in point.iter() if _local(e.tag) == "RunCadence"), None)
+        try:
+            found.append((_iso(stamp), _float_or_none(run_cadence)))
+        except (AttributeError, ValueError):
+            continue
+    return found
 
 
 def haversine_m(points: list[tuple[float, float]]) -> float:
@@ -218,27 +267,33 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _parse_xml(path: Path, participant: str) -> ET.Element:
+def _parse_xml(path: Path, participant: str, data: bytes | None = None) -> ET.Element:
     try:
-        return ET.parse(path).getroot()
+        return ET.parse(path if data is None else io.BytesIO(data)).getroot()
     except ET.ParseError as exc:
         # the parser's own text is not in words: where it stopped is
         where = f" (line {exc.position[0]})" if getattr(exc, "position", None) else ""
         raise InputError(path, f"not well-formed XML{where}: the file is damaged or cut short", participant) from exc
 
 
-def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity: str) -> list[dict]:
+def read_gpx(
+    path: str | Path, participant: str, tz: dt.tzinfo, default_activity: str, data: bytes | None = None
+) -> list[dict]:
     """One row per track: start and end from point times, distance along the points."""
     path = Path(path)
     rows = []
-    for i, track in enumerate(e for e in _parse_xml(path, participant).iter() if _local(e.tag) == "trk"):
+    for i, track in enumerate(e for e in _parse_xml(path, participant, data).iter() if _local(e.tag) == "trk"):
         kind = next((e.text for e in track if _local(e.tag) == "type" and e.text), default_activity)
-        coords, times, elevations = [], [], []
+        coords, times, elevations, cadence = [], [], [], []
         for j, point in enumerate(e for e in track.iter() if _local(e.tag) == "trkpt"):
             coords.append(_coordinates(point, path, participant, f"track {i} point {j}"))
             stamp = next((e.text for e in point if _local(e.tag) == "time"), None)
             if stamp is not None:
                 times.append(_stamp(stamp, path, participant, f"track {i} point {j}"))
+                # Garmin's TrackPointExtension: strides (cycles) per minute
+                cadence.append(
+                    (times[-1], _float_or_none(next((e.text for e in point.iter() if _local(e.tag) == "cad"), None)))
+                )
             elevation = next((e.text for e in point if _local(e.tag) == "ele"), None)
             elevations += [value for value in [_float_or_none(elevation)] if value is not None]
         if not times:
@@ -256,6 +311,7 @@ def read_gpx(path: str | Path, participant: str, tz: dt.tzinfo, default_activity
                 | no_details()
                 | {"ascent_m": ascent_m(elevations)}
             )
+            rows[-1] |= track_dynamics(cadence, rows[-1]["activity"])
         except ValueError as exc:
             raise InputError(path, f"track {i}: {exc}", participant) from exc
     if not rows:
@@ -291,11 +347,11 @@ def tcx_details(activity: ET.Element, laps: list[ET.Element]) -> dict:
     }
 
 
-def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
+def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo, data: bytes | None = None) -> list[dict]:
     """One row per Activity: laps summed (TotalTimeSeconds, DistanceMeters)."""
     path = Path(path)
     rows = []
-    for i, activity in enumerate(e for e in _parse_xml(path, participant).iter() if _local(e.tag) == "Activity"):
+    for i, activity in enumerate(e for e in _parse_xml(path, participant, data).iter() if _local(e.tag) == "Activity"):
         laps = [e for e in activity if _local(e.tag) == "Lap"]
         if not laps:
             raise InputError(path, f"activity {i} has no laps", participant)
@@ -315,6 +371,7 @@ def read_tcx(path: str | Path, participant: str, tz: dt.tzinfo) -> list[dict]:
                     total("DistanceMeters") / 1000.0,
                 )
                 | tcx_details(activity, laps)
+                | track_dynamics(_tcx_cadence(activity), activity_type(activity.get("Sport", "Other")))
             )
         except (TypeError, ValueError) as exc:
             raise InputError(path, f"activity {i}: {exc}", participant) from exc

@@ -28,9 +28,21 @@ DIAGNOSES = "diagnoses.csv"
 
 # kind folder -> extensions (lower case) of the files read from it
 TRIAL_KINDS: dict[str, tuple[str, ...]] = {"c3d": (".c3d",), "visual3d": (".txt",)}
+# the one table of wearable formats (runrisk.io.wearable_files reads them): a file name's ending -> the
+# source its rows carry; FIT, GPX and TCX also gzipped (Strava's export), a zip is an athlete's export
+WEARABLE_FORMATS = {
+    ".fit": "fit",
+    ".gpx": "gpx",
+    ".tcx": "tcx",
+    ".json": "fitbit",
+    ".csv": "fitabase",
+    ".zip": "export",
+}
+ACTIVITY_FORMATS = ("fit", "gpx", "tcx")
+GZIP = ".gz"
 WEARABLE_KINDS: dict[str, tuple[str, ...]] = {
     "fitbit": (".json",),
-    "garmin": (".fit", ".gpx", ".tcx"),
+    "garmin": (".fit", ".gpx", ".tcx", *(f".{f}{GZIP}" for f in ACTIVITY_FORMATS), ".zip"),
     "fitabase": (".csv",),
 }
 
@@ -42,6 +54,15 @@ MODALITIES: dict[str, dict[str, tuple[str, ...]] | None] = {
     "wearables": WEARABLE_KINDS,
     MRI: None,
 }
+
+
+def wearable_format(name: str) -> str | None:
+    """The format a file's name says it holds (fit, gpx, tcx, fitbit, fitabase, export), None if none."""
+    lower = name.lower()
+    if lower.endswith(GZIP):
+        found = WEARABLE_FORMATS.get(os.path.splitext(lower[: -len(GZIP)])[1])
+        return found if found in ACTIVITY_FORMATS else None
+    return WEARABLE_FORMATS.get(os.path.splitext(lower)[1])
 
 
 def surveillance_files(raw_dir: str | Path) -> dict[str, Path]:
@@ -71,7 +92,7 @@ def participant_files(
         if folder is None:
             continue
         for path in sorted(folder.iterdir(), key=lambda p: p.name):
-            if path.suffix.lower() not in extensions:
+            if not path.name.lower().endswith(extensions):
                 continue
             if path.is_dir():
                 # said without its name, which may be a person's, as a file's would be

@@ -49,8 +49,15 @@ ACTIVITY_COLUMNS = [
     "local_date",
     "duration_s",
     "distance_km",
+    "cadence_spm",
+    "stance_time_ms",
+    "vertical_oscillation_mm",
+    "step_length_mm",
+    "steps",
     "excluded_reason",
 ]
+# running dynamics and steps (runrisk.io.garmin.session_dynamics): NaN where the watch recorded none
+DYNAMICS = ("cadence_spm", "stance_time_ms", "vertical_oscillation_mm", "step_length_mm", "steps")
 MAX_ACTIVITY_KM = 250.0  # longer than any ultra a wearable logs in one activity: a unit or sync error
 MAX_ACTIVITY_S = 48 * 3600
 FITBIT_FORMATS = ("%m/%d/%y %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z")
@@ -144,11 +151,11 @@ FITBIT_FIELDS = {  # field of an exercise record, and its value when the record 
 }
 
 
-def load_fitbit_records(path: str | Path, participant: str) -> list[dict]:
+def load_fitbit_records(path: str | Path, participant: str, data: bytes | None = None) -> list[dict]:
     """The exercise records of one Fitbit archive file (a list) or Web API response ({"activities": [...]})."""
     path = Path(path)
     try:
-        payload = json.loads(path.read_bytes().decode("utf-8"))
+        payload = json.loads((path.read_bytes() if data is None else data).decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not valid UTF-8 JSON: not UTF-8 text (byte {exc.start})", participant) from exc
     except json.JSONDecodeError as exc:  # its own text quotes the file: where it stopped is said instead
@@ -236,6 +243,7 @@ class FitbitBatch:
                 "local_date": local_date,
                 "duration_s": duration,
                 "distance_km": km,
+                **dict.fromkeys(DYNAMICS, np.nan),  # an exercise record carries no running dynamics
                 "excluded_reason": "",
             }
         )
@@ -343,10 +351,12 @@ def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> n
     return era * 146097 + day_of_era - 719468
 
 
-def read_fitbit_exercise(path: str | Path, participant: str, tz: ZoneInfo) -> list[dict]:
-    """One Fitbit export as activity rows (the single-file form of FitbitBatch)."""
+def read_fitbit_exercise(path: str | Path, participant: str, tz: ZoneInfo, records: list | None = None) -> list[dict]:
+    """One Fitbit export as activity rows (the single-file form of FitbitBatch); records: its exercise
+    records if loaded already."""
     batch = FitbitBatch()
-    batch.add(Path(path), participant, load_fitbit_records(path, participant), "fitbit-1")
+    records = load_fitbit_records(path, participant) if records is None else records
+    batch.add(Path(path), participant, records, "fitbit-1")
     frame, errors = batch.activities(tz)
     if errors:
         raise next(iter(errors.values()))
@@ -361,7 +371,7 @@ def activities_frame(rows: list[dict], id_column: str = "participant_id") -> pd.
     frame["is_run"] = frame["is_run"].astype(bool)
     frame["start_utc"] = pd.to_datetime(frame["start_utc"])
     frame["local_date"] = pd.to_datetime(frame["local_date"])
-    for column in ("duration_s", "distance_km"):
+    for column in ("duration_s", "distance_km", *DYNAMICS):
         frame[column] = frame[column].astype(float)
     frame["excluded_reason"] = frame["excluded_reason"].fillna("").astype(str)
     return frame

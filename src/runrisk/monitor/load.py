@@ -39,6 +39,8 @@ WEEK_COLUMNS = [
     "longest_km",
     "hard_hr_min",
     "srpe_au",
+    "steps",
+    "cadence_spm",
     "change",
     "change_category",
     "longest_run_change",
@@ -154,10 +156,14 @@ def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first
     sunday = last + pd.Timedelta(days=6 - last.weekday())
     mondays = pd.date_range(monday, sunday, freq="7D")
     grid = pd.MultiIndex.from_product([runners, mondays], names=[RUNNER, "week_start"])
+    cadence = runs.get("cadence_spm", pd.Series(np.nan, index=runs.index, dtype=float))
     runs = runs.assign(
         week_start=_monday(runs["local_date"]),
         longest_change=run_changes(runs),
         srpe=runs["rpe"] * runs["duration_s"] / 60.0,  # Foster et al. 2001: RPE x minutes, arbitrary units
+        steps=runs.get("steps", np.nan),
+        cadence_time=cadence * runs["duration_s"],  # the week's cadence: its runs' weighted by their time
+        cadence_s=runs["duration_s"].where(cadence.notna()),
     )
     by_week = runs.groupby([RUNNER, "week_start"])
     weeks = pd.DataFrame(index=grid)
@@ -169,6 +175,11 @@ def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first
     weeks["longest_km"] = by_week["distance_km"].max().reindex(grid, fill_value=0.0)
     weeks["hard_hr_min"] = (by_week["hard_hr_s"].sum(min_count=1) / 60.0).reindex(grid)
     weeks["srpe_au"] = by_week["srpe"].sum(min_count=1).reindex(grid)
+    weeks["steps"] = by_week["steps"].sum(min_count=1).reindex(grid).astype(float)  # NA: no run with a cadence
+    cadence_s = by_week["cadence_s"].sum(min_count=1).reindex(grid)
+    weeks["cadence_spm"] = (
+        by_week["cadence_time"].sum(min_count=1).reindex(grid) / cadence_s.where(cadence_s > 0)
+    ).astype(float)
     previous = weeks["km"].groupby(level=RUNNER).shift(1)
     weeks["change"] = (weeks["km"] / previous.where(previous > 0) - 1).astype(float)
     weeks["change_category"] = [change_category(v) for v in weeks["change"]]

@@ -19,6 +19,7 @@ import errno
 import functools
 import hashlib
 import json
+import logging
 import math
 import os
 import re
@@ -30,36 +31,35 @@ import numpy as np
 import pandas as pd
 
 from runrisk.errors import InputError
-from runrisk.io.fitabase import read_fitabase_daily
-from runrisk.io.garmin import DETAILS, read_fit, read_gpx, read_tcx
-from runrisk.io.layout import TRIAL_KINDS
+from runrisk.io.garmin import DETAILS
+from runrisk.io.layout import TRIAL_KINDS, wearable_format
 from runrisk.io.vocabulary import regions, sides
+from runrisk.io.wearable_files import is_export_index, read_wearable_file
 from runrisk.io.wearables import (
     ACTIVITY_COLUMNS,
+    DYNAMICS,
     WearableSettings,
     flag_duplicates,
     flag_uncountable_runs,
-    load_fitbit_records,
-    read_fitbit_exercise,
 )
 from runrisk.monitor.load import RUNNER, squad_weeks
 from runrisk.monitor.symptoms import SYMPTOM_COLUMNS, SYMPTOMS, read_symptoms
 from runrisk.screening.runner import Runner, read_runner
 
 RUNNER_FILE = "runner.yaml"
-WEARABLE_SUFFIXES = (".fit", ".gpx", ".tcx", ".json", ".csv")
 TRIAL_SUFFIXES = tuple(s for suffixes in TRIAL_KINDS.values() for s in suffixes)
 CACHE = ".monitor-cache.json"
 # the readers' version in every cached file's stamp: a release that reads a file differently (hard HR by the
-# FIT profile's zones, a symptom log's rows one by one) reads it again instead of showing the old numbers
-READERS = 3
+# FIT profile's zones, a symptom log's rows one by one; 4: runrisk's own FIT decoder, running dynamics and
+# steps, athletes' exports) reads it again instead of showing the old numbers
+READERS = 4
 MRI_KIND = "mri"  # runrisk.tendon.study's folder of a runner's baseline scan (not imported: numpy-heavy fitting code)
 NOT_READ = (
-    "not a kind of file runrisk monitor reads (FIT, GPX, TCX, a Fitbit export's JSON, a Fitabase CSV, "
-    "symptoms.csv, runner.yaml, gait trials); unpack an archive into the runner's folder"
+    "not a kind of file runrisk monitor reads (FIT, GPX, TCX, plain or gzipped, an export's zip, a Fitbit "
+    "export's JSON, a Fitabase CSV, symptoms.csv, runner.yaml, gait trials)"
 )
+log = logging.getLogger(__name__)
 WHO = "runner"  # the readers' participant in messages: the page names the runner by label
-FITBIT_HARD_ZONES = ("cardio", "peak")  # Fitbit's two highest heart-rate zones
 
 
 @dataclass
@@ -124,47 +124,15 @@ def file_labels(folder: Path) -> dict[Path, str]:
             labels[path] = path.name.lower()
             continue
         kind = path.suffix.lower().lstrip(".") or "file"
-        kind = "fitbit" if kind == "json" else kind
+        kind = "fitbit" if kind == "json" else (wearable_format(path.name) or kind) if kind == "gz" else kind
         counts[kind] = counts.get(kind, 0) + 1
         labels[path] = f"{kind}-{counts[kind]}"
     return labels
 
 
-def _fitbit_details(record: dict) -> dict:
-    zones = record.get("heartRateZones") if isinstance(record, dict) else None
-    hard = [
-        z.get("minutes")
-        for z in zones or []
-        if isinstance(z, dict) and str(z.get("name", "")).lower() in FITBIT_HARD_ZONES
-    ]
-    hard = [m for m in hard if isinstance(m, int | float)]
-
-    def number(key):
-        value = record.get(key) if isinstance(record, dict) else None
-        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else math.nan
-
-    return dict.fromkeys(DETAILS, math.nan) | {
-        "ascent_m": number("elevationGain"),
-        "avg_hr": number("averageHeartRate"),
-        "hard_hr_s": 60.0 * sum(hard) if hard else math.nan,
-    }
-
-
 def read_sessions(path: Path, tz: dt.tzinfo, settings: WearableSettings) -> tuple[str, list[dict]]:
     """(source, rows) of one wearable file, each row an activity with the session's details."""
-    suffix = path.suffix.lower()
-    if suffix == ".fit":
-        return "fit", read_fit(path, WHO, tz)
-    if suffix == ".gpx":
-        return "gpx", read_gpx(path, WHO, tz, settings.gpx_default_activity)
-    if suffix == ".tcx":
-        return "tcx", read_tcx(path, WHO, tz)
-    if suffix == ".json":
-        records = load_fitbit_records(path, WHO)
-        rows = read_fitbit_exercise(path, WHO, tz)
-        return "fitbit", [row | _fitbit_details(records[int(row["log_id"])]) for row in rows]
-    rows = read_fitabase_daily(path, WHO, tz, settings.fitabase_running_column)
-    return "fitabase", [row | dict.fromkeys(DETAILS, math.nan) for row in rows]
+    return read_wearable_file(path, WHO, tz, settings)
 
 
 def _jsonable(row: dict) -> dict:
@@ -368,7 +336,10 @@ def read_runner_folder(folder, number, tz, settings, cache, region_words, side_w
     for path, file_label in labels.items():
         if file_label in (RUNNER_FILE, SYMPTOMS) or path.suffix.lower() in TRIAL_SUFFIXES:
             continue
-        if path.suffix.lower() not in WEARABLE_SUFFIXES:  # a zip of exports, a spreadsheet: never silently
+        if is_export_index(path):  # Strava's list of its export, beside the activities it lists
+            log.info("runner %s: %s, the export's index, skipped", label, file_label)
+            continue
+        if wearable_format(path.name) is None:  # a spreadsheet, a photo: never silently
             problems.append(f"{file_label}: {NOT_READ}")
             continue
         source, found, reason = cache.rows(path, tz, settings)
@@ -394,7 +365,7 @@ def activity_frame(rows: list[dict]) -> pd.DataFrame:
     frame["is_run"] = frame["is_run"].astype(bool)
     frame["start_utc"] = pd.to_datetime(frame["start_utc"], format="ISO8601")
     frame["local_date"] = pd.to_datetime(frame["local_date"], format="ISO8601")
-    for column in ("duration_s", "distance_km", *DETAILS):
+    for column in ("duration_s", "distance_km", *DYNAMICS, *DETAILS):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
 

@@ -58,7 +58,7 @@ def staged(runner_dir: Path, raw: Path) -> dict[str, int]:
     for path in sorted(runner_dir.iterdir()):
         if not path.is_file() or path.name.lower() in NOT_WEARABLES:
             continue
-        kind = next((k for k, extensions in kinds.items() if path.suffix.lower() in extensions), None)
+        kind = next((k for k, extensions in kinds.items() if path.name.lower().endswith(extensions)), None)
         if kind is None:
             continue
         target = raw / kind / RUNNER_ID
