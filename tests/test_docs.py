@@ -67,3 +67,16 @@ def test_the_readme_is_a_front_door_and_every_docs_page_is_reachable():
     for page in DOCS.glob("*.md"):
         if page.name != "README.md":
             assert f"({page.name})" in index, f"docs/README.md does not link to {page.name}"
+
+
+def test_every_report_caption_is_restructured_text_without_a_message():
+    """A caption docutils cannot read prints "(ERROR/3) ..." into the report build ("|sample skewness|" was
+    taken for a substitution)."""
+    import io
+
+    from docutils.core import publish_parts
+
+    for caption in sorted((ROOT / "workflow" / "report").glob("*.rst")):
+        messages = io.StringIO()
+        publish_parts(caption.read_text(), writer_name="html", settings_overrides={"warning_stream": messages})
+        assert messages.getvalue() == "", (caption.name, messages.getvalue())
