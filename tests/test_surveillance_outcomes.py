@@ -1,3 +1,4 @@
+import warnings
 from dataclasses import replace
 
 import pandas as pd
@@ -15,6 +16,7 @@ from runrisk.cohort.outcomes import (
     SENSITIVITY_VARIANTS,
     WITH_MISSING_BIOMECHANICS,
     OutcomeRules,
+    abnormal_tendon,
     analysis_frame,
     classify,
     complained_without_diagnosis,
@@ -341,3 +343,13 @@ def test_an_empty_analysis_keeps_its_types_and_every_sensitivity_analysis_says_n
     table = sensitivity_tables(analysis, analysis.assign(variant="lenient controls"), terms, settings, "report")
     assert "runners only" in set(table["analysis"])
     assert (table["status"] == "not fitted").all()
+
+
+def test_a_participant_without_a_scan_has_no_abnormal_tendon_and_the_default_run_no_warning():
+    """The tendon table's flag is missing for a participant whose scan was not measured: not abnormal, and
+    said without pandas' FutureWarning (the default run printed it four times)."""
+    tendon = pd.DataFrame({"participant_id": ["a", "b", "c"], "abnormal_tendon": [True, False, None]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        flags = abnormal_tendon(pd.Series(["a", "b", "c", "d"]), tendon)
+    assert flags.tolist() == [True, False, False, False]

@@ -293,7 +293,7 @@ def abnormal_tendon(ids: pd.Series, tendon: pd.DataFrame | None) -> np.ndarray:
     if tendon is None or "abnormal_tendon" not in tendon:
         return np.zeros(len(ids), bool)
     flags = tendon.set_index("participant_id")["abnormal_tendon"]
-    return flags.reindex(ids).fillna(False).astype(bool).to_numpy()
+    return flags.reindex(ids).eq(True).to_numpy()  # no scan (NaN) is not abnormal; fillna on objects is deprecated
 
 
 def flow_table(
