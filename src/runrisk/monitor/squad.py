@@ -397,10 +397,12 @@ def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margi
     clock was never set dates its run 1970)."""
     limit = pd.Timestamp(today)
     for person in runners:
-        dates = person.activities["local_date"].to_numpy() if len(person.activities) else None
-        if dates is None or not ((dates > limit.to_datetime64()) | (dates < FIRST_WATCH_DAY.to_datetime64())).any():
+        if person.activities.empty:
             continue
-        wrong = (person.activities["local_date"] > limit) | (person.activities["local_date"] < FIRST_WATCH_DAY)
+        dates = person.activities["local_date"].to_numpy()
+        wrong = (dates > limit.to_datetime64()) | (dates < FIRST_WATCH_DAY.to_datetime64())
+        if not wrong.any():
+            continue
         for file_label, day in person.activities.loc[wrong, ["source_file", "local_date"]].itertuples(False):
             when = f"after today ({today})" if day > limit else f"before {FIRST_WATCH_DAY:%Y}, when no watch wrote runs"
             person.problems.append(
@@ -414,10 +416,12 @@ def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margi
     latest = min(limit, newest + margin) if pd.notna(newest) else limit
     earliest = oldest - margin if pd.notna(oldest) else FIRST_WATCH_DAY
     for person in runners:
-        days = person.symptoms["date"].to_numpy() if len(person.symptoms) else None
-        if days is None or not ((days > latest.to_datetime64()) | (days < earliest.to_datetime64())).any():
+        if person.symptoms.empty:
             continue
-        wrong = (person.symptoms["date"] > latest) | (person.symptoms["date"] < earliest)
+        days = person.symptoms["date"].to_numpy()
+        wrong = (days > latest.to_datetime64()) | (days < earliest.to_datetime64())
+        if not wrong.any():
+            continue
         for row, day in person.symptoms.loc[wrong, ["row", "date"]].itertuples(False):
             if day > limit:
                 when = f"after today ({today})"
