@@ -22,9 +22,10 @@ Per stance: the peak force (N and BW), the impulse (BW s, trapezoid over the sta
 loading rate (BW/s): the mean rate from the plate's initial contact to the peak (peak / time to peak).
 Per trial: the running speed from the pelvis markers' horizontal travel over the trial, and the step
 length as that speed times the time between consecutive contralateral plate contacts. Published peaks
-the study's values are checked against: about 5-8 BW running at 3-4.5 m/s, rising with speed (Scott &
-Winter 1990; Komi 1990, J Biomech 23 Suppl 1:23, with a tendon buckle transducer; Almonroeder et al.
-2013; Lyght et al. 2016); about 3-4 BW walking (Giddings et al. 2000, Med Sci Sports Exerc 32:627).
+the study's values are checked against: about 5-8 BW running at 3-4.5 m/s by the same inverse dynamics
+(Scott & Winter 1990; Almonroeder et al. 2013; Lyght et al. 2016), rising with speed as Komi 1990 (J
+Biomech 23 Suppl 1:23) measured directly with a tendon buckle transducer; about 2.5-4 BW walking (Finni
+et al. 1998, Eur J Appl Physiol 77:289; Giddings et al. 2000, Med Sci Sports Exerc 32:627).
 """
 
 from __future__ import annotations
