@@ -113,3 +113,44 @@ def test_tendon_exposure_is_censored_at_the_window_km_uses():
     frame = exposure_under(merged, "pre_onset").set_index("participant_id")
     assert frame.loc["a", "mean_weekly_at_load_bws"] == pytest.approx(15 * 450.0)
     assert "mean_weekly_at_damage_steps" in frame and "pre_onset_weeks_with_tendon_load" not in frame
+
+
+def test_the_default_world_is_unchanged_and_a_tendon_load_world_puts_risk_on_the_tendon():
+    """simulate.hazard.exposure: the default (km, every runner the same moment) draws the same people and weeks
+    whatever the tendon-load keys say; in a tendon-load world, onsets follow km x impulse per km, not km."""
+    from dataclasses import replace
+
+    import statsmodels.api as sm
+    from workflow_runner import simulation
+
+    from runrisk.simulate import cohort
+
+    default = simulation(n_participants=300, seed=5)
+    people, weeks = cohort.simulate_people(default, range(300))
+    assert (people["plantarflexor_moment_peak"] == 2.6).all()
+    unused = replace(default, hazard=replace(default.hazard, weekly_tendon_load_per_5000_bws=9.0))
+    same_people, same_weeks = cohort.simulate_people(unused, range(300))
+    pd.testing.assert_frame_equal(people, same_people)
+    assert all(np.array_equal(weeks[k], same_weeks[k], equal_nan=True) for k in weeks)
+
+    world = replace(
+        simulation(n_participants=6000, seed=5),
+        hazard=replace(default.hazard, exposure="tendon_load", weekly_tendon_load_per_5000_bws=1.6),
+        plantarflexor_moment_peak={"mean": 2.6, "sd": 0.8},
+    )
+    tendons, _ = cohort.simulate_people(world, range(6000))
+    impulse = tendons["true_at_impulse_per_km_bws"]
+    assert impulse.std() / impulse.mean() > 0.25  # runners' tendons differ per km
+    # the moment and contact time give impulses inside the published range per km (some 400-1,000 BW s/km)
+    assert 300 < impulse.median() < 1200
+    # the same people and week draws: only the hazard's load differs, so the km a runner runs is unchanged
+    assert tendons["raw_id"].equals(
+        cohort.simulate_people(simulation(n_participants=6000, seed=5), range(6000))[0]["raw_id"]
+    )
+    frame = tendons[tendons["true_weeks_worn"] >= 4]
+    y = (frame["onset_week"] >= 1).astype(float)
+    fits = {
+        column: sm.Logit(y, sm.add_constant(frame[[column]] / frame[column].std())).fit(disp=False)
+        for column in ("true_exposure_km", "true_exposure_at_load_bws")
+    }
+    assert fits["true_exposure_at_load_bws"].llf > fits["true_exposure_km"].llf + 5
