@@ -49,15 +49,15 @@ def run(person, day, km, seconds, counted=True, is_run=True):
 def test_a_run_at_the_lab_speed_costs_the_lab_load_and_other_paces_follow_the_relation():
     runs = pd.DataFrame([run("a", 1, 10.0, 10_000 / 3.5), run("a", 2, 10.0, 10_000 / 2.8), run("b", 1, 5.0, 1500.0)])
     loads = run_tendon_load(runs, LIMB, RELATION)
-    # at 3.5 m/s: 10 km x 450 BW s/km, 8,000 steps at the reference force 6 BW
+    # at 3.5 m/s: 10 km x 450 BW s/km, 4,000 of this foot's steps (800 per km of both feet) at the reference 6 BW
     assert loads["at_load_bws"].iloc[0] == pytest.approx(4500.0)
-    assert loads["at_damage_steps"].iloc[0] == pytest.approx(8000.0)
+    assert loads["at_damage_steps"].iloc[0] == pytest.approx(4000.0)
     # at 2.8 m/s (ratio 0.8): impulse per km x 0.8^(-1.1), steps x 0.8^-0.7, peak 6 x 0.8^0.4
     ratio = 0.8
     assert loads["at_load_bws"].iloc[1] == pytest.approx(4500.0 * ratio**-1.1)
-    assert loads["at_damage_steps"].iloc[1] == pytest.approx(8000.0 * ratio**-0.7 * (ratio**0.4) ** 10)
+    assert loads["at_damage_steps"].iloc[1] == pytest.approx(4000.0 * ratio**-0.7 * (ratio**0.4) ** 10)
     # the slower run loads more per km (more, longer steps) and damages less (lower peaks, ^10)
-    assert loads["at_load_bws"].iloc[1] > 4500.0 > 0 and loads["at_damage_steps"].iloc[1] < 8000.0
+    assert loads["at_load_bws"].iloc[1] > 4500.0 > 0 and loads["at_damage_steps"].iloc[1] < 4000.0
     assert loads[["at_load_bws", "at_damage_steps"]].iloc[2].isna().all()  # no lab values: unknown, not 0
 
 
@@ -87,7 +87,7 @@ def test_weekly_load_sums_the_counted_runs_of_worn_weeks_and_missing_stays_missi
     activities, weekly = weekly_frames(rows)
     load = weekly_tendon_load(activities, PEOPLE, LIMB, weekly, RELATION).set_index(["participant_id", "week"])
     assert load.loc[("a", 1), "at_load_bws"] == pytest.approx(15 * 450.0)
-    assert load.loc[("a", 1), "at_damage_steps"] == pytest.approx(15 * 800.0)
+    assert load.loc[("a", 1), "at_damage_steps"] == pytest.approx(15 * 400.0)
     assert load.loc[("a", 2), "at_load_bws"] == 0.0  # worn, not run: no load
     assert pd.isna(load.loc[("a", 3), "at_load_bws"]) and not load.loc[("a", 3), "worn"]  # not worn: unknown
     assert pd.isna(load.loc[("a", 4), "at_load_bws"]) and load.loc[("a", 4), "runs_unpaced"] == 1

@@ -19,8 +19,8 @@ in sport as a mechanical fatigue phenomenon", Exerc Sport Sci Rev 46:224-231): e
 proportion to its peak force to the power damage_exponent (the slope of the tendon's stress-life curve; ~10 in
 in-vitro tendon fatigue tests), summed linearly over the steps (Palmgren-Miner), with no repair within the week,
 and with force per body weight standing in for tendon stress (a tendon's cross-section taken to scale with body
-weight). It is counted in steps at damage_reference_bw: a week of 10,000 steps at twice the reference force has
-the damage of 10,000 x 2^10 steps at the reference.
+weight). It is counted in the limb's steps at damage_reference_bw: a week of 10,000 of this foot's steps at twice the
+reference force has the damage of 10,000 x 2^10 steps at the reference.
 
 Missing is missing: a participant without the limb's lab values, or a worn week with a run of unknown pace,
 has no tendon load that week (NA); a week not worn is NA as its km are; a worn week without runs loads 0.
@@ -89,7 +89,8 @@ def run_tendon_load(runs: pd.DataFrame, limb: pd.DataFrame, relation: SpeedRelat
         speed = np.where(runs["duration_s"].to_numpy(float) > 0, 1000 * km / runs["duration_s"].to_numpy(float), np.nan)
     ratio = relation.speed_ratio(speed, lab["trial_speed_m_s"].to_numpy(float))
     load = km * relation.impulse_per_km(lab["at_impulse_per_km_bws"].to_numpy(float), ratio)
-    steps = km * relation.steps_per_km(lab["steps_per_km"].to_numpy(float), ratio)
+    # the limb's own steps: steps_per_km counts both feet, the tendon is the primary limb's
+    steps = km * relation.steps_per_km(lab["steps_per_km"].to_numpy(float), ratio) / 2
     damage = steps * relation.damage_per_step(relation.peak_force(lab["at_force_peak_bw"].to_numpy(float), ratio))
     return runs.assign(run_speed_m_s=speed, at_load_bws=load, at_damage_steps=damage)
 

@@ -203,7 +203,7 @@ def draw_tendons(cfg: Simulation, people: pd.DataFrame, draws: list[PersonDraws]
     return {"has_mri": scanned, "true_t2star_ms": t2star, "true_thickness_mm": thickness}
 
 
-GRAVITY = 9.80665
+GRAVITY = 9.81  # as the study (runrisk.biomech.tendon_force) and Plug-in Gait take it
 # The synthetic lab's geometry as the study measures it: the sagittal moment is a half sine over the stance
 # (mean 2/pi of its peak), the two force plates put the stances 1.2 m apart, and the study divides the moment by
 # the Achilles tendon moment arm (runrisk.biomech's default).
@@ -225,11 +225,12 @@ def draw_plantarflexor_moments(cfg: Simulation, people: pd.DataFrame) -> np.ndar
 
 def true_impulse_per_km_bws(people: pd.DataFrame) -> np.ndarray:
     """The runner's Achilles tendon impulse per km (BW s/km) at the lab: per step the moment's integral over
-    the stance (peak x 2/pi x contact time, Nm s/kg) over the moment arm and g, times the steps of a km."""
+    the stance (peak x 2/pi x contact time, Nm s/kg) over the moment arm and g, times this foot's steps of a km
+    (biomechanics.parquet's at_impulse_per_km_bws as the study measures it)."""
     per_step = (
         people["plantarflexor_moment_peak"].to_numpy(float) * 2 / np.pi * people["contact_time_s"].to_numpy(float)
     )
-    return per_step / (GRAVITY * SYNTHETIC_MOMENT_ARM_M) * 1000 / SYNTHETIC_STEP_LENGTH_M
+    return per_step / (GRAVITY * SYNTHETIC_MOMENT_ARM_M) * 1000 / SYNTHETIC_STEP_LENGTH_M / 2  # this foot's steps
 
 
 def change_ratio(km: np.ndarray, prior_km: np.ndarray) -> np.ndarray:
@@ -261,11 +262,10 @@ def simulate_weeks(cfg: Simulation, people: pd.DataFrame, draws: list[PersonDraw
     has_wearable = people["has_wearable"].to_numpy(bool)
     person_eta = hazard_cfg.baseline_weekly_log_hazard + person_log_hazard(cfg, people)
     b_ratio = np.log(hazard_cfg.change_ratio_per_0_5)
-    # the lagged week's load: km per 12.5 km, or (a tendon-load world) its tendon impulse per 5,000 BW s
-    if hazard_cfg.exposure == "tendon_load":
-        b_load, load_per_km = np.log(hazard_cfg.weekly_tendon_load_per_5000_bws), true_impulse_per_km_bws(people) / 5000
-    else:
-        b_load, load_per_km = np.log(hazard_cfg.weekly_km_per_12_5), np.full(n_people, 1 / 12.5)
+    b_km = np.log(hazard_cfg.weekly_km_per_12_5)
+    # a tendon-load world: the lagged week's tendon impulse (km x the runner's impulse per km) in km's place
+    tendon_world = hazard_cfg.exposure == "tendon_load"
+    b_load, impulse_per_km = np.log(hazard_cfg.weekly_tendon_load_per_5000_bws), true_impulse_per_km_bws(people)
     lag = hazard_cfg.lag_weeks
     km = np.zeros((n_people, n_weeks))
     worn = np.zeros((n_people, n_weeks), bool)
@@ -284,7 +284,8 @@ def simulate_weeks(cfg: Simulation, people: pd.DataFrame, draws: list[PersonDraw
             continue  # the baseline week and before carry no risk; the change needs four weeks behind it
         lagged = km[:, j - lag]
         ratio = change_ratio(lagged, km[:, j - lag - 4 : j - lag].mean(axis=1))
-        eta = person_eta + b_load * lagged * load_per_km + b_ratio * (ratio - 1) / 0.5
+        load = b_load * lagged * impulse_per_km / 5000 if tendon_world else b_km * lagged / 12.5
+        eta = person_eta + load + b_ratio * (ratio - 1) / 0.5
         at_risk = onset < 0
         hazard[:, j] = np.where(at_risk, -np.expm1(-np.exp(eta)), np.nan)
         onset = np.where(at_risk & (stack["onset_u"][:, j] < hazard[:, j]), j, onset)
