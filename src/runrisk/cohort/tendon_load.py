@@ -112,13 +112,18 @@ def weekly_tendon_load(
     counted = counted.assign(week=follow_up_week(counted["local_date"], counted["participant_id"].map(enrol)))
     counted = counted[counted["week"].between(0, weekly["week"].max())]
     per_run = run_tendon_load(counted, limb, relation)
-    per_run = per_run.assign(unpaced=per_run["run_speed_m_s"].isna().astype(int))
-    per_week = per_run.groupby(["participant_id", "week"]).agg(
-        runs_unpaced=("unpaced", "sum"),
-        # min_count: one run of unknown load leaves the week's sum unknown, never a partial sum
-        at_load_bws=("at_load_bws", lambda s: s.sum(min_count=len(s))),
-        at_damage_steps=("at_damage_steps", lambda s: s.sum(min_count=len(s))),
+    per_run = per_run.assign(
+        unpaced=per_run["run_speed_m_s"].isna().astype(int), unknown=per_run["at_load_bws"].isna().astype(int)
     )
+    per_week = per_run.groupby(["participant_id", "week"], observed=True).agg(
+        runs_unpaced=("unpaced", "sum"),
+        unknown=("unknown", "sum"),
+        at_load_bws=("at_load_bws", "sum"),
+        at_damage_steps=("at_damage_steps", "sum"),
+    )
+    # one run of unknown load leaves the week's sum unknown, never a partial sum
+    per_week[list(LOAD_COLUMNS)] = per_week[list(LOAD_COLUMNS)].where(per_week["unknown"] == 0)
+    per_week = per_week.drop(columns="unknown")
     grid = weekly[["participant_id", "week", "worn", "runs", "running_km"]]
     frame = grid.merge(per_week.reset_index(), on=["participant_id", "week"], how="left")
     has_lab = frame["participant_id"].isin(limb.dropna(subset=list(LIMB_COLUMNS))["participant_id"])
