@@ -27,12 +27,22 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' workflow runner
 from workflow_runner import copy_workflow, run_snakemake  # noqa: E402
 
+from runrisk.config import complete_config  # noqa: E402
+
 
 def time_stats(path: Path) -> tuple[str, float]:
     text = path.read_text()
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
     peak_kb = float(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
     return wall, peak_kb / 1024
+
+
+def merged(base: dict, over: dict) -> dict:
+    """over merged into base mapping by mapping, as Snakemake merges a --configfile over the config."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 def main() -> int:
@@ -48,9 +58,11 @@ def main() -> int:
     if result.returncode:
         print(result.stderr[-4000:], file=sys.stderr)
         return result.returncode
+    # the config the run saw: config.yaml, the extra file merged over it as Snakemake merges, the schema's defaults
     config = yaml.safe_load((workdir / "config/config.yaml").read_text())
     if args.configfile:
-        config["simulate"].update(yaml.safe_load(args.configfile.read_text()).get("simulate", {}))
+        config = merged(config, yaml.safe_load(args.configfile.read_text()))
+    config = complete_config(config, workdir / "workflow/schemas/config.schema.yaml")
     effects = pd.read_parquet(workdir / "results/montecarlo/true_effects.parquet")
     wall, peak_mb = time_stats(timing)
     print(f"workdir {workdir}\nseed {config['simulate']['seed']}, n = {config['simulate']['n_participants']}")
