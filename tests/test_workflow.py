@@ -284,3 +284,23 @@ def test_the_power_study_is_its_own_target(tmp_path):
     dry = run_snakemake(workdir, 1, "power", "-n", "--configfile", "config/test.yaml")
     assert dry.returncode == 0, dry.stderr[-2000:]
     assert "montecarlo_summary" in dry.stdout and "fit_model" not in dry.stdout
+
+
+def test_exposure_measures_choose_the_tendon_load_and_its_comparison(small_run):
+    """exposure.measures: without tendon_load neither its table nor the comparison is planned; a comparison
+    setting reruns the comparison alone (and what carries the config hash)."""
+    options = {
+        "km_only.yaml": {"exposure": {"measures": ["km"]}},
+        "comparison.yaml": {"models": {"exposure_comparison": {"bootstrap_repetitions": 50}}},
+    }
+    for name, option in options.items():
+        (small_run / "config" / name).write_text(yaml.safe_dump(option))
+    try:
+        km_only = planned_rules(small_run, "config/km_only.yaml")
+        assert "outcomes" in km_only and not {"weekly_tendon_load", "compare_exposures"} & set(km_only)
+        provenance = ("manifest", "provenance_table", "paper_text", "screening_model")
+        expected = {"compare_exposures": 1, "all": 1, **dict.fromkeys(provenance, 1)}
+        assert planned_rules(small_run, "config/comparison.yaml") == expected
+    finally:
+        for name in options:
+            (small_run / "config" / name).unlink()

@@ -42,6 +42,8 @@ def configured_log_ratio(cfg: Simulation, term: Term) -> float:
     simulator has no effect for (its truth is 0 only if the generator ignores it, which it does not state)."""
     if term.column not in CONFIGURED_EFFECTS:
         return np.nan
+    if term.column == "running_km" and cfg.hazard.exposure == "tendon_load":
+        return np.nan  # a tendon-load world sets no hazard ratio of km: the tendon's load is in its place
     key, unit, direction = CONFIGURED_EFFECTS[term.column]
     section, name = key.split(".")
     part = getattr(cfg, section)
