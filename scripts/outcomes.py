@@ -42,7 +42,7 @@ def main(snakemake):
     participants = enrolled_with_quarantined(read_table(snakemake.input.participants), quarantine)
     quarantined = set_aside_by_modality(quarantine)
     biomechanics = read_table(snakemake.input.biomechanics)
-    exposures = read_table(snakemake.input.exposure)
+    exposures = with_tendon_load(read_table(snakemake.input.exposure), snakemake.input.tendon_exposure)
     # only reported complaints bear on the outcome: weeks without one are most of a large cohort's rows
     reports = read_table(snakemake.input.reports, filters=[("severity", ">", 0)])
     diagnoses = read_table(snakemake.input.diagnoses)
@@ -50,6 +50,8 @@ def main(snakemake):
 
     def frame_under(rules_variant):
         exposure = exposure_under(exposures, rules_variant.exposure_window)
+        if "km" not in params.measures:  # the study's exposure is not km: no model may take it as a term
+            exposure = exposure.drop(columns="mean_weekly_km")
         outcomes = classify(
             participants,
             biomechanics[biomechanics["side"] == side],
@@ -82,6 +84,13 @@ def main(snakemake):
         snakemake.output.sensitivity_frames,
         sort_by=SORT_KEYS["analysis_sensitivity"],
     )
+
+
+def with_tendon_load(exposures: pd.DataFrame, tendon_exposure: list[str]) -> pd.DataFrame:
+    """The exposure table with the weekly tendon load's windows beside km's, when the study computes it."""
+    if not tendon_exposure:
+        return exposures
+    return exposures.merge(read_table(tendon_exposure[0]), on="participant_id", how="left")
 
 
 def write_reasons(snakemake, outcomes, flow, quarantine, rules, side, kept_despite) -> None:

@@ -15,6 +15,7 @@ TABLE_FILES = {  # a section of docs/tables.md -> the files that share its schem
     "models": [f"results/models/{m}.parquet" for m in ("logistic", "firth", "cox", "cox_timevarying", "sensitivity")],
     "analysis": ["results/tables/analysis.parquet", "results/tables/analysis_sensitivity.parquet"],
     "sample_size": ["results/models/sample_size.parquet"],
+    "exposure_comparison": ["results/models/exposure_comparison.parquet"],
 }
 
 

@@ -51,6 +51,17 @@ def test_extracted_biomechanics_and_exposure_track_the_truth(small_run):
     assert analysis["ankle_external_rotation_peak"].corr(analysis["ankle_external_rotation_peak_true"]) > 0.95
     assert (analysis["mean_weekly_km"] - analysis["true_exposure_km"]).abs().max() < 1e-6
     assert (analysis["n_stances"] == 3).all()
+    # the lab's tendon impulse per km is the simulated tendon's (labs A/B write its moment; lab C's comes from
+    # the study's inverse dynamics of the plates), and the weekly tendon load is km x that at each run's pace
+    lab_written = analysis[
+        truth.set_index("participant_id").loc[analysis["participant_id"], "lab"].ne("gait_lab_c").to_numpy()
+    ]
+    ratio = lab_written["at_impulse_per_km_bws"] / lab_written["true_at_impulse_per_km_bws"]
+    # measured over 3 trials (stance-to-stance contact times, the step from the pelvis speed): 0.83-1.03, median 0.94
+    assert ratio.between(0.8, 1.1).all() and 0.9 < ratio.median() < 1.0, ratio.describe()
+    assert (
+        analysis["mean_weekly_at_load_bws"].corr(analysis["mean_weekly_km"] * analysis["at_impulse_per_km_bws"]) > 0.95
+    )
 
 
 def test_tendon_force_of_the_study_is_inside_the_published_running_range(small_run):
@@ -141,6 +152,29 @@ def test_weekly_series_flow_wear_and_figure(small_run):
     assert flow.loc["enrolled", "median_weeks_worn"] > 30
     assert wearable_box["n"] == 0 or wearable_box["median_weeks_worn"] < 4
     assert (small_run / "results/figures/weekly_volume.png").stat().st_size > 20000
+    # the weekly tendon load: weekly_volume's grid and worn weeks; unknown where not worn or without lab values
+    load = read(small_run, "tables/weekly_tendon_load.parquet")
+    assert load[["participant_id", "week", "worn"]].equals(weekly[["participant_id", "week", "worn"]])
+    assert load.loc[~load["worn"], "at_load_bws"].isna().all()
+    limb = read(small_run, "tables/biomechanics.parquet").query("side == 'R'").set_index("participant_id")
+    unmeasured = ~load["participant_id"].isin(limb.index[limb["at_impulse_per_km_bws"].notna()])
+    assert unmeasured.any() and load.loc[unmeasured, "at_load_bws"].isna().all()  # missing, never 0
+    assert (load.loc[load["worn"] & ~unmeasured & (load["runs"] == 0), "at_load_bws"] == 0).all()
+    ran = load["worn"] & ~unmeasured & (load["runs"] > 0)
+    assert (load.loc[ran, "at_load_bws"] > 0).all() and (load.loc[ran, "at_damage_steps"] > 0).all()
+
+
+def test_exposure_comparison_fits_both_models_on_the_same_participants(small_run):
+    table = read(small_run, "models/exposure_comparison.parquet").set_index("model")
+    assert list(table.index) == ["reference", "mean_weekly_at_load_bws", "mean_weekly_at_damage_steps"]
+    assert (table["status"] == "fitted").all() and table["n"].nunique() == 1 and table["events"].nunique() == 1
+    analysis = read(small_run, "tables/analysis.parquet")
+    with_load = analysis["mean_weekly_at_load_bws"].notna()
+    assert table["n"].iloc[0] == with_load.sum() == len(analysis)  # every analysed participant has lab values
+    assert (table["bootstrap_replicates"].iloc[1:] >= 150).all()  # 200 resamples, few without a fit
+    alternative = table.loc["mean_weekly_at_load_bws"]
+    assert alternative["delta_c_low"] <= alternative["delta_c"] <= alternative["delta_c_high"]
+    assert (small_run / "results/report/exposure_comparison.csv").stat().st_size > 500
 
 
 def test_statistics_outputs_share_one_schema(small_run):
@@ -273,3 +307,23 @@ def test_the_power_study_is_its_own_target(tmp_path):
     dry = run_snakemake(workdir, 1, "power", "-n", "--configfile", "config/test.yaml")
     assert dry.returncode == 0, dry.stderr[-2000:]
     assert "montecarlo_summary" in dry.stdout and "fit_model" not in dry.stdout
+
+
+def test_exposure_measures_choose_the_tendon_load_and_its_comparison(small_run):
+    """exposure.measures: without tendon_load neither its table nor the comparison is planned; a comparison
+    setting reruns the comparison alone (and what carries the config hash)."""
+    options = {
+        "km_only.yaml": {"exposure": {"measures": ["km"]}},
+        "comparison.yaml": {"models": {"exposure_comparison": {"bootstrap_repetitions": 50}}},
+    }
+    for name, option in options.items():
+        (small_run / "config" / name).write_text(yaml.safe_dump(option))
+    try:
+        km_only = planned_rules(small_run, "config/km_only.yaml")
+        assert "outcomes" in km_only and not {"weekly_tendon_load", "compare_exposures"} & set(km_only)
+        provenance = ("manifest", "provenance_table", "paper_text", "screening_model")
+        expected = {"compare_exposures": 1, "all": 1, **dict.fromkeys(provenance, 1)}
+        assert planned_rules(small_run, "config/comparison.yaml") == expected
+    finally:
+        for name in options:
+            (small_run / "config" / name).unlink()

@@ -4,6 +4,7 @@ from pathlib import Path
 from runrisk.cohort.exposure import ScreeningExposure, WeekCounting
 from runrisk.cohort.outcomes import Censoring, OutcomeSettings
 from runrisk.cohort.shards import TrialReading
+from runrisk.cohort.tendon_load import SpeedRelation
 from runrisk.errors import InputError
 from runrisk.ids import (
     key_fingerprint,
@@ -17,6 +18,7 @@ from runrisk.io.wearables import WearableSettings
 from runrisk.report.provenance import canonical_config_hash
 from runrisk.simulate.settings import Simulation
 from runrisk.stats.settings import (
+    ExposureComparison,
     MontecarloSettings,
     SampleSizeSettings,
     SensitivitySettings,
@@ -117,6 +119,11 @@ CENSORING = Censoring.pick(config["exposure"])
 OUTCOME_SETTINGS = OutcomeSettings.pick(config["outcomes"])
 SIMULATION = Simulation.pick(config["simulate"])
 QC_PARTICIPANT = config["biomechanics"]["qc_participant"] or sorted(PARTICIPANTS)[0]
+# the weekly exposures the study computes; with km and the tendon load, the models with each are compared
+MEASURES = config["exposure"]["measures"]
+TENDON_LOAD = "tendon_load" in MEASURES
+COMPARE_EXPOSURES = TENDON_LOAD and "km" in MEASURES
+TENDON_EXPOSURE_TABLE = "results/tables/tendon_exposure.parquet"
 
 
 def trial_inputs(wildcards):
@@ -143,6 +150,10 @@ def mri_inventories():
 
 def tendon_input(wildcards):
     return [TENDON_TABLE] if HAS_MRI else []
+
+
+def tendon_exposure_input(wildcards):
+    return [TENDON_EXPOSURE_TABLE] if TENDON_LOAD else []
 
 
 def all_inventories():

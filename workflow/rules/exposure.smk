@@ -71,3 +71,31 @@ rule weekly_volume:
         exposure=CENSORING,
     script:
         "../../scripts/weekly_volume.py"
+
+
+if TENDON_LOAD:
+
+    rule weekly_tendon_load:
+        input:
+            activities=rules.gather_activities.output.table,
+            participants=rules.ingest_participants.output.participants,
+            biomechanics=rules.summarise_biomechanics.output.biomechanics,
+            weekly=rules.weekly_volume.output.weekly,
+            exposure=rules.weekly_volume.output.exposure,
+        output:
+            weekly="results/tables/weekly_tendon_load.parquet",
+            exposure=TENDON_EXPOSURE_TABLE,
+        log:
+            "logs/exposure/weekly_tendon_load.log",
+        benchmark:
+            "benchmarks/runs/weekly_tendon_load.tsv"
+        conda:
+            ENV
+        resources:
+            mem_mb=2000,
+            runtime=5,
+        params:
+            relation=SpeedRelation.pick(config["exposure"]["tendon_load"]),
+            primary_limb=config["biomechanics"]["primary_limb"],
+        script:
+            "../../scripts/weekly_tendon_load.py"

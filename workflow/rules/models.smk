@@ -172,3 +172,33 @@ rule screening_model:
         ),
     script:
         "../../scripts/screening_model.py"
+
+
+if COMPARE_EXPOSURES:
+
+    rule compare_exposures:
+        input:
+            analysis=rules.outcomes.output.analysis,
+        output:
+            table="results/models/exposure_comparison.parquet",
+            csv=report(
+                "results/report/exposure_comparison.csv",
+                caption="../report/table_exposure_comparison.rst",
+                category="Models",
+            ),
+        log:
+            "logs/models/exposure_comparison.log",
+        benchmark:
+            "benchmarks/runs/compare_exposures.tsv"
+        conda:
+            ENV
+        resources:
+            mem_mb=1000,
+            runtime=10,
+        params:
+            on_unfittable=config["models"]["on_unfittable"],
+            terms=config["models"]["terms"],
+            comparison=ExposureComparison.pick(config["models"]["exposure_comparison"]),
+            seed=config["validation"]["seed"],
+        script:
+            "../../scripts/compare_exposures.py"

@@ -10,6 +10,7 @@ rule outcomes:
         stances=rules.gather_stances.output.table,
         trials=rules.gather_trials.output.table,
         tendon=tendon_input,
+        tendon_exposure=tendon_exposure_input,
     output:
         outcomes="results/tables/outcomes.parquet",
         flow="results/tables/flow.parquet",
@@ -48,5 +49,6 @@ rule outcomes:
         term_columns=TERM_COLUMNS,
         abnormal_tendon=AbnormalTendon.pick(config["tendon"]["abnormal"]),
         study=config["study"]["name"],
+        measures=MEASURES,
     script:
         "../../scripts/outcomes.py"

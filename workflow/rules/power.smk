@@ -45,6 +45,11 @@ rule true_effects:
         terms=config["models"]["terms"],
         timevarying_terms=config["models"]["timevarying"]["terms"],
         min_worn_weeks=config["exposure"]["min_worn_weeks"],
+        comparison=(
+            ExposureComparison.pick(config["models"]["exposure_comparison"])
+            if COMPARE_EXPOSURES
+            else {}
+        ),
     script:
         "../../scripts/true_effects.py"
 

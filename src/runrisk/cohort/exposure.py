@@ -151,11 +151,18 @@ def exposure_under(exposure: pd.DataFrame, window: str) -> pd.DataFrame:
     model's term) counted inside the chosen window, and the last worn week."""
     if window not in EXPOSURE_WINDOWS:
         raise ValueError(f"exposure.window must be one of {EXPOSURE_WINDOWS}, not {window!r}")
+    # any other weekly exposure the table carries (the tendon load's mean_weekly_at_*) under the same window
+    others = [
+        column.removeprefix(f"{window}_")
+        for column in exposure.columns
+        if column.startswith(f"{window}_mean_weekly_") and column != f"{window}_mean_weekly_km"
+    ]
     return pd.DataFrame(
         {
             "participant_id": exposure["participant_id"],
             "weeks_worn": exposure[f"{window}_weeks_worn"],
             "mean_weekly_km": exposure[f"{window}_mean_weekly_km"],
             "last_worn_week": exposure["last_worn_week"],
+            **{column: exposure[f"{window}_{column}"] for column in others},
         }
     )

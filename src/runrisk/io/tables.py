@@ -24,6 +24,8 @@ SORT_KEYS: dict[str, list[str]] = {
     "activities": ["participant_id", "start_utc", "activity", "log_id"],
     "weekly_volume": ["participant_id", "week"],
     "exposure": ["participant_id"],
+    "weekly_tendon_load": ["participant_id", "week"],
+    "tendon_exposure": ["participant_id"],
     "weekly_reports": ["participant_id", "report_date"],
     "diagnoses": ["participant_id", "diagnosis_date", "icd10"],
     "quarantine": ["stage", "participant_id", "file", "row"],

@@ -33,6 +33,7 @@ CONFIGURED_EFFECTS = {
     "female": ("true_odds_ratios.female", 1, 1),
     "t2star_median_ms": ("mri.onset_hr_per_sd_t2star", "sd", 1),  # null: the tendon has no effect (truth 0)
 }
+TRUE_EXPOSURES = ("mean_weekly_km", "mean_weekly_at_load_bws")  # weekly exposures truth_frame knows (not the damage)
 EFFECT_COLUMNS = ["model", "term", "true_log_ratio", "published_limit_log_ratio", "definition"]
 
 
@@ -41,6 +42,8 @@ def configured_log_ratio(cfg: Simulation, term: Term) -> float:
     simulator has no effect for (its truth is 0 only if the generator ignores it, which it does not state)."""
     if term.column not in CONFIGURED_EFFECTS:
         return np.nan
+    if term.column == "running_km" and cfg.hazard.exposure == "tendon_load":
+        return np.nan  # a tendon-load world sets no hazard ratio of km: the tendon's load is in its place
     key, unit, direction = CONFIGURED_EFFECTS[term.column]
     section, name = key.split(".")
     part = getattr(cfg, section)
@@ -54,6 +57,7 @@ def configured_log_ratio(cfg: Simulation, term: Term) -> float:
 def truth_frame(cfg: Simulation, people: pd.DataFrame, window: str, min_worn_weeks: int) -> pd.DataFrame:
     """The truth cohort as the analysis would select and describe it, without measurement error."""
     exposure = people["true_exposure_km"] if window == PRE_ONSET else people["true_exposure_km_whole_follow_up"]
+    suffix = "" if window == PRE_ONSET else "_whole_follow_up"
     worn = people["true_weeks_worn"] if window == PRE_ONSET else people["true_weeks_worn_whole_follow_up"]
     unexplained = people["achilles_complainer"] | (people["complainer"] & ~people["complaint_explained"])
     keep = (
@@ -64,6 +68,8 @@ def truth_frame(cfg: Simulation, people: pd.DataFrame, window: str, min_worn_wee
     frame = people.assign(
         status=np.where(people["true_case"], "case", "control"),
         mean_weekly_km=exposure,
+        # km x the runner's tendon impulse per km at the lab: the tendon load a study without pace would measure
+        mean_weekly_at_load_bws=people[f"true_exposure_at_load_bws{suffix}"],
         strike_index_pct=people["strike_index"],
         female=people["female"].astype(int),
         runner=people["runner"],
@@ -82,7 +88,11 @@ def logistic_limit(cfg: Simulation, people: pd.DataFrame, terms: list[Term], win
 
 
 def true_effects(
-    cfg: Simulation, terms: list[Term], timevarying_terms: list[Term], min_worn_weeks: int
+    cfg: Simulation,
+    terms: list[Term],
+    timevarying_terms: list[Term],
+    min_worn_weeks: int,
+    alternatives: tuple[tuple[Term, list[Term]], ...] = (),
 ) -> pd.DataFrame:
     """One row per model and term: the true log odds ratio of each logistic term as the primary (pre-onset)
     analysis defines it, beside the limit of the published (whole-follow-up) analysis, whose difference is
@@ -103,6 +113,20 @@ def true_effects(
         }
         for t in terms
     ]
+    # the exposure comparison's alternative models (the study's terms with another exposure in km's place):
+    # the true effect of that exposure, where the truth cohort knows it
+    for alternative, alternative_terms in alternatives:
+        known = alternative.column in TRUE_EXPOSURES
+        limit = logistic_limit(cfg, people, alternative_terms, PRE_ONSET, min_worn_weeks)[0] if known else {}
+        rows.append(
+            {
+                "model": "exposure_comparison",
+                "term": alternative.column,
+                "true_log_ratio": float(limit.get(alternative.column, np.nan)),
+                "published_limit_log_ratio": np.nan,
+                "definition": f"{definition}, {alternative.column} in the place of km",
+            }
+        )
     rows += [
         {
             "model": "cox_timevarying",

@@ -94,7 +94,13 @@ def model_waveforms(tau: np.ndarray, peaks: dict) -> dict[str, np.ndarray]:
         "KneeAngles": np.vstack([20 + (knee_peak - 20) * s, 2 * s, -5 * s]),
         "HipAngles": np.vstack([30 - 35 * tau, peaks["hip_adduction_angle_peak"] * s, 3 * s]),
         "AnkleMoment": 1000
-        * np.vstack([2.6 * s, peaks["ankle_inversion_moment_peak"] * np.clip(s, 0, None) ** 2, 0.1 * s]),
+        * np.vstack(
+            [
+                peaks.get("plantarflexor_moment_peak", 2.6) * s,
+                peaks["ankle_inversion_moment_peak"] * np.clip(s, 0, None) ** 2,
+                0.1 * s,
+            ]
+        ),
         "KneeMoment": 1000 * np.vstack([peaks["knee_flexion_moment_peak"] * s, 0.3 * s, 0.05 * s]),
         "HipMoment": 1000 * np.vstack([1.5 * np.cos(np.pi * tau), 1.0 * s, 0.1 * s]),
     }
@@ -116,6 +122,8 @@ def trial_stances(person: dict, rng: np.random.Generator, trial_sd_fraction: flo
             + rng.normal(0, trial_sd_fraction * biomech_cfg[name]["sd"])
             for name in PEAK_NAMES
         }
+        # the runner's plantarflexor moment (its tendon's load), the same in every trial and on both sides
+        peaks["plantarflexor_moment_peak"] = person.get("plantarflexor_moment_peak", 2.6)
         duration = person["contact_time_s"] * rng.uniform(0.97, 1.03)
         stances.append(Stance(side, plate, t_contact, duration, heel, toe, peaks))
         t_contact += duration + rng.uniform(0.10, 0.13)

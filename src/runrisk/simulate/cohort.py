@@ -20,6 +20,7 @@ from runrisk.simulate.settings import Simulation
 
 # Streams keep draws for one purpose independent of draws for another.
 STREAM_PERSON, STREAM_WEEKS, STREAM_OUTCOME, STREAM_REPORTS, STREAM_TRIALS, STREAM_FITBIT, STREAM_MRI = range(7)
+STREAM_TENDON_LOAD = 7  # its own stream: a world whose runners' tendons differ moves no other draw
 OSTRC_Q1 = (0, 8, 17, 25)
 OSTRC_Q2_Q3 = (0, 6, 13, 19, 25)
 OSTRC_Q4 = (0, 8, 17, 25)
@@ -202,6 +203,36 @@ def draw_tendons(cfg: Simulation, people: pd.DataFrame, draws: list[PersonDraws]
     return {"has_mri": scanned, "true_t2star_ms": t2star, "true_thickness_mm": thickness}
 
 
+GRAVITY = 9.81  # as the study (runrisk.biomech.tendon_force) and Plug-in Gait take it
+# The synthetic lab's geometry as the study measures it: the sagittal moment is a half sine over the stance
+# (mean 2/pi of its peak), the two force plates put the stances 1.2 m apart, and the study divides the moment by
+# the Achilles tendon moment arm (runrisk.biomech's default).
+SYNTHETIC_STEP_LENGTH_M = 1.2
+SYNTHETIC_MOMENT_ARM_M = 0.05
+
+
+def draw_plantarflexor_moments(cfg: Simulation, people: pd.DataFrame) -> np.ndarray:
+    """Each runner's peak plantarflexor moment (Nm/kg), from its own stream (no other draw moves); with sd 0
+    everyone has the mean exactly, as the synthetic lab always had."""
+    moment = cfg.plantarflexor_moment_peak
+    z = np.array([participant_rng(cfg.seed, int(i), STREAM_TENDON_LOAD).normal() for i in people["index"]])
+    return (
+        np.maximum(moment["mean"] * (1 + moment["sd"] / moment["mean"] * z), 0.5)
+        if moment["sd"]
+        else (np.full(len(people), float(moment["mean"])))
+    )
+
+
+def true_impulse_per_km_bws(people: pd.DataFrame) -> np.ndarray:
+    """The runner's Achilles tendon impulse per km (BW s/km) at the lab: per step the moment's integral over
+    the stance (peak x 2/pi x contact time, Nm s/kg) over the moment arm and g, times this foot's steps of a km
+    (biomechanics.parquet's at_impulse_per_km_bws as the study measures it)."""
+    per_step = (
+        people["plantarflexor_moment_peak"].to_numpy(float) * 2 / np.pi * people["contact_time_s"].to_numpy(float)
+    )
+    return per_step / (GRAVITY * SYNTHETIC_MOMENT_ARM_M) * 1000 / SYNTHETIC_STEP_LENGTH_M / 2  # this foot's steps
+
+
 def change_ratio(km: np.ndarray, prior_km: np.ndarray) -> np.ndarray:
     """km over the mean of the four weeks before, capped at 3 (as the analysis caps it)."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -230,7 +261,11 @@ def simulate_weeks(cfg: Simulation, people: pd.DataFrame, draws: list[PersonDraw
     dropout = np.array([d.dropout_week for d in draws])
     has_wearable = people["has_wearable"].to_numpy(bool)
     person_eta = hazard_cfg.baseline_weekly_log_hazard + person_log_hazard(cfg, people)
-    b_km, b_ratio = np.log(hazard_cfg.weekly_km_per_12_5), np.log(hazard_cfg.change_ratio_per_0_5)
+    b_ratio = np.log(hazard_cfg.change_ratio_per_0_5)
+    b_km = np.log(hazard_cfg.weekly_km_per_12_5)
+    # a tendon-load world: the lagged week's tendon impulse (km x the runner's impulse per km) in km's place
+    tendon_world = hazard_cfg.exposure == "tendon_load"
+    b_load, impulse_per_km = np.log(hazard_cfg.weekly_tendon_load_per_5000_bws), true_impulse_per_km_bws(people)
     lag = hazard_cfg.lag_weeks
     km = np.zeros((n_people, n_weeks))
     worn = np.zeros((n_people, n_weeks), bool)
@@ -249,7 +284,8 @@ def simulate_weeks(cfg: Simulation, people: pd.DataFrame, draws: list[PersonDraw
             continue  # the baseline week and before carry no risk; the change needs four weeks behind it
         lagged = km[:, j - lag]
         ratio = change_ratio(lagged, km[:, j - lag - 4 : j - lag].mean(axis=1))
-        eta = person_eta + b_km * lagged / 12.5 + b_ratio * (ratio - 1) / 0.5
+        load = b_load * lagged * impulse_per_km / 5000 if tendon_world else b_km * lagged / 12.5
+        eta = person_eta + load + b_ratio * (ratio - 1) / 0.5
         at_risk = onset < 0
         hazard[:, j] = np.where(at_risk, -np.expm1(-np.exp(eta)), np.nan)
         onset = np.where(at_risk & (stack["onset_u"][:, j] < hazard[:, j]), j, onset)
@@ -276,6 +312,8 @@ def simulate_people(cfg: Simulation, indices: range) -> tuple[pd.DataFrame, dict
     people = pd.DataFrame([draw_person(cfg, index) for index in indices])
     draws = [draw_person_weeks(cfg, person) for person in people.to_dict("records")]
     people = people.assign(**draw_tendons(cfg, people, draws))
+    people = people.assign(plantarflexor_moment_peak=draw_plantarflexor_moments(cfg, people))
+    people = people.assign(true_at_impulse_per_km_bws=true_impulse_per_km_bws(people))
     weeks = simulate_weeks(cfg, people, draws)
     follow = cfg.follow_up_weeks
     onset = weeks["onset_week"]
@@ -288,7 +326,10 @@ def simulate_people(cfg: Simulation, indices: range) -> tuple[pd.DataFrame, dict
     weeks["km"] = np.where(weeks["worn"], weeks["km"], 0.0)
     exposure, weeks_inside = pre_onset_mean_km(weeks, window_end)
     whole, whole_weeks = pre_onset_mean_km(weeks, np.full(len(people), follow))
+    impulse = people["true_at_impulse_per_km_bws"].to_numpy(float)
     people = people.assign(
+        true_exposure_at_load_bws=exposure * impulse,
+        true_exposure_at_load_bws_whole_follow_up=whole * impulse,
         true_exposure_km=exposure,
         true_weeks_worn=weeks_inside,
         true_exposure_km_whole_follow_up=whole,

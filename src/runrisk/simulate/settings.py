@@ -36,6 +36,8 @@ class Hazard(Section):
     weekly_km_per_12_5: float
     change_ratio_per_0_5: float
     lag_weeks: int
+    exposure: str  # km or tendon_load: what the lagged week's load is in the true hazard
+    weekly_tendon_load_per_5000_bws: float
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class Simulation(Section):
     wear: Wear
     weekly_km: WeeklyKm
     biomechanics: dict[str, dict[str, float]]  # true stance peak -> {mean, sd}
+    plantarflexor_moment_peak: dict[str, float]  # {mean, sd}, Nm/kg
     trials_per_participant: int
     trial_sd_fraction: float
     true_odds_ratios: dict[str, float]

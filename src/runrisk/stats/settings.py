@@ -22,6 +22,17 @@ class ValidationSettings(Section):
 
 
 @dataclass(frozen=True)
+class ExposureComparison(Section):
+    """The models with each weekly exposure compared on the same participants (runrisk.stats.comparison)."""
+
+    SECTION = "models.exposure_comparison"
+
+    replaces: str
+    alternatives: tuple[Term, ...]
+    bootstrap_repetitions: int
+
+
+@dataclass(frozen=True)
 class SampleSizeSettings(Section):
     """Riley's criteria for the minimum size of a prediction model's development (runrisk.stats.samplesize)."""
 
