@@ -1,0 +1,164 @@
+"""OpenSim results as a lab source (runrisk.io.opensim): the real AddBiomechanics running trial in
+tests/data/real/opensim (Hamner & Delp 2013, CC BY 4.0), the study's convention, and bad input in words."""
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from real_files import real_path
+from workflow_runner import schema_defaults
+
+from runrisk.biomech.conventions import to_documented_convention
+from runrisk.cohort.shards import TrialReading, shard_stances
+from runrisk.io.opensim import read_forces, read_opensim, read_storage
+from runrisk.io.quarantine import Quarantine
+
+TRIAL = "opensim/addbiomech_hamner2013_s01_run400_{}"
+ROLES = ("ik.mot", "id.sto", "grf.mot")
+# AddBiomechanics' mass of Hamner & Delp's subject01 (osim_results/README.txt of the source)
+BODY_MASS_KG = 72.94
+# OpenSim trials carry no heel/toe markers: a lab reading them asks only for what they hold
+OPENSIM_REQUIRED = ["AnkleAngles", "AnkleMoment"]
+
+
+def real_trial_files() -> list:
+    return [real_path(TRIAL.format(role)) for role in ROLES]
+
+
+def raw_folder(tmp_path, files, raw_id="R001"):
+    folder = tmp_path / "opensim" / raw_id
+    folder.mkdir(parents=True)
+    for path in files:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def participants(raw_id="R001"):
+    return pd.DataFrame(
+        {"participant_id": ["P001"], "body_mass_kg": [BODY_MASS_KG], "height_m": [1.8]},
+        index=pd.Index([raw_id], name="raw_id"),
+    )
+
+
+def reading(**overrides):
+    return TrialReading.from_config({**schema_defaults()["biomechanics"], **overrides})
+
+
+def test_the_real_running_trial_maps_to_the_studys_convention():
+    """Ankle angle: OpenSim's dorsiflexion-positive radians are Plug-in Gait's degrees; the moment is the
+    negated generalized force per kg (external, a plantarflexor stance moment positive, as Plug-in Gait's)."""
+    trial = to_documented_convention(read_opensim(real_trial_files()), "plugin_gait", BODY_MASS_KG)
+    kinematics = read_storage(real_path(TRIAL.format("ik.mot")))
+    dynamics = read_storage(real_path(TRIAL.format("id.sto")))
+    assert kinematics.header["indegrees"] == "no"
+    np.testing.assert_allclose(trial.points["LAnkleAngles"][0], np.degrees(kinematics.column("ankle_angle_l")))
+    np.testing.assert_allclose(trial.points["RHipAngles"][1], np.degrees(kinematics.column("hip_adduction_r")))
+    moment = trial.points["LAnkleMoment"][0]
+    np.testing.assert_allclose(moment, -dynamics.column("ankle_angle_l_moment") / BODY_MASS_KG)
+    assert 3.0 < moment.max() < 4.5  # Nm/kg: the running plantarflexor moment (Hamner & Delp 2013, fig. 3)
+    assert np.isnan(trial.points["LAnkleAngles"][1:]).all()  # no ankle inversion in a one-axis ankle
+    assert "LKneeAngles" not in trial.points  # knee sign differs between OpenSim models: not guessed
+    assert trial.point_rate == 100.0 and trial.source_format == "opensim"
+
+
+def test_the_real_ground_reaction_forces_are_per_foot_plates_in_the_lab_frame():
+    storage, plates = read_forces(real_path(TRIAL.format("grf.mot")))
+    assert [p.side_hint for p in plates] == ["R", "L"]
+    left = plates[1]
+    np.testing.assert_allclose(left.force[2], storage.column("ground_force_calcn_l_vy"))  # OpenSim Y up: lab Z
+    np.testing.assert_allclose(left.force[1], -storage.column("ground_force_calcn_l_vz"))  # OpenSim Z right
+    np.testing.assert_allclose(left.cop_mm[0], 1000 * storage.column("ground_force_calcn_l_px"))
+    assert not plates[0].force.any()  # the right foot is in the air throughout the excerpt
+
+
+def test_the_real_trial_gives_its_left_stance_through_the_study_reader(tmp_path):
+    """The participant's opensim/ folder: three files, one trial, one valid left stance with its peaks."""
+    raw_folder(tmp_path, real_trial_files())
+    stances, trials = shard_stances(participants(), tmp_path, reading(required_signals=OPENSIM_REQUIRED))
+    assert len(trials) == 1 and trials.at[0, "format"] == "opensim" and trials.at[0, "trial"] == "opensim-1"
+    valid = stances[stances["qc_reason"] == ""]
+    assert list(valid["side"]) == ["L"]
+    assert valid["contact_time_s"].iloc[0] == pytest.approx(0.25, abs=0.02)  # 1.21-1.45 s in the GRF file
+    assert valid["peak_vgrf_n"].iloc[0] == pytest.approx(1942, rel=0.05)
+
+
+def test_the_default_required_markers_are_named_for_an_opensim_trial(tmp_path):
+    """Heel and toe markers are not in OpenSim results: the stance says so instead of a NaN strike index."""
+    raw_folder(tmp_path, real_trial_files())
+    stances, _ = shard_stances(participants(), tmp_path, reading())
+    reason = stances.loc[stances["side"] == "L", "qc_reason"].iloc[0]
+    assert reason.startswith("missing signal(s) LHEE, LTOE")
+
+
+def rewritten(tmp_path, role, change):
+    """The real trial's files in a participant folder, one of them rewritten by change(text)."""
+    files = real_trial_files()
+    folder = raw_folder(tmp_path, files)
+    target = folder / real_path(TRIAL.format(role)).name
+    target.write_text(change(target.read_text()))
+    return folder
+
+
+def refusal(tmp_path, role, change) -> str:
+    rewritten(tmp_path, role, change)
+    quarantine = Quarantine()
+    shard_stances(participants(), tmp_path, reading(required_signals=OPENSIM_REQUIRED), quarantine)
+    assert len(quarantine.records) == 1
+    return quarantine.records[0]["reason"]
+
+
+def test_a_file_of_another_models_coordinates_is_refused_naming_what_it_lacks(tmp_path):
+    reason = refusal(tmp_path, "ik.mot", lambda text: text.replace("ankle_angle_", "ankle_"))
+    assert "lacks ankle_angle_r, ankle_angle_l" in reason
+    assert "gait2392" in reason
+
+
+def test_moments_of_another_model_are_refused_naming_what_they_lack(tmp_path):
+    reason = refusal(tmp_path, "id.sto", lambda text: text.replace("ankle_angle_l_moment", "ankle_l_moment"))
+    assert "lacks ankle_angle_l_moment" in reason
+
+
+def test_coordinates_whose_angle_unit_cannot_be_told_are_refused_in_words(tmp_path):
+    reason = refusal(tmp_path, "ik.mot", lambda text: text.replace("inDegrees=no\n", ""))
+    assert "cannot tell whether its angles are in degrees or radians (no inDegrees line" in reason
+
+
+def test_a_trial_without_its_forces_is_refused_naming_the_missing_file(tmp_path):
+    folder = raw_folder(tmp_path, real_trial_files()[:2])
+    assert sorted(p.name for p in folder.iterdir())[0].endswith("id.sto")
+    quarantine = Quarantine()
+    stances, trials = shard_stances(participants(), tmp_path, reading(), quarantine)
+    assert stances.empty
+    assert "has no ground reaction forces file" in quarantine.records[0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda text: text.replace("nRows=31", "nRows=205"), "the header states 205 rows, the file holds 31"),
+        (lambda text: text.replace("endheader", "end"), "no 'endheader' line"),
+        (lambda text: text.rstrip("\n").rsplit("\t", 1)[0] + "\n", "has 37 values for 38 column labels"),
+        (lambda text: text.replace("1.3\t", "1.3\tabc", 1), "holds a value that is not a number"),
+    ],
+)
+def test_bad_storage_files_are_refused_with_the_reason(tmp_path, change, words):
+    assert words in refusal(tmp_path, "id.sto", change)
+
+
+def test_opensim_3_force_sets_are_told_apart_by_their_prefix(tmp_path):
+    """OpenSim's own examples name the sets ground_force_* and 1_ground_force_* (feet set in the external
+    loads file, not the .mot: no side), labs often r_/l_; torques are not forces."""
+    columns = ["time"]
+    for prefix in ("r_", "l_", "", "1_"):
+        columns += [f"{prefix}ground_force_{k}{a}" for k in "vp" for a in "xyz"]
+    columns += ["ground_torque_x", "ground_torque_y", "ground_torque_z"]
+    rows = [[0.01 * i] + [float(i + j) for j in range(len(columns) - 1)] for i in range(5)]
+    text = f"grf\nversion=1\nnRows=5\nnColumns={len(columns)}\ninDegrees=yes\nendheader\n"
+    text += "\t".join(columns) + "\n" + "\n".join("\t".join(f"{v:g}" for v in row) for row in rows) + "\n"
+    path = tmp_path / "walk_grf.mot"
+    path.write_text(text)
+    _, plates = read_forces(path)
+    assert [p.side_hint for p in plates] == ["R", "L", "", ""]
+    np.testing.assert_allclose(plates[0].force[2], [row[2] for row in rows])  # r_ vy is vertical
+    np.testing.assert_allclose(plates[0].cop_mm[1], [-1000 * row[6] for row in rows])  # -pz is lab Y
