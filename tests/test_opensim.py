@@ -146,6 +146,18 @@ def test_bad_storage_files_are_refused_with_the_reason(tmp_path, change, words):
     assert words in refusal(tmp_path, "id.sto", change)
 
 
+def test_two_trials_in_one_folder_are_told_apart_by_their_name_stem(tmp_path):
+    """run300_* and run400_*: two trials of three files each; the faster has the shorter contact."""
+    files = [real_path(TRIAL.replace("run400", speed).format(role)) for speed in ("run300", "run400") for role in ROLES]
+    raw_folder(tmp_path, files)
+    stances, trials = shard_stances(participants(), tmp_path, reading(required_signals=OPENSIM_REQUIRED))
+    assert list(trials["trial"]) == ["opensim-1", "opensim-4"]  # labelled by each trial's first file
+    contact = stances.set_index("trial")["contact_time_s"]
+    # above the 20 N threshold: 0.88-1.15 s at 3 m/s, 1.22-1.45 s at 4 m/s
+    assert contact["opensim-1"] == pytest.approx(0.27, abs=0.015)
+    assert contact["opensim-4"] == pytest.approx(0.24, abs=0.015)
+
+
 def test_opensim_3_force_sets_are_told_apart_by_their_prefix(tmp_path):
     """OpenSim's own examples name the sets ground_force_* and 1_ground_force_* (feet set in the external
     loads file, not the .mot: no side), labs often r_/l_; torques are not forces."""
