@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from runrisk.biomech.signals import missing_signals
+from runrisk.biomech.tendon_force import TENDON_COLUMNS, TendonSettings, stance_tendon_load, step_length, trial_speed
 from runrisk.config import Section
 from runrisk.errors import InputError
 from runrisk.io.trial import Plate, Trial
@@ -58,6 +59,7 @@ class StanceSettings(Section):
     edge_margin_mm: float
     filter: FilterSettings
     required_signals: tuple[str, ...]  # side-less names (HEE, AnkleAngles) a valid stance needs
+    tendon: TendonSettings
 
 
 # scipy.signal is imported where it is used: it loads scipy.stats, 1.1 s of start-up that every job reading
@@ -242,7 +244,22 @@ def stance_peaks(trial: Trial, side: str, first_frame: int, last_frame: int) -> 
     return peaks
 
 
-def plate_stance(trial: Trial, plate: Plate, settings: StanceSettings) -> dict | None:
+def stance_tendon(
+    trial: Trial, side: str, frames: slice, contact_s: float, body_mass_kg: float | None, settings: TendonSettings
+) -> dict:
+    """The Achilles tendon load of one foot's stance over its frames (runrisk.biomech.tendon_force)."""
+    moment = trial.points.get(side + "AnkleMoment")
+    if moment is None or side + "AnkleMoment" not in trial.moment_labels:
+        return dict.fromkeys(TENDON_COLUMNS[:4], np.nan) | {"at_reason": "no sagittal ankle moment in the trial"}
+    angles = trial.points.get(side + "AnkleAngles")
+    plantarflexion = -angles[0, frames] if angles is not None else None  # the convention's X: dorsiflexion +
+    offset = frames.start / trial.point_rate - contact_s
+    return stance_tendon_load(moment[0, frames], plantarflexion, trial.point_rate, offset, body_mass_kg, settings)
+
+
+def plate_stance(
+    trial: Trial, plate: Plate, settings: StanceSettings, body_mass_kg: float | None = None
+) -> dict | None:
     """The stance on one plate (or why it is not usable); None for a plate nobody stepped on."""
     rate = trial.analog_rate
     infinite = np.flatnonzero(np.isinf(plate.force[2]))
@@ -287,6 +304,9 @@ def plate_stance(trial: Trial, plate: Plate, settings: StanceSettings) -> dict |
         # the foot axis comes from mid-stance, when the foot is flat; at contact it is still decelerating
         row["strike_index_pct"] = strike_index(trial, side, plate.cop_mm[:2, first], analog_to_frame(trial, mid))
         row.update(stance_peaks(trial, side, analog_to_frame(trial, start), analog_to_frame(trial, end - 1)))
+        row.update(stance_tendon(trial, side, stance_frames, start / rate, body_mass_kg, settings.tendon))
+    else:
+        row.update(NO_FOOT_TENDON)
     return row
 
 
@@ -306,8 +326,12 @@ def computed_gap_reason(trial: Trial, side: str, frames: slice) -> str:
     )
 
 
+NO_FOOT_TENDON = dict.fromkeys(TENDON_COLUMNS[:4], np.nan) | {"at_reason": "the foot on the plate is not known"}
+
+
 def unusable_plate_row(plate: Plate) -> dict:
     return {
+        **NO_FOOT_TENDON,
         "plate": plate.index + 1,
         "side": "",
         "contact_s": np.nan,
@@ -319,10 +343,14 @@ def unusable_plate_row(plate: Plate) -> dict:
     }
 
 
-def extract_stances(trial: Trial, settings: StanceSettings) -> list[dict]:
-    """One row per loaded force plate. The trial must already be in the documented convention."""
+def extract_stances(trial: Trial, settings: StanceSettings, body_mass_kg: float | None = None) -> list[dict]:
+    """One row per loaded force plate, with its Achilles tendon load (in N only with the body mass) and
+    the trial's speed and step length. The trial must already be in the documented convention."""
     filtered = filter_trial(trial, settings)
-    return [row for plate in trial.plates if (row := plate_stance(filtered, plate, settings)) is not None]
+    rows = [row for plate in trial.plates if (row := plate_stance(filtered, plate, settings, body_mass_kg)) is not None]
+    speed, _ = trial_speed(filtered)
+    steps = step_length(rows, speed)
+    return [{**row, "trial_speed_m_s": speed, "step_length_m": steps} for row in rows]
 
 
 def no_stance_reason(trial: Trial, stances: list[dict], settings: StanceSettings) -> str:
@@ -340,13 +368,18 @@ def no_stance_reason(trial: Trial, stances: list[dict], settings: StanceSettings
     )
 
 
-SUMMARY_COLUMNS = ("strike_index_pct", "contact_time_s", *PEAK_NAMES)  # trial means of the biomechanics table
+TENDON_MEANS = ("at_force_peak_bw", "at_impulse_bws", "at_loading_rate_bw_s", "trial_speed_m_s", "step_length_m")
+SUMMARY_COLUMNS = ("strike_index_pct", "contact_time_s", *PEAK_NAMES, *TENDON_MEANS)  # trial means
 
 
 def summarise_participants(stances: pd.DataFrame) -> pd.DataFrame:
-    """Trial means per participant and limb over valid stances, with the number of stances used."""
+    """Trial means per participant and limb over valid stances, with the number of stances used; steps
+    per km (both feet: 1000 / step length) and this limb's Achilles tendon impulse per km (half the steps
+    are this foot's). A mean skips a stance without the value (NaN: no tendon force, no speed)."""
     valid = stances[stances["qc_reason"] == ""]
     grouped = valid.groupby(["participant_id", "side"], sort=True)
     summary = grouped[list(SUMMARY_COLUMNS)].mean()
     summary.insert(0, "n_stances", grouped.size())
+    summary["steps_per_km"] = 1000.0 / summary["step_length_m"]
+    summary["at_impulse_per_km_bws"] = summary["at_impulse_bws"] * summary["steps_per_km"] / 2
     return summary.reset_index()

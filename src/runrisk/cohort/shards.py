@@ -15,6 +15,7 @@ from runrisk.biomech.conventions import to_documented_convention
 from runrisk.biomech.gait_model import ModelSettings, calibrated, computes, is_static, with_model_outputs
 from runrisk.biomech.signals import SignalNaming, resolve_signals
 from runrisk.biomech.stances import PEAK_NAMES, StanceSettings, extract_stances, no_stance_reason
+from runrisk.biomech.tendon_force import TENDON_COLUMNS, trial_speed
 from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
 from runrisk.io.layout import OPENSIM_SUFFIXES, TRIAL_KINDS, WEARABLE_KINDS, kind_of, labelled_files
@@ -62,6 +63,7 @@ TRIAL_COLUMNS = [
     "n_stances",
     "n_valid_stances",
     "no_stance_reason",
+    "speed_reason",
 ]
 STANCE_COLUMNS = [
     "participant_id",
@@ -74,6 +76,7 @@ STANCE_COLUMNS = [
     "peak_vgrf_n",
     "strike_index_pct",
     *PEAK_NAMES,
+    *TENDON_COLUMNS,
     "model_source",
     "qc_reason",
 ]
@@ -167,6 +170,7 @@ def static_trial_row(participant: pd.Series, label: str) -> dict:
         "trial": label,
         "model_source": "static",
         "no_stance_reason": "a static (calibration) trial",
+        "speed_reason": "a static (calibration) trial",
     }
 
 
@@ -187,7 +191,7 @@ def participant_stances(
         except InputError as error:  # file readers know the file; its label and the participant are known here
             raise relabelled(error, label, raw_id) from error
         try:
-            stances = extract_stances(trial, settings)
+            stances = extract_stances(trial, settings, participant["body_mass_kg"])
         except InputError as error:
             raise relabelled(error, label, raw_id) from error
         except Exception as exc:  # a file ezc3d reads but whose content no stance survives
@@ -200,6 +204,7 @@ def participant_stances(
                 "n_stances": len(stances),
                 "n_valid_stances": sum(s["qc_reason"] == "" for s in stances),
                 "no_stance_reason": no_stance_reason(trial, stances, settings),
+                "speed_reason": trial_speed(trial)[1],
             }
         )
         stance_rows += [{**key, **stance, "model_source": trial.model_source} for stance in stances]

@@ -1,10 +1,10 @@
-"""Overground running trials as C3D: foot markers, two Type-2 force plates, model outputs, as two labs
-write them.
+"""Overground running trials as C3D: foot and sacral markers, two Type-2 force plates, model outputs, as two
+labs write them.
 
 Lab frame: x lateral (right +), y direction of running, z up; positions in mm.
-- gait_lab_a (Vicon Nexus, Plug-in Gait): markers RHEE/RTOE, both sides in clinical sign, angles in
+- gait_lab_a (Vicon Nexus, Plug-in Gait): markers RHEE/RTOE and SACR, both sides in clinical sign, angles in
   degrees (Y + inversion, Z + internal rotation), external moments in Nmm/kg, files `run_01.c3d`.
-- gait_lab_b (Visual3D): markers R_HEEL/R_MT2, left-side Y and Z mirrored, internal (joint) moments in
+- gait_lab_b (Visual3D): markers R_HEEL/R_MT2 and SACRUM, left-side Y and Z mirrored, internal (joint) moments in
   Nm/kg, files `RUN_01.C3D`.
 Signals have the structure of running: an impact transient that fades from rearfoot to forefoot
 strikers, a COP that travels from lateral to medial, left/right asymmetry, trial-to-trial variation, and
@@ -38,6 +38,9 @@ LAB_C = "gait_lab_c"  # markers, plates and measurements only: the study compute
 SWING_KNEE_FLEXION_DEG = 70.0
 COP_EDGE_CLEARANCE_MM = 20.0
 MARKER_LABELS = {"gait_lab_a": {"HEE": "HEE", "TOE": "TOE"}, LAB_B: {"HEE": "_HEEL", "TOE": "_MT2"}}
+SACRUM_LABELS = {"gait_lab_a": "SACR", LAB_B: "SACRUM"}
+SACRUM_HEIGHT_PER_HEIGHT = 0.55
+SACRUM_BOUNCE_MM = 40.0  # vertical excursion of the pelvis in running, lowest at mid-stance
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,18 @@ def marker_path(ground: np.ndarray, t: np.ndarray, stance: Stance, speed_mm_s: f
     return path
 
 
+def sacrum_path(stances: list[Stance], t: np.ndarray, speed_mm_s: float, height_cm: float) -> np.ndarray:
+    """The sacral marker (3, n): forward at the running speed, above the first stance foot's heel at its
+    mid-stance (plus the ankle's lead over the heel), bouncing once per step."""
+    first = stances[0]
+    mid = first.t_contact + first.duration / 2
+    step_s = stances[1].t_contact - first.t_contact
+    path = np.zeros((3, len(t)))
+    path[1] = first.heel_mm[1] + 100.0 + speed_mm_s * (t - mid)
+    path[2] = SACRUM_HEIGHT_PER_HEIGHT * height_cm * 10 - SACRUM_BOUNCE_MM / 2 * np.cos(2 * np.pi * (t - mid) / step_s)
+    return path
+
+
 def force_plate_analogs(stance: Stance, t: np.ndarray, person: dict, rng: np.random.Generator) -> np.ndarray:
     """Six Type-2 channels (Fx, Fy, Fz, Mx, My, Mz) in the plate frame, N and Nmm."""
     tau = (t - stance.t_contact) / stance.duration
@@ -215,6 +230,12 @@ def build_trial(person: dict, rng: np.random.Generator, trial_sd_fraction: float
             labels.append(label)
             points.append(waves[output])
             model_labels["MOMENTS" if output.endswith("Moment") else "ANGLES"].append(label)
+
+    # the marker noise from a child generator: the sacrum, added for the running speed, leaves every other
+    # draw of the participant's stream (and so every other value of the default study) as it was
+    labels.append(SACRUM_LABELS[lab])
+    noise = rng.spawn(1)[0].normal(0, 0.3, (3, n_frames))
+    points.append(sacrum_path(stances, t_point, speed, person["height_cm"]) + noise)
 
     c3d = trial_c3d(labels, points, n_frames)
     c3d.add_parameter("POINT", "ANGLES", model_labels["ANGLES"])
