@@ -174,3 +174,37 @@ def test_opensim_3_force_sets_are_told_apart_by_their_prefix(tmp_path):
     assert [p.side_hint for p in plates] == ["R", "L", "", ""]
     np.testing.assert_allclose(plates[0].force[2], [row[2] for row in rows])  # r_ vy is vertical
     np.testing.assert_allclose(plates[0].cop_mm[1], [-1000 * row[6] for row in rows])  # -pz is lab Y
+
+
+def test_tendon_force_of_the_real_running_trials_is_in_the_published_range_and_rises_with_speed(tmp_path):
+    """Achilles tendon peak force (plantarflexor moment / the default 5 cm arm) of Hamner & Delp's runner:
+    in vivo and model estimates at 3-4.5 m/s are about 5-8 body weights, rising with speed (Scott & Winter
+    1990, Med Sci Sports Exerc 22:357: 6.1-8.2 BW at 4.5-5.4 m/s; Komi 1990, J Biomech 23 Suppl 1:23, buckle
+    transducer, up to 9 kN at 6 m/s; Almonroeder et al. 2013, Ann Biomed Eng 41:1758: about 6-7 BW at 4 m/s;
+    Lyght et al. 2016, J Appl Biomech 32:365: about 5-6 BW at 3.3 m/s). Speeds: the treadmill's, as the study
+    reports its trials run300 and run400 (not in the files)."""
+    files = [real_path(TRIAL.replace("run400", speed).format(role)) for speed in ("run300", "run400") for role in ROLES]
+    raw_folder(tmp_path, files)
+    stances, _ = shard_stances(participants(), tmp_path, reading(required_signals=OPENSIM_REQUIRED))
+    peak = stances.set_index("trial")["at_force_peak_bw"]
+    assert (stances["at_reason"] == "").all()
+    assert 5.0 <= peak["opensim-1"] <= 8.0  # 3.0 m/s
+    assert 5.0 <= peak["opensim-4"] <= 8.0  # 4.0 m/s
+    assert peak["opensim-4"] > peak["opensim-1"]
+    newtons = stances.set_index("trial")["at_force_peak_n"]
+    assert newtons["opensim-4"] == pytest.approx(peak["opensim-4"] * BODY_MASS_KG * 9.81)
+    assert stances["trial_speed_m_s"].isna().all()  # no markers: the speed is missing, never guessed
+
+
+def test_the_public_qualisys_running_trial_gives_its_speed_and_says_why_no_tendon_force(tmp_path):
+    """pyorerun's Running_0002 (Qualisys, markers and plates, no model outputs and not the Plug-in Gait marker
+    set the gait model needs): as far as its markers allow, the right stance and the pelvis's running speed;
+    the tendon force is missing with its reason, never 0."""
+    folder = tmp_path / "c3d" / "R001"
+    folder.mkdir(parents=True)
+    shutil.copy(real_path("c3d/pyorerun_Running_0002.c3d"), folder / "run.c3d")
+    stances, trials = shard_stances(participants(), tmp_path, reading())
+    stance = stances.iloc[0]
+    assert stance["side"] == "R" and stance["contact_time_s"] == pytest.approx(0.29, abs=0.02)
+    assert 2.5 < stance["trial_speed_m_s"] < 4.5  # a running pace, from the pelvis markers
+    assert np.isnan(stance["at_force_peak_bw"]) and stance["at_reason"] == "no sagittal ankle moment in the trial"
