@@ -208,3 +208,47 @@ def test_the_public_qualisys_running_trial_gives_its_speed_and_says_why_no_tendo
     assert stance["side"] == "R" and stance["contact_time_s"] == pytest.approx(0.29, abs=0.02)
     assert 2.5 < stance["trial_speed_m_s"] < 4.5  # a running pace, from the pelvis markers
     assert np.isnan(stance["at_force_peak_bw"]) and stance["at_reason"] == "no sagittal ankle moment in the trial"
+
+
+def storage_text(storage, header: list[str], data: np.ndarray) -> str:
+    rows = "\n".join("\t".join(f"{v:.9g}" for v in row) for row in data)
+    return "\n".join([*header, "endheader", "\t".join(storage.labels), rows]) + "\n"
+
+
+def test_coordinates_written_in_degrees_give_the_same_angles(tmp_path):
+    """An OpenSim 3 GUI export in degrees (inDegrees=yes) and AddBiomechanics' radians read alike."""
+    files = real_trial_files()
+    radians = read_storage(files[0])
+    degrees = radians.data.copy()
+    rotational = [i for i, label in enumerate(radians.labels) if i and not label.startswith("pelvis_t")]
+    degrees[:, rotational] = np.degrees(degrees[:, rotational])
+    header = ["Coordinates", "version=1", f"nRows={len(degrees)}", f"nColumns={len(radians.labels)}", "inDegrees=yes"]
+    path = tmp_path / "run_ik.mot"
+    path.write_text(storage_text(radians, header, degrees))
+    mine = read_opensim([path, *files[1:]])
+    theirs = read_opensim(files)
+    np.testing.assert_allclose(mine.points["LAnkleAngles"], theirs.points["LAnkleAngles"], rtol=1e-6)
+    np.testing.assert_allclose(mine.points["RHipAngles"], theirs.points["RHipAngles"], rtol=1e-6)
+
+
+def test_forces_at_a_plates_rate_give_the_same_stance_on_the_coordinates_frames(tmp_path):
+    """Labs write GRF .mot at the plates' 1000 Hz beside 100 Hz coordinates, often from an earlier start:
+    the stance's times and its tendon force come out as at one rate."""
+    files = real_trial_files()
+    forces = read_storage(files[2])
+    fine = np.arange(forces.time[0] - 0.05, forces.time[-1] + 1e-9, 0.001)
+    data = np.column_stack(
+        [fine] + [np.interp(fine, forces.time, forces.data[:, j]) for j in range(1, len(forces.labels))]
+    )
+    path = tmp_path / "run400_grf.mot"
+    path.write_text(storage_text(forces, ["nColumns=19", f"nRows={len(fine)}", "version=3"], data))
+    trial = read_opensim([*files[:2], path])
+    assert trial.analog_rate == 1000.0 and trial.point_rate == 100.0
+    assert trial.plates[1].force.shape[1] == len(fine) - 50  # cut to the coordinates' first frame
+    settings = reading(required_signals=OPENSIM_REQUIRED)
+    from runrisk.biomech.stances import extract_stances
+
+    coarse = extract_stances(to_documented_convention(read_opensim(files), "plugin_gait", BODY_MASS_KG), settings)
+    dense = extract_stances(to_documented_convention(trial, "plugin_gait", BODY_MASS_KG), settings)
+    assert dense[0]["contact_s"] == pytest.approx(coarse[0]["contact_s"], abs=0.011)
+    assert dense[0]["at_force_peak_bw"] == pytest.approx(coarse[0]["at_force_peak_bw"], rel=0.02)
