@@ -77,6 +77,7 @@ def test_the_real_trial_gives_its_left_stance_through_the_study_reader(tmp_path)
     raw_folder(tmp_path, real_trial_files())
     stances, trials = shard_stances(participants(), tmp_path, reading(required_signals=OPENSIM_REQUIRED))
     assert len(trials) == 1 and trials.at[0, "format"] == "opensim" and trials.at[0, "trial"] == "opensim-1"
+    assert "LAnkleAngles=ankle_angle_l; LAnkleMoment=-ankle_angle_l_moment;" in trials.at[0, "signal_labels"]
     valid = stances[stances["qc_reason"] == ""]
     assert list(valid["side"]) == ["L"]
     assert valid["contact_time_s"].iloc[0] == pytest.approx(0.25, abs=0.02)  # 1.21-1.45 s in the GRF file

@@ -126,7 +126,8 @@ def resolve_signals(trial: Trial, configured: dict[str, list[str]]) -> Trial:
         points=points,
         angle_labels={c for c, label in found.items() if label in trial.angle_labels},
         moment_labels={c for c, label in found.items() if label in trial.moment_labels},
-        signal_labels={c: without_subject(label) for c, label in found.items()},
+        # a reader that put a file's columns together under a canonical name (OpenSim) says which
+        signal_labels={c: trial.signal_labels.get(label, without_subject(label)) for c, label in found.items()},
     )
 
 

@@ -166,6 +166,17 @@ def mapped_outputs(storage: Storage, table: dict, scale: float, n: int) -> dict[
     return outputs
 
 
+def source_columns(storage: Storage, table: dict) -> dict[str, str]:
+    """Canonical output -> the file's columns that gave it, "-" for the negated (trials' signal_labels)."""
+    sources: dict[str, list[str]] = {}
+    for side_code, side in SIDES.items():
+        for template, (output, _, sign) in table.items():
+            label = template.format(side=side_code)
+            if label in storage.labels:
+                sources.setdefault(side + output, []).append(("-" if sign < 0 else "") + label)
+    return {output: ",".join(columns) for output, columns in sources.items()}
+
+
 def read_kinematics(path: str | Path) -> tuple[Storage, dict[str, np.ndarray]]:
     storage = read_storage(path)
     _require(storage, [ANKLE.format(side=s) for s in SIDES], "coordinates")
@@ -248,6 +259,7 @@ def read_opensim(paths: list[str | Path]) -> Trial:
         source_format="opensim",
         manufacturer="OpenSim",
         frames=len(time),
+        signal_labels={**source_columns(kinematics, ANGLE_MAP), **source_columns(dynamics, MOMENT_MAP)},
     )
 
 
