@@ -194,7 +194,25 @@ def test_tendon_force_of_the_real_running_trials_is_in_the_published_range_and_r
     assert peak["opensim-4"] > peak["opensim-1"]
     newtons = stances.set_index("trial")["at_force_peak_n"]
     assert newtons["opensim-4"] == pytest.approx(peak["opensim-4"] * BODY_MASS_KG * 9.81)
-    assert stances["trial_speed_m_s"].isna().all()  # no markers: the speed is missing, never guessed
+    assert stances["trial_speed_m_s"].isna().all()  # a treadmill's speed is in no file: missing, never guessed
+
+
+def test_the_pelvis_translation_gives_an_overground_trials_speed_and_a_treadmills_reason(tmp_path):
+    """OpenSim's pelvis_tx/ty/tz is the pelvis origin: the trial's speed as from pelvis markers. On Hamner &
+    Delp's treadmill it stays put (a reason, no speed); the same trial moved on at 4 m/s gives 4 m/s."""
+    files = real_trial_files()
+    raw_folder(tmp_path / "treadmill", files)
+    _, trials = shard_stances(participants(), tmp_path / "treadmill", reading(required_signals=OPENSIM_REQUIRED))
+    assert "a treadmill or standing trial" in trials.at[0, "speed_reason"]
+    folder = raw_folder(tmp_path / "overground", files)
+    coordinates = read_storage(files[0])
+    moved = coordinates.data.copy()
+    moved[:, coordinates.labels.index("pelvis_tx")] += 4.0 * (coordinates.time - coordinates.time[0])
+    header = ["Coordinates", "version=1", f"nRows={len(moved)}", "inDegrees=no"]
+    (folder / files[0].name).write_text(storage_text(coordinates, header, moved))
+    stances, trials = shard_stances(participants(), tmp_path / "overground", reading(required_signals=OPENSIM_REQUIRED))
+    assert stances.at[0, "trial_speed_m_s"] == pytest.approx(4.0, abs=0.15)
+    assert trials.at[0, "speed_reason"] == ""
 
 
 def test_the_public_qualisys_running_trial_gives_its_speed_and_says_why_no_tendon_force(tmp_path):

@@ -31,7 +31,8 @@ MARKERS = {
     "HEE": ("HEE", "HEEL", "CAL", "CALC"),
     "TOE": ("TOE", "MT2", "MTH2", "FM2", "MT1", "MTH1", "FM1"),
 }
-UNSIDED_MARKERS = {"SACR": ("SACR", "SACRUM", "SAC")}
+# PELO: Plug-in Gait's pelvis origin (a virtual point), also an OpenSim model's pelvis translation
+UNSIDED_MARKERS = {"SACR": ("SACR", "SACRUM", "SAC"), "PELO": ("PELO", "PELVISORIGIN")}
 # model output -> its spellings (Plug-in Gait's, Visual3D's singular, Nexus' V-suffixed variant)
 OUTPUTS = {
     "HipAngles": ("HIPANGLES", "HIPANGLE"),

@@ -166,6 +166,15 @@ def mapped_outputs(storage: Storage, table: dict, scale: float, n: int) -> dict[
     return outputs
 
 
+def pelvis_origin(storage: Storage) -> dict[str, np.ndarray]:
+    """The pelvis's origin (Plug-in Gait's PELO) in the lab frame, mm, from the model's pelvis translations
+    (m whatever inDegrees says): the trial's speed comes from its travel, as from pelvis markers."""
+    names = ("pelvis_tx", "pelvis_ty", "pelvis_tz")
+    if not all(name in storage.labels for name in names):
+        return {}
+    return {"PELO": OPENSIM_TO_LAB @ np.stack([storage.column(name) for name in names]) * 1000.0}
+
+
 def source_columns(storage: Storage, table: dict) -> dict[str, str]:
     """Canonical output -> the file's columns that gave it, "-" for the negated (trials' signal_labels)."""
     sources: dict[str, list[str]] = {}
@@ -241,6 +250,7 @@ def read_opensim(paths: list[str | Path]) -> Trial:
     if missing:
         raise InputError(paths[0], f"trial {trial_key(paths[0])!r} has no {' and no '.join(missing)} file")
     kinematics, angles = read_kinematics(by_role[KINEMATICS])
+    pelvis = pelvis_origin(kinematics)
     dynamics, moments = read_dynamics(by_role[DYNAMICS])
     forces, plates = read_forces(by_role[FORCES])
     time = kinematics.time
@@ -251,7 +261,7 @@ def read_opensim(paths: list[str | Path]) -> Trial:
         path=str(by_role[DYNAMICS]),
         point_rate=rate,
         analog_rate=force_rate,
-        points={**angles, **moments},
+        points={**angles, **moments, **pelvis},
         angle_labels=set(angles),
         moment_labels=set(moments),
         moment_units="Nm",
