@@ -105,7 +105,7 @@ def read_storage(path: str | Path) -> Storage:
     labels = body[0][1].split("\t") if "\t" in body[0][1] else body[0][1].split()
     labels = [label.strip() for label in labels]
     if labels[0].lower() != "time":
-        raise InputError(path, f"the first column is {labels[0][:40]!r}, not time")
+        raise InputError(path, "the first column is not time")
     rows = []
     for number, line in body[1:]:
         cells = line.split("\t") if "\t" in line else line.split()
@@ -214,9 +214,9 @@ def read_forces(path: str | Path) -> tuple[Storage, list[Plate]]:
             sets.setdefault(match["set"], {})[match["kind"].lower() + match["axis"].lower()] = index
     plates = []
     for name, columns in sets.items():
-        lacking = [f"{name}{c}" for c in ("vx", "vy", "vz", "px", "py", "pz") if c not in columns]
-        if lacking:
-            raise InputError(storage.path, f"ground reaction force set lacks {', '.join(lacking)}")
+        lacking = [c for c in ("vx", "vy", "vz", "px", "py", "pz") if c not in columns]
+        if lacking:  # said by component: a set's prefix is the file's free text
+            raise InputError(storage.path, f"a ground reaction force set lacks its {', '.join(lacking)} column(s)")
         force = OPENSIM_TO_LAB @ storage.data[:, [columns[c] for c in ("vx", "vy", "vz")]].T
         point = OPENSIM_TO_LAB @ storage.data[:, [columns[c] for c in ("px", "py", "pz")]].T * 1000.0
         plates.append(Plate(len(plates), force, point, side_hint=side_of_force_set(name)))
@@ -244,11 +244,12 @@ def read_opensim(paths: list[str | Path]) -> Trial:
     for path in paths:
         role = role_of(read_storage(path))
         if role in by_role:
-            raise InputError(path, f"a second {role} file for trial {trial_key(path)!r}")
+            # said without the stem: a file's own name may be a person's
+            raise InputError(path, f"a second {role} file of one trial (files of one name stem)")
         by_role[role] = path
     missing = [role for role in ROLES if role not in by_role]
     if missing:
-        raise InputError(paths[0], f"trial {trial_key(paths[0])!r} has no {' and no '.join(missing)} file")
+        raise InputError(paths[0], f"the trial (files of one name stem) has no {' and no '.join(missing)} file")
     kinematics, angles = read_kinematics(by_role[KINEMATICS])
     pelvis = pelvis_origin(kinematics)
     dynamics, moments = read_dynamics(by_role[DYNAMICS])
