@@ -5,12 +5,14 @@ import re
 import shutil
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 from real_files import MIPS_FILES, real_files, real_path
 from workflow_runner import schema_defaults, stance_settings
 
 from runrisk.biomech.conventions import to_documented_convention
+from runrisk.biomech.signals import resolve_signals
 from runrisk.biomech.stances import extract_stances, no_stance_reason, vertical_force
 from runrisk.cohort.shards import TrialReading, shard_stances
 from runrisk.errors import InputError
@@ -158,3 +160,44 @@ def test_a_trial_without_stances_says_why():
     empty = replace(running, frames=0)  # ezc3d writes no C3D of zero frames: the header's count, as read
     assert no_stance_reason(empty, [], settings) == "the file holds no frames (an empty recording)"
     assert no_stance_reason(running, [], settings).startswith("no force plate was loaded above")
+
+
+def documented_with_tendon(name: str, convention: str = "plugin_gait") -> list[dict]:
+    """A real file's stances with their tendon force, the body mass from its PROCESSING group (none: 70 kg
+    for the units, the force in N then withheld)."""
+    raw = read_trial(real_path(f"c3d/{name}"))
+    mass = raw.processing.get("Bodymass")
+    trial = to_documented_convention(resolve_signals(raw, {}), convention, mass or 70.0)
+    return extract_stances(trial, WALKING, mass)
+
+
+@pytest.mark.parametrize("name", ["btk_PiG_Motion-FlatFoot-Full.c3d", "btk_PiG_Motion3_noFF.c3d"])
+def test_vicon_walking_gives_the_published_walking_tendon_force(name):
+    """Vicon Nexus Plug-in Gait walking trials (1.2 m/s from their pelvis markers): peak Achilles tendon force
+    2.5-4 BW, below running's 5-8, as published for walking (Finni et al. 1998, Eur J Appl Physiol 77:289,
+    optic fibre in the tendon; Giddings et al. 2000, Med Sci Sports Exerc 32:627: 3.9 BW), in N from the
+    file's body mass; a stance whose moment Nexus left with gaps (the foot off the plate) says so."""
+    rows = documented_with_tendon(name)
+    given = [r for r in rows if r["at_reason"] == ""]
+    assert len(given) >= 1 and all(2.5 <= r["at_force_peak_bw"] <= 4.0 for r in given), rows
+    assert all(r["at_force_peak_n"] > 1000 and r["at_impulse_bws"] > 0.5 for r in given)
+    assert all(r["trial_speed_m_s"] == pytest.approx(1.2, abs=0.1) for r in rows)
+    assert all(0.5 < r["step_length_m"] < 0.8 for r in rows)  # 1.2 m/s x a walking step time of 0.5-0.6 s
+    assert {r["at_reason"] for r in rows} <= {"", "the sagittal ankle moment has gaps during the stance"}
+
+
+def test_real_files_give_a_tendon_force_or_say_why():
+    """The Qualisys running trial has pelvis markers (its speed, 3.1 m/s) but no ankle moment and none
+    computable from its marker set; c3d.org's sample09 carries no body mass (the force in body weights
+    only); the Vicon moments read as Visual3D's internal moments have the wrong sign for a stance."""
+    (running,) = documented_with_tendon("pyorerun_Running_0002.c3d")
+    assert running["at_reason"] == "no sagittal ankle moment in the trial"
+    assert running["trial_speed_m_s"] == pytest.approx(3.1, abs=0.1) and np.isnan(running["at_force_peak_bw"])
+    sample09 = documented_with_tendon("btk_sample09_PlugInC3D.c3d")
+    assert {r["at_reason"] for r in sample09} == {"no body mass for the participant: the force in N is not given"}
+    assert all(r["at_force_peak_bw"] > 1 and np.isnan(r["at_force_peak_n"]) for r in sample09)
+    flipped = documented_with_tendon("btk_PiG_Motion3_noFF.c3d", convention="visual3d")
+    assert all(r["at_reason"].startswith("unknown sign convention") for r in flipped)
+    for name in ["Sample01_Eb015pr.c3d", "btk_MotionAnalysis_Gait.c3d", "btk_Codamotion_ADemo1_pc_float.c3d"]:
+        for row in documented_with_tendon(name):
+            assert in_words(row["at_reason"]) and np.isnan(row["at_force_peak_bw"]), (name, row["at_reason"])

@@ -53,6 +53,29 @@ def test_extracted_biomechanics_and_exposure_track_the_truth(small_run):
     assert (analysis["n_stances"] == 3).all()
 
 
+def test_tendon_force_of_the_study_is_inside_the_published_running_range(small_run):
+    """Every valid stance of the study has its Achilles tendon force, about 5-8 body weights at the simulated
+    2.8-4 m/s as published for running at 3-4.5 m/s (Scott & Winter 1990, Med Sci Sports Exerc 22:357;
+    Almonroeder et al. 2013, Ann Biomed Eng 41:1758; Lyght et al. 2016, J Appl Biomech 32:365): the median
+    inside 5-8, single stances within 10 % of it (the computed model of lab C at its slowest runners), a
+    speed from the pelvis markers and a step length; the per-km load follows."""
+    stances = read(small_run, "tables/stances.parquet")
+    valid = stances[stances["qc_reason"] == ""]
+    assert len(valid) > 100 and (valid["at_reason"] == "").all()
+    assert 5 <= valid["at_force_peak_bw"].median() <= 8
+    assert valid["at_force_peak_bw"].between(4.5, 8.8).all(), valid["at_force_peak_bw"].describe()
+    body_weight_n = valid["at_force_peak_n"] / valid["at_force_peak_bw"] / 9.81
+    participants = read(small_run, "tables/participants.parquet").set_index("participant_id")["body_mass_kg"]
+    assert (body_weight_n - valid["participant_id"].map(participants)).abs().max() < 1e-6
+    assert valid["trial_speed_m_s"].between(2.5, 4.5).all() and valid["step_length_m"].between(1.0, 1.6).all()
+    assert (valid["at_impulse_bws"] > 0).all() and (valid["at_loading_rate_bw_s"] > 0).all()
+    assert set(stances.columns) >= {"at_force_peak_n", "at_impulse_bws", "at_loading_rate_bw_s", "at_reason"}
+    summary = read(small_run, "tables/biomechanics.parquet")
+    assert summary["steps_per_km"].between(600, 1000).all()
+    per_km = summary["at_impulse_bws"] * 1000 / summary["step_length_m"] / 2
+    assert (summary["at_impulse_per_km_bws"] - per_km).abs().max() < 1e-9
+
+
 def test_models_and_figures_are_written(small_run):
     logistic = read(small_run, "models/logistic.parquet").set_index("term")
     cox = read(small_run, "models/cox.parquet").set_index("term")

@@ -59,30 +59,10 @@ def cross_field_problems(config: dict) -> list[str]:
     """What no single key's schema can say."""
     simulate = config.get("simulate", {}) if isinstance(config.get("simulate"), dict) else {}
     shares = [simulate.get(k, 0.0) for k in ("second_lab_fraction", "marker_lab_fraction")]
-    problems = []
     if all(isinstance(v, int | float) for v in shares) and sum(shares) > 1:
-        problems.append(
+        return [
             f"simulate: second_lab_fraction + marker_lab_fraction is {sum(shares):g}; the labs' shares cannot exceed 1"
-        )
-    return problems + tendon_problems(config)
-
-
-def tendon_problems(config: dict) -> list[str]:
-    """A moment arm inside its schema bounds at a neutral ankle may still leave the in vivo range at the
-    angles a stance reaches, through its change per degree."""
-    biomechanics = config.get("biomechanics")
-    tendon = biomechanics.get("tendon") if isinstance(biomechanics, dict) else None
-    if not isinstance(tendon, dict):
-        return []
-    from runrisk.biomech.tendon_force import TendonSettings  # the check lives with the moment arm
-
-    arm, change = tendon.get("moment_arm_m", 0.05), tendon.get("moment_arm_change_m_per_deg", 0.0)
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (arm, change)):
-        return []
-    try:
-        TendonSettings(moment_arm_m=arm, moment_arm_change_m_per_deg=change)
-    except ConfigError as error:
-        return [str(error)]
+        ]
     return []
 
 

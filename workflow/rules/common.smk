@@ -109,6 +109,8 @@ def inventory_fingerprint(wildcards):
 # A rule passes a section's keys through the settings class its script parses them with
 # (runrisk.config.Section.pick), so it depends on exactly the keys that class reads.
 TRIAL_READING = TrialReading.pick(config["biomechanics"])
+# what no single key's schema can say (the tendon's moment arm at every angle) is refused here
+TrialReading.of(TRIAL_READING)
 WEARABLES = WearableSettings.pick(config["wearables"])
 WEEK_COUNTING = WeekCounting.pick(config["exposure"])
 CENSORING = Censoring.pick(config["exposure"])

@@ -369,7 +369,9 @@ def no_stance_reason(trial: Trial, stances: list[dict], settings: StanceSettings
 
 
 TENDON_MEANS = ("at_force_peak_bw", "at_impulse_bws", "at_loading_rate_bw_s", "trial_speed_m_s", "step_length_m")
-SUMMARY_COLUMNS = ("strike_index_pct", "contact_time_s", *PEAK_NAMES, *TENDON_MEANS)  # trial means
+MEAN_COLUMNS = ("strike_index_pct", "contact_time_s", *PEAK_NAMES, *TENDON_MEANS)  # trial means
+PER_KM_COLUMNS = ("steps_per_km", "at_impulse_per_km_bws")
+SUMMARY_COLUMNS = (*MEAN_COLUMNS, *PER_KM_COLUMNS)  # the biomechanics table's values, what a model term may use
 
 
 def summarise_participants(stances: pd.DataFrame) -> pd.DataFrame:
@@ -377,8 +379,11 @@ def summarise_participants(stances: pd.DataFrame) -> pd.DataFrame:
     per km (both feet: 1000 / step length) and this limb's Achilles tendon impulse per km (half the steps
     are this foot's). A mean skips a stance without the value (NaN: no tendon force, no speed)."""
     valid = stances[stances["qc_reason"] == ""]
+    # stances of a reader without the tendon's columns (a lab source that gives no sagittal moment) are
+    # missing those values, not an error
+    valid = valid.reindex(columns=[*dict.fromkeys(["participant_id", "side", *MEAN_COLUMNS])])
     grouped = valid.groupby(["participant_id", "side"], sort=True)
-    summary = grouped[list(SUMMARY_COLUMNS)].mean()
+    summary = grouped[list(MEAN_COLUMNS)].mean()
     summary.insert(0, "n_stances", grouped.size())
     summary["steps_per_km"] = 1000.0 / summary["step_length_m"]
     summary["at_impulse_per_km_bws"] = summary["at_impulse_bws"] * summary["steps_per_km"] / 2

@@ -102,7 +102,7 @@ def moment_reason(moment_nm_kg: np.ndarray) -> str:
         # the file's convention is not the one configured for its lab
         return (
             f"unknown sign convention: the sagittal ankle moment is mostly negative over the stance "
-            f"({lowest:.2f} against {highest:.2f} Nm/kg), where the plantarflexor moment should be positive "
+            f"({lowest:.2f} against {highest + 0.0:.2f} Nm/kg), where the plantarflexor moment should be positive "
             "(biomechanics.convention / lab_conventions)"
         )
     return ""
@@ -136,9 +136,19 @@ def stance_tendon_load(
         "at_impulse_bws": float(np.trapezoid(force, dx=1.0 / rate_hz)),
         "at_loading_rate_bw_s": float(force[peak] / to_peak) if to_peak > 0 else np.nan,
     }
-    if body_mass_kg is None or not np.isfinite(body_mass_kg) or body_mass_kg <= 0:
+    mass = known_mass(body_mass_kg)
+    if not mass:
         return load | {"at_reason": "no body mass for the participant: the force in N is not given"}
-    return load | {"at_force_peak_n": load["at_force_peak_bw"] * body_mass_kg * GRAVITY}
+    return load | {"at_force_peak_n": load["at_force_peak_bw"] * mass * GRAVITY}
+
+
+def known_mass(body_mass_kg) -> float:
+    """The body mass in kg, or 0.0 when there is none (None, NaN, pandas' NA, not positive)."""
+    try:
+        mass = float(body_mass_kg)
+    except (TypeError, ValueError):
+        return 0.0
+    return mass if np.isfinite(mass) and mass > 0 else 0.0
 
 
 def trial_speed(trial: Trial) -> tuple[float, str]:

@@ -191,7 +191,7 @@ def participant_stances(
         except InputError as error:  # file readers know the file; its label and the participant are known here
             raise relabelled(error, label, raw_id) from error
         try:
-            stances = extract_stances(trial, settings, participant["body_mass_kg"])
+            stances = extract_stances(trial, settings, participant.get("body_mass_kg"))
         except InputError as error:
             raise relabelled(error, label, raw_id) from error
         except Exception as exc:  # a file ezc3d reads but whose content no stance survives
