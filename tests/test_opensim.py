@@ -271,3 +271,22 @@ def test_forces_at_a_plates_rate_give_the_same_stance_on_the_coordinates_frames(
     dense = extract_stances(to_documented_convention(trial, "plugin_gait", BODY_MASS_KG), settings)
     assert dense[0]["contact_s"] == pytest.approx(coarse[0]["contact_s"], abs=0.011)
     assert dense[0]["at_force_peak_bw"] == pytest.approx(coarse[0]["at_force_peak_bw"], rel=0.02)
+
+
+def test_the_qc_figure_draws_an_opensim_trial_without_a_warning(tmp_path):
+    """The trial QC figure of a participant whose first trial is OpenSim's: GRF and ankle curves, no COP on
+    the foot (no heel and toe markers), and no matplotlib warning in the run's log."""
+    import warnings
+
+    from runrisk.biomech.stances import filter_trial
+    from runrisk.cohort.shards import first_readable_trial
+    from runrisk.report.figures import save, trial_qc_figure
+
+    raw_folder(tmp_path, real_trial_files())
+    settings = reading(required_signals=OPENSIM_REQUIRED)
+    _, label, trial, stances = first_readable_trial(tmp_path, participants(), "R001", settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = trial_qc_figure(filter_trial(trial, settings), stances, "QC", settings.cop_threshold_n)
+        save(figure, tmp_path / "qc.png", tmp_path / "qc.svg")
+    assert label == "opensim-1" and (tmp_path / "qc.png").stat().st_size > 10_000
