@@ -11,7 +11,7 @@ from workflow_runner import schema_defaults
 
 from runrisk.biomech.conventions import to_documented_convention
 from runrisk.cohort.shards import TrialReading, shard_stances
-from runrisk.io.opensim import read_forces, read_opensim, read_storage
+from runrisk.io.opensim import group_trials, read_forces, read_opensim, read_storage
 from runrisk.io.quarantine import Quarantine
 
 TRIAL = "opensim/addbiomech_hamner2013_s01_run400_{}"
@@ -157,6 +157,15 @@ def test_two_trials_in_one_folder_are_told_apart_by_their_name_stem(tmp_path):
     # above the 20 N threshold: 0.88-1.15 s at 3 m/s, 1.22-1.45 s at 4 m/s
     assert contact["opensim-1"] == pytest.approx(0.27, abs=0.015)
     assert contact["opensim-4"] == pytest.approx(0.24, abs=0.015)
+
+
+def test_opensim_guis_default_result_names_join_the_trial_beside_them(tmp_path):
+    """OpenSim's GUI names its inverse dynamics result inverse_dynamics.sto whatever the trial."""
+    files = real_trial_files()
+    renamed = tmp_path / "inverse_dynamics.sto"
+    shutil.copy(files[1], renamed)
+    assert len(group_trials([files[0], renamed, files[2]])) == 1
+    assert len(group_trials([*files, *[real_path(TRIAL.replace("run400", "run300").format("ik.mot"))], renamed])) == 3
 
 
 def test_opensim_3_force_sets_are_told_apart_by_their_prefix(tmp_path):

@@ -230,10 +230,16 @@ def trial_key(path: Path) -> str:
 
 
 def group_trials(paths: list[Path]) -> list[list[Path]]:
-    """A participant's OpenSim files, one list per trial (files of one name stem), in the paths' order."""
+    """A participant's OpenSim files, one list per trial (files of one name stem), in the paths' order.
+    A file named by its role alone (OpenSim's default `inverse_dynamics.sto`) joins the one trial beside
+    it; beside several it is a trial of its own, which names the files it lacks."""
     groups: dict[str, list[Path]] = {}
     for path in paths:
         groups.setdefault(trial_key(path), []).append(path)
+    named = [key for key in groups if key]
+    if "" in groups and len(named) == 1:
+        joined = groups[named[0]] + groups.pop("")
+        groups[named[0]] = [p for p in paths if p in joined]
     return list(groups.values())
 
 
