@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,11 +15,15 @@ import pandas as pd
 import pytest
 import yaml
 from real_files import real_path
+from test_monitor_inputs import fit_run
 from test_opensim import OPENSIM_REQUIRED, ROLES, TRIAL, participants, raw_folder, reading
 from test_screening import write_model
+from workflow_runner import schema_defaults
 
 from runrisk.cohort.shards import shard_stances
 from runrisk.monitor.season import monitor
+from runrisk.monitor.tendon_load import LabTendon, lab_tendon, with_tendon_load
+from runrisk.simulate import c3d_writer, cohort
 
 WATCH = "garmin/slither_running_fr45.fit"  # a real run with cadence: 2021-03-13, 7.9 km
 TRIAL_DAY = dt.datetime(2021, 3, 1, 12, 0)
@@ -76,8 +81,6 @@ def test_trials_without_a_tendon_force_say_why_and_give_no_number(model, tmp_pat
 
 
 def test_the_lab_step_length_stands_in_where_the_watch_gives_no_cadence():
-    from runrisk.monitor.tendon_load import LabTendon, with_tendon_load
-
     lab = LabTendon("2021-03-01", 1, 2, 0.5, 6.0, 1.25, 3.5, "", 0.05)
     weeks = pd.DataFrame({"km": [10.0, 0.0, 5.0], "cadence_spm": [np.nan, np.nan, 180.0], "pace_min_per_km": [5, 0, 5]})
     load = with_tendon_load(weeks, lab)["tendon_load_bws"].tolist()
@@ -86,3 +89,24 @@ def test_the_lab_step_length_stands_in_where_the_watch_gives_no_cadence():
     unusable = LabTendon("2021-03-01", 1, 0, np.nan, np.nan, np.nan, np.nan, "no stance")
     assert with_tendon_load(weeks, unusable)["tendon_load_bws"].isna().all()
     assert OPENSIM_REQUIRED  # the OpenSim tests' settings are the ones reused here
+
+
+def test_c3d_trials_give_their_step_length_where_the_watch_has_no_cadence(model, sim_config, tmp_path):
+    """A synthetic lab's C3D trials (3.5 m/s from the sacral marker, feet 1.2 m apart) and a watch without
+    cadence: steps per km from the lab's step length, load = km x 1000 / step length / 2 x impulse."""
+
+    cfg = replace(sim_config, trial_sd_fraction=0.0)
+    person = {**cohort.draw_person(cfg, 3), "lab": "gait_lab_a"}
+    squad, out = tmp_path / "squad", tmp_path / "out"
+    folder = squad / "a"
+    folder.mkdir(parents=True)
+    (folder / "runner.yaml").write_text(yaml.safe_dump({"label": "S01", "age": 30, "sex": "F", "body_mass_kg": 60}))
+    c3d_writer.write_trials(person, folder, 2, cfg.seed, 0.0, cfg.biomechanics)
+    (folder / "run.fit").write_bytes(fit_run(dt.date(2026, 3, 3), 10.0))
+    monitor(squad, model, out, today=dt.date(2026, 4, 1))
+    week = pd.read_parquet(out / "weeks.parquet").query("km > 0").iloc[0]
+    assert np.isnan(week["cadence_spm"])
+    lab = lab_tendon(folder, 60.0, schema_defaults()["biomechanics"])
+    assert lab.step_length_m == pytest.approx(1.2, abs=0.1) and lab.speed_m_s == pytest.approx(3.5, abs=0.05)
+    assert week["tendon_load_bws"] == pytest.approx(10.0 * 1000 / lab.step_length_m / 2 * lab.impulse_bws)
+    assert "Trial speed 3.5 m/s." in html.unescape((out / "runners/s01.html").read_text())
