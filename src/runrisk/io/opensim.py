@@ -186,15 +186,15 @@ def source_columns(storage: Storage, table: dict) -> dict[str, str]:
     return {output: ",".join(columns) for output, columns in sources.items()}
 
 
-def read_kinematics(path: str | Path) -> tuple[Storage, dict[str, np.ndarray]]:
-    storage = read_storage(path)
+def read_kinematics(path: str | Path | Storage) -> tuple[Storage, dict[str, np.ndarray]]:
+    storage = path if isinstance(path, Storage) else read_storage(path)
     _require(storage, [ANKLE.format(side=s) for s in SIDES], "coordinates")
     scale = 1.0 if angles_in_degrees(storage) else float(np.degrees(1.0))
     return storage, mapped_outputs(storage, ANGLE_MAP, scale, len(storage.data))
 
 
-def read_dynamics(path: str | Path) -> tuple[Storage, dict[str, np.ndarray]]:
-    storage = read_storage(path)
+def read_dynamics(path: str | Path | Storage) -> tuple[Storage, dict[str, np.ndarray]]:
+    storage = path if isinstance(path, Storage) else read_storage(path)
     _require(storage, [f"{ANKLE.format(side=s)}_moment" for s in SIDES], "joint moments")
     return storage, mapped_outputs(storage, MOMENT_MAP, 1.0, len(storage.data))
 
@@ -204,9 +204,9 @@ def side_of_force_set(name: str) -> str:
     return SIDES[words.pop()] if len(words) == 1 else ""
 
 
-def read_forces(path: str | Path) -> tuple[Storage, list[Plate]]:
+def read_forces(path: str | Path | Storage) -> tuple[Storage, list[Plate]]:
     """One plate per force set (its force on the foot in N, its point of application in mm), lab frame."""
-    storage = read_storage(path)
+    storage = path if isinstance(path, Storage) else read_storage(path)
     sets: dict[str, dict[str, int]] = {}
     for index, label in enumerate(storage.labels):
         match = GRF_COLUMN.match(label)
@@ -246,13 +246,14 @@ def group_trials(paths: list[Path]) -> list[list[Path]]:
 def read_opensim(paths: list[str | Path]) -> Trial:
     """One trial from its inverse kinematics, inverse dynamics and ground reaction force files."""
     paths = [Path(p) for p in paths]
-    by_role: dict[str, Path] = {}
+    by_role: dict[str, Storage] = {}
     for path in paths:
-        role = role_of(read_storage(path))
+        storage = read_storage(path)
+        role = role_of(storage)
         if role in by_role:
             # said without the stem: a file's own name may be a person's
             raise InputError(path, f"a second {role} file of one trial (files of one name stem)")
-        by_role[role] = path
+        by_role[role] = storage
     missing = [role for role in ROLES if role not in by_role]
     if missing:
         raise InputError(paths[0], f"the trial (files of one name stem) has no {' and no '.join(missing)} file")
@@ -265,7 +266,7 @@ def read_opensim(paths: list[str | Path]) -> Trial:
     moments = {label: _resampled(values, dynamics, time) for label, values in moments.items()}
     force_rate = _rate(forces.time, forces.path)
     return Trial(
-        path=str(by_role[DYNAMICS]),
+        path=str(dynamics.path),
         point_rate=rate,
         analog_rate=force_rate,
         points={**angles, **moments, **pelvis},
