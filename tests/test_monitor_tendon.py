@@ -80,6 +80,8 @@ def test_trials_without_a_tendon_force_say_why_and_give_no_number(model, tmp_pat
     assert weeks["tendon_load_bws"].isna().all()
     page = html.unescape((out / "runners/s01.html").read_text())
     assert "No tendon load for this runner: no stance with a tendon force: no sagittal ankle moment" in page
+    monitor(squad, model, tmp_path / "nl", lang="nl", today=dt.date(2021, 12, 1))
+    assert "Geen peesbelasting voor deze loper:" in html.unescape((tmp_path / "nl/runners/s01.html").read_text())
 
 
 def test_the_lab_step_length_stands_in_where_the_watch_gives_no_cadence():
