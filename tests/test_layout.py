@@ -29,15 +29,17 @@ def test_kinds_in_order_then_names_and_extensions_in_any_case(tmp_path):
     b = touch(tmp_path / "c3d/A1/b.C3D")
     a = touch(tmp_path / "c3d/A1/a.c3d")
     v = touch(tmp_path / "visual3d/A1/a.TXT")
+    ik, id_ = touch(tmp_path / "opensim/A1/run_ik.MOT"), touch(tmp_path / "opensim/A1/run_id.sto")
     touch(tmp_path / "c3d/A1/notes.docx")
     touch(tmp_path / "c3d/A1/.DS_Store")
-    assert trial_files(tmp_path, "A1") == [a, b, v]
+    touch(tmp_path / "opensim/A1/run_setup.xml")
+    assert trial_files(tmp_path, "A1") == [a, b, v, id_, ik]
     fit = touch(tmp_path / "garmin/A1/run.FIT")
     gpx = touch(tmp_path / "garmin/A1/ride.gpx")
     export = touch(tmp_path / "fitbit/A1/exercise-0.JSON")
     daily = touch(tmp_path / "fitabase/A1/daily.csv")
     assert wearable_files(tmp_path, "A1") == [export, gpx, fit, daily]
-    assert set(TRIAL_KINDS) | set(WEARABLE_KINDS) == {"c3d", "visual3d", "fitbit", "garmin", "fitabase"}
+    assert set(TRIAL_KINDS) | set(WEARABLE_KINDS) == {"c3d", "visual3d", "opensim", "fitbit", "garmin", "fitabase"}
 
 
 def test_a_participant_without_folders_has_no_files(tmp_path):

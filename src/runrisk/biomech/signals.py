@@ -31,7 +31,8 @@ MARKERS = {
     "HEE": ("HEE", "HEEL", "CAL", "CALC"),
     "TOE": ("TOE", "MT2", "MTH2", "FM2", "MT1", "MTH1", "FM1"),
 }
-UNSIDED_MARKERS = {"SACR": ("SACR", "SACRUM", "SAC")}
+# PELO: Plug-in Gait's pelvis origin (a virtual point), also an OpenSim model's pelvis translation
+UNSIDED_MARKERS = {"SACR": ("SACR", "SACRUM", "SAC"), "PELO": ("PELO", "PELVISORIGIN")}
 # model output -> its spellings (Plug-in Gait's, Visual3D's singular, Nexus' V-suffixed variant)
 OUTPUTS = {
     "HipAngles": ("HIPANGLES", "HIPANGLE"),
@@ -126,7 +127,8 @@ def resolve_signals(trial: Trial, configured: dict[str, list[str]]) -> Trial:
         points=points,
         angle_labels={c for c, label in found.items() if label in trial.angle_labels},
         moment_labels={c for c, label in found.items() if label in trial.moment_labels},
-        signal_labels={c: without_subject(label) for c, label in found.items()},
+        # a reader that put a file's columns together under a canonical name (OpenSim) says which
+        signal_labels={c: trial.signal_labels.get(label, without_subject(label)) for c, label in found.items()},
     )
 
 

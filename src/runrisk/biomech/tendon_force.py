@@ -41,7 +41,7 @@ from runrisk.io.trial import Trial
 GRAVITY = 9.81  # m/s2, as the simulator and Plug-in Gait's body weight
 LITERATURE_ARM_M = (0.03, 0.07)  # in vivo range (module docstring)
 ARM_ANGLES_DEG = (-30.0, 45.0)  # plantarflexion positive: where the configured arm must stay in range
-PELVIS_MARKERS = ("SACR", "LPSI", "RPSI", "LASI", "RASI")
+PELVIS_MARKERS = ("SACR", "LPSI", "RPSI", "LASI", "RASI", "PELO")  # PELO: the pelvis origin (OpenSim's too)
 MIN_SPEED_M_S = 0.3  # a pelvis that travels slower is on a treadmill or standing, not running overground
 MIN_VISIBLE_FRACTION = 0.5  # of the trial's frames, for the pelvis travel to count as the trial's
 TENDON_COLUMNS = (

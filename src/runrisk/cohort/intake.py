@@ -24,7 +24,14 @@ from runrisk.biomech.signals import OUTPUTS
 from runrisk.biomech.stances import plate_stance
 from runrisk.cohort.exposure import WeekCounting, weekly_volume
 from runrisk.cohort.reasons import reason_kind, summarised
-from runrisk.cohort.shards import TrialReading, read_signals, relabelled, shard_activities, split_statics
+from runrisk.cohort.shards import (
+    TrialReading,
+    read_signals,
+    relabelled,
+    shard_activities,
+    split_statics,
+    trial_units,
+)
 from runrisk.errors import InputError, StudyError
 from runrisk.ids import pseudonymise, shard_count, shard_members
 from runrisk.io import layout, vocabulary
@@ -209,7 +216,7 @@ def trial_findings(settings: IntakeSettings, raw_id: str, participant: pd.Series
     if not paths:
         reasons.append("no trial files")
     stance_reasons: Counter = Counter()
-    for path, label in dynamics:
+    for path, label in trial_units(dynamics):
         try:
             stances, plates = trial_stances(path, participant, settings.reading, bool(statics))
         except InputError as error:
@@ -242,7 +249,9 @@ def grouped(reasons: Counter) -> list[tuple[str, int]]:
     return sorted(found, key=lambda item: -item[1])
 
 
-def trial_stances(path: Path, participant: pd.Series, reading: TrialReading, has_static: bool) -> tuple[list, int]:
+def trial_stances(
+    path: Path | list[Path], participant: pd.Series, reading: TrialReading, has_static: bool
+) -> tuple[list, int]:
     """(the stance rows of one trial by the study's QC, the number of force plates)."""
     trial = read_signals(path, participant, reading)
     trial = to_documented_convention(

@@ -18,7 +18,8 @@ from runrisk.biomech.stances import PEAK_NAMES, StanceSettings, extract_stances,
 from runrisk.biomech.tendon_force import TENDON_COLUMNS, trial_speed
 from runrisk.errors import InputError
 from runrisk.io.c3d import read_trial
-from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS, kind_of, labelled_files
+from runrisk.io.layout import OPENSIM_SUFFIXES, TRIAL_KINDS, WEARABLE_KINDS, kind_of, labelled_files
+from runrisk.io.opensim import group_trials, read_opensim
 from runrisk.io.quarantine import Quarantine, attempt
 from runrisk.io.surveillance import read_participants
 from runrisk.io.trial import Trial
@@ -93,10 +94,11 @@ def shard_participants(
 
 
 def load_trial(
-    path: Path, participant: pd.Series, settings: TrialReading, calibration: Calibration | None = None
+    path: Path | list[Path], participant: pd.Series, settings: TrialReading, calibration: Calibration | None = None
 ) -> Trial:
-    """One trial file with its signals under canonical names, in the documented convention, its joint
-    angles and moments from the lab's model or computed from its markers (biomechanics.model)."""
+    """One trial (a file, or an OpenSim trial's files) with its signals under canonical names, in the
+    documented convention, its joint angles and moments from the lab's model or computed from its markers
+    (biomechanics.model)."""
     trial = read_signals(path, participant, settings)
     trial = to_documented_convention(
         trial, settings.convention_of(participant.get("lab", "")), participant["body_mass_kg"]
@@ -107,10 +109,31 @@ def load_trial(
     return replace(trial, model_source="file" if trial.angle_labels or trial.moment_labels else "")
 
 
-def read_signals(path: Path, participant: pd.Series, settings: SignalNaming) -> Trial:
-    is_c3d = path.suffix.lower() == ".c3d"
-    trial = read_trial(path) if is_c3d else read_visual3d(path, settings.visual3d_rate_hz)
+def read_signals(path: Path | list[Path], participant: pd.Series, settings: SignalNaming) -> Trial:
+    paths = path if isinstance(path, list) else [path]
+    suffix = paths[0].suffix.lower()
+    if suffix in OPENSIM_SUFFIXES:
+        trial = read_opensim(paths)
+    elif suffix == ".c3d":
+        trial = read_trial(paths[0])
+    else:
+        trial = read_visual3d(paths[0], settings.visual3d_rate_hz)
     return resolve_signals(trial, settings.names_for_lab(participant.get("lab", "")))
+
+
+def trial_units(paths: list[tuple[Path, str]]) -> list[tuple[list[Path], str]]:
+    """Each trial's files and label: a C3D or Visual3D file is one trial; an OpenSim trial is its inverse
+    kinematics, inverse dynamics and ground reaction force files (one name stem), labelled by the first."""
+    labels = dict(paths)
+    opensim = [p for p, _ in paths if p.suffix.lower() in OPENSIM_SUFFIXES]
+    groups = {tuple(group): labels[group[0]] for group in group_trials(opensim)}
+    units = []
+    for path, label in paths:
+        if path.suffix.lower() not in OPENSIM_SUFFIXES:
+            units.append(([path], label))
+        elif (group := next(g for g in groups if path in g))[0] == path:
+            units.append((list(group), groups[group]))
+    return units
 
 
 class Calibration:
@@ -162,7 +185,7 @@ def participant_stances(
     statics, dynamics = split_statics(paths, settings)
     calibration = Calibration(statics, participant, settings, raw_id)
     trial_rows += [static_trial_row(participant, label) for _, label in statics]
-    for path, label in dynamics:
+    for path, label in trial_units(dynamics):
         try:
             trial = load_trial(path, participant, settings, calibration)
         except InputError as error:  # file readers know the file; its label and the participant are known here
@@ -329,7 +352,7 @@ def first_readable_trial(
         except InputError:
             continue
         calibration = Calibration(statics, participant, settings, raw_id)
-        for path, label in dynamics:
+        for path, label in trial_units(dynamics):
             try:
                 trial = load_trial(path, participant, settings, calibration)
                 return participant, label, trial, extract_stances(trial, settings)

@@ -4,7 +4,7 @@ The workflow's input lists (workflow/rules/common.smk) and the library's readers
 file the DAG waits for is a file a reader reads, and the other way round.
 
     raw_dir/participants.csv, weekly_reports.csv, diagnoses.csv
-    raw_dir/<kind>/<participant_id>/<file>     kind: c3d, visual3d, fitbit, garmin, fitabase
+    raw_dir/<kind>/<participant_id>/<file>     kind: c3d, visual3d, opensim, fitbit, garmin, fitabase
 
 A file belongs to its kind by its extension, in any case (`.C3D` is a C3D file: labs and watches write
 both). Within a participant, files are in kind order, then by name, so every run reads them alike.
@@ -26,8 +26,10 @@ PARTICIPANTS = "participants.csv"
 WEEKLY_REPORTS = "weekly_reports.csv"
 DIAGNOSES = "diagnoses.csv"
 
-# kind folder -> extensions (lower case) of the files read from it
-TRIAL_KINDS: dict[str, tuple[str, ...]] = {"c3d": (".c3d",), "visual3d": (".txt",)}
+# kind folder -> extensions (lower case) of the files read from it; an OpenSim trial is three files
+# (inverse kinematics .mot, inverse dynamics .sto, ground reaction forces .mot: runrisk.io.opensim)
+OPENSIM_SUFFIXES = (".mot", ".sto")
+TRIAL_KINDS: dict[str, tuple[str, ...]] = {"c3d": (".c3d",), "visual3d": (".txt",), "opensim": OPENSIM_SUFFIXES}
 # the one table of wearable formats (runrisk.io.wearable_files reads them): a file name's ending -> the
 # source its rows carry; FIT, GPX and TCX also gzipped (Strava's export), a zip is an athlete's export
 WEARABLE_FORMATS = {
@@ -131,7 +133,7 @@ def _folders_by_lower_name(kind_dir: str) -> dict[str, list[str]]:
 
 
 def trial_files(raw_dir: str | Path, raw_id: str) -> list[Path]:
-    """A participant's C3D trials and Visual3D ASCII exports."""
+    """A participant's C3D trials, Visual3D ASCII exports and OpenSim results."""
     return participant_files(raw_dir, raw_id, TRIAL_KINDS)
 
 

@@ -320,8 +320,46 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             nielsen=[category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)],
             frandsen=[category_text(label, lang) for _, label in FRANDSEN],
             colours=CHANGE_COLOURS,
+            tendon=tendon_view(person, weeks, lang, words),
         )
     )
+
+
+def tendon_view(person, weeks: pd.DataFrame, lang: str, words: dict) -> dict | None:
+    """The tendon load block (runrisk.monitor.tendon_load): None for a runner without lab trials (their
+    page is as before), else the weeks' km and load beside each other, the trials it rests on, or why none."""
+    lab = person.tendon
+    if not person.has_trials:
+        return None
+    if lab is None or not lab.usable:
+        reason = lab.reason if lab is not None else words["tendon_no_model"]
+        return {"reason": reason, "date": lab.trial_date if lab is not None else ""}
+    column = weeks["tendon_load_bws"] if "tendon_load_bws" in weeks else pd.Series(dtype=float)
+    rows = [
+        {
+            "week": f"{week.week_start:%Y-%m-%d}",
+            "km": shown(week.km, lang),
+            "load": shown(load, lang, 0),
+            "load_value": f"{load:.3f}" if np.isfinite(load) else "",
+        }
+        for week, load in zip(reversed(records(weeks)), reversed(column.to_numpy(float).tolist()), strict=True)
+    ]
+    speed = words["tendon_speed"].format(speed=shown(lab.speed_m_s, lang)) if np.isfinite(lab.speed_m_s) else ""
+    rests_on = words["tendon_rests_on"].format(
+        date=lab.trial_date,
+        trials=lab.trials,
+        stances=lab.stances,
+        peak=shown(lab.peak_bw, lang),
+        impulse=shown(lab.impulse_bws, lang, 2),
+    )
+    assumptions = words["tendon_assumptions"].format(arm=shown(lab.moment_arm_m * 100, lang))
+    return {
+        "reason": "",
+        "date": lab.trial_date,
+        "rows": rows,
+        "rests_on": f"{rests_on}{speed}",
+        "assumptions": assumptions,
+    }
 
 
 def model_line(document: dict | None, words: dict) -> str:

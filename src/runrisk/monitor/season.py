@@ -27,6 +27,7 @@ from runrisk.monitor.squad import (
     set_aside_impossible_dates,
     with_weeks,
 )
+from runrisk.monitor.tendon_load import as_cached, runner_tendon, with_tendon_load
 from runrisk.screening import model
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,10 @@ def monitor(
     first, last = season_span(runners, since, as_of)
     if first is not None:
         with_weeks(runners, first, last)
+    for person in runners:  # the week's tendon load where the runner has lab trials
+        person.tendon = runner_tendon(person, document, cache)
+        if person.weeks is not None:
+            person.weeks = with_tendon_load(person.weeks, person.tendon)
     risks, measured = {}, 0
     for person in runners:
         risk, fresh = baseline_risk(person, document, cache)
@@ -138,6 +143,7 @@ def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, 
             person.label,
             model_hash,
             person.has_trials,
+            as_cached(person.tendon),
         )
         target = out / "runners" / f"{person.slug}.html"
         key = f"page|{target.name}"

@@ -1,6 +1,7 @@
 """A coach's squad folder read into seasons: one folder per runner with runner.yaml, the wearable files
 runrisk reads (Garmin FIT, GPX, TCX, Fitbit exports, Fitabase daily CSV), an optional symptoms.csv and
-optional gait trials (C3D, Visual3D text) for the study model's baseline risk.
+optional gait trials (C3D, Visual3D text, OpenSim results) for the study model's baseline risk and the
+week's tendon load (runrisk.monitor.tendon_load).
 
 Every file is named on the pages by its label (fit-3: the third .fit by name in the runner's folder),
 never by its own name; GPS points are summed in the readers and never kept; of symptoms.csv only the
@@ -76,6 +77,7 @@ class SquadRunner:
     not_counted: list[tuple[str, int]] = field(default_factory=list)  # (the study's reason, runs) in the season
     other_activities: list[tuple[str, int]] = field(default_factory=list)  # (type, count) in the season: not runs
     hard_from_bpm: float = math.nan  # where the watch's zone 4 begins, by the season's latest file that says
+    tendon: object = None  # runrisk.monitor.tendon_load.LabTendon of the runner's lab trials, None without
 
 
 def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:

@@ -314,7 +314,8 @@ def trial_qc_figure(trial, stances: list[dict], title: str, cop_threshold_n: flo
     foot.set_xlim(-10, 110)
     foot.set_xlabel("Along the foot, heel (0) to toe marker (100) (%)")
     foot.set_ylabel("Across the foot (mm)")
-    foot.legend(frameon=False)
+    if foot.get_legend_handles_labels()[0]:  # a trial without heel and toe markers (OpenSim) has no COP path
+        foot.legend(frameon=False)
     foot.set_title("COP on the foot (dot: initial contact)")
     for curves, unit, what in ((angles, "deg", "Ankle angles"), (moments, "Nm/kg, external", "Ankle moment")):
         curves.set_xlabel("Time (s)")
