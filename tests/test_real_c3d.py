@@ -148,6 +148,13 @@ def test_every_real_trial_file_gives_stances_or_says_why_through_the_study_reade
     assert silent == []
     assert len(refused) < len(files) and (trials["n_stances"] > 0).any()
     assert set(stances["participant_id"]) <= set(trials["participant_id"])
+    # a speed, or why not; a tendon force, or why not: never a silent NaN
+    speeds = stances.merge(trials[["participant_id", "trial", "speed_reason"]], on=["participant_id", "trial"])
+    no_speed = speeds[speeds["trial_speed_m_s"].isna()]
+    assert no_speed["speed_reason"].map(in_words).all() and (speeds["trial_speed_m_s"].notna()).any()
+    assert (speeds.loc[speeds["trial_speed_m_s"].notna(), "speed_reason"] == "").all()
+    no_force = stances[stances["at_force_peak_bw"].isna()]
+    assert no_force["at_reason"].map(in_words).all() and stances["at_force_peak_bw"].notna().any()
 
 
 def test_a_trial_without_stances_says_why():
