@@ -22,7 +22,7 @@ from runrisk.errors import InputError
 from runrisk.io.garmin import read_fit
 from runrisk.io.vocabulary import regions, sides
 from runrisk.io.wearables import WearableSettings
-from runrisk.monitor import load, page
+from runrisk.monitor import load, page, triage
 from runrisk.monitor.season import monitor
 from runrisk.monitor.squad import SessionCache, read_squad, season_span, with_weeks
 from runrisk.monitor.symptoms import SYMPTOMS, read_symptoms
@@ -354,12 +354,11 @@ def test_the_squad_is_ordered_spike_with_symptoms_first():
             "acwr": [1.0, 1.2],
         }
     )
-    assert page.attention(weeks) == (0, ["reason_spike_symptoms", "reason_substantial"])
-    assert page.attention(weeks.assign(symptom_days=0, substantial=False, pain_max=np.nan))[0] == 2
-    assert page.attention(weeks.assign(spike=False))[0] == 1
-    assert (
-        page.attention(weeks.assign(spike=False, symptom_days=0, substantial=False, pain_max=np.nan, acwr=1.6))[0] == 3
-    )
+    assert triage.attention(weeks) == (0, ["reason_spike_symptoms", "reason_substantial"])
+    assert triage.attention(weeks.assign(symptom_days=0, substantial=False, pain_max=np.nan))[0] == 2
+    assert triage.attention(weeks.assign(spike=False))[0] == 1
+    quiet = weeks.assign(spike=False, symptom_days=0, substantial=False, pain_max=np.nan)
+    assert triage.attention(quiet.assign(acwr=1.6))[0] == 3
 
 
 def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers(small_run, tmp_path):

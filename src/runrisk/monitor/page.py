@@ -1,7 +1,8 @@
-"""The coach's pages: a squad page (runners ordered by what needs attention) and a page per runner with
-the season on a time axis beside the study model's baseline risk. Self-contained HTML (inline CSS and
-SVG, no script, no network); words from texts/<lang>.yaml, markup from Jinja2 templates with
-autoescaping; this module computes what the templates show."""
+"""The coach's pages: a squad page (runners ordered by what needs attention, as runrisk.monitor.triage
+decides) and a page per runner with the season on a time axis beside the study model's baseline risk.
+Self-contained HTML (inline CSS and SVG, no script, no network); words from texts/<lang>.yaml, markup
+from Jinja2 templates with autoescaping; this module computes what the templates show and decides
+nothing about a runner."""
 
 from __future__ import annotations
 
@@ -14,20 +15,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from runrisk.monitor.load import (
-    CHRONIC_DAYS,
-    FRANDSEN,
-    NIELSEN,
-    REDUCTION,
-    SPIKE_RUN_CHANGE,
-    SPIKE_WEEK_CHANGE,
-)
+from runrisk.monitor import triage
+from runrisk.monitor.load import CHRONIC_DAYS, FRANDSEN, NIELSEN, REDUCTION, SPIKE_RUN_CHANGE
+from runrisk.monitor.triage import HIGH_ACWR, PAIN_ATTENTION, RECENT_WEEKS
 from runrisk.screening.wording import number
 
 LANGUAGES = ("en", "nl")
-RECENT_WEEKS = 2  # the weeks the squad page judges attention by
-HIGH_ACWR = 1.5  # Williams et al.'s and Gabbett's "danger zone": shown as a flag, not as a verdict
-PAIN_ATTENTION = 3  # NRS 3 and more: a pain a coach asks about (below it, a note)
 CHANGE_COLOURS = {
     REDUCTION: "#76b7b2",
     "under 10 %": "#2e86c1",
@@ -89,83 +82,27 @@ def change_with_category(value: float, name: str, lang: str) -> str:
 
 
 def spike_weeks(weeks: pd.DataFrame, lang: str) -> list[str]:
-    """The recent weeks that raised a spike, each with what raised it: the flag names its week, also
-    when the latest week shown is a cut-back."""
+    """The recent weeks that raised a spike (triage's), each with what raised it in words."""
     words = texts(lang)
-    last = recent(weeks)
     found = []
-    columns = (last[c].tolist() for c in ("week_start", "spike", "change", "longest_run_change"))
-    for monday, spike, change, run_change in zip(*columns, strict=True):
-        if not spike:
-            continue
+    for spike in triage.spikes(weeks):
         raised = []
-        if change > SPIKE_WEEK_CHANGE:
-            raised.append(words["spike_by_week"].format(change=change_text(change, lang)))
-        if run_change > SPIKE_RUN_CHANGE:
-            raised.append(words["spike_by_run"].format(change=change_text(run_change, lang)))
-        found.append(words["spike_week"].format(week=f"{monday:%Y-%m-%d}", what=", ".join(raised)))
+        if np.isfinite(spike.week_change):
+            raised.append(words["spike_by_week"].format(change=change_text(spike.week_change, lang)))
+        if np.isfinite(spike.run_change):
+            raised.append(words["spike_by_run"].format(change=change_text(spike.run_change, lang)))
+        found.append(words["spike_week"].format(week=f"{spike.week:%Y-%m-%d}", what=", ".join(raised)))
     return found
 
 
 def reason_texts(weeks: pd.DataFrame | None, reasons: list[str], lang: str) -> list[str]:
-    """The attention reasons in words, a spike's with the week that raised it."""
+    """The attention reasons (triage's text keys) in words, a spike's with the week that raised it."""
     words = texts(lang)
     spikes = "; ".join(spike_weeks(weeks, lang)) if weeks is not None and len(weeks) else ""
     return [
         f"{words[key]} ({spikes})" if key in ("reason_spike", "reason_spike_symptoms") and spikes else words[key]
         for key in reasons
     ]
-
-
-def recent(weeks: pd.DataFrame) -> pd.DataFrame:
-    return weeks.tail(RECENT_WEEKS)
-
-
-def attention(weeks: pd.DataFrame | None) -> tuple[int, list[str]]:
-    """(rank, reasons) of a runner for the squad page: 0 a spike with symptoms, 1 a substantial problem
-    or pain of 3 and more, 2 a spike, 3 a high acute:chronic ratio, 4 symptoms noted, 5 nothing; reasons
-    are text keys."""
-    if weeks is None or weeks.empty:
-        return 6, ["no_data"]
-    last = recent(weeks)
-    spike, symptoms = bool(last["spike"].any()), bool((last["symptom_days"] > 0).any())
-    substantial = bool(last["substantial"].any()) or bool((last["pain_max"] >= PAIN_ATTENTION).any())
-    high = bool((last["acwr"] > HIGH_ACWR).any())
-    reasons = [
-        key
-        for key, present in (
-            ("reason_spike_symptoms", spike and symptoms),
-            ("reason_substantial", substantial),
-            ("reason_spike", spike and not symptoms),
-            ("reason_acwr", high),
-            ("reason_symptoms", symptoms and not substantial and not spike),
-        )
-        if present
-    ]
-    if spike and symptoms:
-        rank = 0
-    elif substantial:
-        rank = 1
-    elif spike:
-        rank = 2
-    elif high:
-        rank = 3
-    elif symptoms:
-        rank = 4
-    else:
-        rank = 5
-    return rank, reasons or ["reason_none"]
-
-
-def ordered(runners: list) -> list:
-    """Most attention first; then the higher latest ratio; then label."""
-
-    def key(person):
-        rank, _ = attention(person.weeks)
-        ratio = person.weeks["acwr"].iloc[-1] if person.weeks is not None and len(person.weeks) else np.nan
-        return rank, -(ratio if np.isfinite(ratio) else -1.0), person.label
-
-    return sorted(runners, key=key)
 
 
 def records(weeks: pd.DataFrame) -> list:
@@ -296,7 +233,7 @@ def risk_view(baseline, lang: str) -> dict | None:
 def runner_page(person, risk, document: dict | None, lang: str, problems: list[str]) -> str:
     words = texts(lang)
     weeks = person.weeks if person.weeks is not None else pd.DataFrame()
-    rank, reasons = attention(person.weeks)
+    rank, reasons = triage.attention(person.weeks)
     return (
         environment()
         .get_template("runner.html.j2")
@@ -334,11 +271,11 @@ def model_line(document: dict | None, words: dict) -> str:
 def squad_page(runners: list, risks: dict, document: dict | None, lang: str, first, last) -> str:
     words = texts(lang)
     rows = []
-    for person in ordered(runners):
-        rank, reasons = attention(person.weeks)
+    for person in triage.ordered(runners):
+        rank, reasons = triage.attention(person.weeks)
         weeks = person.weeks if person.weeks is not None else pd.DataFrame()
         latest = weeks.iloc[-1] if len(weeks) else None
-        last_weeks = recent(weeks) if len(weeks) else weeks
+        last_weeks = triage.recent(weeks) if len(weeks) else weeks
         rows.append(
             {
                 "label": person.label,
