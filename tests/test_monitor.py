@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
+from page_checks import NEGATIVE_ZERO, is_round
 from system_tools import chromium
 from test_screening import write_model
 from workflow_runner import run_snakemake, schema_defaults, simulation
@@ -414,3 +415,149 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
     srpe = {f"{w:%Y-%m-%d}": v for w, v in zip(season["week_start"], season["srpe_au"], strict=True)}
     assert rpe == pytest.approx(srpe, abs=0.05)
     assert len(rpe) > 10  # the FIT files carry RPE: the season's weeks with runs have a session-RPE load
+
+
+def planted_season() -> pd.DataFrame:
+    """Nine Mondays of runs: 10 km, then 9.97 (-0.3 %: main wrote "-0 %"), a steady build, a 45 km week
+    that is a spike by the week and by its single run (main's km axis: 0, 11, 23, 34, 45), then a cut-back."""
+    mondays = pd.date_range("2026-03-02", periods=9, freq="7D")
+    km = [10.0, 9.97, 12.0, 14.0, 15.0, 17.0, 20.0, 45.0, 30.0]
+    runs = runs_frame({f"{day:%Y-%m-%d}": value for day, value in zip(mondays, km, strict=True)})
+    symptoms = pd.DataFrame(
+        {
+            "date": [mondays[7] + pd.Timedelta(days=2), mondays[8] + pd.Timedelta(days=1)],
+            "region": "achilles",
+            "side": "right",
+            "pain": [2.0, 4.0],
+            "ostrc_score": [np.nan, 40.0],
+            "substantial": [False, True],
+        }
+    )
+    return load.season_weeks(runs, symptoms, mondays[0], mondays[-1] + pd.Timedelta(days=6))
+
+
+@pytest.fixture(scope="module")
+def coach_pages(tmp_path_factory):
+    """A squad of three (a planted season with a baseline risk from a synthetic model, a random season with
+    gait trials but no runner.yaml, a random season without trials) as pages in English and Dutch, read
+    in headless Chromium."""
+    from page_checks import read_page
+
+    from runrisk.monitor.season import Baseline
+    from runrisk.monitor.squad import SquadRunner
+    from runrisk.screening import model
+    from runrisk.screening.runner import read_runner
+
+    root = tmp_path_factory.mktemp("coach")
+    document = model.load(write_model(root / "model.json"))
+    (root / "runner.yaml").write_text("age: 34\nsex: female\nbody_mass_kg: 61\n")
+    yaml_runner = read_runner(root / "runner.yaml")
+    runs, symptoms = random_squad(5, runners=2)
+    first, last = runs["local_date"].min(), runs["local_date"].max()
+
+    def season(name):
+        mine = runs[runs["runner"] == name].drop(columns="runner")
+        return load.season_weeks(mine, symptoms[symptoms["runner"] == name].drop(columns="runner"), first, last)
+
+    runners = [
+        SquadRunner("P1", "p1", root, yaml_runner, pd.DataFrame(), pd.DataFrame(), [], True, planted_season()),
+        SquadRunner("P2", "p2", root, None, pd.DataFrame(), pd.DataFrame(), [], True, season("r0")),
+        SquadRunner("P3", "p3", root, yaml_runner, pd.DataFrame(), pd.DataFrame(), [], False, season("r1")),
+    ]
+    risks = {"p1": Baseline(model.Risk(0.008, 0.002, 0.031, -4.8, 0.7), ("2026-03-02", "2026-05-03"))}
+    pages = {}
+    for lang in page.LANGUAGES:
+        folder = root / lang
+        (folder / "runners").mkdir(parents=True)
+        (folder / "index.html").write_text(page.squad_page(runners, risks, document, lang, first, last))
+        pages[lang, "squad"] = read_page(folder / "index.html") | {"html": (folder / "index.html").read_text()}
+        for person in runners:
+            target = folder / "runners" / f"{person.slug}.html"
+            target.write_text(page.runner_page(person, risks.get(person.slug), document, lang, []))
+            pages[lang, person.label] = read_page(target) | {"html": target.read_text(), "weeks": person.weeks}
+    return pages
+
+
+RUNNERS = ("P1", "P2", "P3")
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+@pytest.mark.parametrize("label", RUNNERS)
+def test_a_runners_chart_keeps_every_mark_inside_its_plot_under_round_ticks_with_units(coach_pages, lang, label):
+    """Main's runner page: the acute:chronic line left its plot, the km axis had no unit and ticked at
+    0, 11, 23, 34, 45. Every bar, triangle, strip cell, sRPE bar and the ratio line is now inside its plot
+    rectangle (getBBox in Chromium), the km ticks are round and reach the highest week, months are ticked."""
+    shown = coach_pages[lang, label]
+    weeks = shown["weeks"]
+    assert shown["errors"] == [] and shown["outside"] == []
+    assert shown["marks"] >= len(weeks) + 1  # the bars and the ratio line at least
+    assert is_round(shown["ticks"]) and float(shown["ticks"][-1].replace(",", ".")) >= weeks["km"].max()
+    assert all(day.endswith("-01") for day in shown["months"]) and shown["months"]
+    words = page.texts(lang)
+    assert f">{words['km_axis']}</text>" in shown["html"] and f">{words['ratio_axis']}</text>" in shown["html"]
+    if label == "P1":
+        assert shown["ticks"] == ["0", "10", "20", "30", "40", "50"]
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+@pytest.mark.parametrize("label", RUNNERS)
+def test_every_colour_on_a_runners_chart_has_a_legend_entry(coach_pages, lang, label):
+    """Main's grey km bars (no change to compute: no running the week before) were in no legend."""
+    shown = coach_pages[lang, label]
+    assert set(shown["fills"]) <= set(shown["legend"]), set(shown["fills"]) - set(shown["legend"])
+    assert page.CHANGE_COLOURS[""] in shown["legend"]
+
+
+def test_no_page_writes_a_negative_zero_and_the_change_is_one_signed_column(coach_pages):
+    """Main wrote "-0 %" for a change between -0.5 % and 0 (the planted 10 -> 9.97 km)."""
+    assert page.change_text(-0.003, "en") == "0 %" and page.change_text(0.004, "nl") == "0 %"
+    assert page.change_text(-0.126, "nl") == "-13 %" and page.change_text(0.3, "en") == "+30 %"
+    for (lang, name), shown in coach_pages.items():
+        assert not NEGATIVE_ZERO.search(shown["text"]), (lang, name)
+    planted = coach_pages["en", "P1"]["html"]
+    assert 'data-week="2026-03-09"' in planted and ">0 % (reduction)<" in planted.replace("</td>", "<")
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+def test_each_flag_names_the_week_that_raised_it(coach_pages, lang):
+    """Main named the week of a spike only: a substantial problem, pain, a high ratio and symptoms now
+    say their weeks too."""
+    words = page.texts(lang)
+    for label in RUNNERS:
+        shown = coach_pages[lang, label]
+        weeks = shown["weeks"]
+        _, reasons = triage.attention(weeks)
+        flagged = triage.flagged_weeks(weeks)
+        line = shown["html"].split('id="reasons">')[1].split("</p>")[0]
+        for key in reasons:
+            if key in flagged:
+                assert all(f"{monday:%Y-%m-%d}" in line for monday in flagged[key]), (label, key)
+                assert words[key] in line
+    planted = coach_pages[lang, "P1"]["html"].split('id="reasons">')[1].split("</p>")[0]
+    assert words["reason_substantial"] + " (" + words["flag_week"].format(weeks="2026-04-27") + ")" in planted
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+def test_the_squad_page_says_why_a_runner_has_no_baseline_risk_and_marks_a_synthetic_models_risk(coach_pages, lang):
+    """Main showed "-" for 10 of 12 runners with no reason, and 0.8 % without "illustrative"."""
+    words, shown = page.texts(lang), coach_pages[lang, "squad"]
+    html = shown["html"]
+    row = {label: html.split(f'data-runner="{label}"')[1].split("</tr>")[0] for label in RUNNERS}
+    assert f"{words['risk_none']}: {words['risk_absent']['no_risk_no_runner']}" in row["P2"]
+    assert f"{words['risk_none']}: {words['risk_absent']['no_trials']}" in row["P3"]
+    assert "0,8 %" if lang == "nl" else "0.8 %" in row["P1"]
+    assert f"({words['illustrative']})" in row["P1"] and 'id="risk-synthetic"' in html
+    assert ">-</td>" not in "".join(part.split('class="baseline"')[1] for part in row.values())
+    assert words["no_risk_no_runner"] in coach_pages[lang, "P2"]["text"]
+
+
+def test_the_dutch_pages_have_no_english_leftovers_in_legend_reasons_and_risk(coach_pages):
+    english, dutch = page.texts("en"), page.texts("nl")
+    keys = [k for k in english if k.startswith(("legend_", "reason_", "flag_", "no_risk", "risk_none", "illustr"))]
+    keys = [k for k in keys if english[k] != dutch[k]]
+    for (lang, name), shown in coach_pages.items():
+        if lang == "nl":
+            places = " ".join(shown["places"]) + " " + shown["text"].split(page.texts("nl")["signals"])[0]
+            left = [k for k in keys if english[k].split("{")[0].strip() in places]
+            assert left == [], (name, left)
+            assert all(english["risk_absent"][k] not in shown["html"] for k in english["risk_absent"])

@@ -18,6 +18,7 @@ import yaml
 from runrisk.monitor import triage
 from runrisk.monitor.load import CHRONIC_DAYS, FRANDSEN, NIELSEN, REDUCTION, SPIKE_RUN_CHANGE
 from runrisk.monitor.triage import HIGH_ACWR, PAIN_ATTENTION, RECENT_WEEKS
+from runrisk.report.axes import Plot, month_ticks, nice_ticks, tick_label
 from runrisk.screening.wording import number
 
 LANGUAGES = ("en", "nl")
@@ -26,10 +27,12 @@ CHANGE_COLOURS = {
     "under 10 %": "#2e86c1",
     "10-30 %": "#e67e22",
     "over 30 %": "#c0392b",
-    "": "#95a5a6",
+    "": "#c8ccce",
 }
-CHART = {"width": 760, "height": 300, "left": 44, "right": 44, "bottom": 86, "top": 16}
+CHART = {"width": 760, "height": 300, "left": 44, "right": 44, "bottom": 86, "top": 22}
 RPE_BAND = 36  # px under the symptom strip for the week's session-RPE load
+RATIO_TOP = 2.5  # the right axis's top: a higher acute:chronic ratio is drawn on the plot's edge
+MARK_COLOURS = {"run_spike": "#c0392b", "pain": "#f5b041", "pain_high": "#c0392b", "rpe": "#5d6d7e", "acwr": "#7d3c98"}
 
 
 @cache
@@ -68,7 +71,11 @@ def acwr_text(value: float, days: int, lang: str) -> str:
 
 
 def change_text(value: float, lang: str) -> str:
-    return f"{'+' if value >= 0 else ''}{number(100 * value, lang, 0)} %" if np.isfinite(value) else "-"
+    """A signed whole percentage: +12 %, -8 %, and 0 % for a change that rounds to none (never "-0 %")."""
+    if not np.isfinite(value):
+        return "-"
+    whole = round(100 * value)
+    return f"{'+' if whole > 0 else ''}{number(whole, lang, 0)} %" if whole else "0 %"
 
 
 def category_text(name: str, lang: str) -> str:
@@ -95,14 +102,26 @@ def spike_weeks(weeks: pd.DataFrame, lang: str) -> list[str]:
     return found
 
 
+def weeks_text(mondays: list, words: dict) -> str:
+    days = ", ".join(f"{monday:%Y-%m-%d}" for monday in mondays)
+    return words["flag_week" if len(mondays) == 1 else "flag_weeks"].format(weeks=days)
+
+
 def reason_texts(weeks: pd.DataFrame | None, reasons: list[str], lang: str) -> list[str]:
-    """The attention reasons (triage's text keys) in words, a spike's with the week that raised it."""
+    """The attention reasons (triage's text keys) in words, each with the week that raised it (a spike's
+    with what raised it)."""
     words = texts(lang)
     spikes = "; ".join(spike_weeks(weeks, lang)) if weeks is not None and len(weeks) else ""
-    return [
-        f"{words[key]} ({spikes})" if key in ("reason_spike", "reason_spike_symptoms") and spikes else words[key]
-        for key in reasons
-    ]
+    flagged = triage.flagged_weeks(weeks)
+    said = []
+    for key in reasons:
+        if key in ("reason_spike", "reason_spike_symptoms") and spikes:
+            said.append(f"{words[key]} ({spikes})")
+        elif flagged.get(key):
+            said.append(f"{words[key]} ({weeks_text(flagged[key], words)})")
+        else:
+            said.append(words[key])
+    return said
 
 
 def records(weeks: pd.DataFrame) -> list:
@@ -111,41 +130,45 @@ def records(weeks: pd.DataFrame) -> list:
     return [Week(*row) for row in zip(*(weeks[column].tolist() for column in weeks.columns), strict=True)]
 
 
-def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
-    """Weekly km bars (coloured by week-to-week change), a marker over weeks with a run 30 % longer than
-    the recent longest, the acute:chronic ratio line (right axis, 0-2.5); under the axis the symptom strip
-    (worst pain) and the week's session-RPE load (Foster's RPE x minutes), all on one time axis."""
+def season_chart(weeks: pd.DataFrame, words: dict, lang: str = "en") -> dict:
+    """Weekly km bars (coloured by week-to-week change) under round km ticks, a marker over weeks with a
+    run 30 % longer than the recent longest, the acute:chronic ratio line (right axis, 0-2.5); under the
+    axis the symptom strip (worst pain) and the week's session-RPE load (Foster's RPE x minutes), all on one
+    time axis with a tick per month. Every mark is kept inside its plot (runrisk.report.axes.Plot)."""
     width, height = CHART["width"], CHART["height"]
     left, right, bottom, top = CHART["left"], CHART["right"], CHART["bottom"], CHART["top"]
     n = max(len(weeks), 1)
-    step = (width - left - right) / n
-    km_top = max(float(weeks["km"].max()) if len(weeks) else 0.0, 10.0) * 1.15
     axis_y = height - bottom
-    scale = (axis_y - top) / km_top
-    ratio_scale = (axis_y - top) / 2.5
+    km_ticks = nice_ticks(float(weeks["km"].max()) if len(weeks) else 0.0, floor=10.0)
+    km = Plot(left, width - right, top, axis_y, km_ticks[-1])
+    ratio = Plot(left, width - right, top, axis_y, RATIO_TOP)
+    step = (km.right - km.left) / n
     strip_y, rpe_base = axis_y + 6, axis_y + 6 + 10 + RPE_BAND
     rpe_top = float(weeks["srpe_au"].max()) if len(weeks) and weeks["srpe_au"].notna().any() else 0.0
-    bars, markers, strip, line, rpe, months = [], [], [], [], [], []
-    previous_month = None
+    rpe_plot = Plot(left, width - right, rpe_base - RPE_BAND, rpe_base, rpe_top)
+    bars, markers, strip, line, rpe = [], [], [], [], []
     for i, week in enumerate(records(weeks)):
         x = left + i * step
-        length = float(week.km) * scale
+        y = km.y(float(week.km))
         day = f"{week.week_start:%Y-%m-%d}"
         bars.append(
             {
                 "x": x + 1,
-                "y": axis_y - length,
+                "y": y,
                 "width": max(step - 2, 1),
-                "height": length,
+                "height": axis_y - y,
                 "colour": CHANGE_COLOURS[week.change_category],
                 "week": day,
                 "km": float(week.km),
             }
         )
         if week.longest_run_change > SPIKE_RUN_CHANGE:
-            markers.append({"x": x + step / 2, "y": axis_y - length - 8, "week": day})
+            tip = max(y - 2, km.top + 6)  # a triangle over the bar, or on it when the bar reaches the top
+            half = min(4.0, max(step / 2 - 0.5, 1.0))
+            markers.append({"x": x + step / 2, "y": tip, "half": half, "week": day})
         if week.symptom_days > 0 or week.pain_max > 0:
             pain = float(week.pain_max) if np.isfinite(week.pain_max) else 0.0
+            high = week.substantial or pain >= PAIN_ATTENTION
             strip.append(
                 {
                     "x": x + 1,
@@ -153,25 +176,27 @@ def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
                     "y": strip_y,
                     "pain": pain,
                     "week": day,
-                    "colour": "#c0392b" if week.substantial or pain >= PAIN_ATTENTION else "#f5b041",
+                    "colour": MARK_COLOURS["pain_high" if high else "pain"],
                 }
             )
         if np.isfinite(week.srpe_au) and rpe_top > 0:
             value = float(week.srpe_au)
-            tall = RPE_BAND * value / rpe_top
+            tall = rpe_base - rpe_plot.y(value)
             bar = {"x": x + 1, "y": rpe_base - tall, "width": max(step - 2, 1), "height": tall}
             rpe.append(bar | {"week": day, "value": value})
         if np.isfinite(week.acwr):
-            line.append(f"{x + step / 2:.1f},{axis_y - min(float(week.acwr), 2.5) * ratio_scale:.1f}")
-        if week.week_start.month != previous_month and (not months or x - months[-1]["x"] >= 48):
-            months.append({"x": x, "label": f"{week.week_start:%Y-%m}"})  # labels never overlap
-        previous_month = week.week_start.month
-    km_ticks = [{"label": f"{t:.0f}", "y": axis_y - t * scale} for t in np.linspace(0, km_top / 1.15, 5)]
-    ratio_ticks = [{"label": f"{r:.1f}", "y": axis_y - r * ratio_scale} for r in (0.5, 1.0, 1.5, 2.0)]
+            line.append(f"{x + step / 2:.1f},{ratio.y(float(week.acwr)):.1f}")
+    first = weeks["week_start"].iloc[0].date() if len(weeks) else None
+    months = (
+        month_ticks(first, first + pd.Timedelta(days=7 * n), words["months"].split(), km.left, km.right)
+        if first
+        else []
+    )
     return {
         **CHART,
         "axis_y": axis_y,
-        "plot_right": width - right,
+        "plot_right": km.right,
+        "plot": km,
         "bars": bars,
         "markers": markers,
         "strip": strip,
@@ -179,12 +204,35 @@ def season_chart(weeks: pd.DataFrame, words: dict) -> dict:
         "rpe": rpe,
         "rpe_base": rpe_base,
         "rpe_top": rpe_top,
+        "rpe_top_text": shown(rpe_top, lang, 0),
         "line": " ".join(line),
-        "km_ticks": km_ticks,
-        "ratio_ticks": ratio_ticks,
+        "km_ticks": [{"label": tick_label(t, lang), "y": km.y(t)} for t in km_ticks],
+        "ratio_ticks": [{"label": tick_label(r, lang), "y": ratio.y(r)} for r in (0.5, 1.0, 1.5, 2.0, 2.5)],
         "months": months,
-        "high_y": axis_y - HIGH_ACWR * ratio_scale,
+        "high_y": ratio.y(HIGH_ACWR),
+        "colours": MARK_COLOURS,
     }
+
+
+def legend(nielsen: list[str], words: dict) -> list[dict]:
+    """One entry per colour the chart uses: the change categories (and grey, no change to compute), the
+    run-spike triangle, the symptom strip's two colours, the sRPE bars and the ratio line."""
+    under, middle, over, reduction = nielsen
+    change = [
+        (CHANGE_COLOURS["under 10 %"], words["legend_change"].format(category=under), "bar"),
+        (CHANGE_COLOURS["10-30 %"], words["legend_change"].format(category=middle), "bar"),
+        (CHANGE_COLOURS["over 30 %"], words["legend_change"].format(category=over), "bar"),
+        (CHANGE_COLOURS[REDUCTION], words["legend_change"].format(category=reduction), "bar"),
+        (CHANGE_COLOURS[""], words["legend_no_change"], "bar"),
+    ]
+    marks = [
+        (MARK_COLOURS["run_spike"], words["legend_run_spike"], "triangle"),
+        (MARK_COLOURS["pain"], words["legend_pain"], "strip"),
+        (MARK_COLOURS["pain_high"], words["legend_pain_high"], "strip"),
+        (MARK_COLOURS["rpe"], words["legend_rpe"], "bar"),
+        (MARK_COLOURS["acwr"], words["legend_acwr"], "line"),
+    ]
+    return [{"colour": colour, "text": text, "shape": shape} for colour, text, shape in change + marks]
 
 
 def week_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
@@ -242,10 +290,13 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             words=words,
             label=person.label,
             reasons=reason_texts(person.weeks, reasons, lang),
-            chart=season_chart(weeks, words) if len(weeks) else None,
+            chart=season_chart(weeks, words, lang) if len(weeks) else None,
+            legend=legend(
+                [category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)], words
+            ),
             weeks=week_rows(weeks, lang) if len(weeks) else [],
             risk=risk_view(risk, lang),
-            no_risk=words["no_trials"] if not person.has_trials else words["no_risk_measured"],
+            no_risk=words[risk_absence(person, document)],
             model=model_line(document, words),
             synthetic=bool(document and document["study"]["synthetic"]),
             problems=problems,
@@ -259,6 +310,16 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             colours=CHANGE_COLOURS,
         )
     )
+
+
+def risk_absence(person, document: dict | None) -> str:
+    """Why a runner has no baseline risk (a text key), in the order runrisk.monitor.season looks: no
+    study model, no runner.yaml, no gait trials, or trials that did not give every value."""
+    if document is None:
+        return "no_risk_no_model"
+    if person.runner is None:
+        return "no_risk_no_runner"
+    return "no_trials" if not person.has_trials else "no_risk_measured"
 
 
 def model_line(document: dict | None, words: dict) -> str:
@@ -295,6 +356,7 @@ def squad_page(runners: list, risks: dict, document: dict | None, lang: str, fir
                 "acwr_value": f"{latest['acwr']:.6f}" if latest is not None and np.isfinite(latest["acwr"]) else "",
                 "symptom_days": int(last_weeks["symptom_days"].sum()) if len(last_weeks) else 0,
                 "risk": risk_view(risks.get(person.slug), lang),
+                "no_risk": words["risk_absent"][risk_absence(person, document)],
                 "problems": len(person.problems),
             }
         )
@@ -311,5 +373,6 @@ def squad_page(runners: list, risks: dict, document: dict | None, lang: str, fir
             first=f"{first:%Y-%m-%d}" if first is not None else "-",
             last=f"{last:%Y-%m-%d}" if last is not None else "-",
             recent=RECENT_WEEKS,
+            synthetic=bool(document and document["study"]["synthetic"]),
         )
     )

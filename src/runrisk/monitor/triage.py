@@ -99,3 +99,22 @@ def ordered(runners: list) -> list:
         return rank, -(ratio if np.isfinite(ratio) else -1.0), person.label
 
     return sorted(runners, key=key)
+
+
+def flagged_weeks(weeks: pd.DataFrame | None) -> dict[str, list[pd.Timestamp]]:
+    """The recent weeks that raised each reason (the reason keys of attention()): a flag names its week.
+    A spike's weeks are spikes()'s; symptoms are the weeks with a symptom day."""
+    if weeks is None or weeks.empty:
+        return {}
+    last = recent(weeks)
+    monday = last["week_start"]
+    symptom = last["symptom_days"] > 0
+    substantial = last["substantial"].astype(bool) | (last["pain_max"] >= PAIN_ATTENTION)
+    spiked = last["spike"].astype(bool)
+    return {
+        "reason_spike_symptoms": list(monday[spiked | symptom]),
+        "reason_substantial": list(monday[substantial]),
+        "reason_spike": list(monday[spiked]),
+        "reason_acwr": list(monday[last["acwr"] > HIGH_ACWR]),
+        "reason_symptoms": list(monday[symptom]),
+    }
