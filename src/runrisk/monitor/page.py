@@ -51,6 +51,19 @@ def environment() -> jinja2.Environment:
     )
 
 
+@cache
+def design_digest() -> str:
+    """A digest of the pages' templates and words: a release that draws or words a page differently writes
+    every page again (the pages' cache otherwise keys on what a page shows, not how)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in ("templates", "texts"):
+        for item in sorted(files("runrisk.monitor").joinpath(folder).iterdir(), key=lambda item: item.name):
+            digest.update(item.name.encode() + item.read_bytes())
+    return digest.hexdigest()
+
+
 def shown(value, lang: str, digits: int = 1) -> str:
     return number(float(value), lang, digits) if value is not None and np.isfinite(float(value)) else "-"
 
@@ -122,6 +135,153 @@ def reason_texts(weeks: pd.DataFrame | None, reasons: list[str], lang: str) -> l
         else:
             said.append(words[key])
     return said
+
+
+def talk_text(weeks: pd.DataFrame | None, lang: str) -> str:
+    """The line "what to talk about this week": triage's topics in words, joined."""
+    words = texts(lang)
+    said = []
+    for topic in triage.talk_about(weeks):
+        fields = {"week": f"{topic.week:%Y-%m-%d}" if topic.week is not None else ""}
+        if np.isfinite(topic.value):
+            fields["value"] = number(topic.value, lang, 2 if topic.key == "talk_acwr" else 0)
+        if topic.key in ("talk_pain_too_much", "talk_pain_watch"):
+            fields["rule"] = words["pain_rules"].get(topic.detail, "")
+        if topic.key == "talk_dynamics":
+            fields["what"] = ", ".join(words["gait_names"][name] for name in topic.detail.split(",") if name)
+        said.append(words[topic.key].format(**fields))
+    return "; ".join(said)
+
+
+VERDICT_COLOURS = {"acceptable": "#27ae60", "watch": "#f5b041", "too much": "#c0392b"}
+RESPONSE_CHART = {"visa": 70, "pain": 70, "heel": 56, "strip": 12, "gap": 14}  # panel heights, px
+PAIN_COLOURS = {"pain_during_max": "#c0392b", "pain_after_max": "#e67e22", "morning_pain": "#7d3c98"}
+HEEL_COLOURS = {"heel_raise_left": "#2e86c1", "heel_raise_right": "#27ae60"}
+
+
+def has_response(weeks: pd.DataFrame) -> bool:
+    columns = ["visa_a", "morning_pain", "pain_during_max", "pain_after_max", "heel_raise_left", "heel_raise_right"]
+    present = [c for c in columns if c in weeks]
+    logged = bool(weeks[present].notna().any().any()) if present else False
+    return logged or ("capacity_sessions" in weeks and bool(weeks["capacity_sessions"].notna().any()))
+
+
+def response_chart(weeks: pd.DataFrame) -> dict:
+    """The tendon's response on the season chart's time axis (the same left edge and week width): VISA-A
+    (0-100), pain 0-10 (during, after, morning) with the model's lines at 5 and 2, heel raises per side,
+    and a strip of the weeks' verdicts with the capacity sessions' count."""
+    width, left, right = CHART["width"], CHART["left"], CHART["right"]
+    heights = RESPONSE_CHART
+    step = (width - left - right) / max(len(weeks), 1)
+    visa_top = heights["gap"]
+    pain_top = visa_top + heights["visa"] + heights["gap"]
+    heel_top = pain_top + heights["pain"] + heights["gap"]
+    strip_y = heel_top + heights["heel"] + heights["gap"]
+    height = strip_y + heights["strip"] + 18
+    heel_columns = [c for c in HEEL_COLOURS if c in weeks]
+    heel_max = max(
+        float(np.nanmax(weeks[heel_columns].to_numpy(float))) if weeks[heel_columns].notna().any().any() else 0, 10.0
+    )
+    visa, pain, heel, strip, capacity = [], [], [], [], []
+    for i, week in enumerate(records(weeks)):
+        x = left + i * step + step / 2
+        day = f"{week.week_start:%Y-%m-%d}"
+        if np.isfinite(week.visa_a):
+            visa.append(
+                {"x": x, "y": visa_top + heights["visa"] * (1 - week.visa_a / 100), "week": day, "value": week.visa_a}
+            )
+        for column, colour in PAIN_COLOURS.items():
+            value = getattr(week, column)
+            if np.isfinite(value):
+                y = pain_top + heights["pain"] * (1 - value / 10)
+                pain.append({"x": x, "y": y, "week": day, "value": value, "kind": column, "colour": colour})
+        for column, colour in HEEL_COLOURS.items():
+            value = getattr(week, column)
+            if np.isfinite(value):
+                y = heel_top + heights["heel"] * (1 - value / heel_max)
+                heel.append({"x": x, "y": y, "week": day, "value": value, "kind": column, "colour": colour})
+        if week.pain_verdict:
+            cell = {"x": x - step / 2 + 1, "width": max(step - 2, 1), "week": day}
+            strip.append(
+                cell
+                | {"verdict": week.pain_verdict, "rule": week.pain_rule, "colour": VERDICT_COLOURS[week.pain_verdict]}
+            )
+        if np.isfinite(week.capacity_sessions) and week.capacity_sessions > 0:
+            capacity.append({"x": x, "week": day, "value": int(week.capacity_sessions)})
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "plot_right": width - right,
+        "visa": visa,
+        "visa_line": " ".join(f"{p['x']:.1f},{p['y']:.1f}" for p in visa),
+        "visa_top": visa_top,
+        "visa_bottom": visa_top + heights["visa"],
+        "pain": pain,
+        "pain_top": pain_top,
+        "pain_bottom": pain_top + heights["pain"],
+        "limit_y": pain_top + heights["pain"] * 0.5,
+        "safe_y": pain_top + heights["pain"] * 0.8,
+        "heel": heel,
+        "heel_top": heel_top,
+        "heel_bottom": heel_top + heights["heel"],
+        "heel_max": heel_max,
+        "strip": strip,
+        "strip_y": strip_y,
+        "strip_height": heights["strip"],
+        "capacity": capacity,
+        "capacity_y": strip_y + heights["strip"] + 12,
+    }
+
+
+def response_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
+    """The weeks with a response logged, latest first: verdict and rule in words, the numbers."""
+    words = texts(lang)
+    rows = []
+    for week in reversed(records(weeks)):
+        values = (week.visa_a, week.morning_pain, week.morning_stiffness, week.pain_during_max, week.pain_after_max)
+        heel = (week.heel_raise_left, week.heel_raise_right, week.capacity_sessions)
+        if not week.pain_verdict and not any(np.isfinite(v) for v in (*values, *heel[:2])):
+            continue
+        rows.append(
+            {
+                "week": f"{week.week_start:%Y-%m-%d}",
+                "verdict": week.pain_verdict,
+                "verdict_text": words["verdicts"].get(week.pain_verdict, "-") if week.pain_verdict else "-",
+                "rule": week.pain_rule,
+                "rule_text": words["pain_rules"].get(week.pain_rule, "-") if week.pain_rule else "-",
+                "colour": VERDICT_COLOURS.get(week.pain_verdict, ""),
+                "visa_a": shown(week.visa_a, lang, 0),
+                "visa_value": f"{week.visa_a:.0f}" if np.isfinite(week.visa_a) else "",
+                "morning_pain": shown(week.morning_pain, lang),
+                "morning_stiffness": shown(week.morning_stiffness, lang),
+                "pain_during": shown(week.pain_during_max, lang, 0),
+                "pain_after": shown(week.pain_after_max, lang, 0),
+                "heel_left": shown(week.heel_raise_left, lang, 0),
+                "heel_right": shown(week.heel_raise_right, lang, 0),
+                "capacity": shown(week.capacity_sessions, lang, 0),
+            }
+        )
+    return rows
+
+
+GAIT_DIGITS = {"cadence_spm": 0, "stance_time_ms": 0, "vertical_oscillation_mm": 0, "step_length_mm": 0}
+
+
+def dynamics_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
+    """The weeks whose runs carried running dynamics, latest first, each value with whether it lies
+    outside the runner's usual spread (load.unusual_dynamics)."""
+    rows = []
+    for week in reversed(records(weeks)):
+        if not any(np.isfinite(getattr(week, c)) for c in GAIT_DIGITS):
+            continue
+        marked = set(str(week.dynamics_unusual or "").split(","))
+        cells = [
+            {"name": c, "text": shown(getattr(week, c), lang, d), "unusual": c in marked}
+            for c, d in GAIT_DIGITS.items()
+        ]
+        rows.append({"week": f"{week.week_start:%Y-%m-%d}", "cells": cells})
+    return rows
 
 
 def records(weeks: pd.DataFrame) -> list:
@@ -290,10 +450,14 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             words=words,
             label=person.label,
             reasons=reason_texts(person.weeks, reasons, lang),
+            talk=talk_text(person.weeks, lang),
             chart=season_chart(weeks, words, lang) if len(weeks) else None,
             legend=legend(
                 [category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)], words
             ),
+            response=response_chart(weeks) if len(weeks) and has_response(weeks) else None,
+            response_rows=response_rows(weeks, lang) if len(weeks) and has_response(weeks) else [],
+            dynamics=dynamics_rows(weeks, lang) if len(weeks) and "stance_time_ms" in weeks else [],
             weeks=week_rows(weeks, lang) if len(weeks) else [],
             risk=risk_view(risk, lang),
             no_risk=words[risk_absence(person, document)],
@@ -322,6 +486,17 @@ def risk_absence(person, document: dict | None) -> str:
     return "no_trials" if not person.has_trials else "no_risk_measured"
 
 
+def latest_verdict(weeks: pd.DataFrame) -> dict | None:
+    """The pain-monitoring verdict of the latest recent week that has one (None without)."""
+    if "pain_verdict" not in weeks:
+        return None
+    judged = weeks[weeks["pain_verdict"] != ""]
+    if judged.empty:
+        return None
+    week = judged.iloc[-1]
+    return {"verdict": week["pain_verdict"], "rule": week["pain_rule"], "week": f"{week['week_start']:%Y-%m-%d}"}
+
+
 def model_line(document: dict | None, words: dict) -> str:
     if document is None:
         return words["no_model"]
@@ -343,6 +518,8 @@ def squad_page(runners: list, risks: dict, document: dict | None, lang: str, fir
                 "slug": person.slug,
                 "rank": rank,
                 "reasons": reason_texts(person.weeks, reasons, lang),
+                "talk": talk_text(person.weeks, lang),
+                "verdict": latest_verdict(last_weeks),
                 "km": shown(latest["km"], lang) if latest is not None else "-",
                 "km_value": f"{latest['km']:.3f}" if latest is not None else "",
                 "change": change_with_category(latest["change"], latest["change_category"], lang)

@@ -2,9 +2,15 @@
 weeks (runrisk.monitor.load's signals and symptoms). The pages only show what this module decides;
 reasons are text keys (texts/<lang>.yaml), never sentences.
 
-Ranks, most attention first: 0 a load spike with symptoms, 1 a substantial problem (OSTRC-O2) or pain
-of PAIN_ATTENTION and more, 2 a spike, 3 an acute:chronic ratio over HIGH_ACWR, 4 symptoms noted,
-5 nothing, 6 no data; judged on the last RECENT_WEEKS weeks.
+Ranks, most attention first: 0 a load spike with symptoms (or a week the pain-monitoring model judged
+too much), 1 a substantial problem (OSTRC-O2), pain of PAIN_ATTENTION and more, or a week judged too
+much (runrisk.monitor.response), 2 a spike, 3 an acute:chronic ratio over HIGH_ACWR, 4 symptoms noted or
+a week to watch, 5 nothing, 6 no data; judged on the last RECENT_WEEKS weeks. Running dynamics outside
+the runner's own usual spread are a reason, never a rank: a 2 SD band is crossed by chance now and then.
+
+"What to talk about this week" (talk_about): the signals as topics, the load's first (the study found
+running volume, not the tendon's answers, to carry the risk), then the tendon's response, the capacity
+work and the gait; a topic names what was seen and asks, never diagnoses.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from runrisk.monitor.load import SPIKE_RUN_CHANGE, SPIKE_WEEK_CHANGE
+from runrisk.monitor.response import TOO_MUCH, WATCH
 
 RECENT_WEEKS = 2  # the weeks the squad page judges attention by
 HIGH_ACWR = 1.5  # Williams et al.'s and Gabbett's "danger zone": shown as a flag, not as a verdict
@@ -54,40 +61,95 @@ def spikes(weeks: pd.DataFrame | None) -> list[Spike]:
     return found
 
 
+def _any(last: pd.DataFrame, column: str, test) -> bool:
+    """Whether a recent week's column passes test (False where the weeks have no such column)."""
+    return bool(test(last[column]).any()) if column in last else False
+
+
 def attention(weeks: pd.DataFrame | None) -> tuple[int, list[str]]:
-    """(rank, reasons) of a runner for the squad page: 0 a spike with symptoms, 1 a substantial problem
-    or pain of 3 and more, 2 a spike, 3 a high acute:chronic ratio, 4 symptoms noted, 5 nothing; reasons
-    are text keys."""
+    """(rank, reasons) of a runner for the squad page: 0 a spike with symptoms or a week judged too much,
+    1 a substantial problem, pain of 3 and more or a week judged too much, 2 a spike, 3 a high
+    acute:chronic ratio, 4 symptoms noted or a week to watch, 5 nothing; reasons are text keys."""
     if weeks is None or weeks.empty:
         return 6, ["no_data"]
     last = recent(weeks)
     spike, symptoms = bool(last["spike"].any()), bool((last["symptom_days"] > 0).any())
+    too_much = _any(last, "pain_verdict", lambda v: v == TOO_MUCH)
+    watch = _any(last, "pain_verdict", lambda v: v == WATCH) and not too_much
     substantial = bool(last["substantial"].any()) or bool((last["pain_max"] >= PAIN_ATTENTION).any())
     high = bool((last["acwr"] > HIGH_ACWR).any())
+    unusual = _any(last, "dynamics_unusual", lambda v: v.fillna("") != "")
     reasons = [
         key
         for key, present in (
             ("reason_spike_symptoms", spike and symptoms),
             ("reason_substantial", substantial),
+            ("reason_pain_too_much", too_much),
             ("reason_spike", spike and not symptoms),
             ("reason_acwr", high),
             ("reason_symptoms", symptoms and not substantial and not spike),
+            ("reason_pain_watch", watch),
+            ("reason_dynamics", unusual),
         )
         if present
     ]
-    if spike and symptoms:
+    if spike and (symptoms or too_much):
         rank = 0
-    elif substantial:
+    elif substantial or too_much:
         rank = 1
     elif spike:
         rank = 2
     elif high:
         rank = 3
-    elif symptoms:
+    elif symptoms or watch:
         rank = 4
     else:
         rank = 5
     return rank, reasons or ["reason_none"]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One thing to talk about: a text key and what fills it (weeks as dates, changes as fractions)."""
+
+    key: str
+    week: pd.Timestamp | None = None
+    value: float = np.nan
+    detail: str = ""  # a rule's or a measure's key (texts' pain_rules, gait_names), never free text
+
+
+TALK_TOPICS = 2  # the line names at most this many: a coach reads it in a breath
+
+
+def talk_about(weeks: pd.DataFrame | None) -> list[Topic]:
+    """What to talk about this week, from the recent weeks' signals: the load first (a spike, a high
+    ratio), then the tendon's response (a week judged too much or to watch, symptoms), the capacity work
+    (none lately where there was some) and the gait; at most TALK_TOPICS, or one asking how the week
+    went."""
+    if weeks is None or weeks.empty:
+        return [Topic("talk_no_data")]
+    last = recent(weeks)
+    topics = [Topic("talk_spike", spike.week) for spike in spikes(weeks)][-1:]
+    if (last["acwr"] > HIGH_ACWR).any():
+        topics.append(Topic("talk_acwr", value=float(last["acwr"].max())))
+    for verdict, key in ((TOO_MUCH, "talk_pain_too_much"), (WATCH, "talk_pain_watch")):
+        judged = last[last["pain_verdict"] == verdict] if "pain_verdict" in last else last.iloc[:0]
+        if len(judged):
+            week = judged.iloc[-1]
+            topics.append(Topic(key, week["week_start"], detail=str(week["pain_rule"])))
+            break
+    else:
+        if (last["symptom_days"] > 0).any():
+            topics.append(Topic("talk_symptoms", value=float(last["pain_max"].max())))
+    logs_capacity = "capacity_sessions" in weeks and weeks["capacity_sessions"].notna().any()
+    if logs_capacity and (last["capacity_sessions"].fillna(0) == 0).all():
+        topics.append(Topic("talk_capacity"))
+    if "dynamics_unusual" in last:
+        marked = last[last["dynamics_unusual"].fillna("") != ""]
+        if len(marked):
+            week = marked.iloc[-1]
+            topics.append(Topic("talk_dynamics", week["week_start"], detail=str(week["dynamics_unusual"])))
+    return topics[:TALK_TOPICS] or [Topic("talk_none")]
 
 
 def ordered(runners: list) -> list:
