@@ -561,3 +561,56 @@ def test_the_dutch_pages_have_no_english_leftovers_in_legend_reasons_and_risk(co
             left = [k for k in keys if english[k].split("{")[0].strip() in places]
             assert left == [], (name, left)
             assert all(english["risk_absent"][k] not in shown["html"] for k in english["risk_absent"])
+
+
+@pytest.fixture(scope="module")
+def response_pages(tmp_path_factory):
+    """A runner with six weeks of runs and the response logs (a VISA-A of 100 and one of 47, pain 0 and
+    8, heel raises), through `monitor` in English and Dutch, read in headless Chromium."""
+    import yaml
+    from page_checks import read_page
+
+    from runrisk.io.response import HEEL_RAISE, VISA_A
+
+    root = tmp_path_factory.mktemp("response")
+    folder = root / "squad" / "a"
+    folder.mkdir(parents=True)
+    (folder / "runner.yaml").write_text(yaml.safe_dump({"label": "S01", "age": 34, "sex": "F", "body_mass_kg": 60}))
+    first = dt.date(2026, 3, 2)
+    for w in range(6):
+        for d in (1, 5):
+            day = first + dt.timedelta(days=7 * w + d)
+            start = dt.datetime.combine(day, dt.time(7, 0), PRAGUE)
+            km = 8.0 + 3 * w
+            (folder / f"{day}.fit").write_bytes(
+                fit_bytes(SquadRun(start, km, 330 * km, 20.0, 150, 175, (0,) * 7, 5, 50))
+            )
+    (folder / "pain_monitoring.csv").write_text(
+        "date,morning_pain,pain_during,pain_after\n"
+        f"{first + dt.timedelta(weeks=1, days=1)},0,0,0\n"
+        f"{first + dt.timedelta(weeks=4, days=1)},1,3,1\n"
+        f"{first + dt.timedelta(weeks=5, days=1)},2,8,2\n"
+    )
+    (folder / VISA_A).write_text(
+        f"date,q1,q2,q3,q4,q5,q6,q7,q8_part,q8\n{first},10,10,10,10,10,10,10,A,30\n"
+        f"{first + dt.timedelta(weeks=5)},6,7,5,8,4,3,4,B,10\n"
+    )
+    (folder / HEEL_RAISE).write_text(f"date,side,reps\n{first},left,25\n{first},right,31\n")
+    model = write_model(root / "model.json")
+    pages = {}
+    for lang in page.LANGUAGES:
+        monitor(root / "squad", model, root / lang, lang=lang, today=dt.date(2026, 12, 7))
+        pages[lang] = read_page(root / lang / "runners" / "s01.html")
+    return pages
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+def test_the_response_chart_keeps_its_points_inside_their_panels_and_explains_every_colour(response_pages, lang):
+    """A VISA-A of 100 is drawn inside its panel (its point's radius too), each of the response chart's
+    colours (VISA-A, the three pains, the two sides, the verdicts) has a legend entry, as the load chart's."""
+    shown = response_pages[lang]
+    assert shown["errors"] == [] and shown["outside"] == []
+    plots = set(shown["fills"])
+    assert plots <= set(shown["legend"]), plots - set(shown["legend"])
+    assert {"#2c3e50", "#c0392b", "#2e86c1", "#27ae60"} <= plots  # VISA-A, pain during, both heel raises
+    assert is_round(shown["ticks"]) and not NEGATIVE_ZERO.search(shown["text"])

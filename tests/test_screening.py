@@ -473,3 +473,17 @@ def test_the_dutch_page_has_no_english_leftovers_in_its_names_units_legend_and_a
     assert leftovers == []
     assert "Jul" not in pages["nl"]["text"] or "jul" in dutch["months"]
     assert all("." not in v for v in pages["nl"]["values"] if any(c.isdigit() for c in v))  # decimal comma
+
+
+def test_a_runners_response_logs_are_not_read_as_fitabase_exports(model_file, tmp_path):
+    """The example squad's S02 holds pain_monitoring.csv, heel_raise.csv and capacity.csv beside its
+    trials: before this fix the screening measure took them for Fitabase CSVs, listed a missing-column
+    problem and found no weeks, so the squad page lost S02's baseline risk."""
+    from runrisk.io.response import RESPONSE_FILES
+
+    synthetic_runner(tmp_path / "runner", running=True)
+    for name in RESPONSE_FILES:
+        (tmp_path / "runner" / name).write_text("date,value\n2026-03-02,1\n")
+    measured = screen(model_file, tmp_path / "runner", tmp_path / "page.html")
+    assert measured.problems == [] and "no_weeks" not in measured.missing
+    assert set(measured.values) == {t["column"] for t in screening.load(model_file)["terms"]}

@@ -157,6 +157,8 @@ VERDICT_COLOURS = {"acceptable": "#27ae60", "watch": "#f5b041", "too much": "#c0
 RESPONSE_CHART = {"visa": 70, "pain": 70, "heel": 56, "strip": 12, "gap": 14}  # panel heights, px
 PAIN_COLOURS = {"pain_during_max": "#c0392b", "pain_after_max": "#e67e22", "morning_pain": "#7d3c98"}
 HEEL_COLOURS = {"heel_raise_left": "#2e86c1", "heel_raise_right": "#27ae60"}
+VISA_COLOUR = "#2c3e50"
+CAPACITY_COLOUR = "#5d6d7e"
 
 
 def has_response(weeks: pd.DataFrame) -> bool:
@@ -166,39 +168,42 @@ def has_response(weeks: pd.DataFrame) -> bool:
     return logged or ("capacity_sessions" in weeks and bool(weeks["capacity_sessions"].notna().any()))
 
 
-def response_chart(weeks: pd.DataFrame) -> dict:
-    """The tendon's response on the season chart's time axis (the same left edge and week width): VISA-A
-    (0-100), pain 0-10 (during, after, morning) with the model's lines at 5 and 2, heel raises per side,
-    and a strip of the weeks' verdicts with the capacity sessions' count."""
+def response_chart(weeks: pd.DataFrame, words: dict, lang: str = "en") -> dict:
+    """The tendon's response on the season chart's time axis (the same left edge, week width and month
+    ticks): VISA-A (0-100), pain 0-10 (during, after, morning) with the model's lines at 5 and 2, heel
+    raises per side under round ticks, and a strip of the weeks' verdicts with the capacity sessions'
+    count. Each panel is a plot rectangle its marks stay inside (a point's radius included)."""
     width, left, right = CHART["width"], CHART["left"], CHART["right"]
-    heights = RESPONSE_CHART
-    step = (width - left - right) / max(len(weeks), 1)
+    heights, inset = RESPONSE_CHART, 4  # inset: a point's radius inside its panel
+    n = max(len(weeks), 1)
+    step = (width - left - right) / n
     visa_top = heights["gap"]
     pain_top = visa_top + heights["visa"] + heights["gap"]
     heel_top = pain_top + heights["pain"] + heights["gap"]
     strip_y = heel_top + heights["heel"] + heights["gap"]
-    height = strip_y + heights["strip"] + 18
+    height = strip_y + heights["strip"] + 34
     heel_columns = [c for c in HEEL_COLOURS if c in weeks]
-    heel_max = max(
-        float(np.nanmax(weeks[heel_columns].to_numpy(float))) if weeks[heel_columns].notna().any().any() else 0, 10.0
-    )
+    heel_values = weeks[heel_columns].to_numpy(float) if heel_columns else np.array([])
+    heel_ticks = nice_ticks(float(np.nanmax(heel_values)) if np.isfinite(heel_values).any() else 0.0, 2, 10.0)
+    right_edge = width - right
+    visa_plot = Plot(left, right_edge, visa_top + inset, visa_top + heights["visa"] - inset, 100)
+    pain_plot = Plot(left, right_edge, pain_top + inset, pain_top + heights["pain"] - inset, 10)
+    heel_plot = Plot(left, right_edge, heel_top + inset, heel_top + heights["heel"] - inset, heel_ticks[-1])
     visa, pain, heel, strip, capacity = [], [], [], [], []
     for i, week in enumerate(records(weeks)):
         x = left + i * step + step / 2
         day = f"{week.week_start:%Y-%m-%d}"
         if np.isfinite(week.visa_a):
-            visa.append(
-                {"x": x, "y": visa_top + heights["visa"] * (1 - week.visa_a / 100), "week": day, "value": week.visa_a}
-            )
+            visa.append({"x": x, "y": visa_plot.y(week.visa_a), "week": day, "value": week.visa_a})
         for column, colour in PAIN_COLOURS.items():
             value = getattr(week, column)
             if np.isfinite(value):
-                y = pain_top + heights["pain"] * (1 - value / 10)
+                y = pain_plot.y(value)
                 pain.append({"x": x, "y": y, "week": day, "value": value, "kind": column, "colour": colour})
         for column, colour in HEEL_COLOURS.items():
             value = getattr(week, column)
             if np.isfinite(value):
-                y = heel_top + heights["heel"] * (1 - value / heel_max)
+                y = heel_plot.y(value)
                 heel.append({"x": x, "y": y, "week": day, "value": value, "kind": column, "colour": colour})
         if week.pain_verdict:
             cell = {"x": x - step / 2 + 1, "width": max(step - 2, 1), "week": day}
@@ -208,30 +213,52 @@ def response_chart(weeks: pd.DataFrame) -> dict:
             )
         if np.isfinite(week.capacity_sessions) and week.capacity_sessions > 0:
             capacity.append({"x": x, "week": day, "value": int(week.capacity_sessions)})
+    first = weeks["week_start"].iloc[0].date()
+    months = month_ticks(first, first + pd.Timedelta(days=7 * n), words["months"].split(), left, right_edge)
+    panel = {"left": left, "width": right_edge - left}
     return {
         "width": width,
         "height": height,
         "left": left,
-        "plot_right": width - right,
+        "plot_right": right_edge,
+        "panels": [
+            panel | {"id": "visa-plot", "top": visa_top, "height": heights["visa"]},
+            panel | {"id": "pain-plot", "top": pain_top, "height": heights["pain"]},
+            panel | {"id": "heel-plot", "top": heel_top, "height": heights["heel"]},
+            panel | {"id": "verdict-plot", "top": strip_y, "height": heights["strip"]},
+        ],
         "visa": visa,
         "visa_line": " ".join(f"{p['x']:.1f},{p['y']:.1f}" for p in visa),
-        "visa_top": visa_top,
-        "visa_bottom": visa_top + heights["visa"],
+        "visa_ticks": [{"label": tick_label(v, lang), "y": visa_plot.y(v)} for v in (0, 50, 100)],
         "pain": pain,
+        "pain_ticks": [{"label": tick_label(v, lang), "y": pain_plot.y(v)} for v in (0, 2, 5, 10)],
         "pain_top": pain_top,
-        "pain_bottom": pain_top + heights["pain"],
-        "limit_y": pain_top + heights["pain"] * 0.5,
-        "safe_y": pain_top + heights["pain"] * 0.8,
+        "limit_y": pain_plot.y(5),
+        "safe_y": pain_plot.y(2),
         "heel": heel,
+        "heel_ticks": [{"label": tick_label(v, lang), "y": heel_plot.y(v)} for v in heel_ticks],
         "heel_top": heel_top,
-        "heel_bottom": heel_top + heights["heel"],
-        "heel_max": heel_max,
         "strip": strip,
         "strip_y": strip_y,
         "strip_height": heights["strip"],
         "capacity": capacity,
-        "capacity_y": strip_y + heights["strip"] + 12,
+        "capacity_y": strip_y + heights["strip"] + 11,
+        "months": months,
+        "months_y": strip_y + heights["strip"] + 28,
+        "visa_colour": VISA_COLOUR,
+        "capacity_colour": CAPACITY_COLOUR,
     }
+
+
+def response_legend(words: dict) -> list[dict]:
+    """One entry per colour of the response chart: VISA-A, the three pains, the two sides' heel raises,
+    the three verdicts and the capacity count."""
+    entries = [(VISA_COLOUR, words["legend_visa"], "line")]
+    entries += [(colour, words[f"legend_{column}"], "dot") for column, colour in PAIN_COLOURS.items()]
+    entries += [(colour, words[f"legend_{column}"], "square") for column, colour in HEEL_COLOURS.items()]
+    entries += [(colour, words["verdicts"][verdict], "strip") for verdict, colour in VERDICT_COLOURS.items()]
+    entries.append((CAPACITY_COLOUR, words["legend_capacity"], "text"))
+    return [{"colour": colour, "text": text, "shape": shape} for colour, text, shape in entries]
 
 
 def response_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
@@ -455,7 +482,8 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             legend=legend(
                 [category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)], words
             ),
-            response=response_chart(weeks) if len(weeks) and has_response(weeks) else None,
+            response=response_chart(weeks, words, lang) if len(weeks) and has_response(weeks) else None,
+            response_legend=response_legend(words),
             response_rows=response_rows(weeks, lang) if len(weeks) and has_response(weeks) else [],
             dynamics=dynamics_rows(weeks, lang) if len(weeks) and "stance_time_ms" in weeks else [],
             weeks=week_rows(weeks, lang) if len(weeks) else [],
