@@ -365,9 +365,11 @@ def told_apart(runners: list[SquadRunner]) -> None:
 
 
 def read_runner_folder(
-    folder, number, tz, settings, cache, region_words, side_words, today
+    folder, number, tz, settings, cache, region_words, side_words, today: dt.date | None = None
 ) -> tuple[SquadRunner, list]:
-    """(the runner, the rows of its wearable files, not yet counted)."""
+    """(the runner, the rows of its wearable files, not yet counted); today: response-log rows after it
+    are listed problems (default: today in tz)."""
+    today = today or dt.datetime.now(tz).date()
     problems: list[str] = []
     try:
         runner = read_runner(folder / RUNNER_FILE)
