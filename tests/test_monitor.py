@@ -434,6 +434,8 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
         label = f"S{DYNAMICS_RUNNER + 1:02d}"
         tab.locator(f'tr[data-runner="{label}"] a').click()
         unusual = tab.locator("#dynamics td.unusual").count()
+        unusual_drawn = tab.locator("#dynamics-chart circle.unusual").count()
+        marks_outside += tab.evaluate(MARKS_OUTSIDE, "#dynamics-chart")
         dynamics_weeks = tab.locator("#dynamics tbody tr").count()
         browser.close()
     assert errors == [] and sorted(shown) == sorted(expected) and len(shown) == 12
@@ -469,3 +471,4 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
         assert verdict == (latest["pain_verdict"].iloc[-1] if len(latest) else ""), r
     assert squad_verdicts["S05"] == PAIN_PLANTED[4][0]
     assert unusual >= 3 and dynamics_weeks > 10  # the planted change: cadence, contact time, oscillation, step
+    assert unusual_drawn == unusual and marks_outside == []
