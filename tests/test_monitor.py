@@ -29,7 +29,16 @@ from runrisk.monitor.squad import SessionCache, read_squad, season_span, with_we
 from runrisk.monitor.symptoms import SYMPTOMS, read_symptoms
 from runrisk.screening.measure import NOT_WEARABLES
 from runrisk.simulate import cohort
-from runrisk.simulate.squad_writer import PLANTED_LAT, PLANTED_LON, SquadRun, fit_bytes, write_squad
+from runrisk.simulate.squad_writer import (
+    DYNAMICS_RUNNER,
+    PAIN_PLANTED,
+    PLANTED_LAT,
+    PLANTED_LON,
+    VISA_SCORES,
+    SquadRun,
+    fit_bytes,
+    write_squad,
+)
 
 PRAGUE = ZoneInfo("Europe/Prague")
 DEFAULTS = schema_defaults()
@@ -362,6 +371,17 @@ def test_the_squad_is_ordered_spike_with_symptoms_first():
     assert triage.attention(quiet.assign(acwr=1.6))[0] == 3
 
 
+# every circle, rect and polyline of an SVG inside the SVG's box (a mark outside its plot is a mark lost)
+MARKS_OUTSIDE = """selector => {
+  const svg = document.querySelector(selector).getBoundingClientRect();
+  return [...document.querySelectorAll(selector + ' circle, ' + selector + ' rect, ' + selector + ' polyline')]
+    .map(mark => mark.getBoundingClientRect())
+    .filter(box => box.left < svg.left - 0.5 || box.right > svg.right + 0.5 || box.top < svg.top - 0.5
+      || box.bottom > svg.bottom + 0.5)
+    .map(box => [box.left, box.top]);
+}"""
+
+
 def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers(small_run, tmp_path):
     """`snakemake monitor` after the study run: every runner is on the squad page, in attention order, and
     the last week's km and ratio and each runner page's weekly km read from the DOM are the library's."""
@@ -395,12 +415,29 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
         shown = [rows.nth(i).get_attribute("data-runner") for i in range(rows.count())]
         km = {r: float(tab.locator(f'tr[data-runner="{r}"] td.km').get_attribute("data-value")) for r in shown}
         ranks = [int(rows.nth(i).get_attribute("data-rank")) for i in range(rows.count())]
+        squad_verdicts = {
+            r: tab.locator(f'tr[data-runner="{r}"] td.verdict').get_attribute("data-verdict") for r in shown
+        }
         tab.locator('tr[data-runner="S02"] a').click()
         bars = {
             b.get_attribute("data-week"): float(b.get_attribute("data-km")) for b in tab.locator("rect.week-bar").all()
         }
         rpe_bars = tab.locator("rect.rpe-bar").all()
         rpe = {b.get_attribute("data-week"): float(b.get_attribute("data-srpe")) for b in rpe_bars}
+        response_rows = {
+            r.get_attribute("data-week"): (r.get_attribute("data-verdict"), r.get_attribute("data-rule"))
+            for r in tab.locator("#response tbody tr").all()
+        }
+        visa = [float(c.get_attribute("data-value")) for c in tab.locator("circle.visa").all()]
+        set_aside = tab.locator("#problems li").all_inner_texts()
+        marks_outside = tab.evaluate(MARKS_OUTSIDE, "#response-chart")
+        tab.go_back()
+        label = f"S{DYNAMICS_RUNNER + 1:02d}"
+        tab.locator(f'tr[data-runner="{label}"] a').click()
+        unusual = tab.locator("#dynamics td.unusual").count()
+        unusual_drawn = tab.locator("#dynamics-chart circle.unusual").count()
+        marks_outside += tab.evaluate(MARKS_OUTSIDE, "#dynamics-chart")
+        dynamics_weeks = tab.locator("#dynamics tbody tr").count()
         browser.close()
     assert errors == [] and sorted(shown) == sorted(expected) and len(shown) == 12
     assert ranks == sorted(ranks) and ranks[0] == 0  # a spike with symptoms heads the page
@@ -415,6 +452,27 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
     srpe = {f"{w:%Y-%m-%d}": v for w, v in zip(season["week_start"], season["srpe_au"], strict=True)}
     assert rpe == pytest.approx(srpe, abs=0.05)
     assert len(rpe) > 10  # the FIT files carry RPE: the season's weeks with runs have a session-RPE load
+    # the tendon's response: the planted week's verdict in the DOM is the library's and the planted one
+    s02 = expected["S02"].weeks
+    judged = s02[s02["pain_verdict"] != ""]
+    planted = judged.iloc[-1]
+    assert response_rows[f"{planted['week_start']:%Y-%m-%d}"] == (planted["pain_verdict"], planted["pain_rule"])
+    assert (planted["pain_verdict"], planted["pain_rule"]) == PAIN_PLANTED[1]
+    library_verdicts = {
+        f"{w:%Y-%m-%d}": (v, r) for w, v, r in judged[["week_start", "pain_verdict", "pain_rule"]].values
+    }
+    assert {w: v for w, v in response_rows.items() if v[0]} == library_verdicts
+    assert visa == list(VISA_SCORES) and s02["visa_a"].dropna().tolist() == list(VISA_SCORES)  # hand-scored
+    for bad in ("visa_a.csv row 5: q7 must be", "heel_raise.csv row", "pain_monitoring.csv row", "capacity.csv row"):
+        assert any(item.startswith(bad) for item in set_aside), bad
+    assert marks_outside == []
+    for r, verdict in squad_verdicts.items():
+        latest = expected[r].weeks.tail(2)
+        latest = latest[latest["pain_verdict"] != ""]
+        assert verdict == (latest["pain_verdict"].iloc[-1] if len(latest) else ""), r
+    assert squad_verdicts["S05"] == PAIN_PLANTED[4][0]
+    assert unusual >= 3 and dynamics_weeks > 10  # the planted change: cadence, contact time, oscillation, step
+    assert unusual_drawn == unusual and marks_outside == []
 
 
 def planted_season() -> pd.DataFrame:

@@ -193,6 +193,21 @@ def test_what_to_talk_about_puts_the_load_first_and_the_squad_orders_by_the_verd
         spike=[False, True], change=[0.0, 0.6], pain_verdict=["", "watch"], pain_rule=["", "acceptable_zone"]
     )
     assert [t.key for t in triage.talk_about(both)] == ["talk_spike", "talk_pain_watch"]  # the load first
+    steep = week_frame(
+        spike=[False, True],
+        change=[0.0, 0.6],
+        acwr=[1.2, 1.9],
+        pain_verdict=["", "too much"],
+        pain_rule=["", "not_settled"],
+    )
+    assert [t.key for t in triage.talk_about(steep)] == ["talk_spike", "talk_pain_too_much"]  # one topic of load
+    from runrisk.monitor import page
+
+    line = page.talk_text(steep, "en")
+    assert (
+        line.startswith("The load: the week of 2026-03-09 rose steeply") and "not settled by the next morning" in line
+    )
+    assert page.talk_text(steep, "nl").startswith("De belasting: de week van 2026-03-09")
     assert triage.attention(too_much) == (1, ["reason_pain_too_much"])
     assert triage.attention(week_frame(pain_verdict=["watch", ""]))[0] == 4
     assert triage.attention(both)[0] == 2
@@ -238,4 +253,4 @@ def test_the_runner_page_shows_each_weeks_verdict_and_lists_bad_rows_by_number(t
     assert "heel_raise.csv row 3: reps is not a count" in html
     assert "PLANTED-NOTE" not in html and "many" not in html
     index = (tmp_path / "out/index.html").read_text()
-    assert 'data-verdict="too much"' in index and "the tendon: the week of" in index
+    assert 'data-verdict="too much"' in index and "The tendon: the week of" in index

@@ -256,6 +256,7 @@ def read_capacity(path: Path, label: str, participant: str, today: dt.date) -> R
 
 
 READERS = {VISA_A: read_visa_a, PAIN_LOG: read_pain_log, HEEL_RAISE: read_heel_raises, CAPACITY: read_capacity}
+WORD_COLUMNS = ("q8_part", "side", "kind")  # the logs' columns of closed words; the others are numbers
 COLUMNS = {VISA_A: VISA_COLUMNS, PAIN_LOG: PAIN_COLUMNS, HEEL_RAISE: HEEL_COLUMNS, CAPACITY: CAPACITY_COLUMNS}
 
 

@@ -53,11 +53,11 @@ def environment() -> jinja2.Environment:
 
 @cache
 def design_digest() -> str:
-    """A digest of the pages' templates and words: a release that draws or words a page differently writes
-    every page again (the pages' cache otherwise keys on what a page shows, not how)."""
+    """A digest of the pages' code, templates and words: a release that draws or words a page differently
+    writes every page again (the pages' cache otherwise keys on what a page shows, not how)."""
     import hashlib
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(files("runrisk.monitor").joinpath("page.py").read_bytes())
     for folder in ("templates", "texts"):
         for item in sorted(files("runrisk.monitor").joinpath(folder).iterdir(), key=lambda item: item.name):
             digest.update(item.name.encode() + item.read_bytes())
@@ -149,8 +149,9 @@ def talk_text(weeks: pd.DataFrame | None, lang: str) -> str:
             fields["rule"] = words["pain_rules"].get(topic.detail, "")
         if topic.key == "talk_dynamics":
             fields["what"] = ", ".join(words["gait_names"][name] for name in topic.detail.split(",") if name)
-        said.append(words[topic.key].format(**fields))
-    return "; ".join(said)
+        text = words[topic.key].format(**fields)
+        said.append(text[:1].upper() + text[1:])
+    return " ".join(said)
 
 
 VERDICT_COLOURS = {"acceptable": "#27ae60", "watch": "#f5b041", "too much": "#c0392b"}
@@ -293,6 +294,12 @@ def response_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
 
 
 GAIT_DIGITS = {"cadence_spm": 0, "stance_time_ms": 0, "vertical_oscillation_mm": 0, "step_length_mm": 0}
+GAIT_HEADERS = {  # the measures' names with their units (texts' table headers)
+    "cadence_spm": "cadence",
+    "stance_time_ms": "stance_time",
+    "vertical_oscillation_mm": "vertical_oscillation",
+    "step_length_mm": "step_length",
+}
 
 
 def dynamics_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
@@ -309,6 +316,48 @@ def dynamics_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
         ]
         rows.append({"week": f"{week.week_start:%Y-%m-%d}", "cells": cells})
     return rows
+
+
+DYNAMICS_PANEL = 46  # px per measure in the dynamics chart
+DYNAMICS_GAP = 18  # px between its panels (their ticks apart)
+DYNAMICS_NAMES = 120  # px right of the plot for the measures' names
+
+
+def dynamics_chart(weeks: pd.DataFrame, words: dict) -> dict | None:
+    """Each running-dynamics measure as a line on the season's time axis (the load chart's left edge and
+    week width), one panel a measure scaled to its own range, weeks outside the runner's usual spread red."""
+    width, left, right = CHART["width"], CHART["left"], CHART["right"]
+    step = (width - left - right) / max(len(weeks), 1)
+    panels = []
+    for column in GAIT_DIGITS:
+        values = weeks[column].to_numpy(float)
+        if not np.isfinite(values).any():
+            continue
+        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+        spread = high - low or 1.0
+        top = 10 + len(panels) * (DYNAMICS_PANEL + DYNAMICS_GAP)
+        marked = [column in str(mark or "").split(",") for mark in weeks["dynamics_unusual"]]
+        points = [
+            {
+                "x": left + i * step + step / 2,
+                "y": top + DYNAMICS_PANEL * (1 - (value - low) / spread),
+                "week": f"{day:%Y-%m-%d}",
+                "value": value,
+                "unusual": unusual,
+            }
+            for i, (day, value, unusual) in enumerate(zip(weeks["week_start"], values, marked, strict=True))
+            if np.isfinite(value)
+        ]
+        line = " ".join(f"{p['x']:.1f},{p['y']:.1f}" for p in points)
+        label = words[GAIT_HEADERS[column]]
+        panels.append(
+            {"name": column, "label": label, "top": top, "low": low, "high": high, "points": points, "line": line}
+        )
+    if not panels:
+        return None
+    height = 10 + len(panels) * (DYNAMICS_PANEL + DYNAMICS_GAP)
+    chart = {"width": width + DYNAMICS_NAMES, "height": height, "left": left, "plot_right": width - right}
+    return chart | {"panels": panels}
 
 
 def records(weeks: pd.DataFrame) -> list:
@@ -486,6 +535,7 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             response_legend=response_legend(words),
             response_rows=response_rows(weeks, lang) if len(weeks) and has_response(weeks) else [],
             dynamics=dynamics_rows(weeks, lang) if len(weeks) and "stance_time_ms" in weeks else [],
+            dynamics_chart=dynamics_chart(weeks, words) if len(weeks) and "stance_time_ms" in weeks else None,
             weeks=week_rows(weeks, lang) if len(weeks) else [],
             risk=risk_view(risk, lang),
             no_risk=words[risk_absence(person, document)],

@@ -34,7 +34,7 @@ from runrisk.errors import InputError
 from runrisk.io.garmin import DETAILS
 from runrisk.io.layout import TRIAL_KINDS, wearable_format
 from runrisk.io.response import COLUMNS as RESPONSE_FILE_COLUMNS
-from runrisk.io.response import RESPONSE_FILES, read_response_log
+from runrisk.io.response import RESPONSE_FILES, WORD_COLUMNS, read_response_log
 from runrisk.io.vocabulary import regions, sides
 from runrisk.io.wearable_files import is_export_index, read_wearable_file
 from runrisk.io.wearables import (
@@ -162,6 +162,8 @@ def response_frame(rows: list[dict], name: str) -> pd.DataFrame:
     """A response log's rows (the reader's or the cache's) as a frame, dates as datetimes."""
     frame = pd.DataFrame(rows, columns=RESPONSE_FILE_COLUMNS[name])
     frame["date"] = pd.to_datetime(frame["date"])
+    for column in frame.columns.difference(["date", *WORD_COLUMNS]):  # the cache's None is NaN, not an object
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
     return frame
 
 
@@ -365,9 +367,11 @@ def told_apart(runners: list[SquadRunner]) -> None:
 
 
 def read_runner_folder(
-    folder, number, tz, settings, cache, region_words, side_words, today
+    folder, number, tz, settings, cache, region_words, side_words, today: dt.date | None = None
 ) -> tuple[SquadRunner, list]:
-    """(the runner, the rows of its wearable files, not yet counted)."""
+    """(the runner, the rows of its wearable files, not yet counted); today: response-log rows after it
+    are listed problems (default: today in tz)."""
+    today = today or dt.datetime.now(tz).date()
     problems: list[str] = []
     try:
         runner = read_runner(folder / RUNNER_FILE)

@@ -122,15 +122,15 @@ TALK_TOPICS = 2  # the line names at most this many: a coach reads it in a breat
 
 
 def talk_about(weeks: pd.DataFrame | None) -> list[Topic]:
-    """What to talk about this week, from the recent weeks' signals: the load first (a spike, a high
+    """What to talk about this week, from the recent weeks' signals: the load first (a spike, else a high
     ratio), then the tendon's response (a week judged too much or to watch, symptoms), the capacity work
     (none lately where there was some) and the gait; at most TALK_TOPICS, or one asking how the week
     went."""
     if weeks is None or weeks.empty:
         return [Topic("talk_no_data")]
     last = recent(weeks)
-    topics = [Topic("talk_spike", spike.week) for spike in spikes(weeks)][-1:]
-    if (last["acwr"] > HIGH_ACWR).any():
+    topics = [Topic("talk_spike", spike.week) for spike in spikes(weeks)][-1:]  # one topic of load, the first
+    if not topics and (last["acwr"] > HIGH_ACWR).any():
         topics.append(Topic("talk_acwr", value=float(last["acwr"].max())))
     for verdict, key in ((TOO_MUCH, "talk_pain_too_much"), (WATCH, "talk_pain_watch")):
         judged = last[last["pain_verdict"] == verdict] if "pain_verdict" in last else last.iloc[:0]
