@@ -26,12 +26,13 @@ READ = """() => {
   }
   const legend = [...document.querySelectorAll('.legend [data-colour]')].map(e => e.dataset.colour);
   const ticks = [...document.querySelectorAll('svg text.tick.y')].map(e => e.textContent.trim());
+  const dynamics = [...document.querySelectorAll('svg text.tick.dynamics')].map(e => e.textContent.trim());
   const months = [...document.querySelectorAll('svg text.tick.x')].map(e => e.dataset.date);
   const values = [...document.querySelectorAll('td.value, td.unit')].map(e => e.textContent.trim());
   const places = [...document.querySelectorAll('.legend li, #advice li, #reconcile, td[title], td.value, th, .reason')]
     .map(e => e.textContent.trim());
-  return {outside, places, fills: [...fills], legend, ticks, months, values, text: document.body.innerText,
-          marks: document.querySelectorAll('svg .mark').length};
+  return {outside, places, dynamics_ticks: dynamics, fills: [...fills], legend, ticks, months, values,
+          text: document.body.innerText, marks: document.querySelectorAll('svg .mark').length};
 }"""
 
 

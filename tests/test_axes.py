@@ -41,3 +41,11 @@ def test_month_ticks_fall_on_month_starts_name_the_year_once_and_never_crowd():
     assert [t["label"] for t in ticks] == ["Dec 2025", "Jan 2026", "Feb", "Mar"]
     crowded = month_ticks(dt.date(2020, 1, 1), dt.date(2026, 1, 1), months, 0, 400)
     assert all(b["x"] - a["x"] >= 40 for a, b in zip(crowded, crowded[1:], strict=False))
+
+
+def test_a_span_away_from_zero_gets_round_ticks_around_it():
+    from runrisk.report.axes import nice_span
+
+    assert nice_span(171.2, 178.4) == [170, 175, 180]
+    assert nice_span(241.0, 262.0) == [240, 260, 280]
+    assert nice_span(8.0, 8.0) == [8, 8.5, 9]

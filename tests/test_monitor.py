@@ -481,6 +481,12 @@ def planted_season() -> pd.DataFrame:
     mondays = pd.date_range("2026-03-02", periods=9, freq="7D")
     km = [10.0, 9.97, 12.0, 14.0, 15.0, 17.0, 20.0, 45.0, 30.0]
     runs = runs_frame({f"{day:%Y-%m-%d}": value for day, value in zip(mondays, km, strict=True)})
+    runs = runs.assign(  # running dynamics with a planted shorter step in the 45 km week
+        cadence_spm=[171.0, 172.5, 171.5, 173.0, 172.0, 171.0, 172.5, 183.0, 172.0],
+        stance_time_ms=[251.0, 249.0, 252.0, 250.0, 248.0, 251.0, 250.0, 236.0, 250.0],
+        vertical_oscillation_mm=[84.0, 85.0, 83.5, 84.5, 85.0, 84.0, 84.5, 79.0, 84.0],
+        step_length_mm=[1150.0, 1155.0, 1148.0, 1152.0, 1151.0, 1149.0, 1153.0, 1080.0, 1150.0],
+    )
     symptoms = pd.DataFrame(
         {
             "date": [mondays[7] + pd.Timedelta(days=2), mondays[8] + pd.Timedelta(days=1)],
@@ -555,6 +561,9 @@ def test_a_runners_chart_keeps_every_mark_inside_its_plot_under_round_ticks_with
     assert f">{words['km_axis']}</text>" in shown["html"] and f">{words['ratio_axis']}</text>" in shown["html"]
     if label == "P1":
         assert shown["ticks"] == ["0", "10", "20", "30", "40", "50"]
+        dynamics = [float(t.replace(",", ".")) for t in shown["dynamics_ticks"]]  # main: the data's min and max
+        assert len(dynamics) == 8 and all(t % 5 == 0 for t in dynamics), dynamics
+        assert 'class="mark gait unusual"' in shown["html"]  # the planted week, inside its panel
 
 
 @pytest.mark.parametrize("lang", page.LANGUAGES)

@@ -18,7 +18,7 @@ import yaml
 from runrisk.monitor import triage
 from runrisk.monitor.load import CHRONIC_DAYS, FRANDSEN, NIELSEN, REDUCTION, SPIKE_RUN_CHANGE
 from runrisk.monitor.triage import HIGH_ACWR, PAIN_ATTENTION, RECENT_WEEKS
-from runrisk.report.axes import Plot, month_ticks, nice_ticks, tick_label
+from runrisk.report.axes import Plot, month_ticks, nice_span, nice_ticks, tick_label
 from runrisk.screening.wording import number
 
 LANGUAGES = ("en", "nl")
@@ -321,29 +321,34 @@ def dynamics_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
 DYNAMICS_PANEL = 46  # px per measure in the dynamics chart
 DYNAMICS_GAP = 18  # px between its panels (their ticks apart)
 DYNAMICS_NAMES = 120  # px right of the plot for the measures' names
+DYNAMICS_COLOURS = {"usual": "#5d6d7e", "unusual": "#c0392b"}
 
 
-def dynamics_chart(weeks: pd.DataFrame, words: dict) -> dict | None:
-    """Each running-dynamics measure as a line on the season's time axis (the load chart's left edge and
-    week width), one panel a measure scaled to its own range, weeks outside the runner's usual spread red."""
+def dynamics_chart(weeks: pd.DataFrame, words: dict, lang: str = "en") -> dict | None:
+    """Each running-dynamics measure as a line on the season's time axis (the load chart's left edge,
+    week width and month ticks), one panel a measure between round ticks around its own range, weeks
+    outside the runner's usual spread red; every point inside its panel, radius included."""
     width, left, right = CHART["width"], CHART["left"], CHART["right"]
-    step = (width - left - right) / max(len(weeks), 1)
+    n = max(len(weeks), 1)
+    step = (width - left - right) / n
+    inset = 4  # the largest point's radius
     panels = []
     for column in GAIT_DIGITS:
         values = weeks[column].to_numpy(float)
         if not np.isfinite(values).any():
             continue
-        low, high = float(np.nanmin(values)), float(np.nanmax(values))
-        spread = high - low or 1.0
+        ticks = nice_span(float(np.nanmin(values)), float(np.nanmax(values)))
         top = 10 + len(panels) * (DYNAMICS_PANEL + DYNAMICS_GAP)
+        plot = Plot(left, width - right, top + inset, top + DYNAMICS_PANEL - inset, ticks[-1], ticks[0])
         marked = [column in str(mark or "").split(",") for mark in weeks["dynamics_unusual"]]
         points = [
             {
                 "x": left + i * step + step / 2,
-                "y": top + DYNAMICS_PANEL * (1 - (value - low) / spread),
+                "y": plot.y(value),
                 "week": f"{day:%Y-%m-%d}",
                 "value": value,
                 "unusual": unusual,
+                "colour": DYNAMICS_COLOURS["unusual" if unusual else "usual"],
             }
             for i, (day, value, unusual) in enumerate(zip(weeks["week_start"], values, marked, strict=True))
             if np.isfinite(value)
@@ -351,13 +356,27 @@ def dynamics_chart(weeks: pd.DataFrame, words: dict) -> dict | None:
         line = " ".join(f"{p['x']:.1f},{p['y']:.1f}" for p in points)
         label = words[GAIT_HEADERS[column]]
         panels.append(
-            {"name": column, "label": label, "top": top, "low": low, "high": high, "points": points, "line": line}
+            {
+                "name": column,
+                "id": f"dynamics-{column}-plot",
+                "label": label,
+                "top": top,
+                "ticks": [{"label": tick_label(t, lang), "y": plot.y(t)} for t in (ticks[0], ticks[-1])],
+                "points": points,
+                "line": line,
+            }
         )
     if not panels:
         return None
-    height = 10 + len(panels) * (DYNAMICS_PANEL + DYNAMICS_GAP)
+    height = 10 + len(panels) * (DYNAMICS_PANEL + DYNAMICS_GAP) + 8
+    first = weeks["week_start"].iloc[0].date()
+    months = month_ticks(first, first + pd.Timedelta(days=7 * n), words["months"].split(), left, width - right)
     chart = {"width": width + DYNAMICS_NAMES, "height": height, "left": left, "plot_right": width - right}
-    return chart | {"panels": panels}
+    legend = [
+        {"colour": DYNAMICS_COLOURS["usual"], "text": words["legend_dynamics"], "shape": "line"},
+        {"colour": DYNAMICS_COLOURS["unusual"], "text": words["legend_dynamics_unusual"], "shape": "dot"},
+    ]
+    return chart | {"panels": panels, "panel_height": DYNAMICS_PANEL, "months": months, "legend": legend}
 
 
 def records(weeks: pd.DataFrame) -> list:
@@ -535,7 +554,7 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             response_legend=response_legend(words),
             response_rows=response_rows(weeks, lang) if len(weeks) and has_response(weeks) else [],
             dynamics=dynamics_rows(weeks, lang) if len(weeks) and "stance_time_ms" in weeks else [],
-            dynamics_chart=dynamics_chart(weeks, words) if len(weeks) and "stance_time_ms" in weeks else None,
+            dynamics_chart=dynamics_chart(weeks, words, lang) if len(weeks) and "stance_time_ms" in weeks else None,
             weeks=week_rows(weeks, lang) if len(weeks) else [],
             risk=risk_view(risk, lang),
             no_risk=words[risk_absence(person, document)],

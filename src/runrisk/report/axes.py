@@ -80,3 +80,15 @@ def month_ticks(first: dt.date, last: dt.date, months: list[str], left: float, r
         label = f"{name} {start.year}" if not ticks or start.month == 1 else name
         ticks.append({"x": x, "label": label, "date": start.isoformat()})
     return ticks
+
+
+def nice_span(low: float, high: float, count: int = 2) -> list[float]:
+    """Round ticks around a range that need not start at 0 (a cadence of 171-178 steps/min: 170, 175,
+    180): the first at or below low, the last at or above high."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return [0.0, 1.0]
+    if high <= low:
+        high = low + 1.0
+    step = nice_step(high - low, count)
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    return [round(i * step, 10) for i in range(first, max(last, first + 1) + 1)]
