@@ -450,7 +450,7 @@ def test_the_page_reconciles_red_weeks_with_the_risk_and_says_what_to_do(runner_
     kinds = [screen_page.spike(r) for r in measured.weekly[measured.weekly["worn"]]["ratio_to_prior_4wk"]]
     assert spikes["over15"] == kinds.count("over15") and spikes["over13"] == kinds.count("over13")
     reconcile = words["reconcile_spikes"].format(
-        high=spikes["over15"], moderate=spikes["over13"], volume="X", weeks=measure.WINDOW_WEEKS
+        high=spikes["over15"], moderate=spikes["over13"], volume="X", **screen_page.thresholds(lang)
     )
     assert reconcile.split("X")[0].strip() in " ".join(shown["text"].split())
     plain = shown["text"].split(words["summary"])[-1].split(words["limits"])[0]

@@ -5,6 +5,7 @@ template shows (numbers, bar geometry, sentences) and nothing of the markup."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from importlib.resources import files
 
@@ -89,13 +90,13 @@ def weekly_chart(weekly: pd.DataFrame, words: dict, lang: str) -> dict | None:
             bar |= {"y": y, "height": plot.bottom - y, "start": f"{week.week_start:%Y-%m-%d}"}
         bars.append(bar)
     first, last = weekly["week_start"].iloc[0].date(), weekly["week_start"].iloc[-1].date()
-    days = pd.Timestamp(last + pd.Timedelta(days=7)).date()
+    end = last + dt.timedelta(days=7)  # the last week's bar ends a week after its Monday
     return {
         **CHART,
         "plot": plot,
         "bars": bars,
         "ticks": [{"label": tick_label(t, lang), "y": plot.y(t)} for t in ticks],
-        "months": month_ticks(first, days, words["months"].split(), plot.left, plot.right),
+        "months": month_ticks(first, end, words["months"].split(), plot.left, plot.right),
     }
 
 
@@ -120,19 +121,26 @@ def reconciliation(risk, average: float, volume: float | None, spikes: dict, wor
     relation = words["said_higher"] if risk is not None and risk.risk > average else words["said_lower"]
     volume_text = f"{number(volume, lang)} km" if volume is not None else "-"
     text = words["reconcile_spikes"].format(
-        high=spikes["over15"], moderate=spikes["over13"], volume=volume_text, weeks=WINDOW_WEEKS
+        high=spikes["over15"], moderate=spikes["over13"], volume=volume_text, **thresholds(lang)
     )
     if risk is not None:
         text += " " + words["reconcile_risk"].format(relation=relation)
     return text
 
 
-def advice(risk, average: float, spikes: dict, words: dict) -> list[str]:
+def thresholds(lang: str) -> dict[str, str]:
+    """The chart's two thresholds as the page's sentences write them."""
+    return {"x_moderate": number(SPIKE_THRESHOLDS["over13"], lang), "x_high": number(SPIKE_THRESHOLDS["over15"], lang)}
+
+
+def advice(risk, average: float, spikes: dict, words: dict, lang: str) -> list[str]:
     """What a coach could do next, drawn from the signals (load first, as the study found); never a
     diagnosis: pain is a physician's or physiotherapist's to judge."""
     said = []
     if spikes["recent"]:
-        said.append(words["advice_recent_spikes"].format(n=spikes["recent"], weeks=RECENT_SPIKE_WEEKS))
+        said.append(
+            words["advice_recent_spikes"].format(n=spikes["recent"], weeks=RECENT_SPIKE_WEEKS, **thresholds(lang))
+        )
     elif spikes["over15"] + spikes["over13"]:
         said.append(words["advice_past_spikes"])
     if risk is None:
@@ -298,7 +306,7 @@ def context(document: dict, measured: Measured, lang: str) -> dict:
         "trials": trial_rows(measured, words),
         "problems": measured.problems,
         "summary": summary,
-        "advice": advice(risk, average, spikes, words),
+        "advice": advice(risk, average, spikes, words, lang),
         "limits": limits,
         "model_line": words["model"].format(
             name=study["name"],
