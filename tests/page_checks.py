@@ -21,7 +21,9 @@ READ = """() => {
   }
   const fills = new Set();
   for (const mark of document.querySelectorAll('svg .mark')) {
-    const colour = mark.getAttribute('fill') !== 'none' ? mark.getAttribute('fill') : mark.getAttribute('stroke');
+    const own = mark.getAttribute('fill');  // a mark's own fill, its stroke, or its group's fill
+    const colour = own && own !== 'none' ? own
+      : (mark.getAttribute('stroke') || mark.parentElement.closest('[fill]')?.getAttribute('fill'));
     if (colour) fills.add(colour);
   }
   const legend = [...document.querySelectorAll('.legend [data-colour]')].map(e => e.dataset.colour);

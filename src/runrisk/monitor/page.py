@@ -125,7 +125,7 @@ def reason_texts(weeks: pd.DataFrame | None, reasons: list[str], lang: str) -> l
     with what raised it)."""
     words = texts(lang)
     spikes = "; ".join(spike_weeks(weeks, lang)) if weeks is not None and len(weeks) else ""
-    flagged = triage.flagged_weeks(weeks)
+    flagged = triage.flagged_weeks(weeks) if triage.REASON_TESTS.keys() & set(reasons) else {}
     said = []
     for key in reasons:
         if key in ("reason_spike", "reason_spike_symptoms") and spikes:
@@ -251,9 +251,11 @@ def response_chart(weeks: pd.DataFrame, words: dict, lang: str = "en") -> dict:
     }
 
 
-def response_legend(words: dict) -> list[dict]:
+@cache
+def response_legend(lang: str) -> list[dict]:
     """One entry per colour of the response chart: VISA-A, the three pains, the two sides' heel raises,
     the three verdicts and the capacity count."""
+    words = texts(lang)
     entries = [(VISA_COLOUR, words["legend_visa"], "line")]
     entries += [(colour, words[f"legend_{column}"], "dot") for column, colour in PAIN_COLOURS.items()]
     entries += [(colour, words[f"legend_{column}"], "square") for column, colour in HEEL_COLOURS.items()]
@@ -469,9 +471,12 @@ def season_chart(weeks: pd.DataFrame, words: dict, lang: str = "en") -> dict:
     }
 
 
-def legend(nielsen: list[str], words: dict) -> list[dict]:
+@cache
+def legend(lang: str) -> list[dict]:
     """One entry per colour the chart uses: the change categories (and grey, no change to compute), the
     run-spike triangle, the symptom strip's two colours, the sRPE bars and the ratio line."""
+    words = texts(lang)
+    nielsen = [category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)]
     under, middle, over, reduction = nielsen
     change = [
         (CHANGE_COLOURS["under 10 %"], words["legend_change"].format(category=under), "bar"),
@@ -547,11 +552,9 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             reasons=reason_texts(person.weeks, reasons, lang),
             talk=talk_text(person.weeks, lang),
             chart=season_chart(weeks, words, lang) if len(weeks) else None,
-            legend=legend(
-                [category_text(label, lang) for _, label in NIELSEN] + [category_text(REDUCTION, lang)], words
-            ),
+            legend=legend(lang),
             response=response_chart(weeks, words, lang) if len(weeks) and has_response(weeks) else None,
-            response_legend=response_legend(words),
+            response_legend=response_legend(lang),
             response_rows=response_rows(weeks, lang) if len(weeks) and has_response(weeks) else [],
             dynamics=dynamics_rows(weeks, lang) if len(weeks) and "stance_time_ms" in weeks else [],
             dynamics_chart=dynamics_chart(weeks, words, lang) if len(weeks) and "stance_time_ms" in weeks else None,

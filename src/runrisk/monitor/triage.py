@@ -165,18 +165,43 @@ def ordered(runners: list) -> list:
 
 def flagged_weeks(weeks: pd.DataFrame | None) -> dict[str, list[pd.Timestamp]]:
     """The recent weeks that raised each reason (the reason keys of attention()): a flag names its week.
-    A spike's weeks are spikes()'s; symptoms are the weeks with a symptom day."""
+    A spike's weeks are spikes()'s; symptoms are the weeks with a symptom day. (The two recent rows as
+    plain values: this runs for every runner on both pages, and pandas' masks cost ten times as much.)"""
     if weeks is None or weeks.empty:
         return {}
     last = recent(weeks)
-    monday = last["week_start"]
-    symptom = last["symptom_days"] > 0
-    substantial = last["substantial"].astype(bool) | (last["pain_max"] >= PAIN_ATTENTION)
-    spiked = last["spike"].astype(bool)
-    return {
-        "reason_spike_symptoms": list(monday[spiked | symptom]),
-        "reason_substantial": list(monday[substantial]),
-        "reason_spike": list(monday[spiked]),
-        "reason_acwr": list(monday[last["acwr"] > HIGH_ACWR]),
-        "reason_symptoms": list(monday[symptom]),
-    }
+    optional = {c: last[c].tolist() if c in last else [None] * len(last) for c in ("pain_verdict", "dynamics_unusual")}
+    rows = zip(
+        *(last[c].tolist() for c in ("week_start", "spike", "symptom_days", "substantial", "pain_max", "acwr")),
+        optional["pain_verdict"],
+        optional["dynamics_unusual"],
+        strict=True,
+    )
+    flagged = {key: [] for key in REASON_TESTS}
+    for monday, spike, symptom_days, substantial, pain, acwr, verdict, unusual in rows:
+        week = {
+            "spike": bool(spike),
+            "symptoms": symptom_days > 0,
+            "substantial": bool(substantial) or pain >= PAIN_ATTENTION,  # NaN pain compares False
+            "high": acwr > HIGH_ACWR,
+            "too_much": verdict == TOO_MUCH,
+            "watch": verdict == WATCH,
+            "unusual": bool(unusual),
+        }
+        for key, test in REASON_TESTS.items():
+            if test(week):
+                flagged[key].append(monday)
+    return flagged
+
+
+# which of a week's signals raise each reason's flag (attention() decides whether the reason is given)
+REASON_TESTS = {
+    "reason_spike_symptoms": lambda w: w["spike"] or w["symptoms"] or w["too_much"],
+    "reason_substantial": lambda w: w["substantial"],
+    "reason_pain_too_much": lambda w: w["too_much"],
+    "reason_spike": lambda w: w["spike"],
+    "reason_acwr": lambda w: w["high"],
+    "reason_symptoms": lambda w: w["symptoms"],
+    "reason_pain_watch": lambda w: w["watch"],
+    "reason_dynamics": lambda w: w["unusual"],
+}
