@@ -136,7 +136,8 @@ def talk_text(weeks: pd.DataFrame | None, lang: str) -> str:
 
 
 VERDICT_COLOURS = {"acceptable": "#27ae60", "watch": "#f5b041", "too much": "#c0392b"}
-RESPONSE_CHART = {"visa": 70, "pain": 70, "heel": 56, "strip": 12, "gap": 14}  # panel heights, px
+RESPONSE_CHART = {"visa": 70, "pain": 70, "heel": 56, "strip": 12, "gap": 22}  # panel heights, px
+NAMES = 120  # px right of the response and dynamics plots for their panels' names
 PAIN_COLOURS = {"pain_during_max": "#c0392b", "pain_after_max": "#e67e22", "morning_pain": "#7d3c98"}
 HEEL_COLOURS = {"heel_raise_left": "#2e86c1", "heel_raise_right": "#27ae60"}
 
@@ -191,7 +192,7 @@ def response_chart(weeks: pd.DataFrame) -> dict:
         if np.isfinite(week.capacity_sessions) and week.capacity_sessions > 0:
             capacity.append({"x": x, "week": day, "value": int(week.capacity_sessions)})
     return {
-        "width": width,
+        "width": width + NAMES,
         "height": height,
         "left": left,
         "plot_right": width - right,
@@ -274,7 +275,6 @@ def dynamics_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
 
 DYNAMICS_PANEL = 46  # px per measure in the dynamics chart
 DYNAMICS_GAP = 18  # px between its panels (their ticks apart)
-DYNAMICS_NAMES = 120  # px right of the plot for the measures' names
 
 
 def dynamics_chart(weeks: pd.DataFrame, words: dict) -> dict | None:
@@ -310,7 +310,7 @@ def dynamics_chart(weeks: pd.DataFrame, words: dict) -> dict | None:
     if not panels:
         return None
     height = 10 + len(panels) * (DYNAMICS_PANEL + DYNAMICS_GAP)
-    chart = {"width": width + DYNAMICS_NAMES, "height": height, "left": left, "plot_right": width - right}
+    chart = {"width": width + NAMES, "height": height, "left": left, "plot_right": width - right}
     return chart | {"panels": panels}
 
 
@@ -475,15 +475,13 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
     )
 
 
-def latest_verdict(weeks: pd.DataFrame) -> dict | None:
-    """The pain-monitoring verdict of the latest recent week that has one (None without)."""
-    if "pain_verdict" not in weeks:
+def verdict_view(weeks: pd.DataFrame | None) -> dict | None:
+    """The squad page's verdict cell: triage's worst recent verdict, its rule and week (None without)."""
+    found = triage.recent_verdict(weeks)
+    if found is None:
         return None
-    judged = weeks[weeks["pain_verdict"] != ""]
-    if judged.empty:
-        return None
-    week = judged.iloc[-1]
-    return {"verdict": week["pain_verdict"], "rule": week["pain_rule"], "week": f"{week['week_start']:%Y-%m-%d}"}
+    verdict, rule, week = found
+    return {"verdict": verdict, "rule": rule, "week": f"{week:%Y-%m-%d}"}
 
 
 def model_line(document: dict | None, words: dict) -> str:
@@ -508,7 +506,7 @@ def squad_page(runners: list, risks: dict, document: dict | None, lang: str, fir
                 "rank": rank,
                 "reasons": reason_texts(person.weeks, reasons, lang),
                 "talk": talk_text(person.weeks, lang),
-                "verdict": latest_verdict(last_weeks),
+                "verdict": verdict_view(person.weeks),
                 "km": shown(latest["km"], lang) if latest is not None else "-",
                 "km_value": f"{latest['km']:.3f}" if latest is not None else "",
                 "change": change_with_category(latest["change"], latest["change_category"], lang)

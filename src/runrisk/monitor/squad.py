@@ -445,10 +445,10 @@ FIRST_WATCH_DAY = pd.Timestamp("2000-01-01")  # before any GPS running watch wro
 
 
 def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margin_days: int = DATE_MARGIN_DAYS) -> None:
-    """Activities dated after the run's date or before FIRST_WATCH_DAY, and symptom rows after the run's
-    date or more than margin_days outside the squad's activities, are listed problems, never the season's
-    ends (a row typed 2031 for 2026 made every runner's last week an empty week of 2031; a watch whose
-    clock was never set dates its run 1970)."""
+    """Activities dated after the run's date or before FIRST_WATCH_DAY, and symptom and response-log rows
+    after the run's date or more than margin_days outside the squad's activities, are listed problems,
+    never the season's ends (a row typed 2031 for 2026 made every runner's last week an empty week of
+    2031; a watch whose clock was never set dates its run 1970)."""
     limit = pd.Timestamp(today)
     for person in runners:
         if person.activities.empty:
@@ -470,27 +470,36 @@ def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margi
     latest = min(limit, newest + margin) if pd.notna(newest) else limit
     earliest = oldest - margin if pd.notna(oldest) else FIRST_WATCH_DAY
     for person in runners:
-        if person.symptoms.empty:
-            continue
-        days = person.symptoms["date"].to_numpy()
-        wrong = (days > latest.to_datetime64()) | (days < earliest.to_datetime64())
-        if not wrong.any():
-            continue
-        for row, day in person.symptoms.loc[wrong, ["row", "date"]].itertuples(False):
-            if day > limit:
-                when = f"after today ({today})"
-            elif day > latest:
-                when = f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+        # the logs a runner keeps by hand (symptoms, the tendon's response) by the same margins: a row typed
+        # 2016 for 2026 would start every runner's season ten years early
+        for name, log in [(SYMPTOMS, person.symptoms), *person.response.items()]:
+            if log.empty:
+                continue
+            days = log["date"].to_numpy()
+            wrong = (days > latest.to_datetime64()) | (days < earliest.to_datetime64())
+            if not wrong.any():
+                continue
+            for row, day in log.loc[wrong, ["row", "date"]].itertuples(False):
+                if day > limit:
+                    when = f"after today ({today})"
+                elif day > latest:
+                    when = f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+                else:
+                    when = f"more than {margin_days} days before the squad's first activity ({oldest:%Y-%m-%d})"
+                person.problems.append(f"{name} row {int(row)}: dated {day:%Y-%m-%d}, {when}: set aside")
+            kept = log[~wrong].reset_index(drop=True)
+            if name == SYMPTOMS:
+                person.symptoms = kept
             else:
-                when = f"more than {margin_days} days before the squad's first activity ({oldest:%Y-%m-%d})"
-            person.problems.append(f"{SYMPTOMS} row {row}: dated {day:%Y-%m-%d}, {when}: set aside")
-        person.symptoms = person.symptoms[~wrong].reset_index(drop=True)
+                person.response[name] = kept
 
 
 def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.date | None) -> tuple:
     """The season's first and last day: as given, else the squad's first and last day with data."""
     dates = [r.activities["local_date"].dropna() for r in runners if len(r.activities)]
     dates += [pd.to_datetime(r.symptoms["date"]) for r in runners if len(r.symptoms)]
+    # an injured runner who stops running and keeps logging the tendon's response: the season goes on
+    dates += [log["date"] for r in runners for log in r.response.values() if len(log)]
     known = pd.concat(dates) if dates else pd.Series(dtype="datetime64[ns]")
     if known.empty and (since is None or as_of is None):
         return None, None

@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 
 from runrisk.monitor.load import SPIKE_RUN_CHANGE, SPIKE_WEEK_CHANGE
-from runrisk.monitor.response import TOO_MUCH, WATCH
+from runrisk.monitor.response import ACCEPTABLE, TOO_MUCH, WATCH
 
 RECENT_WEEKS = 2  # the weeks the squad page judges attention by
 HIGH_ACWR = 1.5  # Williams et al.'s and Gabbett's "danger zone": shown as a flag, not as a verdict
 PAIN_ATTENTION = 3  # NRS 3 and more: a pain a coach asks about (below it, a note)
+VERDICT_ORDER = {ACCEPTABLE: 0, WATCH: 1, TOO_MUCH: 2}  # the pain-monitoring verdicts, least to most
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,20 @@ def attention(weeks: pd.DataFrame | None) -> tuple[int, list[str]]:
     else:
         rank = 5
     return rank, reasons or ["reason_none"]
+
+
+def recent_verdict(weeks: pd.DataFrame | None) -> tuple[str, str, pd.Timestamp] | None:
+    """The worst pain-monitoring verdict of the recent weeks (the later week where two are as bad), with
+    its rule and week: a week judged too much stays on the squad page while it is recent."""
+    if weeks is None or weeks.empty or "pain_verdict" not in weeks:
+        return None
+    last = recent(weeks)
+    judged = last[last["pain_verdict"] != ""]
+    if judged.empty:
+        return None
+    order = judged["pain_verdict"].map(VERDICT_ORDER).to_numpy()
+    week = judged.iloc[len(order) - 1 - int(np.argmax(order[::-1]))]
+    return week["pain_verdict"], week["pain_rule"], week["week_start"]
 
 
 @dataclass(frozen=True)
