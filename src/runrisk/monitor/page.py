@@ -143,10 +143,14 @@ HEEL_COLOURS = {"heel_raise_left": "#2e86c1", "heel_raise_right": "#27ae60"}
 
 
 def has_response(weeks: pd.DataFrame) -> bool:
+    """Whether the runner's weeks hold any response value (numpy per column: a squad has 50 pages)."""
     columns = ["visa_a", "morning_pain", "pain_during_max", "pain_after_max", "heel_raise_left", "heel_raise_right"]
-    present = [c for c in columns if c in weeks]
-    logged = bool(weeks[present].notna().any().any()) if present else False
-    return logged or ("capacity_sessions" in weeks and bool(weeks["capacity_sessions"].notna().any()))
+    columns += ["capacity_sessions"]
+    return any(np.isfinite(weeks[c].to_numpy(float)).any() for c in columns if c in weeks)
+
+
+def has_dynamics(weeks: pd.DataFrame) -> bool:
+    return any(np.isfinite(weeks[c].to_numpy(float)).any() for c in GAIT_DIGITS if c in weeks)
 
 
 def response_chart(weeks: pd.DataFrame) -> dict:
@@ -443,6 +447,8 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
     words = texts(lang)
     weeks = person.weeks if person.weeks is not None else pd.DataFrame()
     rank, reasons = triage.attention(person.weeks)
+    responded = bool(len(weeks)) and has_response(weeks)
+    recorded = bool(len(weeks)) and has_dynamics(weeks)
     return (
         environment()
         .get_template("runner.html.j2")
@@ -453,10 +459,10 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             reasons=reason_texts(person.weeks, reasons, lang),
             talk=talk_text(person.weeks, lang),
             chart=season_chart(weeks, words) if len(weeks) else None,
-            response=response_chart(weeks) if len(weeks) and has_response(weeks) else None,
-            response_rows=response_rows(weeks, lang) if len(weeks) and has_response(weeks) else [],
-            dynamics=dynamics_rows(weeks, lang) if len(weeks) and "stance_time_ms" in weeks else [],
-            dynamics_chart=dynamics_chart(weeks, words) if len(weeks) and "stance_time_ms" in weeks else None,
+            response=response_chart(weeks) if responded else None,
+            response_rows=response_rows(weeks, lang) if responded else [],
+            dynamics=dynamics_rows(weeks, lang) if recorded else [],
+            dynamics_chart=dynamics_chart(weeks, words) if recorded else None,
             weeks=week_rows(weeks, lang) if len(weeks) else [],
             risk=risk_view(risk, lang),
             no_risk=words["no_trials"] if not person.has_trials else words["no_risk_measured"],

@@ -81,6 +81,7 @@ class SquadRunner:
     other_activities: list[tuple[str, int]] = field(default_factory=list)  # (type, count) in the season: not runs
     hard_from_bpm: float = math.nan  # where the watch's zone 4 begins, by the season's latest file that says
     response: dict[str, pd.DataFrame] = field(default_factory=dict)  # response file name -> its good rows
+    weeks_digest: str = ""  # a digest of weeks' values and columns (the page's stamp), "" without weeks
 
 
 def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
@@ -527,9 +528,15 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
     weeks = squad_weeks(runs, symptoms, [p.slug for p in runners], lead, last, data_from)
     weeks = weeks[weeks["week_start"] >= first - pd.Timedelta(days=first.weekday())]
     weeks = with_response(weeks, runners, first, last)
+    # the pages' stamps: every week's row hashed once for the squad (pandas hashes column by column, and
+    # 50 runners' frames of 37 columns cost ten times one frame's)
+    rows = pd.util.hash_pandas_object(weeks.drop(columns=RUNNER), index=False).to_numpy()
+    columns = "|".join(c for c in weeks.columns if c != RUNNER).encode()
     by_runner = dict(tuple(weeks.groupby(RUNNER, sort=False)))
     for person in runners:
-        person.weeks = by_runner[person.slug].drop(columns=RUNNER).reset_index(drop=True)
+        mine = by_runner[person.slug]
+        person.weeks = mine.drop(columns=RUNNER).reset_index(drop=True)
+        person.weeks_digest = hashlib.sha256(rows[weeks.index.get_indexer(mine.index)].tobytes() + columns).hexdigest()
         person.not_counted = not_counted_runs(person.activities, first, last) if len(person.activities) else []
         person.other_activities = other_activities(person.activities, first, last) if len(person.activities) else []
         person.hard_from_bpm = latest_zone_start(person.activities, last) if len(person.activities) else math.nan
@@ -543,16 +550,14 @@ def with_response(weeks: pd.DataFrame, runners: list[SquadRunner], first, last) 
         person.slug: {name: rows[rows["date"].between(monday, last)] for name, rows in person.response.items()}
         for person in runners
     }
-    strength = [
-        p.activities.loc[
-            (p.activities["activity"] == "strength")
-            & (p.activities["excluded_reason"] == "")
-            & p.activities["local_date"].between(monday, last),
-            ["local_date"],
-        ].assign(**{RUNNER: p.slug})
-        for p in runners
-        if len(p.activities)
-    ]
+    strength = []
+    for p in runners:
+        kinds = p.activities["activity"].to_numpy() if len(p.activities) else np.array([])
+        if not (kinds == "strength").any():  # most runners' watches log no strength workout: no frame work
+            continue
+        days = p.activities["local_date"]
+        kept = (kinds == "strength") & (p.activities["excluded_reason"] == "").to_numpy() & days.between(monday, last)
+        strength.append(p.activities.loc[kept, ["local_date"]].assign(**{RUNNER: p.slug}))
     strength = pd.concat(strength, ignore_index=True) if strength else pd.DataFrame(columns=[RUNNER, "local_date"])
     grid = pd.MultiIndex.from_frame(weeks[[RUNNER, "week_start"]])
     response = response_weeks(inside, strength, grid)
