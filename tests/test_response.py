@@ -211,6 +211,9 @@ def test_what_to_talk_about_puts_the_load_first_and_the_squad_orders_by_the_verd
     assert triage.attention(too_much) == (1, ["reason_pain_too_much"])
     assert triage.attention(week_frame(pain_verdict=["watch", ""]))[0] == 4
     assert triage.attention(both)[0] == 2
+    settled = week_frame(pain_verdict=["too much", "acceptable"], pain_rule=["during_over_5", "safe_zone"])
+    assert triage.recent_verdict(settled) == ("too much", "during_over_5", pd.Timestamp("2026-03-02"))
+    assert triage.recent_verdict(quiet) is None
     dropped = week_frame(capacity_sessions=[0.0, 0.0], dynamics_unusual=["", "cadence_spm"])
     assert [t.key for t in triage.talk_about(dropped)] == ["talk_capacity", "talk_dynamics"]
     assert triage.attention(dropped) == (5, ["reason_dynamics"])  # a 2 SD band is crossed by chance: no rank
@@ -236,6 +239,8 @@ def test_the_runner_page_shows_each_weeks_verdict_and_lists_bad_rows_by_number(t
         f"{first + dt.timedelta(weeks=4, days=1)},1,1,1,PLANTED-NOTE\n"
         f"{first + dt.timedelta(weeks=5, days=1)},1,7,2,PLANTED-NOTE\n"
         f"{first + dt.timedelta(weeks=5, days=2)},1,12,2,\n"
+        "2016-03-08,1,1,1,\n"  # typed 2016 for 2026: set aside, never the season's start
+        f"{first + dt.timedelta(weeks=6, days=2)},1,,,\n"  # not running, still logging: the season goes on
     )
     (folder / VISA_A).write_text(f"date,q1,q2,q3,q4,q5,q6,q7,q8_part,q8\n{first},6,7,5,8,4,3,4,B,10\n")
     (folder / HEEL_RAISE).write_text(f"date,side,reps\n{first},left,25\n{first},right,many\n")
@@ -245,12 +250,15 @@ def test_the_runner_page_shows_each_weeks_verdict_and_lists_bad_rows_by_number(t
     assert judged[["pain_verdict", "pain_rule"]].values.tolist() == [
         ["acceptable", "safe_zone"],
         ["too much", "during_over_5"],
+        ["acceptable", "safe_zone"],
     ]
+    assert weeks["week_start"].min() == pd.Timestamp(first) and len(weeks) == 7
     assert weeks["visa_a"].dropna().tolist() == [47.0] and weeks["heel_raise_right"].isna().all()
     html = (tmp_path / "out/runners/s01.html").read_text()
     assert 'data-verdict="too much" data-rule="during_over_5"' in html
     assert "pain_monitoring.csv row 4: pain_during is not a number 0-10" in html
     assert "heel_raise.csv row 3: reps is not a count" in html
+    assert "pain_monitoring.csv row 5: dated 2016-03-08, more than 14 days before the squad" in html
     assert "PLANTED-NOTE" not in html and "many" not in html
     index = (tmp_path / "out/index.html").read_text()
     assert 'data-verdict="too much"' in index and "The tendon: the week of" in index

@@ -155,7 +155,8 @@ def talk_text(weeks: pd.DataFrame | None, lang: str) -> str:
 
 
 VERDICT_COLOURS = {"acceptable": "#27ae60", "watch": "#f5b041", "too much": "#c0392b"}
-RESPONSE_CHART = {"visa": 70, "pain": 70, "heel": 56, "strip": 12, "gap": 14}  # panel heights, px
+RESPONSE_CHART = {"visa": 70, "pain": 70, "heel": 56, "strip": 12, "gap": 22}  # panel heights, px
+NAMES = 120  # px right of the response and dynamics plots for their panels' names
 PAIN_COLOURS = {"pain_during_max": "#c0392b", "pain_after_max": "#e67e22", "morning_pain": "#7d3c98"}
 HEEL_COLOURS = {"heel_raise_left": "#2e86c1", "heel_raise_right": "#27ae60"}
 VISA_COLOUR = "#2c3e50"
@@ -163,10 +164,14 @@ CAPACITY_COLOUR = "#5d6d7e"
 
 
 def has_response(weeks: pd.DataFrame) -> bool:
+    """Whether the runner's weeks hold any response value (numpy per column: a squad has 50 pages)."""
     columns = ["visa_a", "morning_pain", "pain_during_max", "pain_after_max", "heel_raise_left", "heel_raise_right"]
-    present = [c for c in columns if c in weeks]
-    logged = bool(weeks[present].notna().any().any()) if present else False
-    return logged or ("capacity_sessions" in weeks and bool(weeks["capacity_sessions"].notna().any()))
+    columns += ["capacity_sessions"]
+    return any(np.isfinite(weeks[c].to_numpy(float)).any() for c in columns if c in weeks)
+
+
+def has_dynamics(weeks: pd.DataFrame) -> bool:
+    return any(np.isfinite(weeks[c].to_numpy(float)).any() for c in GAIT_DIGITS if c in weeks)
 
 
 def response_chart(weeks: pd.DataFrame, words: dict, lang: str = "en") -> dict:
@@ -218,7 +223,7 @@ def response_chart(weeks: pd.DataFrame, words: dict, lang: str = "en") -> dict:
     months = month_ticks(first, first + pd.Timedelta(days=7 * n), words["months"].split(), left, right_edge)
     panel = {"left": left, "width": right_edge - left}
     return {
-        "width": width,
+        "width": width + NAMES,
         "height": height,
         "left": left,
         "plot_right": right_edge,
@@ -322,7 +327,6 @@ def dynamics_rows(weeks: pd.DataFrame, lang: str) -> list[dict]:
 
 DYNAMICS_PANEL = 46  # px per measure in the dynamics chart
 DYNAMICS_GAP = 18  # px between its panels (their ticks apart)
-DYNAMICS_NAMES = 120  # px right of the plot for the measures' names
 DYNAMICS_COLOURS = {"usual": "#5d6d7e", "unusual": "#c0392b"}
 
 
@@ -373,7 +377,7 @@ def dynamics_chart(weeks: pd.DataFrame, words: dict, lang: str = "en") -> dict |
     height = 10 + len(panels) * (DYNAMICS_PANEL + DYNAMICS_GAP) + 8
     first = weeks["week_start"].iloc[0].date()
     months = month_ticks(first, first + pd.Timedelta(days=7 * n), words["months"].split(), left, width - right)
-    chart = {"width": width + DYNAMICS_NAMES, "height": height, "left": left, "plot_right": width - right}
+    chart = {"width": width + NAMES, "height": height, "left": left, "plot_right": width - right}
     legend = [
         {"colour": DYNAMICS_COLOURS["usual"], "text": words["legend_dynamics"], "shape": "line"},
         {"colour": DYNAMICS_COLOURS["unusual"], "text": words["legend_dynamics_unusual"], "shape": "dot"},
@@ -542,6 +546,8 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
     words = texts(lang)
     weeks = person.weeks if person.weeks is not None else pd.DataFrame()
     rank, reasons = triage.attention(person.weeks)
+    responded = bool(len(weeks)) and has_response(weeks)
+    recorded = bool(len(weeks)) and has_dynamics(weeks)
     return (
         environment()
         .get_template("runner.html.j2")
@@ -553,11 +559,11 @@ def runner_page(person, risk, document: dict | None, lang: str, problems: list[s
             talk=talk_text(person.weeks, lang),
             chart=season_chart(weeks, words, lang) if len(weeks) else None,
             legend=legend(lang),
-            response=response_chart(weeks, words, lang) if len(weeks) and has_response(weeks) else None,
+            response=response_chart(weeks, words, lang) if responded else None,
             response_legend=response_legend(lang),
-            response_rows=response_rows(weeks, lang) if len(weeks) and has_response(weeks) else [],
-            dynamics=dynamics_rows(weeks, lang) if len(weeks) and "stance_time_ms" in weeks else [],
-            dynamics_chart=dynamics_chart(weeks, words, lang) if len(weeks) and "stance_time_ms" in weeks else None,
+            response_rows=response_rows(weeks, lang) if responded else [],
+            dynamics=dynamics_rows(weeks, lang) if recorded else [],
+            dynamics_chart=dynamics_chart(weeks, words, lang) if recorded else None,
             weeks=week_rows(weeks, lang) if len(weeks) else [],
             risk=risk_view(risk, lang),
             no_risk=words[risk_absence(person, document)],
@@ -586,15 +592,13 @@ def risk_absence(person, document: dict | None) -> str:
     return "no_trials" if not person.has_trials else "no_risk_measured"
 
 
-def latest_verdict(weeks: pd.DataFrame) -> dict | None:
-    """The pain-monitoring verdict of the latest recent week that has one (None without)."""
-    if "pain_verdict" not in weeks:
+def verdict_view(weeks: pd.DataFrame | None) -> dict | None:
+    """The squad page's verdict cell: triage's worst recent verdict, its rule and week (None without)."""
+    found = triage.recent_verdict(weeks)
+    if found is None:
         return None
-    judged = weeks[weeks["pain_verdict"] != ""]
-    if judged.empty:
-        return None
-    week = judged.iloc[-1]
-    return {"verdict": week["pain_verdict"], "rule": week["pain_rule"], "week": f"{week['week_start']:%Y-%m-%d}"}
+    verdict, rule, week = found
+    return {"verdict": verdict, "rule": rule, "week": f"{week:%Y-%m-%d}"}
 
 
 def model_line(document: dict | None, words: dict) -> str:
@@ -619,7 +623,7 @@ def squad_page(runners: list, risks: dict, document: dict | None, lang: str, fir
                 "rank": rank,
                 "reasons": reason_texts(person.weeks, reasons, lang),
                 "talk": talk_text(person.weeks, lang),
-                "verdict": latest_verdict(last_weeks),
+                "verdict": verdict_view(person.weeks),
                 "km": shown(latest["km"], lang) if latest is not None else "-",
                 "km_value": f"{latest['km']:.3f}" if latest is not None else "",
                 "change": change_with_category(latest["change"], latest["change_category"], lang)

@@ -129,7 +129,7 @@ def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, 
     for person in runners:
         risk = risks.get(person.slug)
         stamp = content_hash(
-            weeks_digest(person.weeks),
+            person.weeks_digest or weeks_digest(person.weeks),
             dataclasses.asdict(risk) if risk else None,
             person.problems,
             person.not_counted,

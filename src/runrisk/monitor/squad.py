@@ -81,6 +81,7 @@ class SquadRunner:
     other_activities: list[tuple[str, int]] = field(default_factory=list)  # (type, count) in the season: not runs
     hard_from_bpm: float = math.nan  # where the watch's zone 4 begins, by the season's latest file that says
     response: dict[str, pd.DataFrame] = field(default_factory=dict)  # response file name -> its good rows
+    weeks_digest: str = ""  # a digest of weeks' values and columns (the page's stamp), "" without weeks
 
 
 def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
@@ -445,10 +446,10 @@ FIRST_WATCH_DAY = pd.Timestamp("2000-01-01")  # before any GPS running watch wro
 
 
 def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margin_days: int = DATE_MARGIN_DAYS) -> None:
-    """Activities dated after the run's date or before FIRST_WATCH_DAY, and symptom rows after the run's
-    date or more than margin_days outside the squad's activities, are listed problems, never the season's
-    ends (a row typed 2031 for 2026 made every runner's last week an empty week of 2031; a watch whose
-    clock was never set dates its run 1970)."""
+    """Activities dated after the run's date or before FIRST_WATCH_DAY, and symptom and response-log rows
+    after the run's date or more than margin_days outside the squad's activities, are listed problems,
+    never the season's ends (a row typed 2031 for 2026 made every runner's last week an empty week of
+    2031; a watch whose clock was never set dates its run 1970)."""
     limit = pd.Timestamp(today)
     for person in runners:
         if person.activities.empty:
@@ -470,27 +471,36 @@ def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margi
     latest = min(limit, newest + margin) if pd.notna(newest) else limit
     earliest = oldest - margin if pd.notna(oldest) else FIRST_WATCH_DAY
     for person in runners:
-        if person.symptoms.empty:
-            continue
-        days = person.symptoms["date"].to_numpy()
-        wrong = (days > latest.to_datetime64()) | (days < earliest.to_datetime64())
-        if not wrong.any():
-            continue
-        for row, day in person.symptoms.loc[wrong, ["row", "date"]].itertuples(False):
-            if day > limit:
-                when = f"after today ({today})"
-            elif day > latest:
-                when = f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+        # the logs a runner keeps by hand (symptoms, the tendon's response) by the same margins: a row typed
+        # 2016 for 2026 would start every runner's season ten years early
+        for name, log in [(SYMPTOMS, person.symptoms), *person.response.items()]:
+            if log.empty:
+                continue
+            days = log["date"].to_numpy()
+            wrong = (days > latest.to_datetime64()) | (days < earliest.to_datetime64())
+            if not wrong.any():
+                continue
+            for row, day in log.loc[wrong, ["row", "date"]].itertuples(False):
+                if day > limit:
+                    when = f"after today ({today})"
+                elif day > latest:
+                    when = f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+                else:
+                    when = f"more than {margin_days} days before the squad's first activity ({oldest:%Y-%m-%d})"
+                person.problems.append(f"{name} row {int(row)}: dated {day:%Y-%m-%d}, {when}: set aside")
+            kept = log[~wrong].reset_index(drop=True)
+            if name == SYMPTOMS:
+                person.symptoms = kept
             else:
-                when = f"more than {margin_days} days before the squad's first activity ({oldest:%Y-%m-%d})"
-            person.problems.append(f"{SYMPTOMS} row {row}: dated {day:%Y-%m-%d}, {when}: set aside")
-        person.symptoms = person.symptoms[~wrong].reset_index(drop=True)
+                person.response[name] = kept
 
 
 def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.date | None) -> tuple:
     """The season's first and last day: as given, else the squad's first and last day with data."""
     dates = [r.activities["local_date"].dropna() for r in runners if len(r.activities)]
     dates += [pd.to_datetime(r.symptoms["date"]) for r in runners if len(r.symptoms)]
+    # an injured runner who stops running and keeps logging the tendon's response: the season goes on
+    dates += [log["date"] for r in runners for log in r.response.values() if len(log)]
     known = pd.concat(dates) if dates else pd.Series(dtype="datetime64[ns]")
     if known.empty and (since is None or as_of is None):
         return None, None
@@ -518,9 +528,15 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
     weeks = squad_weeks(runs, symptoms, [p.slug for p in runners], lead, last, data_from)
     weeks = weeks[weeks["week_start"] >= first - pd.Timedelta(days=first.weekday())]
     weeks = with_response(weeks, runners, first, last)
+    # the pages' stamps: every week's row hashed once for the squad (pandas hashes column by column, and
+    # 50 runners' frames of 37 columns cost ten times one frame's)
+    rows = pd.util.hash_pandas_object(weeks.drop(columns=RUNNER), index=False).to_numpy()
+    columns = "|".join(c for c in weeks.columns if c != RUNNER).encode()
     by_runner = dict(tuple(weeks.groupby(RUNNER, sort=False)))
     for person in runners:
-        person.weeks = by_runner[person.slug].drop(columns=RUNNER).reset_index(drop=True)
+        mine = by_runner[person.slug]
+        person.weeks = mine.drop(columns=RUNNER).reset_index(drop=True)
+        person.weeks_digest = hashlib.sha256(rows[weeks.index.get_indexer(mine.index)].tobytes() + columns).hexdigest()
         person.not_counted = not_counted_runs(person.activities, first, last) if len(person.activities) else []
         person.other_activities = other_activities(person.activities, first, last) if len(person.activities) else []
         person.hard_from_bpm = latest_zone_start(person.activities, last) if len(person.activities) else math.nan
@@ -534,16 +550,14 @@ def with_response(weeks: pd.DataFrame, runners: list[SquadRunner], first, last) 
         person.slug: {name: rows[rows["date"].between(monday, last)] for name, rows in person.response.items()}
         for person in runners
     }
-    strength = [
-        p.activities.loc[
-            (p.activities["activity"] == "strength")
-            & (p.activities["excluded_reason"] == "")
-            & p.activities["local_date"].between(monday, last),
-            ["local_date"],
-        ].assign(**{RUNNER: p.slug})
-        for p in runners
-        if len(p.activities)
-    ]
+    strength = []
+    for p in runners:
+        kinds = p.activities["activity"].to_numpy() if len(p.activities) else np.array([])
+        if not (kinds == "strength").any():  # most runners' watches log no strength workout: no frame work
+            continue
+        days = p.activities["local_date"]
+        kept = (kinds == "strength") & (p.activities["excluded_reason"] == "").to_numpy() & days.between(monday, last)
+        strength.append(p.activities.loc[kept, ["local_date"]].assign(**{RUNNER: p.slug}))
     strength = pd.concat(strength, ignore_index=True) if strength else pd.DataFrame(columns=[RUNNER, "local_date"])
     grid = pd.MultiIndex.from_frame(weeks[[RUNNER, "week_start"]])
     response = response_weeks(inside, strength, grid)

@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 
 from runrisk.monitor.load import SPIKE_RUN_CHANGE, SPIKE_WEEK_CHANGE
-from runrisk.monitor.response import TOO_MUCH, WATCH
+from runrisk.monitor.response import ACCEPTABLE, TOO_MUCH, WATCH
 
 RECENT_WEEKS = 2  # the weeks the squad page judges attention by
 HIGH_ACWR = 1.5  # Williams et al.'s and Gabbett's "danger zone": shown as a flag, not as a verdict
 PAIN_ATTENTION = 3  # NRS 3 and more: a pain a coach asks about (below it, a note)
+VERDICT_ORDER = {ACCEPTABLE: 0, WATCH: 1, TOO_MUCH: 2}  # the pain-monitoring verdicts, least to most
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def spikes(weeks: pd.DataFrame | None) -> list[Spike]:
 
 def _any(last: pd.DataFrame, column: str, test) -> bool:
     """Whether a recent week's column passes test (False where the weeks have no such column)."""
-    return bool(test(last[column]).any()) if column in last else False
+    return bool(np.any(test(last[column].to_numpy()))) if column in last else False
 
 
 def attention(weeks: pd.DataFrame | None) -> tuple[int, list[str]]:
@@ -73,12 +74,14 @@ def attention(weeks: pd.DataFrame | None) -> tuple[int, list[str]]:
     if weeks is None or weeks.empty:
         return 6, ["no_data"]
     last = recent(weeks)
-    spike, symptoms = bool(last["spike"].any()), bool((last["symptom_days"] > 0).any())
+    spike, symptoms = bool(last["spike"].to_numpy().any()), bool((last["symptom_days"].to_numpy() > 0).any())
     too_much = _any(last, "pain_verdict", lambda v: v == TOO_MUCH)
     watch = _any(last, "pain_verdict", lambda v: v == WATCH) and not too_much
-    substantial = bool(last["substantial"].any()) or bool((last["pain_max"] >= PAIN_ATTENTION).any())
-    high = bool((last["acwr"] > HIGH_ACWR).any())
-    unusual = _any(last, "dynamics_unusual", lambda v: v.fillna("") != "")
+    with np.errstate(invalid="ignore"):
+        pain, ratio = last["pain_max"].to_numpy(float), last["acwr"].to_numpy(float)
+        substantial = bool(last["substantial"].to_numpy().any()) or bool((pain >= PAIN_ATTENTION).any())
+        high = bool((ratio > HIGH_ACWR).any())
+    unusual = _any(last, "dynamics_unusual", lambda v: np.array([bool(m) and m == m for m in v], dtype=bool))
     reasons = [
         key
         for key, present in (
@@ -108,6 +111,20 @@ def attention(weeks: pd.DataFrame | None) -> tuple[int, list[str]]:
     return rank, reasons or ["reason_none"]
 
 
+def recent_verdict(weeks: pd.DataFrame | None) -> tuple[str, str, pd.Timestamp] | None:
+    """The worst pain-monitoring verdict of the recent weeks (the later week where two are as bad), with
+    its rule and week: a week judged too much stays on the squad page while it is recent."""
+    if weeks is None or weeks.empty or "pain_verdict" not in weeks:
+        return None
+    last = recent(weeks)
+    judged = last[last["pain_verdict"] != ""]
+    if judged.empty:
+        return None
+    order = judged["pain_verdict"].map(VERDICT_ORDER).to_numpy()
+    week = judged.iloc[len(order) - 1 - int(np.argmax(order[::-1]))]
+    return week["pain_verdict"], week["pain_rule"], week["week_start"]
+
+
 @dataclass(frozen=True)
 class Topic:
     """One thing to talk about: a text key and what fills it (weeks as dates, changes as fractions)."""
@@ -129,26 +146,32 @@ def talk_about(weeks: pd.DataFrame | None) -> list[Topic]:
     if weeks is None or weeks.empty:
         return [Topic("talk_no_data")]
     last = recent(weeks)
+    wanted = ("week_start", "acwr", "pain_verdict", "pain_rule", "symptom_days", "pain_max", "capacity_sessions")
+    wanted += ("dynamics_unusual",)
+    column = {name: last[name].to_numpy() for name in wanted if name in last}  # numpy: 50 pages a squad
+    mondays = column["week_start"]
     topics = [Topic("talk_spike", spike.week) for spike in spikes(weeks)][-1:]  # one topic of load, the first
-    if not topics and (last["acwr"] > HIGH_ACWR).any():
-        topics.append(Topic("talk_acwr", value=float(last["acwr"].max())))
+    if not topics and (column["acwr"] > HIGH_ACWR).any():
+        topics.append(Topic("talk_acwr", value=float(np.nanmax(column["acwr"]))))
+    verdicts = column.get("pain_verdict", np.array([""] * len(last), dtype=object))
     for verdict, key in ((TOO_MUCH, "talk_pain_too_much"), (WATCH, "talk_pain_watch")):
-        judged = last[last["pain_verdict"] == verdict] if "pain_verdict" in last else last.iloc[:0]
+        judged = np.flatnonzero(verdicts == verdict)
         if len(judged):
-            week = judged.iloc[-1]
-            topics.append(Topic(key, week["week_start"], detail=str(week["pain_rule"])))
+            at = judged[-1]
+            topics.append(Topic(key, pd.Timestamp(mondays[at]), detail=str(column["pain_rule"][at])))
             break
     else:
-        if (last["symptom_days"] > 0).any():
-            topics.append(Topic("talk_symptoms", value=float(last["pain_max"].max())))
-    logs_capacity = "capacity_sessions" in weeks and weeks["capacity_sessions"].notna().any()
-    if logs_capacity and (last["capacity_sessions"].fillna(0) == 0).all():
-        topics.append(Topic("talk_capacity"))
-    if "dynamics_unusual" in last:
-        marked = last[last["dynamics_unusual"].fillna("") != ""]
+        if (column["symptom_days"] > 0).any():
+            topics.append(Topic("talk_symptoms", value=float(np.nanmax(column["pain_max"]))))
+    if "capacity_sessions" in column:
+        sessions = weeks["capacity_sessions"].to_numpy(float)
+        if np.isfinite(sessions).any() and (np.nan_to_num(column["capacity_sessions"].astype(float)) == 0).all():
+            topics.append(Topic("talk_capacity"))
+    if "dynamics_unusual" in column:
+        marked = np.flatnonzero([bool(mark) and mark == mark for mark in column["dynamics_unusual"]])
         if len(marked):
-            week = marked.iloc[-1]
-            topics.append(Topic("talk_dynamics", week["week_start"], detail=str(week["dynamics_unusual"])))
+            at = marked[-1]
+            topics.append(Topic("talk_dynamics", pd.Timestamp(mondays[at]), detail=str(column["dynamics_unusual"][at])))
     return topics[:TALK_TOPICS] or [Topic("talk_none")]
 
 
