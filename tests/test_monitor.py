@@ -612,7 +612,7 @@ def test_the_squad_page_says_why_a_runner_has_no_baseline_risk_and_marks_a_synth
     row = {label: html.split(f'data-runner="{label}"')[1].split("</tr>")[0] for label in RUNNERS}
     assert f"{words['risk_none']}: {words['risk_absent']['no_risk_no_runner']}" in row["P2"]
     assert f"{words['risk_none']}: {words['risk_absent']['no_trials']}" in row["P3"]
-    assert "0,8 %" if lang == "nl" else "0.8 %" in row["P1"]
+    assert ("0,8 %" if lang == "nl" else "0.8 %") in row["P1"]
     assert f"({words['illustrative']})" in row["P1"] and 'id="risk-synthetic"' in html
     assert ">-</td>" not in "".join(part.split('class="baseline"')[1] for part in row.values())
     assert words["no_risk_no_runner"] in coach_pages[lang, "P2"]["text"]
