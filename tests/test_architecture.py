@@ -125,6 +125,24 @@ def test_scripts_are_thin_and_import_only_the_library():
         assert not any(i.startswith("scripts") or i.startswith("snakemake") for i in imports_of(script)), script.name
 
 
+def test_the_monitor_pages_only_display_what_triage_decides():
+    """What needs attention (the rules, their thresholds) lives in monitor.triage, beside the load signals;
+    the page module defines no rule and no threshold of its own, and triage knows no markup or words."""
+    page = ast.parse((LIBRARY / "monitor" / "page.py").read_text())
+    functions = {n.name for n in page.body if isinstance(n, ast.FunctionDef)}
+    assert functions.isdisjoint({"attention", "ordered", "recent", "spikes", "verdict", "talk_about"})
+    constants = {
+        target.id
+        for node in page.body
+        if isinstance(node, ast.Assign) and isinstance(getattr(node.value, "value", None), int | float)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert constants.isdisjoint({"RECENT_WEEKS", "HIGH_ACWR", "PAIN_ATTENTION"})
+    triage = imports_of(LIBRARY / "monitor" / "triage.py")
+    assert not {"jinja2", "yaml", "runrisk.monitor.page"} & triage
+
+
 def test_test_only_code_lives_in_tests():
     assert not (LIBRARY / "project.py").exists()
     assert "undocumented_keys" not in (LIBRARY / "config.py").read_text()

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
+from page_checks import NEGATIVE_ZERO, is_round
 from system_tools import chromium
 from test_screening import write_model
 from workflow_runner import run_snakemake, schema_defaults, simulation
@@ -22,13 +24,22 @@ from runrisk.errors import InputError
 from runrisk.io.garmin import read_fit
 from runrisk.io.vocabulary import regions, sides
 from runrisk.io.wearables import WearableSettings
-from runrisk.monitor import load, page
+from runrisk.monitor import load, page, triage
 from runrisk.monitor.season import monitor
 from runrisk.monitor.squad import SessionCache, read_squad, season_span, with_weeks
 from runrisk.monitor.symptoms import SYMPTOMS, read_symptoms
 from runrisk.screening.measure import NOT_WEARABLES
 from runrisk.simulate import cohort
-from runrisk.simulate.squad_writer import PLANTED_LAT, PLANTED_LON, SquadRun, fit_bytes, write_squad
+from runrisk.simulate.squad_writer import (
+    DYNAMICS_RUNNER,
+    PAIN_PLANTED,
+    PLANTED_LAT,
+    PLANTED_LON,
+    VISA_SCORES,
+    SquadRun,
+    fit_bytes,
+    write_squad,
+)
 
 PRAGUE = ZoneInfo("Europe/Prague")
 DEFAULTS = schema_defaults()
@@ -354,12 +365,22 @@ def test_the_squad_is_ordered_spike_with_symptoms_first():
             "acwr": [1.0, 1.2],
         }
     )
-    assert page.attention(weeks) == (0, ["reason_spike_symptoms", "reason_substantial"])
-    assert page.attention(weeks.assign(symptom_days=0, substantial=False, pain_max=np.nan))[0] == 2
-    assert page.attention(weeks.assign(spike=False))[0] == 1
-    assert (
-        page.attention(weeks.assign(spike=False, symptom_days=0, substantial=False, pain_max=np.nan, acwr=1.6))[0] == 3
-    )
+    assert triage.attention(weeks) == (0, ["reason_spike_symptoms", "reason_substantial"])
+    assert triage.attention(weeks.assign(symptom_days=0, substantial=False, pain_max=np.nan))[0] == 2
+    assert triage.attention(weeks.assign(spike=False))[0] == 1
+    quiet = weeks.assign(spike=False, symptom_days=0, substantial=False, pain_max=np.nan)
+    assert triage.attention(quiet.assign(acwr=1.6))[0] == 3
+
+
+# every circle, rect and polyline of an SVG inside the SVG's box (a mark outside its plot is a mark lost)
+MARKS_OUTSIDE = """selector => {
+  const svg = document.querySelector(selector).getBoundingClientRect();
+  return [...document.querySelectorAll(selector + ' circle, ' + selector + ' rect, ' + selector + ' polyline')]
+    .map(mark => mark.getBoundingClientRect())
+    .filter(box => box.left < svg.left - 0.5 || box.right > svg.right + 0.5 || box.top < svg.top - 0.5
+      || box.bottom > svg.bottom + 0.5)
+    .map(box => [box.left, box.top]);
+}"""
 
 
 def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers(small_run, tmp_path):
@@ -395,12 +416,29 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
         shown = [rows.nth(i).get_attribute("data-runner") for i in range(rows.count())]
         km = {r: float(tab.locator(f'tr[data-runner="{r}"] td.km').get_attribute("data-value")) for r in shown}
         ranks = [int(rows.nth(i).get_attribute("data-rank")) for i in range(rows.count())]
+        squad_verdicts = {
+            r: tab.locator(f'tr[data-runner="{r}"] td.verdict').get_attribute("data-verdict") for r in shown
+        }
         tab.locator('tr[data-runner="S02"] a').click()
         bars = {
             b.get_attribute("data-week"): float(b.get_attribute("data-km")) for b in tab.locator("rect.week-bar").all()
         }
         rpe_bars = tab.locator("rect.rpe-bar").all()
         rpe = {b.get_attribute("data-week"): float(b.get_attribute("data-srpe")) for b in rpe_bars}
+        response_rows = {
+            r.get_attribute("data-week"): (r.get_attribute("data-verdict"), r.get_attribute("data-rule"))
+            for r in tab.locator("#response tbody tr").all()
+        }
+        visa = [float(c.get_attribute("data-value")) for c in tab.locator("circle.visa").all()]
+        set_aside = tab.locator("#problems li").all_inner_texts()
+        marks_outside = tab.evaluate(MARKS_OUTSIDE, "#response-chart")
+        tab.go_back()
+        label = f"S{DYNAMICS_RUNNER + 1:02d}"
+        tab.locator(f'tr[data-runner="{label}"] a').click()
+        unusual = tab.locator("#dynamics td.unusual").count()
+        unusual_drawn = tab.locator("#dynamics-chart circle.unusual").count()
+        marks_outside += tab.evaluate(MARKS_OUTSIDE, "#dynamics-chart")
+        dynamics_weeks = tab.locator("#dynamics tbody tr").count()
         browser.close()
     assert errors == [] and sorted(shown) == sorted(expected) and len(shown) == 12
     assert ranks == sorted(ranks) and ranks[0] == 0  # a spike with symptoms heads the page
@@ -415,3 +453,231 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
     srpe = {f"{w:%Y-%m-%d}": v for w, v in zip(season["week_start"], season["srpe_au"], strict=True)}
     assert rpe == pytest.approx(srpe, abs=0.05)
     assert len(rpe) > 10  # the FIT files carry RPE: the season's weeks with runs have a session-RPE load
+    # the tendon's response: the planted week's verdict in the DOM is the library's and the planted one
+    s02 = expected["S02"].weeks
+    judged = s02[s02["pain_verdict"] != ""]
+    planted = judged.iloc[-1]
+    assert response_rows[f"{planted['week_start']:%Y-%m-%d}"] == (planted["pain_verdict"], planted["pain_rule"])
+    assert (planted["pain_verdict"], planted["pain_rule"]) == PAIN_PLANTED[1]
+    library_verdicts = {
+        f"{w:%Y-%m-%d}": (v, r) for w, v, r in judged[["week_start", "pain_verdict", "pain_rule"]].values
+    }
+    assert {w: v for w, v in response_rows.items() if v[0]} == library_verdicts
+    assert visa == list(VISA_SCORES) and s02["visa_a"].dropna().tolist() == list(VISA_SCORES)  # hand-scored
+    for bad in ("visa_a.csv row 5: q7 must be", "heel_raise.csv row", "pain_monitoring.csv row", "capacity.csv row"):
+        assert any(item.startswith(bad) for item in set_aside), bad
+    assert marks_outside == []
+    for r, verdict in squad_verdicts.items():
+        recent = triage.recent_verdict(expected[r].weeks)
+        assert verdict == (recent[0] if recent else ""), r
+    assert squad_verdicts["S05"] == PAIN_PLANTED[4][0]
+    assert unusual >= 3 and dynamics_weeks > 10  # the planted change: cadence, contact time, oscillation, step
+    assert unusual_drawn == unusual and marks_outside == []
+
+
+def planted_season() -> pd.DataFrame:
+    """Nine Mondays of runs: 10 km, then 9.97 (-0.3 %: main wrote "-0 %"), a steady build, a 45 km week
+    that is a spike by the week and by its single run (main's km axis: 0, 11, 23, 34, 45), then a cut-back."""
+    mondays = pd.date_range("2026-03-02", periods=9, freq="7D")
+    km = [10.0, 9.97, 12.0, 14.0, 15.0, 17.0, 20.0, 45.0, 30.0]
+    runs = runs_frame({f"{day:%Y-%m-%d}": value for day, value in zip(mondays, km, strict=True)})
+    runs = runs.assign(  # running dynamics with a planted shorter step in the 45 km week
+        cadence_spm=[171.0, 172.5, 171.5, 173.0, 172.0, 171.0, 172.5, 183.0, 172.0],
+        stance_time_ms=[251.0, 249.0, 252.0, 250.0, 248.0, 251.0, 250.0, 236.0, 250.0],
+        vertical_oscillation_mm=[84.0, 85.0, 83.5, 84.5, 85.0, 84.0, 84.5, 79.0, 84.0],
+        step_length_mm=[1150.0, 1155.0, 1148.0, 1152.0, 1151.0, 1149.0, 1153.0, 1080.0, 1150.0],
+    )
+    symptoms = pd.DataFrame(
+        {
+            "date": [mondays[7] + pd.Timedelta(days=2), mondays[8] + pd.Timedelta(days=1)],
+            "region": "achilles",
+            "side": "right",
+            "pain": [2.0, 4.0],
+            "ostrc_score": [np.nan, 40.0],
+            "substantial": [False, True],
+        }
+    )
+    return load.season_weeks(runs, symptoms, mondays[0], mondays[-1] + pd.Timedelta(days=6))
+
+
+@pytest.fixture(scope="module")
+def coach_pages(tmp_path_factory):
+    """A squad of three (a planted season with a baseline risk from a synthetic model, a random season with
+    gait trials but no runner.yaml, a random season without trials) as pages in English and Dutch, read
+    in headless Chromium."""
+    from page_checks import read_page
+
+    from runrisk.monitor.season import Baseline
+    from runrisk.monitor.squad import SquadRunner
+    from runrisk.screening import model
+    from runrisk.screening.runner import read_runner
+
+    root = tmp_path_factory.mktemp("coach")
+    document = model.load(write_model(root / "model.json"))
+    (root / "runner.yaml").write_text("age: 34\nsex: female\nbody_mass_kg: 61\n")
+    yaml_runner = read_runner(root / "runner.yaml")
+    runs, symptoms = random_squad(5, runners=2)
+    first, last = runs["local_date"].min(), runs["local_date"].max()
+
+    def season(name):
+        mine = runs[runs["runner"] == name].drop(columns="runner")
+        return load.season_weeks(mine, symptoms[symptoms["runner"] == name].drop(columns="runner"), first, last)
+
+    runners = [
+        SquadRunner("P1", "p1", root, yaml_runner, pd.DataFrame(), pd.DataFrame(), [], True, planted_season()),
+        SquadRunner("P2", "p2", root, None, pd.DataFrame(), pd.DataFrame(), [], True, season("r0")),
+        SquadRunner("P3", "p3", root, yaml_runner, pd.DataFrame(), pd.DataFrame(), [], False, season("r1")),
+    ]
+    risks = {"p1": Baseline(model.Risk(0.008, 0.002, 0.031, -4.8, 0.7), ("2026-03-02", "2026-05-03"))}
+    pages = {}
+    for lang in page.LANGUAGES:
+        folder = root / lang
+        (folder / "runners").mkdir(parents=True)
+        (folder / "index.html").write_text(page.squad_page(runners, risks, document, lang, first, last))
+        pages[lang, "squad"] = read_page(folder / "index.html") | {"html": (folder / "index.html").read_text()}
+        for person in runners:
+            target = folder / "runners" / f"{person.slug}.html"
+            target.write_text(page.runner_page(person, risks.get(person.slug), document, lang, []))
+            pages[lang, person.label] = read_page(target) | {"html": target.read_text(), "weeks": person.weeks}
+    return pages
+
+
+RUNNERS = ("P1", "P2", "P3")
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+@pytest.mark.parametrize("label", RUNNERS)
+def test_a_runners_chart_keeps_every_mark_inside_its_plot_under_round_ticks_with_units(coach_pages, lang, label):
+    """Main's runner page: the acute:chronic line left its plot, the km axis had no unit and ticked at
+    0, 11, 23, 34, 45. Every bar, triangle, strip cell, sRPE bar and the ratio line is now inside its plot
+    rectangle (getBBox in Chromium), the km ticks are round and reach the highest week, months are ticked."""
+    shown = coach_pages[lang, label]
+    weeks = shown["weeks"]
+    assert shown["errors"] == [] and shown["outside"] == []
+    assert shown["marks"] >= len(weeks) + 1  # the bars and the ratio line at least
+    assert is_round(shown["ticks"]) and float(shown["ticks"][-1].replace(",", ".")) >= weeks["km"].max()
+    assert all(day.endswith("-01") for day in shown["months"]) and shown["months"]
+    words = page.texts(lang)
+    assert f">{words['km_axis']}</text>" in shown["html"] and f">{words['ratio_axis']}</text>" in shown["html"]
+    if label == "P1":
+        assert shown["ticks"] == ["0", "10", "20", "30", "40", "50"]
+        dynamics = [float(t.replace(",", ".")) for t in shown["dynamics_ticks"]]  # main: the data's min and max
+        assert len(dynamics) == 8 and all(t % 5 == 0 for t in dynamics), dynamics
+        assert 'class="mark gait unusual"' in shown["html"]  # the planted week, inside its panel
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+@pytest.mark.parametrize("label", RUNNERS)
+def test_every_colour_on_a_runners_chart_has_a_legend_entry(coach_pages, lang, label):
+    """Main's grey km bars (no change to compute: no running the week before) were in no legend."""
+    shown = coach_pages[lang, label]
+    assert set(shown["fills"]) <= set(shown["legend"]), set(shown["fills"]) - set(shown["legend"])
+    assert page.CHANGE_COLOURS[""] in shown["legend"]
+
+
+def test_no_page_writes_a_negative_zero_and_the_change_is_one_signed_column(coach_pages):
+    """Main wrote "-0 %" for a change between -0.5 % and 0 (the planted 10 -> 9.97 km)."""
+    assert page.change_text(-0.003, "en") == "0 %" and page.change_text(0.004, "nl") == "0 %"
+    assert page.change_text(-0.126, "nl") == "-13 %" and page.change_text(0.3, "en") == "+30 %"
+    for (lang, name), shown in coach_pages.items():
+        assert not NEGATIVE_ZERO.search(shown["text"]), (lang, name)
+    planted = coach_pages["en", "P1"]["html"]
+    assert 'data-week="2026-03-09"' in planted and ">0 % (reduction)<" in planted.replace("</td>", "<")
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+def test_each_flag_names_the_week_that_raised_it(coach_pages, lang):
+    """Main named the week of a spike only: a substantial problem, pain, a high ratio and symptoms now
+    say their weeks too."""
+    words = page.texts(lang)
+    for label in RUNNERS:
+        shown = coach_pages[lang, label]
+        weeks = shown["weeks"]
+        _, reasons = triage.attention(weeks)
+        flagged = triage.flagged_weeks(weeks)
+        line = shown["html"].split('id="reasons">')[1].split("</p>")[0]
+        for key in reasons:
+            if key in flagged:
+                assert all(f"{monday:%Y-%m-%d}" in line for monday in flagged[key]), (label, key)
+                assert str(escape(words[key])) in line
+    planted = coach_pages[lang, "P1"]["html"].split('id="reasons">')[1].split("</p>")[0]
+    assert words["reason_substantial"] + " (" + words["flag_week"].format(weeks="2026-04-27") + ")" in planted
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+def test_the_squad_page_says_why_a_runner_has_no_baseline_risk_and_marks_a_synthetic_models_risk(coach_pages, lang):
+    """Main showed "-" for 10 of 12 runners with no reason, and 0.8 % without "illustrative"."""
+    words, shown = page.texts(lang), coach_pages[lang, "squad"]
+    html = shown["html"]
+    row = {label: html.split(f'data-runner="{label}"')[1].split("</tr>")[0] for label in RUNNERS}
+    assert f"{words['risk_none']}: {words['risk_absent']['no_risk_no_runner']}" in row["P2"]
+    assert f"{words['risk_none']}: {words['risk_absent']['no_trials']}" in row["P3"]
+    assert ("0,8 %" if lang == "nl" else "0.8 %") in row["P1"]
+    assert f"({words['illustrative']})" in row["P1"] and 'id="risk-synthetic"' in html
+    assert ">-</td>" not in "".join(part.split('class="baseline"')[1] for part in row.values())
+    assert words["no_risk_no_runner"] in coach_pages[lang, "P2"]["text"]
+
+
+def test_the_dutch_pages_have_no_english_leftovers_in_legend_reasons_and_risk(coach_pages):
+    english, dutch = page.texts("en"), page.texts("nl")
+    keys = [k for k in english if k.startswith(("legend_", "reason_", "flag_", "no_risk", "risk_none", "illustr"))]
+    keys = [k for k in keys if english[k] != dutch[k]]
+    for (lang, name), shown in coach_pages.items():
+        if lang == "nl":
+            places = " ".join(shown["places"]) + " " + shown["text"].split(page.texts("nl")["signals"])[0]
+            left = [k for k in keys if english[k].split("{")[0].strip() in places]
+            assert left == [], (name, left)
+            assert all(english["risk_absent"][k] not in shown["html"] for k in english["risk_absent"])
+
+
+@pytest.fixture(scope="module")
+def response_pages(tmp_path_factory):
+    """A runner with six weeks of runs and the response logs (a VISA-A of 100 and one of 47, pain 0 and
+    8, heel raises), through `monitor` in English and Dutch, read in headless Chromium."""
+    import yaml
+    from page_checks import read_page
+
+    from runrisk.io.response import HEEL_RAISE, VISA_A
+
+    root = tmp_path_factory.mktemp("response")
+    folder = root / "squad" / "a"
+    folder.mkdir(parents=True)
+    (folder / "runner.yaml").write_text(yaml.safe_dump({"label": "S01", "age": 34, "sex": "F", "body_mass_kg": 60}))
+    first = dt.date(2026, 3, 2)
+    for w in range(6):
+        for d in (1, 5):
+            day = first + dt.timedelta(days=7 * w + d)
+            start = dt.datetime.combine(day, dt.time(7, 0), PRAGUE)
+            km = 8.0 + 3 * w
+            (folder / f"{day}.fit").write_bytes(
+                fit_bytes(SquadRun(start, km, 330 * km, 20.0, 150, 175, (0,) * 7, 5, 50))
+            )
+    (folder / "pain_monitoring.csv").write_text(
+        "date,morning_pain,pain_during,pain_after\n"
+        f"{first + dt.timedelta(weeks=1, days=1)},0,0,0\n"
+        f"{first + dt.timedelta(weeks=4, days=1)},1,3,1\n"
+        f"{first + dt.timedelta(weeks=5, days=1)},2,8,2\n"
+    )
+    (folder / VISA_A).write_text(
+        f"date,q1,q2,q3,q4,q5,q6,q7,q8_part,q8\n{first},10,10,10,10,10,10,10,A,30\n"
+        f"{first + dt.timedelta(weeks=5)},6,7,5,8,4,3,4,B,10\n"
+    )
+    (folder / HEEL_RAISE).write_text(f"date,side,reps\n{first},left,25\n{first},right,31\n")
+    model = write_model(root / "model.json")
+    pages = {}
+    for lang in page.LANGUAGES:
+        monitor(root / "squad", model, root / lang, lang=lang, today=dt.date(2026, 12, 7))
+        pages[lang] = read_page(root / lang / "runners" / "s01.html")
+    return pages
+
+
+@pytest.mark.parametrize("lang", page.LANGUAGES)
+def test_the_response_chart_keeps_its_points_inside_their_panels_and_explains_every_colour(response_pages, lang):
+    """A VISA-A of 100 is drawn inside its panel (its point's radius too), each of the response chart's
+    colours (VISA-A, the three pains, the two sides, the verdicts) has a legend entry, as the load chart's."""
+    shown = response_pages[lang]
+    assert shown["errors"] == [] and shown["outside"] == []
+    plots = set(shown["fills"])
+    assert plots <= set(shown["legend"]), plots - set(shown["legend"])
+    assert {"#2c3e50", "#c0392b", "#2e86c1", "#27ae60"} <= plots  # VISA-A, pain during, both heel raises
+    assert is_round(shown["ticks"]) and not NEGATIVE_ZERO.search(shown["text"])

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from page_checks import NEGATIVE_ZERO, is_round
 from scipy.special import expit
 from system_tools import chromium
 from workflow_runner import SCHEMA, run_snakemake, schema_defaults, simulation
@@ -160,10 +161,12 @@ def test_an_impossible_runner_yaml_is_refused_naming_the_field(tmp_path, fields,
     assert "Jane" not in str(caught.value) and " 7 " not in str(caught.value)
 
 
-def synthetic_runner(folder: Path, with_trials: bool = True, with_wearable: bool = True) -> dict:
+def synthetic_runner(folder: Path, with_trials: bool = True, with_wearable: bool = True, running: bool = False) -> dict:
+    """A participant of a small synthetic cohort as a screening folder (running: one who runs)."""
     cfg = simulation(n_participants=6, seed=20250402)
     truth, weekly = cohort.simulate_truth(cfg)
-    person = truth[truth["has_wearable"] & truth["has_trials"]].iloc[0].to_dict()
+    chosen = truth["has_wearable"] & truth["has_trials"] & (truth["runner"] | (not running))
+    person = truth[chosen].iloc[0].to_dict()
     folder.mkdir(parents=True)
     if with_trials:
         c3d_writer.write_trials(person, folder, 2, cfg.seed, cfg.trial_sd_fraction, cfg.biomechanics)
@@ -381,3 +384,106 @@ def test_the_command_line_never_repeats_a_runner_folders_path_nor_its_own_tempor
     assert refused.stderr.strip() == f"runrisk screen: file runner.yaml: sex: must be {SEX_ALLOWED}"
     missing = run(tmp_path / "Novak_Jan")
     assert missing.returncode == 2 and "Novak" not in missing.stderr and "--runner" in missing.stderr
+
+
+@pytest.fixture(scope="module")
+def runner_pages(model_file, tmp_path_factory):
+    """One synthetic runner's page in English and Dutch, read in headless Chromium."""
+    from page_checks import read_page
+
+    root = tmp_path_factory.mktemp("pages")
+    synthetic_runner(root / "runner", running=True)
+    pages = {}
+    for lang in screen_page.LANGUAGES:
+        measured = screen(model_file, root / "runner", root / f"{lang}.html", lang)
+        pages[lang] = read_page(root / f"{lang}.html") | {"html": (root / f"{lang}.html").read_text()}
+    return screening.load(model_file), measured, pages
+
+
+@pytest.mark.parametrize("lang", screen_page.LANGUAGES)
+def test_every_value_of_this_runner_carries_its_unit_and_a_plain_name(runner_pages, lang):
+    """Main showed 8.15, 11.6, 0.214, 15.6 bare, under rows named "Peak ankle external rotation (per SD
+    lower)" and "odds ratio, 95 % CI": each value now ends in its unit, each row has a plain name, and the
+    statistician's name and numbers are in the row's tooltip and the footnotes."""
+    document, _, pages = runner_pages
+    words, shown = screen_page.texts(lang), pages[lang]
+    measured_terms = [t for t in document["terms"] if not screen_page.is_binary(t)]
+    assert len(shown["values"]) == len(document["terms"])
+    for term, value in zip(document["terms"], shown["values"], strict=True):
+        if term in measured_terms:
+            assert value.endswith(" " + words[f"unit_{term['column']}"]), (term["column"], value)
+    for term in document["terms"]:
+        assert words[f"name_{term['column']}"] in shown["text"]
+        assert f'title="{screen_page.statistic(term, words, lang)}"' in shown["html"]
+        assert term["label"] not in shown["text"].split(words["terms"])[1].split(words["statistics_title"])[0]
+    table = shown["text"].split(words["statistics_title"])[0]
+    assert "odds ratio" not in table and "per SD" not in table and words["statistics_title"] in shown["text"]
+
+
+@pytest.mark.parametrize("lang", screen_page.LANGUAGES)
+def test_the_weekly_chart_has_round_km_ticks_month_ticks_and_marks_inside_with_every_colour_explained(
+    runner_pages, lang
+):
+    """Main's chart had two date ticks and km ticks of the data's maximum over four; now round km ticks
+    under a km/week unit, a tick at each month, no bar outside the plot, and a legend entry per colour."""
+    _, measured, pages = runner_pages
+    shown = pages[lang]
+    assert shown["errors"] == [] and shown["outside"] == [] and shown["marks"] == len(measured.weekly)
+    assert (
+        is_round(shown["ticks"]) and float(shown["ticks"][-1].replace(",", ".")) >= measured.weekly["running_km"].max()
+    )
+    assert len(shown["months"]) >= 10 and all(day.endswith("-01") for day in shown["months"])
+    assert screen_page.texts(lang)["km_axis"] in shown["text"] or "km/week" in shown["html"]
+    assert set(shown["fills"]) <= set(shown["legend"]) and "url(#nodata)" in shown["legend"]
+    assert not NEGATIVE_ZERO.search(shown["text"])
+
+
+@pytest.mark.parametrize("lang", screen_page.LANGUAGES)
+def test_the_page_reconciles_red_weeks_with_the_risk_and_says_what_to_do(runner_pages, lang):
+    """Main coloured weeks red while its headline said the risk was below average, and "In plain words"
+    repeated the percentiles: now a paragraph under the chart says why both are true, with the counts of
+    coloured weeks, and the plain words say what to do next (never a diagnosis) and repeat no percentile."""
+    document, measured, pages = runner_pages
+    words, shown = screen_page.texts(lang), pages[lang]
+    spikes = screen_page.spike_weeks(measured.weekly)
+    assert spikes["over15"] > 0  # the synthetic runner's season has steep weeks
+    kinds = [screen_page.spike(r) for r in measured.weekly[measured.weekly["worn"]]["ratio_to_prior_4wk"]]
+    assert spikes["over15"] == kinds.count("over15") and spikes["over13"] == kinds.count("over13")
+    reconcile = words["reconcile_spikes"].format(
+        high=spikes["over15"], moderate=spikes["over13"], volume="X", **screen_page.thresholds(lang)
+    )
+    assert reconcile.split("X")[0].strip() in " ".join(shown["text"].split())
+    plain = shown["text"].split(words["summary"])[-1].split(words["limits"])[0]
+    assert words["advice_pain"].split(":")[0] in " ".join(plain.split())
+    assert "percentile" not in plain.lower() and "of 100 lower" not in plain and "van 100 lager" not in plain
+
+
+def test_the_dutch_page_has_no_english_leftovers_in_its_names_units_legend_and_advice(runner_pages):
+    _, _, pages = runner_pages
+    english, dutch = screen_page.texts("en"), screen_page.texts("nl")
+    leftovers = [
+        key
+        for key, text in english.items()
+        if key.split("_")[0] in ("name", "unit", "legend", "advice", "found", "reconcile", "percentile")
+        and text != dutch[key]
+        and len(text) > 3
+        and text.split("{")[0].strip()
+        and any(text.split("{")[0].strip() in place for place in pages["nl"]["places"])
+    ]
+    assert leftovers == []
+    assert "Jul" not in pages["nl"]["text"] or "jul" in dutch["months"]
+    assert all("." not in v for v in pages["nl"]["values"] if any(c.isdigit() for c in v))  # decimal comma
+
+
+def test_a_runners_response_logs_are_not_read_as_fitabase_exports(model_file, tmp_path):
+    """The example squad's S02 holds pain_monitoring.csv, heel_raise.csv and capacity.csv beside its
+    trials: before this fix the screening measure took them for Fitabase CSVs, listed a missing-column
+    problem and found no weeks, so the squad page lost S02's baseline risk."""
+    from runrisk.io.response import RESPONSE_FILES
+
+    synthetic_runner(tmp_path / "runner", running=True)
+    for name in RESPONSE_FILES:
+        (tmp_path / "runner" / name).write_text("date,value\n2026-03-02,1\n")
+    measured = screen(model_file, tmp_path / "runner", tmp_path / "page.html")
+    assert measured.problems == [] and "no_weeks" not in measured.missing
+    assert set(measured.values) == {t["column"] for t in screening.load(model_file)["terms"]}

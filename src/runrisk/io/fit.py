@@ -69,6 +69,7 @@ WANTED = {
         TIMESTAMP: ("timestamp", "date_time"),
         2: ("start_time", "date_time"),
         5: ("sport", "sport"),
+        6: ("sub_sport", "sub_sport"),  # strength_training under sport training: a capacity-work session
         7: ("total_elapsed_time", 1000),
         8: ("total_timer_time", 1000),
         9: ("total_distance", 100),
@@ -357,6 +358,8 @@ def _rendered(value, kind):
         return _utc(value)
     if kind == "sport":
         return sport_name(value)
+    if kind == "sub_sport":
+        return sub_sport_name(value)
     if isinstance(kind, int):
         return float(value) / kind
     return value
@@ -377,6 +380,19 @@ def sport_name(value: int) -> str | int:
 
         _SPORTS = {int(k): v for k, v in Profile["types"]["sport"].items()}
     return _SPORTS.get(value, value)
+
+
+_SUB_SPORTS: dict[int, str] | None = None
+
+
+def sub_sport_name(value: int) -> str | int:
+    """The FIT profile's name of a sub-sport number, the number if unknown."""
+    global _SUB_SPORTS
+    if _SUB_SPORTS is None:
+        from garmin_fit_sdk import Profile
+
+        _SUB_SPORTS = {int(k): v for k, v in Profile["types"]["sub_sport"].items()}
+    return _SUB_SPORTS.get(value, value)
 
 
 def _record_columns(buffer: np.ndarray, defn: Definition) -> dict[str, np.ndarray]:

@@ -139,7 +139,7 @@ def fit_rows(path: Path, participant: str, tz: dt.tzinfo, contents: FitContents)
         try:
             activity_row = make_activity(
                 str(i),  # the session, track or activity in the file: never its name
-                str(session.get("sport") or "generic"),
+                fit_activity_name(session),
                 start,
                 local,
                 float(session.get("total_timer_time") or session.get("total_elapsed_time") or 0),
@@ -151,6 +151,14 @@ def fit_rows(path: Path, participant: str, tz: dt.tzinfo, contents: FitContents)
         except ValueError as exc:
             raise InputError(path, f"session {i}: {exc}", participant) from exc
     return rows
+
+
+def fit_activity_name(session: dict) -> str:
+    """The session's sport, or its sub-sport where that names the activity: a Garmin strength workout is
+    sport `training` with sub_sport `strength_training` (capacity work, not "other")."""
+    if session.get("sub_sport") == "strength_training":
+        return "strength_training"
+    return str(session.get("sport") or "generic")
 
 
 STEPPING = ("run", "walk", "hike")  # a cycling cadence counts pedal turns, not steps

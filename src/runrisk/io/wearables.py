@@ -95,12 +95,14 @@ def is_run_name(activity: str) -> bool:
 
 # Activity names are free text (a Fitbit or Strava user names a run "Morning run with Jana"): only one of
 # these types leaves ingestion.
-ACTIVITY_TYPES = ("run", "walk", "ride", "swim", "hike", "other")
+ACTIVITY_TYPES = ("run", "walk", "ride", "swim", "hike", "strength", "other")
 TYPE_WORDS = {
     "walk": ("walk", "chůze", "procházka"),
     "ride": ("bike", "biking", "cycling", "ride", "cycle", "kolo", "spinning"),
     "swim": ("swim", "plavání"),
     "hike": ("hike", "hiking", "turistika"),
+    # FIT's strength_training sub-sport, Strava's WeightTraining, Fitbit's "Weights": capacity work
+    "strength": ("strength", "weight", "kracht", "posilování"),
 }
 
 

@@ -28,6 +28,10 @@ LONGEST_DAYS = 30
 ACUTE_DAYS, CHRONIC_DAYS = 7, 28
 SPIKE_WEEK_CHANGE = 0.30  # Nielsen's top category
 SPIKE_RUN_CHANGE = 0.30  # Frandsen's 30-100 % and over
+# running dynamics as the watch recorded them (runrisk.io.garmin.session_dynamics), weekly by run time
+GAIT = ("cadence_spm", "stance_time_ms", "vertical_oscillation_mm", "step_length_mm")
+USUAL_SDS = 2.0  # a week outside the runner's own mean +/- 2 SD of their previous weeks is marked
+USUAL_WEEKS = 4  # ... once they have this many previous weeks with a value (a spread of fewer is no spread)
 RUNNER = "runner"  # the squad's key column: runners are weeks' and signals' groups
 WEEK_COLUMNS = [
     "week_start",
@@ -41,6 +45,10 @@ WEEK_COLUMNS = [
     "srpe_au",
     "steps",
     "cadence_spm",
+    "stance_time_ms",
+    "vertical_oscillation_mm",
+    "step_length_mm",
+    "dynamics_unusual",
     "change",
     "change_category",
     "longest_run_change",
@@ -156,15 +164,16 @@ def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first
     sunday = last + pd.Timedelta(days=6 - last.weekday())
     mondays = pd.date_range(monday, sunday, freq="7D")
     grid = pd.MultiIndex.from_product([runners, mondays], names=[RUNNER, "week_start"])
-    cadence = runs.get("cadence_spm", pd.Series(np.nan, index=runs.index, dtype=float))
     runs = runs.assign(
         week_start=_monday(runs["local_date"]),
         longest_change=run_changes(runs),
         srpe=runs["rpe"] * runs["duration_s"] / 60.0,  # Foster et al. 2001: RPE x minutes, arbitrary units
         steps=runs.get("steps", np.nan),
-        cadence_time=cadence * runs["duration_s"],  # the week's cadence: its runs' weighted by their time
-        cadence_s=runs["duration_s"].where(cadence.notna()),
     )
+    for column in GAIT:  # the week's running dynamics: its runs' weighted by their time
+        values = runs.get(column, pd.Series(np.nan, index=runs.index, dtype=float)).astype(float)
+        runs[f"{column}_time"] = values * runs["duration_s"]
+        runs[f"{column}_s"] = runs["duration_s"].where(values.notna())
     by_week = runs.groupby([RUNNER, "week_start"])
     weeks = pd.DataFrame(index=grid)
     weeks["runs"] = by_week.size().reindex(grid, fill_value=0).astype(int)
@@ -176,10 +185,12 @@ def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first
     weeks["hard_hr_min"] = (by_week["hard_hr_s"].sum(min_count=1) / 60.0).reindex(grid)
     weeks["srpe_au"] = by_week["srpe"].sum(min_count=1).reindex(grid)
     weeks["steps"] = by_week["steps"].sum(min_count=1).reindex(grid).astype(float)  # NA: no run with a cadence
-    cadence_s = by_week["cadence_s"].sum(min_count=1).reindex(grid)
-    weeks["cadence_spm"] = (
-        by_week["cadence_time"].sum(min_count=1).reindex(grid) / cadence_s.where(cadence_s > 0)
-    ).astype(float)
+    for column in GAIT:
+        seconds = by_week[f"{column}_s"].sum(min_count=1).reindex(grid)
+        weeks[column] = (by_week[f"{column}_time"].sum(min_count=1).reindex(grid) / seconds.where(seconds > 0)).astype(
+            float
+        )
+    weeks["dynamics_unusual"] = unusual_dynamics(weeks[list(GAIT)])
     previous = weeks["km"].groupby(level=RUNNER).shift(1)
     weeks["change"] = (weeks["km"] / previous.where(previous > 0) - 1).astype(float)
     weeks["change_category"] = [change_category(v) for v in weeks["change"]]
@@ -194,6 +205,25 @@ def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first
     weeks["symptom_days"] = pd.to_numeric(weeks["symptom_days"]).fillna(0).astype(int)
     weeks["spike"] = (weeks["change"] > SPIKE_WEEK_CHANGE) | (weeks["longest_run_change"] > SPIKE_RUN_CHANGE)
     return weeks.reset_index()[[RUNNER, *WEEK_COLUMNS]]
+
+
+def unusual_dynamics(gait: pd.DataFrame) -> list[str]:
+    """Per runner and week (gait indexed by runner and week_start): the running dynamics outside the
+    runner's own usual spread, the mean +/- USUAL_SDS SD of their previous weeks with a value (at least
+    USUAL_WEEKS of them), as "cadence_spm,stance_time_ms" ("" none). The runner's own history, not a
+    population threshold: the literature gives none for one runner's cadence or contact time."""
+    marks = np.full(len(gait), "", dtype=object)
+    for column in gait.columns:
+        values = gait[column]
+        grouped = values.groupby(level=RUNNER)
+        history = grouped.expanding(min_periods=USUAL_WEEKS)
+        mean = history.mean().droplevel(0).reindex(values.index)
+        spread = history.std().droplevel(0).reindex(values.index)
+        before = pd.DataFrame({"mean": mean, "sd": spread}).groupby(level=RUNNER).shift(1)  # previous weeks only
+        with np.errstate(invalid="ignore"):
+            outside = ((values - before["mean"]).abs() > USUAL_SDS * before["sd"]).to_numpy(bool)
+        marks[outside] = [f"{m},{column}" if m else column for m in marks[outside]]
+    return list(marks)
 
 
 def symptom_weeks(symptoms: pd.DataFrame) -> pd.DataFrame:

@@ -106,9 +106,10 @@ def monitor(
     outcomes = study_settings.get("outcomes", {})  # a model of an older release has no vocabularies
     synonyms = {"regions": outcomes.get("region_synonyms", {}), "sides": outcomes.get("side_synonyms", {})}
     cache = SessionCache(cache_path or out / CACHE)
-    runners = read_squad(squad, tz, wearables, synonyms, cache)
+    today = today or dt.datetime.now(tz).date()
+    runners = read_squad(squad, tz, wearables, synonyms, cache, today)
     margin = DATE_MARGIN_DAYS if date_margin_days is None else date_margin_days
-    set_aside_impossible_dates(runners, today or dt.datetime.now(tz).date(), margin)
+    set_aside_impossible_dates(runners, today, margin)
     first, last = season_span(runners, since, as_of)
     if first is not None:
         with_weeks(runners, first, last)
@@ -133,7 +134,7 @@ def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, 
     for person in runners:
         risk = risks.get(person.slug)
         stamp = content_hash(
-            weeks_digest(person.weeks),
+            person.weeks_digest or weeks_digest(person.weeks),
             dataclasses.asdict(risk) if risk else None,
             person.problems,
             person.not_counted,
@@ -144,6 +145,7 @@ def write_pages(runners, risks, document, lang, out: Path, cache: SessionCache, 
             model_hash,
             person.has_trials,
             as_cached(person.tendon),
+            page.design_digest(),
         )
         target = out / "runners" / f"{person.slug}.html"
         key = f"page|{target.name}"

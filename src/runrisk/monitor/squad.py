@@ -34,6 +34,8 @@ import pandas as pd
 from runrisk.errors import InputError
 from runrisk.io.garmin import DETAILS
 from runrisk.io.layout import TRIAL_KINDS, wearable_format
+from runrisk.io.response import COLUMNS as RESPONSE_FILE_COLUMNS
+from runrisk.io.response import RESPONSE_FILES, WORD_COLUMNS, read_response_log
 from runrisk.io.vocabulary import regions, sides
 from runrisk.io.wearable_files import is_export_index, read_wearable_file
 from runrisk.io.wearables import (
@@ -44,6 +46,7 @@ from runrisk.io.wearables import (
     flag_uncountable_runs,
 )
 from runrisk.monitor.load import RUNNER, squad_weeks
+from runrisk.monitor.response import response_weeks
 from runrisk.monitor.symptoms import SYMPTOM_COLUMNS, SYMPTOMS, read_symptoms
 from runrisk.screening.runner import Runner, read_runner
 
@@ -52,8 +55,9 @@ TRIAL_SUFFIXES = tuple(s for suffixes in TRIAL_KINDS.values() for s in suffixes)
 CACHE = ".monitor-cache.json"
 # the readers' version in every cached file's stamp: a release that reads a file differently (hard HR by the
 # FIT profile's zones, a symptom log's rows one by one; 4: runrisk's own FIT decoder, running dynamics and
-# steps, athletes' exports) reads it again instead of showing the old numbers
-READERS = 4
+# steps, athletes' exports; 5: a FIT strength_training session is a strength session, the response logs) reads
+# it again instead of showing the old numbers
+READERS = 5
 MRI_KIND = "mri"  # runrisk.tendon.study's folder of a runner's baseline scan (not imported: numpy-heavy fitting code)
 NOT_READ = (
     "not a kind of file runrisk monitor reads (FIT, GPX, TCX, plain or gzipped, an export's zip, a Fitbit "
@@ -78,6 +82,8 @@ class SquadRunner:
     other_activities: list[tuple[str, int]] = field(default_factory=list)  # (type, count) in the season: not runs
     hard_from_bpm: float = math.nan  # where the watch's zone 4 begins, by the season's latest file that says
     tendon: object = None  # runrisk.monitor.tendon_load.LabTendon of the runner's lab trials, None without
+    response: dict[str, pd.DataFrame] = field(default_factory=dict)  # response file name -> its good rows
+    weeks_digest: str = ""  # a digest of weeks' values and columns (the page's stamp), "" without weeks
 
 
 def not_counted_runs(activities: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, int]]:
@@ -122,7 +128,7 @@ def file_labels(folder: Path) -> dict[Path, str]:
     files = [Path(name) for name in sorted(names, key=lambda name: name.split(os.sep))]
     labels, counts = {}, {}
     for path in files:
-        if path.name.lower() in (RUNNER_FILE, SYMPTOMS):
+        if path.name.lower() in (RUNNER_FILE, SYMPTOMS, *RESPONSE_FILES):
             labels[path] = path.name.lower()
             continue
         kind = path.suffix.lower().lstrip(".") or "file"
@@ -151,8 +157,17 @@ def _jsonable(row: dict) -> dict:
     return out
 
 
-def symptom_problem(error: InputError) -> str:
-    return f"{SYMPTOMS}{f' row {error.row}' if error.row else ''}: {error.reason}"
+def symptom_problem(error: InputError, name: str = SYMPTOMS) -> str:
+    return f"{name}{f' row {error.row}' if error.row else ''}: {error.reason}"
+
+
+def response_frame(rows: list[dict], name: str) -> pd.DataFrame:
+    """A response log's rows (the reader's or the cache's) as a frame, dates as datetimes."""
+    frame = pd.DataFrame(rows, columns=RESPONSE_FILE_COLUMNS[name])
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column in frame.columns.difference(["date", *WORD_COLUMNS]):  # the cache's None is NaN, not an object
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
+    return frame
 
 
 def symptom_frame(rows: list[dict]) -> pd.DataFrame:
@@ -268,6 +283,27 @@ class SessionCache:
             self.entries[key] = cached
         return symptom_frame(cached["rows"]), list(cached.get("problems", []))
 
+    def response(self, path: Path, name: str, today: dt.date) -> tuple[pd.DataFrame, list[str]]:
+        """(a response log's good rows, the problems the pages list: the file's, or one per bad row); read
+        again each day, for a row dated after yesterday's today may be today's row."""
+        try:
+            stat = path.stat()
+        except OSError as error:
+            return response_frame([], name), [f"{name}: {unopenable(error)}"]
+        key, stamp = path_key(path), [stat.st_size, stat.st_mtime_ns, str(today), READERS]
+        cached = self._fresh(key, stamp)
+        if not cached:
+            try:
+                log = read_response_log(path, name, WHO, today)
+                rows = [_jsonable(r) for r in log.rows.to_dict("records")]
+                cached = {"stamp": stamp, "rows": rows, "problems": [symptom_problem(e, name) for e in log.bad_rows]}
+            except InputError as error:
+                cached = {"stamp": stamp, "rows": [], "problems": [symptom_problem(error, name)]}
+            except OSError as error:
+                cached = {"stamp": stamp, "rows": [], "problems": [f"{name}: {unopenable(error)}"]}
+            self.entries[key] = cached
+        return response_frame(cached["rows"], name), list(cached["problems"])
+
     def get(self, key: str):
         self.used.add(key)
         return self.entries.get(key)
@@ -286,13 +322,22 @@ def runner_folders(squad: Path) -> list[Path]:
     return sorted(p for p in squad.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def read_squad(squad: Path, tz: dt.tzinfo, settings: WearableSettings, synonyms: dict, cache: SessionCache):
+def read_squad(
+    squad: Path,
+    tz: dt.tzinfo,
+    settings: WearableSettings,
+    synonyms: dict,
+    cache: SessionCache,
+    today: dt.date | None = None,
+):
     """Every runner of the squad folder, in folder order, each run counted by the study's rules; a folder
-    without a readable runner.yaml is a runner with that problem."""
+    without a readable runner.yaml is a runner with that problem. today: response-log rows after it are
+    listed problems (default: today in tz)."""
+    today = today or dt.datetime.now(tz).date()
     region_words, side_words = regions(synonyms.get("regions", {})), sides(synonyms.get("sides", {}))
     runners, rows = [], []
     for number, folder in enumerate(runner_folders(Path(squad).absolute()), start=1):
-        person, found = read_runner_folder(folder, number, tz, settings, cache, region_words, side_words)
+        person, found = read_runner_folder(folder, number, tz, settings, cache, region_words, side_words, today)
         runners.append(person)
         rows.append(found)
     told_apart(runners)
@@ -324,8 +369,12 @@ def told_apart(runners: list[SquadRunner]) -> None:
             )
 
 
-def read_runner_folder(folder, number, tz, settings, cache, region_words, side_words) -> tuple[SquadRunner, list]:
-    """(the runner, the rows of its wearable files, not yet counted)."""
+def read_runner_folder(
+    folder, number, tz, settings, cache, region_words, side_words, today: dt.date | None = None
+) -> tuple[SquadRunner, list]:
+    """(the runner, the rows of its wearable files, not yet counted); today: response-log rows after it
+    are listed problems (default: today in tz)."""
+    today = today or dt.datetime.now(tz).date()
     problems: list[str] = []
     try:
         runner = read_runner(folder / RUNNER_FILE)
@@ -336,7 +385,7 @@ def read_runner_folder(folder, number, tz, settings, cache, region_words, side_w
     labels = file_labels(folder)
     rows = []
     for path, file_label in labels.items():
-        if file_label in (RUNNER_FILE, SYMPTOMS) or path.suffix.lower() in TRIAL_SUFFIXES:
+        if file_label in (RUNNER_FILE, SYMPTOMS, *RESPONSE_FILES) or path.suffix.lower() in TRIAL_SUFFIXES:
             continue
         if is_export_index(path):  # Strava's list of its export, beside the activities it lists
             log.info("runner %s: %s, the export's index, skipped", label, file_label)
@@ -354,8 +403,14 @@ def read_runner_folder(folder, number, tz, settings, cache, region_words, side_w
     if symptom_file is not None:
         symptoms, found = cache.symptoms(symptom_file, label, region_words, side_words)
         problems += found
+    response = {}
+    for path, name in labels.items():
+        if name in RESPONSE_FILES:
+            response[name], found = cache.response(path, name, today)
+            problems += found
     has_trials = any(p.suffix.lower() in TRIAL_SUFFIXES for p in labels)
     person = SquadRunner(label, slug_of(label), folder, runner, pd.DataFrame(), symptoms, problems, has_trials)
+    person.response = response
     return person, rows
 
 
@@ -393,10 +448,10 @@ FIRST_WATCH_DAY = pd.Timestamp("2000-01-01")  # before any GPS running watch wro
 
 
 def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margin_days: int = DATE_MARGIN_DAYS) -> None:
-    """Activities dated after the run's date or before FIRST_WATCH_DAY, and symptom rows after the run's
-    date or more than margin_days outside the squad's activities, are listed problems, never the season's
-    ends (a row typed 2031 for 2026 made every runner's last week an empty week of 2031; a watch whose
-    clock was never set dates its run 1970)."""
+    """Activities dated after the run's date or before FIRST_WATCH_DAY, and symptom and response-log rows
+    after the run's date or more than margin_days outside the squad's activities, are listed problems,
+    never the season's ends (a row typed 2031 for 2026 made every runner's last week an empty week of
+    2031; a watch whose clock was never set dates its run 1970)."""
     limit = pd.Timestamp(today)
     for person in runners:
         if person.activities.empty:
@@ -418,27 +473,36 @@ def set_aside_impossible_dates(runners: list[SquadRunner], today: dt.date, margi
     latest = min(limit, newest + margin) if pd.notna(newest) else limit
     earliest = oldest - margin if pd.notna(oldest) else FIRST_WATCH_DAY
     for person in runners:
-        if person.symptoms.empty:
-            continue
-        days = person.symptoms["date"].to_numpy()
-        wrong = (days > latest.to_datetime64()) | (days < earliest.to_datetime64())
-        if not wrong.any():
-            continue
-        for row, day in person.symptoms.loc[wrong, ["row", "date"]].itertuples(False):
-            if day > limit:
-                when = f"after today ({today})"
-            elif day > latest:
-                when = f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+        # the logs a runner keeps by hand (symptoms, the tendon's response) by the same margins: a row typed
+        # 2016 for 2026 would start every runner's season ten years early
+        for name, log in [(SYMPTOMS, person.symptoms), *person.response.items()]:
+            if log.empty:
+                continue
+            days = log["date"].to_numpy()
+            wrong = (days > latest.to_datetime64()) | (days < earliest.to_datetime64())
+            if not wrong.any():
+                continue
+            for row, day in log.loc[wrong, ["row", "date"]].itertuples(False):
+                if day > limit:
+                    when = f"after today ({today})"
+                elif day > latest:
+                    when = f"more than {margin_days} days after the squad's newest activity ({newest:%Y-%m-%d})"
+                else:
+                    when = f"more than {margin_days} days before the squad's first activity ({oldest:%Y-%m-%d})"
+                person.problems.append(f"{name} row {int(row)}: dated {day:%Y-%m-%d}, {when}: set aside")
+            kept = log[~wrong].reset_index(drop=True)
+            if name == SYMPTOMS:
+                person.symptoms = kept
             else:
-                when = f"more than {margin_days} days before the squad's first activity ({oldest:%Y-%m-%d})"
-            person.problems.append(f"{SYMPTOMS} row {row}: dated {day:%Y-%m-%d}, {when}: set aside")
-        person.symptoms = person.symptoms[~wrong].reset_index(drop=True)
+                person.response[name] = kept
 
 
 def season_span(runners: list[SquadRunner], since: dt.date | None, as_of: dt.date | None) -> tuple:
     """The season's first and last day: as given, else the squad's first and last day with data."""
     dates = [r.activities["local_date"].dropna() for r in runners if len(r.activities)]
     dates += [pd.to_datetime(r.symptoms["date"]) for r in runners if len(r.symptoms)]
+    # an injured runner who stops running and keeps logging the tendon's response: the season goes on
+    dates += [log["date"] for r in runners for log in r.response.values() if len(log)]
     known = pd.concat(dates) if dates else pd.Series(dtype="datetime64[ns]")
     if known.empty and (since is None or as_of is None):
         return None, None
@@ -465,12 +529,41 @@ def with_weeks(runners: list[SquadRunner], first: pd.Timestamp, last: pd.Timesta
     data_from = {p.slug: p.activities["local_date"].min() for p in runners if len(p.activities)}
     weeks = squad_weeks(runs, symptoms, [p.slug for p in runners], lead, last, data_from)
     weeks = weeks[weeks["week_start"] >= first - pd.Timedelta(days=first.weekday())]
+    weeks = with_response(weeks, runners, first, last)
+    # the pages' stamps: every week's row hashed once for the squad (pandas hashes column by column, and
+    # 50 runners' frames of 37 columns cost ten times one frame's)
+    rows = pd.util.hash_pandas_object(weeks.drop(columns=RUNNER), index=False).to_numpy()
+    columns = "|".join(c for c in weeks.columns if c != RUNNER).encode()
     by_runner = dict(tuple(weeks.groupby(RUNNER, sort=False)))
     for person in runners:
-        person.weeks = by_runner[person.slug].drop(columns=RUNNER).reset_index(drop=True)
+        mine = by_runner[person.slug]
+        person.weeks = mine.drop(columns=RUNNER).reset_index(drop=True)
+        person.weeks_digest = hashlib.sha256(rows[weeks.index.get_indexer(mine.index)].tobytes() + columns).hexdigest()
         person.not_counted = not_counted_runs(person.activities, first, last) if len(person.activities) else []
         person.other_activities = other_activities(person.activities, first, last) if len(person.activities) else []
         person.hard_from_bpm = latest_zone_start(person.activities, last) if len(person.activities) else math.nan
+
+
+def with_response(weeks: pd.DataFrame, runners: list[SquadRunner], first, last) -> pd.DataFrame:
+    """The squad's weeks with the tendon's response (runrisk.monitor.response) beside the load: the
+    response logs' rows and the watches' strength sessions of the season."""
+    monday = first - pd.Timedelta(days=first.weekday())  # the season's first week, whole
+    inside = {
+        person.slug: {name: rows[rows["date"].between(monday, last)] for name, rows in person.response.items()}
+        for person in runners
+    }
+    strength = []
+    for p in runners:
+        kinds = p.activities["activity"].to_numpy() if len(p.activities) else np.array([])
+        if not (kinds == "strength").any():  # most runners' watches log no strength workout: no frame work
+            continue
+        days = p.activities["local_date"]
+        kept = (kinds == "strength") & (p.activities["excluded_reason"] == "").to_numpy() & days.between(monday, last)
+        strength.append(p.activities.loc[kept, ["local_date"]].assign(**{RUNNER: p.slug}))
+    strength = pd.concat(strength, ignore_index=True) if strength else pd.DataFrame(columns=[RUNNER, "local_date"])
+    grid = pd.MultiIndex.from_frame(weeks[[RUNNER, "week_start"]])
+    response = response_weeks(inside, strength, grid)
+    return pd.concat([weeks.reset_index(drop=True), response.reset_index(drop=True)], axis=1)
 
 
 def content_hash(*parts) -> str:

@@ -25,6 +25,7 @@ from runrisk.cohort.outcomes import covariates
 from runrisk.cohort.shards import TrialReading, participant_stances, shard_activities
 from runrisk.errors import InputError
 from runrisk.io.layout import TRIAL_KINDS, WEARABLE_KINDS
+from runrisk.io.response import RESPONSE_FILES
 from runrisk.io.wearables import WearableSettings
 from runrisk.screening.runner import Runner
 from runrisk.tendon.study import COVARIATES as TENDON_COVARIATES
@@ -33,7 +34,9 @@ from runrisk.tendon.study import MRI_KIND, TendonSettings, participant_tendon, t
 RUNNER_ID = "runner"
 # a runner's CSV files that are not Fitabase exports: the squad's symptom log (runrisk.monitor.symptoms)
 # and the radiologist's tendon measurements
-NOT_WEARABLES = ("symptoms.csv", "tendon_measurements.csv")
+# a runner's other CSVs: the symptom log, the radiologist's measurements and the response logs (VISA-A,
+# pain monitoring, heel raises, capacity work) are not Fitabase exports
+NOT_WEARABLES = ("symptoms.csv", "tendon_measurements.csv", *RESPONSE_FILES)
 WINDOW_WEEKS = 52  # a year of training up to the screening date, as the study followed a year
 
 

@@ -5,6 +5,7 @@ template shows (numbers, bar geometry, sentences) and nothing of the markup."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from importlib.resources import files
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from runrisk.report.axes import Plot, month_ticks, nice_ticks, tick_label
 from runrisk.screening import model
 from runrisk.screening.measure import WINDOW_WEEKS, Measured
 from runrisk.screening.wording import number
@@ -23,7 +25,8 @@ LANGUAGES = ("en", "nl")
 SPIKE_THRESHOLDS = {"over13": 1.3, "over15": 1.5}
 SPIKE_COLOURS = {"over15": "#c0392b", "over13": "#e67e22", "": "#2e86c1"}
 SEX_COLUMN = "female"  # the covariate table's 0/1 column for sex (runrisk.cohort.outcomes.covariates)
-CHART = {"width": 720, "height": 220, "left": 40, "bottom": 30}
+CHART = {"width": 720, "height": 230, "left": 44, "bottom": 34, "top": 22, "right": 10}
+RECENT_SPIKE_WEEKS = 8  # rises this recent are what the plain words' advice on the build-up is about
 
 
 @cache
@@ -68,33 +71,86 @@ def missing_reasons(missing: list[str], document: dict, words: dict) -> list[str
     return reasons
 
 
-def weekly_chart(weekly: pd.DataFrame) -> dict | None:
-    """Bar geometry of weekly km; unworn weeks are hatched, not drawn as zero."""
+def weekly_chart(weekly: pd.DataFrame, words: dict, lang: str) -> dict | None:
+    """Bar geometry of weekly km under round km ticks, months along the time axis; unworn weeks are
+    hatched, not drawn as zero."""
     if weekly.empty:
         return None
-    width, height, left, bottom = CHART["width"], CHART["height"], CHART["left"], CHART["bottom"]
-    step = (width - left - 10) / len(weekly)
+    width, height = CHART["width"], CHART["height"]
     km = weekly["running_km"].astype(float)
-    top = max(float(np.nanmax(km)) if km.notna().any() else 0.0, 10.0) * 1.1
-    scale = (height - bottom - 10) / top
+    ticks = nice_ticks(float(np.nanmax(km)) if km.notna().any() else 0.0, floor=10.0)
+    plot = Plot(CHART["left"], width - CHART["right"], CHART["top"], height - CHART["bottom"], ticks[-1])
+    step = (plot.right - plot.left) / len(weekly)
     bars = []
     for i, week in enumerate(weekly.itertuples()):
-        bar = {"week": int(week.week), "x": left + i * step + 1, "width": step - 2, "worn": bool(week.worn)}
+        bar = {"week": int(week.week), "x": plot.left + i * step + 1, "width": step - 2, "worn": bool(week.worn)}
         if week.worn:
-            kind, length = spike(week.ratio_to_prior_4wk), float(week.running_km) * scale
+            kind, y = spike(week.ratio_to_prior_4wk), plot.y(float(week.running_km))
             bar |= {"kind": kind, "colour": SPIKE_COLOURS[kind], "km": float(week.running_km)}
-            bar |= {"y": height - bottom - length, "height": length}
+            bar |= {"y": y, "height": plot.bottom - y, "start": f"{week.week_start:%Y-%m-%d}"}
         bars.append(bar)
-    ticks = [{"label": f"{t:.0f}", "y": height - bottom - t * scale} for t in np.linspace(0, top / 1.1, 5)]
+    first, last = weekly["week_start"].iloc[0].date(), weekly["week_start"].iloc[-1].date()
+    end = last + dt.timedelta(days=7)  # the last week's bar ends a week after its Monday
     return {
         **CHART,
-        "right": width - 10,
-        "axis_y": height - bottom,
+        "plot": plot,
         "bars": bars,
-        "ticks": ticks,
-        "first": f"{weekly['week_start'].iloc[0]:%Y-%m-%d}",
-        "last": f"{weekly['week_start'].iloc[-1]:%Y-%m-%d}",
+        "ticks": [{"label": tick_label(t, lang), "y": plot.y(t)} for t in ticks],
+        "months": month_ticks(first, end, words["months"].split(), plot.left, plot.right),
     }
+
+
+def spike_weeks(weekly: pd.DataFrame) -> dict[str, int]:
+    """How many worn weeks of the window rose above each threshold, and how many of the latest
+    RECENT_SPIKE_WEEKS did."""
+    worn = weekly[weekly["worn"].astype(bool)] if len(weekly) else weekly
+    kinds = [spike(r) for r in worn["ratio_to_prior_4wk"]] if len(worn) else []
+    recent = set(weekly["week"].tail(RECENT_SPIKE_WEEKS)) if len(weekly) else set()
+    return {
+        "over15": kinds.count("over15"),
+        "over13": kinds.count("over13"),
+        "recent": sum(1 for k, w in zip(kinds, worn["week"] if len(worn) else [], strict=True) if k and w in recent),
+    }
+
+
+def reconciliation(risk, average: float, volume: float | None, spikes: dict, words: dict, lang: str) -> str:
+    """The risk and the chart in one paragraph: the model counts the year's mean weekly km, not how the km
+    were spread, so red weeks and a low risk are both true; said only when the chart has coloured weeks."""
+    if not spikes["over15"] + spikes["over13"]:
+        return words["reconcile_even"]
+    relation = words["said_higher"] if risk is not None and risk.risk > average else words["said_lower"]
+    volume_text = f"{number(volume, lang)} km" if volume is not None else "-"
+    text = words["reconcile_spikes"].format(
+        high=spikes["over15"], moderate=spikes["over13"], volume=volume_text, **thresholds(lang)
+    )
+    if risk is not None:
+        text += " " + words["reconcile_risk"].format(relation=relation)
+    return text
+
+
+def thresholds(lang: str) -> dict[str, str]:
+    """The chart's two thresholds as the page's sentences write them."""
+    return {"x_moderate": number(SPIKE_THRESHOLDS["over13"], lang), "x_high": number(SPIKE_THRESHOLDS["over15"], lang)}
+
+
+def advice(risk, average: float, spikes: dict, words: dict, lang: str) -> list[str]:
+    """What a coach could do next, drawn from the signals (load first, as the study found); never a
+    diagnosis: pain is a physician's or physiotherapist's to judge."""
+    said = []
+    if spikes["recent"]:
+        said.append(
+            words["advice_recent_spikes"].format(n=spikes["recent"], weeks=RECENT_SPIKE_WEEKS, **thresholds(lang))
+        )
+    elif spikes["over15"] + spikes["over13"]:
+        said.append(words["advice_past_spikes"])
+    if risk is None:
+        said.append(words["advice_no_risk"])
+    elif risk.risk > average:
+        said.append(words["advice_higher"])
+    else:
+        said.append(words["advice_lower"])
+    said.append(words["advice_pain"])
+    return said
 
 
 def trial_rows(measured: Measured, words: dict) -> list[dict]:
@@ -115,8 +171,9 @@ def trial_rows(measured: Measured, words: dict) -> list[dict]:
 
 
 def is_binary(term: dict) -> bool:
-    """A 0/1 term (sex): a percentile of it says nothing."""
-    return set(term["percentiles"]) <= {0.0, 1.0}
+    """A 0/1 term (sex): a percentile of it says nothing (the cohort's percentiles of a 0/1 column may
+    interpolate between 0 and 1 at its median)."""
+    return term["column"] == SEX_COLUMN or set(term["percentiles"]) <= {0.0, 1.0}
 
 
 def shown_binary(column: str, value: float, words: dict) -> str:
@@ -125,25 +182,70 @@ def shown_binary(column: str, value: float, words: dict) -> str:
     return words["yes"] if value == 1 else words["no"]
 
 
-def term_rows(document: dict, measured: Measured, words: dict) -> tuple[list[dict], list[str]]:
-    """The table of the model's terms for this runner, and a sentence for each measured, non-demographic
-    one (terms the runner reported in runner.yaml are not findings)."""
-    rows, said = [], []
-    for term in document["terms"]:
+def plain_name(term: dict, words: dict) -> str:
+    """The page's name of a term: the catalogue's plain words for the study's columns, else the study's
+    own label (a study with other terms)."""
+    return words.get(f"name_{term['column']}", term["label"])
+
+
+def with_unit(text: str, term: dict, words: dict) -> str:
+    unit = words.get(f"unit_{term['column']}", "")
+    return f"{text} {unit}" if unit else text
+
+
+def finding(term: dict, words: dict) -> str:
+    """The study's odds ratio as a coach reads it: which way the value went with more injuries, or no
+    clear link when the interval holds 1."""
+    if term["ci_low"] <= 1 <= term["ci_high"]:
+        return words["found_unclear"]
+    risk_rises_with_value = (term["ratio"] > 1) == (term["sign"] == 1)
+    return words["found_up"] if risk_rises_with_value else words["found_down"]
+
+
+def statistic(term: dict, words: dict, lang: str) -> str:
+    """The statistician's name and numbers of a term, for the tooltip and the footnote."""
+    ratio = number(term["ratio"], lang, 2)
+    low, high = number(term["ci_low"], lang, 2), number(term["ci_high"], lang, 2)
+    return words["statistic"].format(label=term["label"], ratio=ratio, low=low, high=high)
+
+
+def shown_value(value: float, lang: str) -> str:
+    """Three significant digits in the page's language (8.15, 0.214, 15.6; 8,15 in Dutch)."""
+    text = f"{value:.3g}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def term_rows(document: dict, measured: Measured, words: dict, lang: str) -> list[dict]:
+    """The table of the model's terms for this runner: plain name, value with its unit, place among the
+    study's runners and what the study found; the statistician's words in a tooltip and footnote."""
+    rows = []
+    for number_, term in enumerate(document["terms"], start=1):
         column = term["column"]
         value = measured.values.get(column)
-        found = f"{term['ratio']:.2f} ({term['ci_low']:.2f}-{term['ci_high']:.2f})"
-        row = {"label": term["label"], "column": column, "found": found, "missing": False, "percentile": None}
+        row = {
+            "label": plain_name(term, words),
+            "note": number_,
+            "statistic": statistic(term, words, lang),
+            "column": column,
+            "found": finding(term, words),
+            "missing": False,
+            "percentile": None,
+        }
         if value is None:
             rows.append({**row, "missing": True})
         elif is_binary(term):
             rows.append({**row, "value": f"{value:g}", "shown": shown_binary(column, value, words)})
         else:
             where = model.percentile(term, value)
-            rows.append({**row, "value": f"{value:.6g}", "shown": f"{value:.3g}", "percentile": where})
-            if column not in measured.reported:
-                said.append(words["said_term"].format(label=term["label"], percentile=f"{where:.0f}"))
-    return rows, said
+            shown = with_unit(shown_value(value, lang), term, words)
+            place = words["percentile_cell"].format(percentile=f"{where:.0f}")
+            rows.append({**row, "value": f"{value:.6g}", "shown": shown, "percentile": where, "place": place})
+    return rows
+
+
+def mean_worn_km(weekly: pd.DataFrame) -> float | None:
+    worn = weekly[weekly["worn"].astype(bool)]["running_km"] if len(weekly) else pd.Series(dtype=float)
+    return float(worn.mean()) if len(worn) else None
 
 
 def context(document: dict, measured: Measured, lang: str) -> dict:
@@ -153,7 +255,8 @@ def context(document: dict, measured: Measured, lang: str) -> dict:
     average = outcome["average_risk"]
     complete = all(t["column"] in measured.values for t in document["terms"])
     risk = model.predict(document, measured.values) if complete else None
-    rows, said = term_rows(document, measured, words)
+    rows = term_rows(document, measured, words, lang)
+    spikes = spike_weeks(measured.weekly)
     summary = []
     if risk is not None:
         relation = words["said_higher"] if risk.risk > average else words["said_lower"]
@@ -173,6 +276,7 @@ def context(document: dict, measured: Measured, lang: str) -> dict:
     if study["synthetic"]:
         limits.append(words["limit_synthetic"])
     commit = str(study["code_commit"])[:12] + (" (modified)" if study["code_dirty"] else "")
+    chart = weekly_chart(measured.weekly, words, lang)
     return {
         "lang": lang,
         "words": words,
@@ -184,13 +288,25 @@ def context(document: dict, measured: Measured, lang: str) -> dict:
         "average_text": percent(average, lang),
         "terms": rows,
         "weeks_title": words["weeks"].format(weeks=WINDOW_WEEKS),
-        "chart": weekly_chart(measured.weekly),
+        "chart": chart,
         "legend": words["legend"].format(
             moderate=number(SPIKE_THRESHOLDS["over13"], lang), high=number(SPIKE_THRESHOLDS["over15"], lang)
         ),
+        "legend_items": [
+            {
+                "colour": SPIKE_COLOURS[kind],
+                "kind": kind or "even",
+                "text": words[f"legend_{kind or 'even'}"].format(
+                    moderate=number(SPIKE_THRESHOLDS["over13"], lang), high=number(SPIKE_THRESHOLDS["over15"], lang)
+                ),
+            }
+            for kind in ("", "over13", "over15")
+        ],
+        "reconcile": reconciliation(risk, average, mean_worn_km(measured.weekly), spikes, words, lang) if chart else "",
         "trials": trial_rows(measured, words),
         "problems": measured.problems,
-        "summary": summary + said,
+        "summary": summary,
+        "advice": advice(risk, average, spikes, words, lang),
         "limits": limits,
         "model_line": words["model"].format(
             name=study["name"],

@@ -1,7 +1,10 @@
 """A coach's squad cut from the embedded default, written as a squad's files are: a dozen runners of the
 synthetic world with their weekly km as single runs (Garmin FIT with heart rate, zones, RPE and feel;
 one runner's GPX, one's TCX, one's Fitbit export), runner.yaml, symptom logs, gait trials for two, and
-load spikes for three of them, two followed by an Achilles complaint and a cut-back, as runners do.
+load spikes for three of them, two followed by an Achilles complaint and a cut-back, as runners do; the
+two who complained keep the tendon's response logs (VISA-A, pain monitoring, heel-raise tests, capacity
+work), with a planted week the pain-monitoring model judges too much, and one runner's watch records
+running dynamics, with a planted change in the last week.
 
 FIT files are written with Garmin's own FIT SDK (garmin-fit-sdk's Encoder); their records carry GPS
 points at a planted place, and the symptom logs a free-text note, so the pages' privacy is tested on
@@ -10,6 +13,7 @@ what watches and runners write.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -30,6 +34,18 @@ SPIKE_FROM_END = 2  # the spike falls in the season's second-to-last week, the c
 SPIKED = (1, 4, 7)  # squad positions with a load spike
 COMPLAINED = (1, 4)  # ... followed by an Achilles complaint and two weeks cut back
 MILD = 9  # a runner logging mild symptoms without a spike
+DYNAMICS_RUNNER = 2  # a watch with running dynamics (cadence, contact time, oscillation, step length)
+RESPONSE_WEEKS = 8  # the weeks the two who complained logged their tendon's response, to the season's end
+# the planted weeks of the pain-monitoring model: S02's last week, pain during runs 6/10 (too much: over
+# 5); S05's last week, morning pain higher than the week before (too much: rising)
+PAIN_PLANTED = {1: ("too much", "during_over_5"), 4: ("too much", "morning_pain_rising")}
+# hand-scored VISA-A answers of S02 (items 1-7, item 8's part and points) and their sums
+VISA_ANSWERS = (
+    ((9, 9, 10, 10, 9, 8, 10), "A", 30),  # 95
+    ((8, 8, 9, 9, 8, 7, 7), "A", 21),  # 77
+    ((6, 7, 5, 8, 4, 3, 4), "B", 10),  # 47
+)
+VISA_SCORES = (95, 77, 47)
 RUN_DAYS = (0, 2, 4, 5, 6)  # Monday, Wednesday, Friday, Saturday, Sunday
 PRAGUE = ZoneInfo("Europe/Prague")
 MAX_HR = 190  # the squad's watches set zones by % of maximum HR, Garmin's default: tops of zones 0-5
@@ -47,6 +63,10 @@ class SquadRun:
     zones_s: tuple[float, ...]  # as a Garmin watch writes time_in_hr_zone: below zone 1, zones 1-5, above zone 5
     rpe: int  # 0-10
     feel: int  # 0-100
+    cadence_spm: float = float("nan")  # running dynamics the watch records (NaN: a watch without them)
+    stance_time_ms: float = float("nan")
+    vertical_oscillation_mm: float = float("nan")
+    step_length_mm: float = float("nan")
 
 
 def squad_people(truth: pd.DataFrame) -> pd.DataFrame:
@@ -121,6 +141,15 @@ def fit_bytes(run: SquadRun) -> bytes:
         numbers["FILE_ID"],
         {"type": "activity", "manufacturer": "development", "product": 1, "time_created": utc, "serial_number": 4242},
     )
+    dynamics = {}
+    if np.isfinite(run.cadence_spm):  # as a watch writes them: strides per minute, mm, ms
+        dynamics = {
+            "cadence": int(run.cadence_spm // 2),
+            "fractional_cadence": (run.cadence_spm / 2) % 1,
+            "stance_time": run.stance_time_ms,
+            "vertical_oscillation": run.vertical_oscillation_mm,
+            "step_length": run.step_length_mm,
+        }
     for k in range(3):
         encoder.on_mesg(
             numbers["RECORD"],
@@ -130,6 +159,7 @@ def fit_bytes(run: SquadRun) -> bytes:
                 "position_long": int((PLANTED_LON + 0.001 * k) * semicircles),
                 "distance": 1000.0 * run.km * k / 2,
                 "heart_rate": run.avg_hr,
+                **dynamics,
             },
         )
     encoder.on_mesg(
@@ -180,6 +210,98 @@ def fit_bytes(run: SquadRun) -> bytes:
         },
     )
     return encoder.close()
+
+
+def strength_fit_bytes(start: dt.datetime, minutes: float) -> bytes:
+    """A strength workout as a Garmin watch writes it: sport training, sub-sport strength_training."""
+    from garmin_fit_sdk import Encoder, Profile
+
+    numbers = Profile["mesg_num"]
+    utc = start.astimezone(dt.UTC)
+    end = utc + dt.timedelta(minutes=minutes)
+    encoder = Encoder()
+    encoder.on_mesg(
+        numbers["FILE_ID"],
+        {"type": "activity", "manufacturer": "development", "product": 1, "time_created": utc, "serial_number": 4242},
+    )
+    encoder.on_mesg(
+        numbers["SESSION"],
+        {
+            "timestamp": end,
+            "start_time": utc,
+            "sport": "training",
+            "sub_sport": "strength_training",
+            "total_elapsed_time": 60.0 * minutes,
+            "total_timer_time": 60.0 * minutes,
+            "event": "session",
+            "event_type": "stop",
+            "first_lap_index": 0,
+            "num_laps": 1,
+        },
+    )
+    local = start.replace(tzinfo=None) + dt.timedelta(minutes=minutes)
+    encoder.on_mesg(
+        numbers["ACTIVITY"],
+        {"timestamp": end, "local_timestamp": local, "num_sessions": 1, "type": "manual", "event": "activity"},
+    )
+    return encoder.close()
+
+
+def with_dynamics(rng: np.random.Generator, runs: list[SquadRun], planted_from: dt.date) -> list[SquadRun]:
+    """The runs with a watch's running dynamics, steady from run to run; from planted_from on the runner
+    shortens the step (cadence up, contact time and oscillation down): the change the page marks."""
+    out = []
+    for run in runs:
+        changed = run.start.date() >= planted_from
+        cadence = float(rng.normal(192.0 if changed else 172.0, 1.0))
+        out.append(
+            dataclasses.replace(
+                run,
+                cadence_spm=cadence,
+                stance_time_ms=float(rng.normal(228.0 if changed else 252.0, 2.0)),
+                vertical_oscillation_mm=float(rng.normal(76.0 if changed else 92.0, 1.0)),
+                step_length_mm=float(rng.normal(940.0 if changed else 1060.0, 8.0)),
+            )
+        )
+    return out
+
+
+def response_files(position: int, season_start: dt.date, weeks: int) -> dict[str, pd.DataFrame]:
+    """The tendon's response logs of a runner who complained: the last RESPONSE_WEEKS weeks, quiet until
+    the spike, then the planted week; each file with one bad row the pages list by number."""
+    first_week = weeks - RESPONSE_WEEKS
+    spike = spike_week(weeks)
+    pain, heel, capacity = [], [], []
+    for week in range(first_week, weeks):
+        monday = season_start + dt.timedelta(weeks=week)
+        last = week == weeks - 1
+        during = 4 if week == spike else (6 if last and position == 1 else 1)
+        morning = 1
+        if position == 4:  # S05: morning pain 1 every week, 3 in the last
+            morning, during = (3 if last else 1), min(during, 2)
+        for day in (0, 2, 4):
+            date = monday + dt.timedelta(days=day)
+            pain.append(
+                {"date": date, "morning_pain": morning, "morning_stiffness": 1, "pain_during": during, "pain_after": 1}
+            )
+            pain.append({"date": date + dt.timedelta(days=1), "morning_pain": morning})
+            kind = "calf" if day else "heel raises"
+            capacity.append({"date": date + dt.timedelta(days=1), "kind": kind, "minutes": 25})
+        right = 18 if last else 27
+        heel += [{"date": monday, "side": "left", "reps": 28}, {"date": monday, "side": "R", "reps": right}]
+    pain.append({"date": season_start + dt.timedelta(weeks=weeks - 1, days=6), "morning_pain": 11})  # bad: over 10
+    heel.append({"date": season_start + dt.timedelta(weeks=weeks - 1), "side": "left", "reps": "2.5"})  # bad: no count
+    capacity.append({"date": dt.date(2099, 1, 1), "kind": "calf", "minutes": 20})  # bad: after today
+    visa = []
+    for k, (items, part, q8) in enumerate(VISA_ANSWERS):
+        date = season_start + dt.timedelta(weeks=weeks - 1 - 2 * (len(VISA_ANSWERS) - 1 - k), days=1)
+        visa.append({"date": date, **{f"q{n}": v for n, v in enumerate(items, start=1)}, "q8_part": part, "q8": q8})
+    visa.append({**visa[-1], "q7": 5})  # bad: item 7 is 0, 4, 7 or 10
+    names = ("visa_a.csv", "pain_monitoring.csv", "heel_raise.csv", "capacity.csv")
+    return {
+        name: pd.DataFrame(rows).assign(note=PLANTED_NOTE)
+        for name, rows in zip(names, (visa, pain, heel, capacity), strict=True)
+    }
 
 
 def gpx_text(runs: list[SquadRun]) -> str:
@@ -313,7 +435,17 @@ def write_squad(truth: pd.DataFrame, weekly: pd.DataFrame, raw_dir: Path, folder
         for week, km in enumerate(season_km(weekly, person["raw_id"], position, weeks)):
             long_factor = 2.2 if (position in SPIKED and week == spike_week(weeks)) else 1.0
             runs += week_runs(rng, season_start + dt.timedelta(weeks=week), km, long_factor)
+        if position == DYNAMICS_RUNNER and runs:  # the change planted in the runner's last week with runs
+            last_week = runs[-1].start.date() - dt.timedelta(days=runs[-1].start.weekday())
+            runs = with_dynamics(rng, runs, last_week)
         write_runs(runner_dir, runs, position)
+        if position in PAIN_PLANTED:
+            for name, table in response_files(position, season_start, weeks).items():
+                table.to_csv(runner_dir / name, index=False)
+        if position == 4:  # the watch's strength workouts, capacity work too
+            for week in range(weeks - RESPONSE_WEEKS, weeks):
+                start = dt.datetime.combine(season_start + dt.timedelta(weeks=week, days=3), dt.time(18, 0), PRAGUE)
+                (runner_dir / f"{start:%Y-%m-%d-%H%M}-strength.fit").write_bytes(strength_fit_bytes(start, 40))
         runner = {
             "label": label,
             "age": float(person["age"]),
