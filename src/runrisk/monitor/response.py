@@ -8,11 +8,15 @@ runner with a pain-monitoring log gets one verdict and the rule that decided it,
 
 - too much: pain during an activity over 5 (`during_over_5`); pain after it over 5 (`after_over_5`);
   pain after an activity not settled by the next morning, the next morning's pain higher than that
-  morning's (`not_settled`); the week's mean morning pain, or stiffness, higher than the week before's
-  (`morning_pain_rising`, `morning_stiffness_rising`);
-- watch: pain during or after over 2 up to 5, the model's acceptable zone: allowed, and followed
-  (`acceptable_zone`);
-- acceptable: all of it 0-2, the safe zone, nothing rising (`safe_zone`).
+  morning's (`not_settled`); the week's mean morning pain, or stiffness, a point or more higher than the
+  week before's (`morning_pain_rising`, `morning_stiffness_rising`);
+- watch: the week's mean morning pain, or stiffness, higher than the week before's by less than a point
+  (`morning_pain_creeping`, `morning_stiffness_creeping`): the model asks that they do not rise, but a weekly
+  mean of a 0-10 rating moves by a fraction of a point without the tendon changing, so a rise smaller than
+  one step of the scale is followed, not yet acted on (runrisk's grading; the model gives no threshold);
+- acceptable: pain during and after up to 5 and nothing rising, in the model's acceptable zone (over 2 up
+  to 5: `acceptable_zone`) or its safe zone (0-2: `safe_zone`): the issue's and the model's "pain up to 5
+  is acceptable".
 
 A week without a logged rating has no verdict (""), never "acceptable". The verdict describes the
 load the tendon took, not a diagnosis.
@@ -28,6 +32,7 @@ from runrisk.monitor.load import RUNNER
 
 PAIN_LIMIT = 5.0  # Silbernagel et al. 2007: pain during and after up to 5/10 allowed
 SAFE_ZONE = 2.0  # their zones: 0-2 safe, over 2 up to 5 acceptable, over 5 high risk
+RISE_POINTS = 1.0  # one step of the 0-10 scale: a smaller rise of a weekly mean is "watch", not "too much"
 ACCEPTABLE, WATCH, TOO_MUCH = "acceptable", "watch", "too much"
 VERDICTS = (ACCEPTABLE, WATCH, TOO_MUCH)
 # the rules in the order they are judged: the first that holds decides the week
@@ -37,7 +42,9 @@ RULES = (
     ("not_settled", TOO_MUCH),
     ("morning_pain_rising", TOO_MUCH),
     ("morning_stiffness_rising", TOO_MUCH),
-    ("acceptable_zone", WATCH),
+    ("morning_pain_creeping", WATCH),
+    ("morning_stiffness_creeping", WATCH),
+    ("acceptable_zone", ACCEPTABLE),
     ("safe_zone", ACCEPTABLE),
 )
 RESPONSE_COLUMNS = [
@@ -101,15 +108,20 @@ def pain_weeks(pain: pd.DataFrame, grid: pd.MultiIndex) -> pd.DataFrame:
     weeks["pain_after_max"] = by_week["pain_after"].max().reindex(grid)
     logged = by_week.size().reindex(grid, fill_value=0).to_numpy() > 0
     previous = weeks.groupby(level=RUNNER)[["morning_pain", "morning_stiffness"]].shift(1)
+    rise = {
+        name: weeks[name].to_numpy(float) - previous[name].to_numpy(float)
+        for name in ("morning_pain", "morning_stiffness")
+    }
     during, after = weeks["pain_during_max"].to_numpy(float), weeks["pain_after_max"].to_numpy(float)
     with np.errstate(invalid="ignore"):
         held = {
             "during_over_5": during > PAIN_LIMIT,
             "after_over_5": after > PAIN_LIMIT,
             "not_settled": unsettled_weeks(pain).reindex(grid, fill_value=False).to_numpy(bool),
-            "morning_pain_rising": weeks["morning_pain"].to_numpy(float) > previous["morning_pain"].to_numpy(float),
-            "morning_stiffness_rising": weeks["morning_stiffness"].to_numpy(float)
-            > previous["morning_stiffness"].to_numpy(float),
+            "morning_pain_rising": rise["morning_pain"] >= RISE_POINTS - 1e-9,
+            "morning_stiffness_rising": rise["morning_stiffness"] >= RISE_POINTS - 1e-9,
+            "morning_pain_creeping": rise["morning_pain"] > 0,
+            "morning_stiffness_creeping": rise["morning_stiffness"] > 0,
             "acceptable_zone": (during > SAFE_ZONE) | (after > SAFE_ZONE),
             "safe_zone": np.ones(len(grid), dtype=bool),
         }
