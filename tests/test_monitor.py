@@ -616,6 +616,8 @@ def test_the_squad_page_says_why_a_runner_has_no_baseline_risk_and_marks_a_synth
     assert f"({words['illustrative']})" in row["P1"] and 'id="risk-synthetic"' in html
     assert ">-</td>" not in "".join(part.split('class="baseline"')[1] for part in row.values())
     assert words["no_risk_no_runner"] in coach_pages[lang, "P2"]["text"]
+    first, last = html.split('id="season">')[1].split("</p>")[0].split(" ")[2:5:2]  # "Weeks from A to B (...)"
+    assert pd.Timestamp(first).day_name() == "Monday" and pd.Timestamp(last).day_name() == "Sunday", (first, last)
 
 
 def test_the_dutch_pages_have_no_english_leftovers_in_legend_reasons_and_risk(coach_pages):

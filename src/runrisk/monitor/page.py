@@ -646,6 +646,13 @@ def model_line(document: dict | None, words: dict) -> str:
     return words["model"].format(name=study["name"], n=document["outcome"]["n"], events=document["outcome"]["events"])
 
 
+def iso_week_edge(day, weekday: int):
+    """The Monday (0) or Sunday (6) of `day`'s ISO week: the squad page's weeks run Monday to Sunday, so the
+    span it names starts and ends where its first and last week do, not on the first run's day."""
+    day = pd.Timestamp(day)
+    return day + pd.Timedelta(days=weekday - day.weekday())
+
+
 def squad_page(runners: list, risks: dict, document: dict | None, lang: str, first, last) -> str:
     words = texts(lang)
     rows = []
@@ -689,8 +696,8 @@ def squad_page(runners: list, risks: dict, document: dict | None, lang: str, fir
             rows=rows,
             problems=problems,
             model=model_line(document, words),
-            first=f"{first:%Y-%m-%d}" if first is not None else "-",
-            last=f"{last:%Y-%m-%d}" if last is not None else "-",
+            first=f"{iso_week_edge(first, 0):%Y-%m-%d}" if first is not None else "-",
+            last=f"{iso_week_edge(last, 6):%Y-%m-%d}" if last is not None else "-",
             recent=RECENT_WEEKS,
             synthetic=bool(document and document["study"]["synthetic"]),
         )
