@@ -20,6 +20,7 @@ from test_screening import write_model
 from workflow_runner import run_snakemake, schema_defaults, simulation
 
 from runrisk.cli import main as runrisk_main
+from runrisk.cohort.tendon_load import SpeedRelation
 from runrisk.errors import InputError
 from runrisk.io.garmin import read_fit
 from runrisk.io.vocabulary import regions, sides
@@ -28,6 +29,7 @@ from runrisk.monitor import load, page, triage
 from runrisk.monitor.season import monitor
 from runrisk.monitor.squad import SessionCache, read_squad, season_span, with_weeks
 from runrisk.monitor.symptoms import SYMPTOMS, read_symptoms
+from runrisk.monitor.tendon_load import speed_relation
 from runrisk.screening.measure import NOT_WEARABLES
 from runrisk.simulate import cohort
 from runrisk.simulate.squad_writer import (
@@ -396,6 +398,8 @@ def test_the_example_squads_pages_in_headless_chromium_show_the_librarys_numbers
     settings = WearableSettings.from_config(document["settings"]["wearables"])
     tz = ZoneInfo(document["settings"]["timezone"])
     outcomes = document["settings"]["outcomes"]
+    # the study's speed relation, carried by its model file for the runner page's tendon load
+    assert speed_relation(document) == SpeedRelation.from_config(schema_defaults()["exposure"]["tendon_load"])
     runners = read_squad(
         study / "resources/monitor/example_squad",
         tz,

@@ -20,6 +20,7 @@ from workflow_runner import SCHEMA, run_snakemake, schema_defaults, simulation
 
 from runrisk.biomech.stances import PEAK_NAMES
 from runrisk.cohort.exposure import ScreeningExposure
+from runrisk.cohort.tendon_load import SpeedRelation
 from runrisk.config import complete_config
 from runrisk.errors import InputError
 from runrisk.io.surveillance import PARTICIPANT_FIELDS
@@ -76,6 +77,7 @@ def write_model(path: Path, terms: list[Term] = TERMS, frame: pd.DataFrame | Non
     settings = {name: defaults[name] for name in ("biomechanics", "wearables", "exposure")}
     settings["timezone"] = CONFIG["study"]["timezone"]
     settings["tendon"] = TendonSettings.pick(defaults["tendon"])
+    settings["tendon_load"] = SpeedRelation.pick(defaults["exposure"]["tendon_load"])
     from runrisk.stats.models import fit_firth
 
     document = screening.build(frame, terms, fit_firth(frame, terms), 0.9, study, settings, "a definition")

@@ -161,6 +161,7 @@ rule screening_model:
             "exposure": ScreeningExposure.pick(config["exposure"]),
             "timezone": config["study"]["timezone"],
             "tendon": TendonSettings.pick(config["tendon"]),
+            "tendon_load": SpeedRelation.pick(config["exposure"]["tendon_load"]),
             "outcomes": {
                 key: config["outcomes"][key]
                 for key in ("region_synonyms", "side_synonyms")

@@ -67,8 +67,12 @@ class SpeedRelation(Section):
         low, high = self.speed_range_m_s
         return np.clip(run_speed, low, high) / trial_speed
 
+    def impulse_per_step(self, lab_impulse_per_step: np.ndarray, ratio: np.ndarray) -> np.ndarray:
+        return lab_impulse_per_step * ratio**self.impulse_per_step_speed_exponent
+
     def impulse_per_km(self, lab_impulse_per_km: np.ndarray, ratio: np.ndarray) -> np.ndarray:
-        return lab_impulse_per_km * ratio ** (self.impulse_per_step_speed_exponent - self.step_length_speed_exponent)
+        # per km: a step's impulse at the speed, times the steps a km takes at it
+        return self.steps_per_km(self.impulse_per_step(lab_impulse_per_km, ratio), ratio)
 
     def steps_per_km(self, lab_steps_per_km: np.ndarray, ratio: np.ndarray) -> np.ndarray:
         return lab_steps_per_km * ratio ** (-self.step_length_speed_exponent)

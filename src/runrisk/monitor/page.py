@@ -17,6 +17,7 @@ import yaml
 
 from runrisk.monitor import triage
 from runrisk.monitor.load import CHRONIC_DAYS, FRANDSEN, NIELSEN, REDUCTION, SPIKE_RUN_CHANGE
+from runrisk.monitor.tendon_load import carries_pace
 from runrisk.monitor.triage import HIGH_ACWR, PAIN_ATTENTION, RECENT_WEEKS
 from runrisk.report.axes import Plot, month_ticks, nice_span, nice_ticks, tick_label
 from runrisk.screening.wording import number
@@ -611,6 +612,8 @@ def tendon_view(person, weeks: pd.DataFrame, lang: str, words: dict) -> dict | N
         impulse=shown(lab.impulse_bws, lang, 2),
     )
     assumptions = words["tendon_assumptions"].format(arm=shown(lab.moment_arm_m * 100, lang))
+    if not carries_pace(lab, person.tendon_relation):  # said, never a silently different number
+        assumptions += " " + words["tendon_no_relation" if person.tendon_relation is None else "tendon_no_trial_speed"]
     return {
         "reason": "",
         "date": lab.trial_date,

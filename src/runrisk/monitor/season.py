@@ -27,7 +27,7 @@ from runrisk.monitor.squad import (
     set_aside_impossible_dates,
     with_weeks,
 )
-from runrisk.monitor.tendon_load import as_cached, runner_tendon, with_tendon_load
+from runrisk.monitor.tendon_load import as_cached, runner_tendon, speed_relation, with_tendon_load
 from runrisk.screening import model
 
 log = logging.getLogger(__name__)
@@ -113,10 +113,11 @@ def monitor(
     first, last = season_span(runners, since, as_of)
     if first is not None:
         with_weeks(runners, first, last)
+    relation = speed_relation(document)  # the study's: each week's km carried to its pace as the study's runs
     for person in runners:  # the week's tendon load where the runner has lab trials
-        person.tendon = runner_tendon(person, document, cache)
+        person.tendon, person.tendon_relation = runner_tendon(person, document, cache), relation
         if person.weeks is not None:
-            person.weeks = with_tendon_load(person.weeks, person.tendon)
+            person.weeks = with_tendon_load(person.weeks, person.tendon, relation)
     risks, measured = {}, 0
     for person in runners:
         risk, fresh = baseline_risk(person, document, cache)

@@ -82,6 +82,7 @@ class SquadRunner:
     other_activities: list[tuple[str, int]] = field(default_factory=list)  # (type, count) in the season: not runs
     hard_from_bpm: float = math.nan  # where the watch's zone 4 begins, by the season's latest file that says
     tendon: object = None  # runrisk.monitor.tendon_load.LabTendon of the runner's lab trials, None without
+    tendon_relation: object = None  # the study's SpeedRelation from the model file, None without (older file)
     response: dict[str, pd.DataFrame] = field(default_factory=dict)  # response file name -> its good rows
     weeks_digest: str = ""  # a digest of weeks' values and columns (the page's stamp), "" without weeks
 

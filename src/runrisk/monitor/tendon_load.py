@@ -3,22 +3,31 @@
 A runner's folder may hold the lab's trial files (C3D, Visual3D text, OpenSim results); they are read by
 the study's readers and stance code with the settings of the study's model file, so a stance's tendon
 force is the study's (runrisk.biomech.tendon_force: the plantarflexor ankle moment over the Achilles
-moment arm of `biomechanics.tendon`). The week's load of one tendon, in body-weight seconds:
+moment arm of `biomechanics.tendon`). The week's load of one tendon, in body-weight seconds, is the
+study's (runrisk.cohort.tendon_load.run_tendon_load) with the lab stance carried to the week's pace by the
+study's speed relation (`exposure.tendon_load`, in the model file's settings as `tendon_load`):
 
-    tendon_load_bws = km x steps per km / 2 x tendon impulse per stance
+    tendon_load_bws = km x steps per km at the week's pace / 2 x tendon impulse per stance at that pace
 
+- The week's pace: its runs' time over their km (runs of other paces in one week count at the week's mean
+  pace), held to the relation's speed_range_m_s as the study holds each run's, against the lab trials'
+  speed. A week whose km have no time (a pace of 0) has no load (NaN), as the study leaves a week with an
+  unpaced run unknown; a week of 0 km has a load of 0.
 - Tendon impulse per stance (BW s): the mean over the runner's stances that have a tendon force, both
-  feet (each leg's tendon takes every other step: half the steps). A stance needs the ankle moment for
-  it, not the heel and toe markers of the strike index: the trials are read asking only for that.
-- Steps per km: the week's watch cadence times its pace (steps/min x min/km) where the week's runs
-  recorded a cadence, else 1000 / the lab trials' step length (their speed from the pelvis markers times
-  the time between the feet's contacts), else missing (an OpenSim or treadmill trial gives no step length).
-- Assumptions, said on the page: every km costs what a stance at the lab trial's speed costs (no scaling
-  to the week's pace: the load rises with speed, so a faster week's load is understated); one tendon,
-  the mean of both legs; the trial's date is its file's (the newest trial file's date of last change: C3D
-  and OpenSim files carry no dependable capture date).
+  feet, carried to the week's pace by the relation's impulse per step (~ v^-0.4 by default: the peak rises,
+  the contact shortens). A stance needs the ankle moment for it, not the heel and toe markers of the strike
+  index: the trials are read asking only for that.
+- Steps per km: the week's watch cadence times its pace (steps/min x min/km: measured at the week's pace)
+  where the week's runs recorded a cadence, else 1000 / the lab trials' step length (their speed from the
+  pelvis markers times the time between the feet's contacts) carried to the week's pace by the relation
+  (~ v^-0.7), else missing (an OpenSim or treadmill trial gives no step length). Per km a faster week loads
+  the tendon less (~ v^-1.1: fewer, shorter stances), each step more.
+- Without the relation (a model file of an older release) or without the trials' speed, the lab stance is
+  not carried: every km counts what a km at the lab trial's speed costs, and the page says so (`scaled` is
+  False). Also said on the page: one tendon, the mean of both legs; the trial's date is its file's (the
+  newest trial file's date of last change: C3D and OpenSim files carry no dependable capture date).
 - Missing is missing: a runner without trials, or whose trials give no tendon force, has no column value
-  (NaN, never 0), and the page says why; a week of 0 km has a load of 0.
+  (NaN, never 0), and the page says why.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from runrisk.cohort.tendon_load import SpeedRelation
 from runrisk.errors import InputError
 from runrisk.io.layout import TRIAL_KINDS
 
@@ -125,19 +135,47 @@ def summarised(stances: pd.DataFrame, trials: int, date: str) -> LabTendon:
     )
 
 
-def steps_per_km(weeks: pd.DataFrame, lab: LabTendon) -> pd.Series:
-    """Each week's steps per km: the watch's cadence x pace where recorded, else the lab's step length."""
+def speed_relation(document: dict | None) -> SpeedRelation | None:
+    """The study's speed relation from the model file's settings; None for a model file of an older
+    release, which has none (the page then says the load is not carried to the week's pace)."""
+    settings = (document or {}).get("settings", {})
+    return SpeedRelation.of(settings["tendon_load"]) if "tendon_load" in settings else None
+
+
+def carries_pace(lab: LabTendon, relation: SpeedRelation | None) -> bool:
+    """Whether the lab stance can be carried to each week's pace: a relation and the trials' speed."""
+    return relation is not None and math.isfinite(lab.speed_m_s) and lab.speed_m_s > 0
+
+
+def speed_ratio(weeks: pd.DataFrame, lab: LabTendon, relation: SpeedRelation | None) -> np.ndarray:
+    """Each week's speed over the lab trials' (the study's SpeedRelation.speed_ratio); 1 where the stance is
+    not carried; NaN for a week of km without a time."""
+    pace = weeks["pace_min_per_km"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed = np.where(pace > 0, 1000.0 / (60.0 * pace), np.nan)
+    if not carries_pace(lab, relation):
+        return np.where(np.isfinite(speed), 1.0, np.nan)
+    return relation.speed_ratio(speed, lab.speed_m_s)
+
+
+def steps_per_km(weeks: pd.DataFrame, lab: LabTendon, relation: SpeedRelation | None, ratio: np.ndarray) -> pd.Series:
+    """Each week's steps per km: the watch's cadence x pace where recorded, else the lab's step length
+    carried to the week's pace."""
     watch = (weeks["cadence_spm"] * weeks["pace_min_per_km"]).astype(float)
     lab_steps = 1000.0 / lab.step_length_m if math.isfinite(lab.step_length_m) and lab.step_length_m > 0 else np.nan
-    return watch.where(np.isfinite(watch), lab_steps)
+    carried = relation.steps_per_km(lab_steps, ratio) if carries_pace(lab, relation) else np.full(len(weeks), lab_steps)
+    return watch.where(np.isfinite(watch), pd.Series(carried, index=weeks.index))
 
 
-def with_tendon_load(weeks: pd.DataFrame, lab: LabTendon | None) -> pd.DataFrame:
-    """The weeks with `tendon_load_bws`: NaN for a runner without a usable lab tendon force or a week
-    without a step rate; 0 for a week of 0 km."""
+def with_tendon_load(weeks: pd.DataFrame, lab: LabTendon | None, relation: SpeedRelation | None) -> pd.DataFrame:
+    """The weeks with `tendon_load_bws`: NaN for a runner without a usable lab tendon force, a week without
+    a step rate or a week of km without a pace; 0 for a week of 0 km. relation: the study's (None: the lab
+    stance is counted at every pace, see speed_relation)."""
     if lab is None or not lab.usable:
         return weeks.assign(**{TENDON_COLUMN: np.nan})
-    load = weeks["km"] * steps_per_km(weeks, lab) / 2.0 * lab.impulse_bws
+    ratio = speed_ratio(weeks, lab, relation)
+    impulse = relation.impulse_per_step(lab.impulse_bws, ratio) if carries_pace(lab, relation) else lab.impulse_bws
+    load = weeks["km"] * steps_per_km(weeks, lab, relation, ratio) / 2.0 * impulse
     return weeks.assign(**{TENDON_COLUMN: load.where(weeks["km"] > 0, 0.0).astype(float)})
 
 
