@@ -125,10 +125,15 @@ def test_the_pain_monitoring_model_judges_each_week_by_its_first_rule():
             ("2026-04-13", 7, 3, 7, 8),  # week 7: during over 5 comes first
             ("2026-04-27", 1, 1, 1, 1),
             ("2026-05-04", 1.5, 1, 5, 5),  # week 10: morning pain up half a point, pain during and after 5
+            ("2026-05-11", 7, 1, nan, nan),  # week 11: morning pain 7, no run rated
+            ("2026-05-18", 7, 1, nan, nan),  # week 12: morning pain 7 again, not rising, over the limit
+            ("2026-05-25", 3, 1, nan, nan),  # week 13: falling, in the acceptable zone by the morning alone
         ]
     )
     mondays = ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30", "2026-04-06", "2026-04-13"]
-    assert verdicts(logs, [*mondays, "2026-04-20", "2026-04-27", "2026-05-04"]) == [
+    assert verdicts(
+        logs, [*mondays, "2026-04-20", "2026-04-27", "2026-05-04", "2026-05-11", "2026-05-18", "2026-05-25"]
+    ) == [
         ("acceptable", "safe_zone"),
         ("acceptable", "acceptable_zone"),
         ("too much", "during_over_5"),
@@ -139,6 +144,9 @@ def test_the_pain_monitoring_model_judges_each_week_by_its_first_rule():
         ("", ""),  # no log that week: no verdict, never "acceptable"
         ("acceptable", "safe_zone"),
         ("watch", "morning_pain_creeping"),
+        ("too much", "morning_pain_rising"),
+        ("too much", "morning_over_5"),  # main: safe_zone
+        ("acceptable", "acceptable_zone"),  # main: safe_zone, "pain 0-2/10", with morning pain 3
     ]
 
 

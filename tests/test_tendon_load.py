@@ -1,6 +1,8 @@
 """Weekly Achilles tendon load as a study exposure (runrisk.cohort.tendon_load), against hand-computed values
 on small frames with the lab's columns (biomechanics.parquet's at_* contract)."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,6 +67,18 @@ def test_a_pace_outside_the_measured_range_is_held_at_its_end():
     runs = pd.DataFrame([run("a", 1, 2.0, 2000.0), run("a", 1, 2.0, 2000 / 2.0)])  # 1 m/s (a walk) and 2 m/s
     loads = run_tendon_load(runs, LIMB, RELATION)
     assert loads["at_load_bws"].iloc[0] == pytest.approx(loads["at_load_bws"].iloc[1])
+
+
+def test_a_run_without_a_pace_has_no_load_even_where_pace_does_not_matter():
+    """With every speed exponent 0 (benchmarks/tendon_load_world.yaml) numpy's NaN ** 0 is 1: the unpaced
+    run got the lab's load before."""
+    flat = dataclasses.replace(
+        RELATION, peak_force_speed_exponent=0.0, impulse_per_step_speed_exponent=0.0, step_length_speed_exponent=0.0
+    )
+    runs = pd.DataFrame([run("a", 1, 10.0, np.nan), run("a", 2, 10.0, 3000.0)])
+    loads = run_tendon_load(runs, LIMB, flat)
+    assert loads[["at_load_bws", "at_damage_steps"]].iloc[0].isna().all()
+    assert loads["at_load_bws"].iloc[1] == pytest.approx(4500.0)
 
 
 def weekly_frames(rows):

@@ -96,6 +96,9 @@ def run_tendon_load(runs: pd.DataFrame, limb: pd.DataFrame, relation: SpeedRelat
     # the limb's own steps: steps_per_km counts both feet, the tendon is the primary limb's
     steps = km * relation.steps_per_km(lab["steps_per_km"].to_numpy(float), ratio) / 2
     damage = steps * relation.damage_per_step(relation.peak_force(lab["at_force_peak_bw"].to_numpy(float), ratio))
+    # a run of unknown pace has no load even where the exponents are 0 (NaN ** 0 is 1 in numpy)
+    paced = np.isfinite(speed)
+    load, damage = np.where(paced, load, np.nan), np.where(paced, damage, np.nan)
     return runs.assign(run_speed_m_s=speed, at_load_bws=load, at_damage_steps=damage)
 
 

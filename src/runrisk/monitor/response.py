@@ -9,12 +9,13 @@ runner with a pain-monitoring log gets one verdict and the rule that decided it,
 - too much: pain during an activity over 5 (`during_over_5`); pain after it over 5 (`after_over_5`);
   pain after an activity not settled by the next morning, the next morning's pain higher than that
   morning's (`not_settled`); the week's mean morning pain, or stiffness, a point or more higher than the
-  week before's (`morning_pain_rising`, `morning_stiffness_rising`);
+  week before's (`morning_pain_rising`, `morning_stiffness_rising`); the week's mean morning pain or
+  stiffness over 5 (`morning_over_5`: the model's limit, applied to the morning's rating too);
 - watch: the week's mean morning pain, or stiffness, higher than the week before's by less than a point
   (`morning_pain_creeping`, `morning_stiffness_creeping`): the model asks that they do not rise, but a weekly
   mean of a 0-10 rating moves by a fraction of a point without the tendon changing, so a rise smaller than
   one step of the scale is followed, not yet acted on (runrisk's grading; the model gives no threshold);
-- acceptable: pain during and after up to 5 and nothing rising, in the model's acceptable zone (over 2 up
+- acceptable: pain during, after and in the morning up to 5 and nothing rising, in the model's acceptable zone (over 2 up
   to 5: `acceptable_zone`) or its safe zone (0-2: `safe_zone`): the issue's and the model's "pain up to 5
   is acceptable".
 
@@ -42,6 +43,7 @@ RULES = (
     ("not_settled", TOO_MUCH),
     ("morning_pain_rising", TOO_MUCH),
     ("morning_stiffness_rising", TOO_MUCH),
+    ("morning_over_5", TOO_MUCH),
     ("morning_pain_creeping", WATCH),
     ("morning_stiffness_creeping", WATCH),
     ("acceptable_zone", ACCEPTABLE),
@@ -113,6 +115,9 @@ def pain_weeks(pain: pd.DataFrame, grid: pd.MultiIndex) -> pd.DataFrame:
         for name in ("morning_pain", "morning_stiffness")
     }
     during, after = weeks["pain_during_max"].to_numpy(float), weeks["pain_after_max"].to_numpy(float)
+    # the morning's rating is judged by the same zones: a week of morning pain 7 and no rating of a run is
+    # not the safe zone
+    morning = np.fmax(weeks["morning_pain"].to_numpy(float), weeks["morning_stiffness"].to_numpy(float))
     with np.errstate(invalid="ignore"):
         held = {
             "during_over_5": during > PAIN_LIMIT,
@@ -122,7 +127,8 @@ def pain_weeks(pain: pd.DataFrame, grid: pd.MultiIndex) -> pd.DataFrame:
             "morning_stiffness_rising": rise["morning_stiffness"] >= RISE_POINTS - 1e-9,
             "morning_pain_creeping": rise["morning_pain"] > 0,
             "morning_stiffness_creeping": rise["morning_stiffness"] > 0,
-            "acceptable_zone": (during > SAFE_ZONE) | (after > SAFE_ZONE),
+            "morning_over_5": morning > PAIN_LIMIT,
+            "acceptable_zone": (during > SAFE_ZONE) | (after > SAFE_ZONE) | (morning > SAFE_ZONE),
             "safe_zone": np.ones(len(grid), dtype=bool),
         }
     rules = [name for name, _ in RULES]
