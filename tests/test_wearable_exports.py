@@ -237,3 +237,7 @@ def test_the_squads_weeks_carry_steps_and_the_runs_cadence_weighted_by_their_tim
     assert weeks["steps"].iloc[0] == 11400 and np.isnan(weeks["steps"].iloc[1])  # missing, not 0
     assert weeks["cadence_spm"].iloc[0] == pytest.approx((170 * 3000 + 174 * 1000) / 4000)
     assert np.isnan(weeks["cadence_spm"].iloc[1])
+    assert weeks["pace_min_per_km"].iloc[0] == pytest.approx(4000 / 60 / 15)
+    untimed = load.squad_weeks(runs.assign(duration_s=[3000.0, np.nan, 2400.0]), symptoms, ["r0"], days[0], days[-1])
+    # main: the timed run's 50 min over both runs' 15 km, 3.3 min/km for a runner of 5 min/km
+    assert np.isnan(untimed["pace_min_per_km"].iloc[0]) and untimed["pace_min_per_km"].iloc[1] == pytest.approx(5.0)

@@ -168,6 +168,7 @@ def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first
         week_start=_monday(runs["local_date"]),
         longest_change=run_changes(runs),
         srpe=runs["rpe"] * runs["duration_s"] / 60.0,  # Foster et al. 2001: RPE x minutes, arbitrary units
+        untimed=runs["duration_s"].isna().astype(int),
         steps=runs.get("steps", np.nan),
     )
     for column in GAIT:  # the week's running dynamics: its runs' weighted by their time
@@ -179,7 +180,10 @@ def squad_weeks(runs: pd.DataFrame, symptoms: pd.DataFrame, runners: list, first
     weeks["runs"] = by_week.size().reindex(grid, fill_value=0).astype(int)
     weeks["km"] = by_week["distance_km"].sum().reindex(grid, fill_value=0.0)
     weeks["run_time_min"] = (by_week["duration_s"].sum() / 60.0).reindex(grid, fill_value=0.0)
-    weeks["pace_min_per_km"] = (weeks["run_time_min"] / weeks["km"].where(weeks["km"] > 0)).astype(float)
+    # a run without a time leaves the week's pace unknown: the timed runs' minutes over all its km would be
+    # a pace too fast, and the tendon load carried to it too low
+    timed = by_week["untimed"].sum().reindex(grid, fill_value=0) == 0
+    weeks["pace_min_per_km"] = (weeks["run_time_min"] / weeks["km"].where((weeks["km"] > 0) & timed)).astype(float)
     weeks["ascent_m"] = by_week["ascent_m"].sum(min_count=1).reindex(grid)
     weeks["longest_km"] = by_week["distance_km"].max().reindex(grid, fill_value=0.0)
     weeks["hard_hr_min"] = (by_week["hard_hr_s"].sum(min_count=1) / 60.0).reindex(grid)

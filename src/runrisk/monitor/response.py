@@ -15,8 +15,8 @@ runner with a pain-monitoring log gets one verdict and the rule that decided it,
   (`morning_pain_creeping`, `morning_stiffness_creeping`): the model asks that they do not rise, but a weekly
   mean of a 0-10 rating moves by a fraction of a point without the tendon changing, so a rise smaller than
   one step of the scale is followed, not yet acted on (runrisk's grading; the model gives no threshold);
-- acceptable: pain during, after and in the morning up to 5 and nothing rising, in the model's acceptable zone (over 2 up
-  to 5: `acceptable_zone`) or its safe zone (0-2: `safe_zone`): the issue's and the model's "pain up to 5
+- acceptable: pain during, after and in the morning up to 5 and nothing rising, in the model's acceptable
+  zone (over 2 up to 5: `acceptable_zone`) or its safe zone (0-2: `safe_zone`): the model's "pain up to 5
   is acceptable".
 
 A week without a logged rating has no verdict (""), never "acceptable". The verdict describes the
