@@ -205,17 +205,26 @@ def read_pain_log(path: Path, label: str, participant: str, today: dt.date) -> R
     return ResponseLog(log.rows.reindex(columns=PAIN_COLUMNS), log.bad_rows)
 
 
+def _closed_word(vocabulary, value, reason: str, label: str, row: int, participant: str) -> str:
+    """The vocabulary's word for a cell; an empty or unknown cell is this row's error, named by `reason`
+    (never the cell's own text: it may be a note)."""
+    try:
+        word = vocabulary.canonical(str(value))
+    except ValueError:
+        word = ""
+    if not word:
+        raise InputError(label, reason, participant, row=row)
+    return word
+
+
 def read_heel_raises(path: Path, label: str, participant: str, today: dt.date) -> ResponseLog:
     """One row per test and side: date, side (left/right), repetitions, the row."""
 
     def one(record: dict, row: int) -> dict:
         day = _date(record.get("date", ""), label, row, participant, today)
-        try:
-            side = HEEL_SIDES.canonical(str(record.get("side", "")))
-        except ValueError:
-            side = None
-        if not side:
-            raise InputError(label, "side is not left or right (links/rechts)", participant, row=row)
+        side = _closed_word(
+            HEEL_SIDES, record.get("side", ""), "side is not left or right (links/rechts)", label, row, participant
+        )
         text = str(record.get("reps", "")).strip()
         try:
             reps = int(text)
@@ -235,12 +244,9 @@ def read_capacity(path: Path, label: str, participant: str, today: dt.date) -> R
 
     def one(record: dict, row: int) -> dict:
         day = _date(record.get("date", ""), label, row, participant, today)
-        try:
-            kind = CAPACITY_KINDS.canonical(str(record.get("kind", "")))
-        except ValueError:
-            kind = None
-        if not kind:
-            raise InputError(label, f"kind is not {CAPACITY_KINDS.what}", participant, row=row)
+        kind = _closed_word(
+            CAPACITY_KINDS, record.get("kind", ""), f"kind is not {CAPACITY_KINDS.what}", label, row, participant
+        )
         text = str(record.get("minutes", "")).strip()
         try:
             minutes = float(text.replace(",", ".")) if text else np.nan
